@@ -1,0 +1,169 @@
+"""WebVTT (.vtt) and SubRip (.srt) transcripts: cues merged into speaker turns."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from toolkit.errors import InputError
+from toolkit.models import Turn
+
+from .speakers import assign_roles, is_known_label, name_shape_ok, norm
+from .turns import format_timestamp
+
+_VTT_TS = r"(?:\d{1,}:)?[0-5]?\d:[0-5]?\d\.\d{1,3}"
+_SRT_TS = r"\d{1,}:[0-5]?\d:[0-5]?\d[,.]\d{1,3}"
+_VTT_TIMING = re.compile(rf"^\s*({_VTT_TS})\s*-->\s*({_VTT_TS})(?:\s+.*)?$")
+_SRT_TIMING = re.compile(rf"^\s*({_SRT_TS})\s*-->\s*({_SRT_TS})(?:\s+.*)?$")
+# Something that tries to be a timing line: "00:00:01,000 -> 00:00:02,000", "00:00:01 --> x".
+_TIMING_ATTEMPT = re.compile(r"-->|^\s*\d+:\d+[\d:.,]*\s*(?:-+>?|–|—|to)\s*\d")
+_VOICE = re.compile(r"^\s*<v(?:\.[\w-]+)*\s+([^>]+)>", re.IGNORECASE)
+_TAG = re.compile(r"</?[^>\s][^>]*>")
+_PREFIX = re.compile(r"^\s*(?:\[(?P<b>[^\]\n]{1,40})\]|(?P<n>[^:\n]{1,40}?))\s*:\s+(?P<rest>\S.*)$", re.DOTALL)
+_SRT_BRACKET = re.compile(r"^\s*\[(?P<b>[^\]\n]{1,40})\]\s*(?P<rest>\S.*)$", re.DOTALL)
+
+
+@dataclass
+class _Cue:
+    t_start: float
+    t_end: float
+    text: str
+    prefix: str | None  # "Name: text" prefix, validated later
+    voice: str | None
+
+
+def _seconds(ts: str) -> float:
+    parts = ts.replace(",", ".").split(":")
+    s = 0.0
+    for p in parts:
+        s = s * 60 + float(p)
+    return s
+
+
+def _validate_timings(text: str, file, fmt: str) -> None:
+    """Every timing line must be well formed; report the first bad one with its line number."""
+    lines = text.split("\n")
+    good = _VTT_TIMING if fmt == "vtt" else _SRT_TIMING
+    if fmt == "vtt" and not lines[0].lstrip("\ufeff").startswith("WEBVTT"):
+        raise InputError(file, "not a WebVTT file: the first line must start with 'WEBVTT'", place="line 1")
+    n_timings = 0
+    for i, line in enumerate(lines):
+        prev_blank = i == 0 or not lines[i - 1].strip()
+        if good.match(line):
+            n_timings += 1
+            m = good.match(line)
+            if _seconds(m.group(2)) < _seconds(m.group(1)):
+                raise InputError(file, f"cue ends before it starts: {line.strip()!r}", place=f"line {i + 1}")
+            continue
+        if _TIMING_ATTEMPT.search(line):
+            raise InputError(file, f"malformed timing line {line.strip()!r}", place=f"line {i + 1}")
+        if fmt == "srt" and prev_blank and line.strip().isdigit() and i + 1 < len(lines):
+            nxt = lines[i + 1]
+            if nxt.strip() and not good.match(nxt) and not nxt.strip().isdigit():
+                raise InputError(file, f"cue {line.strip()}: expected a timing line, found {nxt.strip()!r}",
+                                 place=f"line {i + 2}")
+    if n_timings == 0:
+        raise InputError(file, f"no cues found in this .{fmt} file")
+
+
+def _cue_text(raw: str) -> str:
+    text = _TAG.sub("", raw)
+    text = text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&nbsp;", " ")
+    return " ".join(text.split())
+
+
+def _parse_cues(text: str, file, fmt: str) -> list[_Cue]:
+    import webvtt
+    from webvtt.errors import MalformedCaptionError, MalformedFileError
+
+    try:
+        captions = webvtt.WebVTT.from_buffer(io.StringIO(text), format=fmt).captions
+    except (MalformedFileError, MalformedCaptionError) as e:
+        raise InputError(file, f"malformed .{fmt} file: {e}") from None
+    cues: list[_Cue] = []
+    for c in captions:
+        raw = c.raw_text
+        vm = _VOICE.match(raw)
+        voice = vm.group(1).strip() if vm else None
+        body = _cue_text(raw)
+        prefix = None
+        if not voice and body:
+            pm = _PREFIX.match(body) or (_SRT_BRACKET.match(body) if fmt == "srt" else None)
+            if pm:
+                prefix = (pm.group("b") or pm.groupdict().get("n") or "").strip()
+                if prefix:
+                    body_rest = pm.group("rest").strip()
+                    cues.append(_Cue(_seconds(c.start), _seconds(c.end), body_rest, prefix, None))
+                    continue
+        if body:
+            cues.append(_Cue(_seconds(c.start), _seconds(c.end), body, None, voice))
+    return cues
+
+
+def _resolve_prefixes(cues: list[_Cue]) -> None:
+    """Decide which ``Name: text`` prefixes are speakers; put the others back into the text."""
+    counts = Counter(norm(c.prefix) for c in cues if c.prefix)
+    voices = {norm(c.voice) for c in cues if c.voice}
+    prefixed = sum(1 for c in cues if c.prefix)
+    zoom_style = prefixed * 2 >= len(cues)  # most cues carry a prefix: every well-shaped prefix is a speaker
+    for c in cues:
+        if not c.prefix:
+            continue
+        known = is_known_label(c.prefix)
+        ok = name_shape_ok(c.prefix, known=known) and (
+            known or zoom_style or counts[norm(c.prefix)] >= 2 or norm(c.prefix) in voices
+        )
+        if ok:
+            c.voice = c.prefix
+        else:
+            c.text = f"{c.prefix}: {c.text}"
+        c.prefix = None
+
+
+def subtitles_to_transcript(
+    text: str, file, fmt: str, interviewer_names: Iterable[str] = ()
+) -> tuple[str, list[Turn], list[str]]:
+    """Parse .vtt/.srt text; return ``(stored_text, turns, warnings)``.
+
+    Consecutive cues of one speaker are merged into one turn; a cue without a speaker continues the
+    previous speaker. Each turn is rendered as ``[hh:mm:ss] Speaker: text``, turns separated by a blank line.
+    """
+    _validate_timings(text, file, fmt)
+    cues = _parse_cues(text, file, fmt)
+    if not cues:
+        raise InputError(file, f"no cue with text in this .{fmt} file")
+    _resolve_prefixes(cues)
+    groups: list[list[_Cue]] = []
+    current: str | None = None
+    for c in cues:
+        speaker = c.voice or current
+        if groups and current is not None and (c.voice is None or norm(c.voice) == norm(current)):
+            groups[-1].append(c)
+        else:
+            groups.append([c])
+        c.voice = speaker
+        current = speaker
+    parts: list[str] = []
+    turns: list[Turn] = []
+    pos = 0
+    for g in groups:
+        speaker = g[0].voice
+        head = f"[{format_timestamp(g[0].t_start)}] " + (f"{speaker}: " if speaker else "")
+        body = " ".join(c.text for c in g)
+        if parts:
+            pos += 2  # "\n\n"
+        start = pos + len(head)
+        parts.append(head + body)
+        pos += len(head) + len(body)
+        turns.append(Turn(start=start, end=start + len(body), speaker=speaker,
+                          t_start=g[0].t_start, t_end=max(c.t_end for c in g)))
+    stored = "\n\n".join(parts)
+    warnings: list[str] = []
+    if not any(t.speaker for t in turns):
+        warnings.append(f"no speakers found in the .{fmt} cues; {len(turns)} turn(s) without speaker")
+    else:
+        warnings.extend(assign_roles(turns, stored, interviewer_names))
+    return stored, turns, warnings
