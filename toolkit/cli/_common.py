@@ -1,0 +1,47 @@
+"""Helpers shared by the CLI modules: opening projects, progress bars, tables."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+
+from ..store import Project, open_project
+
+
+def project_arg(p, help_text: str = "project file (e.g. study.fa)") -> None:
+    p.add_argument("project", help=help_text)
+
+
+def open_(path: str) -> Project:
+    return open_project(path)
+
+
+def progress_bar(desc: str) -> Callable[..., None]:
+    """A tqdm bar on stderr, fed by the toolkit's ``progress(done, total, ...)`` callbacks."""
+    from tqdm import tqdm
+
+    state: dict = {}
+
+    def update(done: int, total: int, *_label) -> None:
+        bar = state.get("bar")
+        if bar is None:
+            bar = state["bar"] = tqdm(total=total, desc=desc, file=sys.stderr, leave=False)
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+        if done >= total:
+            bar.close()
+            state.pop("bar", None)
+
+    return update
+
+
+def print_table(rows: list[dict], columns: list[str] | None = None) -> None:
+    if not rows:
+        print("(none)")
+        return
+    columns = columns or list(rows[0])
+    widths = {c: max(len(str(c)), *(len(str(r.get(c, ""))) for r in rows)) for c in columns}
+    print("  ".join(str(c).ljust(widths[c]) for c in columns))
+    for r in rows:
+        print("  ".join(str(r.get(c, "")).ljust(widths[c]) for c in columns))

@@ -1,0 +1,356 @@
+"""Repository functions for the core entities: settings, coders, participants, transcripts, segments, frameworks,
+codings, memos and the event log. Every function takes an open ``Session`` from ``Project.transaction()`` or
+``Project.read()``; none commits on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from .. import models
+from ..errors import NotFoundError
+from . import schema as t
+from .schema import utcnow
+
+# --- settings -----------------------------------------------------------------------------------------------------
+
+
+def set_setting(s: Session, key: str, value: str | None) -> None:
+    s.merge(t.ProjectInfo(key=key, value=value))
+
+
+def get_setting(s: Session, key: str, default: str | None = None) -> str | None:
+    row = s.get(t.ProjectInfo, key)
+    return row.value if row is not None and row.value is not None else default
+
+
+# --- coders -------------------------------------------------------------------------------------------------------
+
+
+def coder_id(s: Session, name: str, kind: str = "human") -> int:
+    """The id of coder ``name``, created on first use."""
+    row = s.scalar(select(t.Coder).where(t.Coder.name == name))
+    if row is None:
+        row = t.Coder(name=name, kind=kind)
+        s.add(row)
+        s.flush()
+    return row.id
+
+
+def list_coders(s: Session) -> list[dict]:
+    return [{"id": c.id, "name": c.name, "kind": c.kind} for c in s.scalars(select(t.Coder).order_by(t.Coder.name))]
+
+
+# --- participants -------------------------------------------------------------------------------------------------
+
+
+def upsert_participant(s: Session, pid: str, attributes: dict | None = None, pseudonym: str | None = None) -> None:
+    row = s.get(t.Participant, pid)
+    if row is None:
+        s.add(t.Participant(id=pid, pseudonym=pseudonym, attributes=dict(attributes or {})))
+    else:
+        merged = dict(row.attributes or {})
+        merged.update(attributes or {})
+        row.attributes = merged
+        if pseudonym:
+            row.pseudonym = pseudonym
+    s.flush()
+
+
+def participants(s: Session) -> list[dict]:
+    rows = s.scalars(select(t.Participant).order_by(t.Participant.id))
+    return [{"id": p.id, "pseudonym": p.pseudonym, **(p.attributes or {})} for p in rows]
+
+
+def participants_frame(s: Session) -> pd.DataFrame:
+    """One row per participant: ``id``, ``pseudonym`` and one column per attribute."""
+    rows = participants(s)
+    return pd.DataFrame(rows) if rows else pd.DataFrame(columns=["id", "pseudonym"])
+
+
+def attribute_names(s: Session) -> list[str]:
+    names: dict[str, None] = {}
+    for p in s.scalars(select(t.Participant)):
+        for k in p.attributes or {}:
+            names.setdefault(k, None)
+    return list(names)
+
+
+# --- transcripts and segments -------------------------------------------------------------------------------------
+
+
+def add_transcript(s: Session, *, name: str, parsed: models.ParsedTranscript, source_name: str, sha256: str,
+                   participant_id: str | None = None, meta: dict | None = None) -> int:
+    row = t.Transcript(name=name, participant_id=participant_id, source_name=source_name, sha256=sha256,
+                       format=parsed.format, encoding=parsed.encoding, language=parsed.language, text=parsed.text,
+                       meta=dict(meta or {}, warnings=list(parsed.warnings)))
+    row.segments = [
+        t.Segment(idx=i, start=tu.start, end=tu.end, speaker=tu.speaker, role=tu.role, t_start=tu.t_start,
+                  t_end=tu.t_end)
+        for i, tu in enumerate(parsed.turns)
+    ]
+    s.add(row)
+    s.flush()
+    return row.id
+
+
+def transcript_by_name(s: Session, name: str) -> t.Transcript | None:
+    return s.scalar(select(t.Transcript).where(t.Transcript.name == name))
+
+
+def transcript_by_sha(s: Session, sha256: str) -> t.Transcript | None:
+    return s.scalar(select(t.Transcript).where(t.Transcript.sha256 == sha256))
+
+
+def transcripts(s: Session) -> list[dict]:
+    """All transcripts (without their text), with the number of segments."""
+    counts = dict(s.execute(select(t.Segment.transcript_id, func.count()).group_by(t.Segment.transcript_id)).all())
+    out = []
+    for r in s.scalars(select(t.Transcript).order_by(t.Transcript.name)):
+        out.append({"id": r.id, "name": r.name, "participant_id": r.participant_id, "source_name": r.source_name,
+                    "sha256": r.sha256, "format": r.format, "encoding": r.encoding, "language": r.language,
+                    "imported_at": r.imported_at, "segments": counts.get(r.id, 0),
+                    "warnings": (r.meta or {}).get("warnings", [])})
+    return out
+
+
+def transcript_text(s: Session, transcript_id: int) -> str:
+    row = s.get(t.Transcript, transcript_id)
+    if row is None:
+        raise NotFoundError(f"no transcript with id {transcript_id}")
+    return row.text
+
+
+def transcript_texts(s: Session) -> dict[int, str]:
+    return dict(s.execute(select(t.Transcript.id, t.Transcript.text)).all())
+
+
+def resolve_transcript(s: Session, ref: str | int) -> t.Transcript:
+    """A transcript by id, name, or file stem."""
+    row = None
+    if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
+        row = s.get(t.Transcript, int(ref))
+    if row is None:
+        row = transcript_by_name(s, str(ref))
+    if row is None:
+        cands = [r for r in s.scalars(select(t.Transcript)) if r.name.rsplit(".", 1)[0] == str(ref)]
+        row = cands[0] if len(cands) == 1 else None
+    if row is None:
+        raise NotFoundError(f"no transcript named {ref!r}")
+    return row
+
+
+def set_transcript_participant(s: Session, transcript_id: int, participant_id: str | None) -> None:
+    s.get(t.Transcript, transcript_id).participant_id = participant_id
+
+
+def segments_frame(s: Session, transcript_id: int | None = None) -> pd.DataFrame:
+    """Segments with their transcript name, participant and text."""
+    q = (select(t.Segment.id, t.Segment.transcript_id, t.Transcript.name.label("transcript"),
+                t.Transcript.participant_id, t.Segment.idx, t.Segment.start, t.Segment.end, t.Segment.speaker,
+                t.Segment.role, t.Segment.t_start, t.Segment.t_end)
+         .join(t.Transcript, t.Transcript.id == t.Segment.transcript_id)
+         .order_by(t.Transcript.name, t.Segment.idx))
+    if transcript_id is not None:
+        q = q.where(t.Segment.transcript_id == transcript_id)
+    df = pd.DataFrame(s.execute(q).mappings().all())
+    if df.empty:
+        return pd.DataFrame(columns=["id", "transcript_id", "transcript", "participant_id", "idx", "start", "end",
+                                     "speaker", "role", "t_start", "t_end", "text"])
+    texts = {tid: transcript_text(s, tid) for tid in df["transcript_id"].unique()}
+    df["text"] = [texts[tid][a:b] for tid, a, b in zip(df["transcript_id"], df["start"], df["end"], strict=True)]
+    return df
+
+
+def count(s: Session, table: str) -> int:
+    model = {"participant": t.Participant, "transcript": t.Transcript, "segment": t.Segment,
+             "framework": t.Framework, "coding": t.Coding, "memo": t.Memo, "event": t.Event}[table]
+    q = select(func.count()).select_from(model)
+    if model is t.Coding:
+        q = q.where(t.Coding.removed_at.is_(None))
+    return s.scalar(q)
+
+
+# --- frameworks ---------------------------------------------------------------------------------------------------
+
+
+def add_framework(s: Session, fw: models.Framework) -> None:
+    row = t.Framework(id=fw.id, name=fw.name, version=fw.version, language=fw.language, description=fw.description,
+                      rings=list(fw.rings), source_file=fw.source_file)
+    s.add(row)
+    s.flush()
+    for ci, cat in enumerate(fw.categories):
+        crow = t.Category(framework_id=fw.id, id=cat.id, label=cat.label, description=cat.description, position=ci)
+        s.add(crow)
+        s.flush()
+        for ki, c in enumerate(cat.codes):
+            s.add(t.Code(framework_id=fw.id, category_pk=crow.pk, id=c.id, label=c.label, definition=c.definition,
+                         include=c.include, exclude=c.exclude, examples=list(c.examples), ring=c.ring, kind=c.kind,
+                         color=c.color, position=ki))
+    s.flush()
+
+
+def has_framework(s: Session, framework_id: str) -> bool:
+    return s.get(t.Framework, framework_id) is not None
+
+
+def framework_ids(s: Session) -> list[str]:
+    return list(s.scalars(select(t.Framework.id).order_by(t.Framework.id)))
+
+
+def get_framework(s: Session, framework_id: str) -> models.Framework:
+    row = s.get(t.Framework, framework_id)
+    if row is None:
+        known = ", ".join(framework_ids(s)) or "none"
+        raise NotFoundError(f"no framework {framework_id!r} in this project (known: {known})")
+    cats = []
+    for crow in row.categories:
+        codes = [models.Code(id=c.id, label=c.label, definition=c.definition or "", include=c.include or "",
+                             exclude=c.exclude or "", examples=list(c.examples or []), ring=c.ring, kind=c.kind,
+                             category_id=crow.id, color=c.color) for c in crow.codes]
+        cats.append(models.Category(id=crow.id, label=crow.label, description=crow.description or "", codes=codes))
+    return models.Framework(id=row.id, name=row.name, categories=cats, version=row.version or "",
+                            language=row.language or "en", description=row.description or "",
+                            rings=list(row.rings or []), source_file=row.source_file)
+
+
+def frameworks_summary(s: Session) -> list[dict]:
+    out = []
+    for fid in framework_ids(s):
+        fw = get_framework(s, fid)
+        out.append({"id": fw.id, "name": fw.name, "codes": len(fw.codes), "categories": len(fw.categories)})
+    return out
+
+
+def code_pks(s: Session, framework_id: str) -> dict[str, int]:
+    """Map code id -> primary key for one framework."""
+    return dict(s.execute(select(t.Code.id, t.Code.pk).where(t.Code.framework_id == framework_id)).all())
+
+
+def update_code(s: Session, framework_id: str, code_id: str, **fields) -> None:
+    row = s.scalar(select(t.Code).where(t.Code.framework_id == framework_id, t.Code.id == code_id))
+    if row is None:
+        raise NotFoundError(f"no code {code_id!r} in framework {framework_id!r}")
+    for k, v in fields.items():
+        setattr(row, k, v)
+
+
+# --- codings ------------------------------------------------------------------------------------------------------
+
+
+def add_coding(s: Session, *, transcript_id: int, start: int, end: int, code_pk: int, coder: int, origin: str,
+               score: float | None = None, model: str | None = None, segment_id: int | None = None,
+               batch: str | None = None, sources: Sequence[int] | None = None) -> int:
+    if segment_id is None:
+        segment_id = s.scalar(select(t.Segment.id).where(t.Segment.transcript_id == transcript_id,
+                                                        t.Segment.start <= start, t.Segment.end >= end))
+    row = t.Coding(transcript_id=transcript_id, start=start, end=end, code_pk=code_pk, coder_id=coder, origin=origin,
+                   score=score, model=model, segment_id=segment_id, batch=batch,
+                   sources=list(sources) if sources else None)
+    s.add(row)
+    s.flush()
+    return row.id
+
+
+def remove_coding(s: Session, coding_id: int, coder: int) -> None:
+    row = s.get(t.Coding, coding_id)
+    if row is None or row.removed_at is not None:
+        raise NotFoundError(f"no active coding with id {coding_id}")
+    row.removed_at = utcnow()
+    row.removed_by = coder
+
+
+def restore_coding(s: Session, coding_id: int) -> None:
+    row = s.get(t.Coding, coding_id)
+    row.removed_at = None
+    row.removed_by = None
+
+
+def set_counter_evidence(s: Session, coding_id: int, counter: bool) -> None:
+    row = s.get(t.Coding, coding_id)
+    if row is None:
+        raise NotFoundError(f"no coding with id {coding_id}")
+    row.counter = counter
+
+
+CODING_COLUMNS = ["id", "transcript_id", "transcript", "participant_id", "start", "end", "segment_id", "framework_id",
+                  "category_id", "code_id", "code_pk", "code_label", "coder", "origin", "score", "model",
+                  "created_at", "batch", "sources", "counter", "text"]
+
+
+def codings_frame(s: Session, *, framework_id: str | None = None, coders: Iterable[str] | None = None,
+                  transcript_ids: Iterable[int] | None = None, include_removed: bool = False,
+                  with_text: bool = True) -> pd.DataFrame:
+    """Active codings with everything needed to trace them: transcript, participant, place, code, coder, origin."""
+    q = (select(t.Coding.id, t.Coding.transcript_id, t.Transcript.name.label("transcript"), t.Transcript.participant_id,
+                t.Coding.start, t.Coding.end, t.Coding.segment_id, t.Code.framework_id, t.Category.id.label("category_id"),
+                t.Code.id.label("code_id"), t.Code.pk.label("code_pk"), t.Code.label.label("code_label"),
+                t.Coder.name.label("coder"), t.Coding.origin, t.Coding.score, t.Coding.model, t.Coding.created_at,
+                t.Coding.batch, t.Coding.sources, t.Coding.counter, t.Coding.removed_at)
+         .join(t.Transcript, t.Transcript.id == t.Coding.transcript_id)
+         .join(t.Code, t.Code.pk == t.Coding.code_pk)
+         .join(t.Category, t.Category.pk == t.Code.category_pk)
+         .join(t.Coder, t.Coder.id == t.Coding.coder_id)
+         .order_by(t.Transcript.name, t.Coding.start, t.Coding.end, t.Code.position))
+    if framework_id is not None:
+        q = q.where(t.Code.framework_id == framework_id)
+    if coders is not None:
+        q = q.where(t.Coder.name.in_(list(coders)))
+    if transcript_ids is not None:
+        q = q.where(t.Coding.transcript_id.in_(list(transcript_ids)))
+    if not include_removed:
+        q = q.where(t.Coding.removed_at.is_(None))
+    df = pd.DataFrame(s.execute(q).mappings().all())
+    if df.empty:
+        return pd.DataFrame(columns=CODING_COLUMNS + (["removed_at"] if include_removed else []))
+    if not include_removed:
+        df = df.drop(columns=["removed_at"])
+    if with_text:
+        texts = {tid: transcript_text(s, tid) for tid in df["transcript_id"].unique()}
+        df["text"] = [texts[tid][a:b] for tid, a, b in zip(df["transcript_id"], df["start"], df["end"], strict=True)]
+    return df
+
+
+# --- memos --------------------------------------------------------------------------------------------------------
+
+
+def add_memo(s: Session, *, text: str, author: int | None = None, title: str | None = None,
+             transcript_id: int | None = None, start: int | None = None, end: int | None = None,
+             participant_id: str | None = None, code_pk: int | None = None) -> int:
+    row = t.Memo(text=text, title=title, author_id=author, transcript_id=transcript_id, start=start, end=end,
+                 participant_id=participant_id, code_pk=code_pk)
+    s.add(row)
+    s.flush()
+    return row.id
+
+
+def update_memo(s: Session, memo_id: int, text: str) -> None:
+    row = s.get(t.Memo, memo_id)
+    if row is None:
+        raise NotFoundError(f"no memo with id {memo_id}")
+    row.text = text
+    row.updated_at = utcnow()
+
+
+def memos_frame(s: Session, transcript_id: int | None = None) -> pd.DataFrame:
+    q = (select(t.Memo.id, t.Memo.title, t.Memo.text, t.Memo.transcript_id, t.Transcript.name.label("transcript"),
+                t.Memo.start, t.Memo.end, t.Memo.participant_id, t.Memo.code_pk, t.Coder.name.label("author"),
+                t.Memo.created_at, t.Memo.updated_at)
+         .outerjoin(t.Transcript, t.Transcript.id == t.Memo.transcript_id)
+         .outerjoin(t.Coder, t.Coder.id == t.Memo.author_id)
+         .order_by(t.Memo.id))
+    if transcript_id is not None:
+        q = q.where(t.Memo.transcript_id == transcript_id)
+    return pd.DataFrame(s.execute(q).mappings().all())
+
+
+# --- events -------------------------------------------------------------------------------------------------------
+
+
+def events_frame(s: Session, limit: int = 200) -> pd.DataFrame:
+    q = select(t.Event.id, t.Event.at, t.Event.actor, t.Event.action, t.Event.payload).order_by(t.Event.id.desc())
+    return pd.DataFrame(s.execute(q.limit(limit)).mappings().all())
