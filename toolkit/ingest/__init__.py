@@ -6,8 +6,10 @@ The project store calls these functions; everything here returns plain data (``t
 
 from __future__ import annotations
 
+from .attributes import read_attributes
 from .decode import decode_bytes
 from .language import detect_language
+from .pseudonymise import load_name_key, pseudonymise, write_name_key
 from .reader import SUPPORTED_EXTENSIONS, read_transcript, read_transcript_bytes
 from .turns import detect_turns
 
@@ -16,6 +18,10 @@ __all__ = [
     "decode_bytes",
     "detect_language",
     "detect_turns",
+    "load_name_key",
+    "pseudonymise",
+    "read_attributes",
     "read_transcript",
     "read_transcript_bytes",
+    "write_name_key",
 ]
