@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import inspect, text
 
 from toolkit.errors import ProjectError
-from toolkit.store import init_project, open_project
 from toolkit.store import core as db
+from toolkit.store import init_project, open_project
 from toolkit.store.migrate import current_revision, downgrade, head_revision, upgrade
 
 

@@ -8,6 +8,7 @@ nothing.
 from __future__ import annotations
 
 import csv
+import fnmatch
 import hashlib
 import io
 import re
@@ -22,6 +23,8 @@ from .store import Project, init_project, open_project
 from .store import core as db
 
 TRANSCRIPT_EXTENSIONS = (".txt", ".md", ".docx", ".vtt", ".srt")
+# files in a folder that are not transcripts (an explicit file path is always imported)
+DEFAULT_EXCLUDE = ("README*", "readme*", "*guide*", "*Guide*", ".*", "~$*")
 Progress = Callable[[int, int, str], None]
 
 __all__ = ["create", "open_project", "import_transcripts", "import_attributes", "add_framework",
@@ -53,6 +56,7 @@ def create(path: str | Path, *, name: str | None = None, shipped: bool = True) -
 class ImportReport:
     transcripts: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # already in the project (same content)
+    left_out: list[str] = field(default_factory=list)  # in a folder but matching an exclude pattern
     participants: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -70,11 +74,12 @@ def _participant_for(name: str, known: Iterable[str], by_transcript: dict[str, s
 
 def import_transcripts(project: Project, paths: Iterable[str | Path] | str | Path, *,
                        attributes: str | Path | None = None, pseudonyms: str | Path | None = None,
-                       interviewer_names: Iterable[str] = (), actor: str | None = None,
-                       progress: Progress | None = None) -> ImportReport:
+                       interviewer_names: Iterable[str] = (), exclude: Iterable[str] = DEFAULT_EXCLUDE,
+                       actor: str | None = None, progress: Progress | None = None) -> ImportReport:
     """Import transcript files and/or folders (and optionally a participants CSV/XLSX) in one transaction.
 
     Every file is read and checked before anything is written; any error leaves the project exactly as it was.
+    In folders, files matching an ``exclude`` glob (README, interview guide, hidden files) are left out and reported.
     ``pseudonyms`` is a CSV key file ``name,replacement`` (kept apart from the project) applied before storing.
     """
     from .ingest import load_name_key, pseudonymise, read_attributes, read_transcript
@@ -82,9 +87,17 @@ def import_transcripts(project: Project, paths: Iterable[str | Path] | str | Pat
     if isinstance(paths, str | Path):
         paths = [paths]
     files: list[Path] = []
+    left_out: list[str] = []
+    exclude = tuple(exclude)
     for p in map(Path, paths):
         if p.is_dir():
-            files += sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in TRANSCRIPT_EXTENSIONS)
+            for f in sorted(p.iterdir()):
+                if not f.is_file() or f.suffix.lower() not in TRANSCRIPT_EXTENSIONS:
+                    continue
+                if any(fnmatch.fnmatch(f.name, pat) for pat in exclude):
+                    left_out.append(f.name)
+                else:
+                    files.append(f)
         elif p.is_file():
             files.append(p)
         else:
@@ -107,7 +120,7 @@ def import_transcripts(project: Project, paths: Iterable[str | Path] | str | Pat
         parsed.append((f, pt, hashlib.sha256(raw).hexdigest()))
         if progress:
             progress(i + 1, len(files), f.name)
-    report = ImportReport()
+    report = ImportReport(left_out=left_out)
     with project.transaction("transcripts.import", actor=actor,
                              payload={"files": [f.name for f in files], "attributes": str(attributes or "")}) as s:
         for row in attr_rows:

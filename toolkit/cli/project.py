@@ -9,7 +9,7 @@ from .. import frameworks as fwio
 from .. import project as proj
 from ..errors import InputError
 from ..sample import SAMPLE_DIR, build_sample
-from ._common import open_, print_table, progress_bar
+from ._common import open_, progress_bar
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -105,6 +105,8 @@ def cmd_import(a) -> int:
                                   interviewer_names=a.interviewer, progress=progress_bar("reading transcripts"))
     print(f"imported {len(rep.transcripts)} transcript(s), {len(rep.participants)} participant row(s)"
           + (f", skipped {len(rep.skipped)} already present" if rep.skipped else ""))
+    if rep.left_out:
+        print(f"not transcripts, left out: {', '.join(rep.left_out)}")
     for w in rep.warnings:
         print(f"warning: {w}")
     return 0

@@ -119,7 +119,7 @@ def transcripts(s: Session) -> list[dict]:
 
 
 def transcript_text(s: Session, transcript_id: int) -> str:
-    row = s.get(t.Transcript, transcript_id)
+    row = s.get(t.Transcript, int(transcript_id))
     if row is None:
         raise NotFoundError(f"no transcript with id {transcript_id}")
     return row.text
