@@ -80,3 +80,10 @@ def test_undecodable_bytes_name_offset_and_line():
 def test_control_characters_are_rejected():
     with pytest.raises(InputError, match=r"line 2.*control character U\+0001"):
         decode_bytes(b"ok\nbad \x01 here\n", "ctl.txt")
+
+
+def test_utf8_file_with_one_stray_byte_is_refused_not_garbled():
+    raw = "Blåbær og røntgen.\n".encode() + b"Stray \xe5 byte\n"
+    with pytest.raises(InputError) as e:
+        decode_bytes(raw, "mixed.txt")
+    assert e.value.place == "line 2" and "byte offset 28" in e.value.message and "0xE5" in e.value.message

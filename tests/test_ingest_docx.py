@@ -136,3 +136,20 @@ def test_docx_without_text_is_empty(tmp_path):
     docx.Document().save(path)
     with pytest.raises(InputError, match="empty transcript"):
         read_transcript(path)
+
+
+def test_soft_line_breaks_keep_label_lines_aligned(tmp_path):
+    d = docx.Document()
+    p = d.add_paragraph()
+    p.add_run("Intro line one")
+    p.add_run().add_break()
+    p.add_run("intro line two")
+    _bold_para(d, "Ola Dahl:", " First answer.")
+    _bold_para(d, "Moderator:", " Next?")
+    path = tmp_path / "breaks.docx"
+    d.save(path)
+    parsed = read_transcript(path)
+    assert parsed.text.startswith("Intro line one\nintro line two\nOla Dahl: First answer.")
+    assert [(t.speaker, parsed.text[t.start : t.end]) for t in parsed.turns] == [
+        ("Ola Dahl", "First answer."), ("Moderator", "Next?")
+    ]

@@ -115,5 +115,37 @@ def test_vtt_without_header(tmp_path):
 def test_vtt_without_cues(tmp_path):
     f = tmp_path / "nocue.vtt"
     f.write_text("WEBVTT\n\nNOTE nothing here\n", encoding="utf-8")
-    with pytest.raises(InputError, match="no cues"):
+    with pytest.raises(InputError, match="empty transcript: no cues"):
         read_transcript(f)
+
+
+def test_times_inside_cue_text_are_not_timing_lines(tmp_path):
+    f = tmp_path / "t.vtt"
+    f.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v P1>Lunch was at\n10:30 - 11:00 that day.</v>\n",
+                 encoding="utf-8")
+    p = read_transcript(f)
+    assert p.text == "[00:00:01] P1: Lunch was at 10:30 - 11:00 that day."
+
+
+def test_vtt_text_outside_a_cue_is_refused_not_dropped(tmp_path):
+    f = tmp_path / "t.vtt"
+    f.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nA: one\n\nstray paragraph\n", encoding="utf-8")
+    with pytest.raises(InputError, match="outside a cue") as e:
+        read_transcript(f)
+    assert e.value.place == "line 6"
+
+
+def test_srt_text_block_after_blank_line_continues_the_cue(tmp_path):
+    f = tmp_path / "t.srt"
+    f.write_text("1\n00:00:01,000 --> 00:00:02,000\nP1: one\n\nand more\n\n2\n00:00:03,000 --> 00:00:04,000\n"
+                 "I: two?\n", encoding="utf-8")
+    p = read_transcript(f)
+    assert p.text == "[00:00:01] P1: one and more\n\n[00:00:03] I: two?"
+
+
+def test_srt_not_starting_with_a_cue(tmp_path):
+    f = tmp_path / "t.srt"
+    f.write_text("Subtitles by someone\n\n1\n00:00:01,000 --> 00:00:02,000\nHi\n", encoding="utf-8")
+    with pytest.raises(InputError) as e:
+        read_transcript(f)
+    assert e.value.place == "line 1"

@@ -136,3 +136,15 @@ def test_parse_timestamp():
     assert parse_timestamp("00:12:03") == 723.0
     assert parse_timestamp("12:03") == 723.0
     assert parse_timestamp("1:02:03,5") == 3723.5
+
+
+def test_markdown_bullets_quotes_and_emphasis_in_speech():
+    text = "- **I:**What now?\n> **P2:** *laughs* Well.\n- **I:** Ok?\n> **P2:** Yes.\n"
+    turns, _ = detect_turns(text)
+    assert [(t.speaker, text[t.start : t.end]) for t in turns] == [
+        ("I", "What now?"), ("P2", "*laughs* Well."), ("I", "Ok?"), ("P2", "Yes.")
+    ]
+    plain = "Kari: *sighs* no.\nOla: _maybe_ yes.\nKari: no.\nOla: yes.\n"
+    turns, _ = detect_turns(plain)
+    assert plain[turns[0].start : turns[0].end] == "*sighs* no."
+    assert plain[turns[1].start : turns[1].end] == "_maybe_ yes."

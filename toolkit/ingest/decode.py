@@ -22,6 +22,11 @@ _DOS_NORDIC_LOWER = frozenset(b"\x91\x9b\x86")
 _CP1252_NORDIC = frozenset(b"\xe6\xf8\xe5\xc6\xd8\xc5")
 
 
+# Well-formed UTF-8 sequences for letters and punctuation (U+00C0-U+024F, U+2010-U+203A); in a cp1252 file
+# such byte pairs are near impossible ("Ã¦"), so two of them mean the file is UTF-8 with a stray byte.
+_UTF8_MULTIBYTE = re.compile(rb"[\xc3-\xc9][\x80-\xbf]|\xe2\x80[\x90-\xba]")
+
+
 def _line_of(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
@@ -115,6 +120,10 @@ def decode_bytes(data: bytes, file=None) -> tuple[str, str]:
         encoding = "utf-8"
     except UnicodeDecodeError as e:
         utf8_error = e.start
+        if len(_UTF8_MULTIBYTE.findall(data)) >= 2:
+            # Mostly UTF-8 with a stray byte: decoding all of it as cp1252 would garble every æøå.
+            raise _fail(file, data, utf8_error,
+                        f"invalid UTF-8 byte 0x{data[utf8_error]:02X} in a file that is otherwise UTF-8") from None
         if _looks_like_dos_nordic(data):
             text, encoding = data.decode("cp865"), "cp865"
         else:

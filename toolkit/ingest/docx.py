@@ -167,14 +167,21 @@ def docx_to_text(data: bytes, file=None) -> tuple[str, list[int]]:
 
     out: list[str] = []
     label_lines: list[int] = []
+    n_lines = 0  # lines so far; a paragraph with soft line breaks (w:br) is several lines
+
+    def emit(line: str, is_label: bool = False) -> None:
+        nonlocal n_lines
+        out.append(line)
+        if is_label:
+            label_lines.append(n_lines + 1)
+        n_lines += line.count("\n") + 1
+
     for kind, payload in items:
         if kind == "raw":
-            out.append(payload)
+            emit(payload)
         elif kind == "table":
             for line, is_label in payload:
-                out.append(line)
-                if is_label:
-                    label_lines.append(len(out))
+                emit(line, is_label)
         else:
             bold, rest, label = payload
             if label:
@@ -184,9 +191,8 @@ def docx_to_text(data: bytes, file=None) -> tuple[str, list[int]]:
                     had_colon, rest_s = True, rest_s[1:].lstrip()
                 strong = had_colon or bold_counts[norm(name)] >= 2 or is_known_label(name)
                 if strong:
-                    out.append(f"{name}: {rest_s}" if rest_s else f"{name}:")
-                    label_lines.append(len(out))
+                    emit(f"{name}: {rest_s}" if rest_s else f"{name}:", True)
                     continue
-            out.append(bold + rest)
+            emit(bold + rest)
     return "\n".join(out), label_lines
 

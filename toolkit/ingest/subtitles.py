@@ -18,8 +18,8 @@ _VTT_TS = r"(?:\d{1,}:)?[0-5]?\d:[0-5]?\d\.\d{1,3}"
 _SRT_TS = r"\d{1,}:[0-5]?\d:[0-5]?\d[,.]\d{1,3}"
 _VTT_TIMING = re.compile(rf"^\s*({_VTT_TS})\s*-->\s*({_VTT_TS})(?:\s+.*)?$")
 _SRT_TIMING = re.compile(rf"^\s*({_SRT_TS})\s*-->\s*({_SRT_TS})(?:\s+.*)?$")
-# Something that tries to be a timing line: "00:00:01,000 -> 00:00:02,000", "00:00:01 --> x".
-_TIMING_ATTEMPT = re.compile(r"-->|^\s*\d+:\d+[\d:.,]*\s*(?:-+>?|–|—|to)\s*\d")
+# At the place of a timing line, anything starting like a time is a (malformed) timing line.
+_TIMING_ATTEMPT = re.compile(r"^\s*\d+:\d{2}")
 _VOICE = re.compile(r"^\s*<v(?:\.[\w-]+)*\s+([^>]+)>", re.IGNORECASE)
 _TAG = re.compile(r"</?[^>\s][^>]*>")
 _PREFIX = re.compile(r"^\s*(?:\[(?P<b>[^\]\n]{1,40})\]|(?P<n>[^:\n]{1,40}?))\s*:\s+(?P<rest>\S.*)$", re.DOTALL)
@@ -43,30 +43,70 @@ def _seconds(ts: str) -> float:
     return s
 
 
+def _blocks(lines: list[str]):
+    """``(index of first line, lines)`` for each run of non-blank lines."""
+    block: list[str] = []
+    first = 0
+    for i, line in enumerate(lines):
+        if line.strip():
+            if not block:
+                first = i
+            block.append(line)
+        elif block:
+            yield first, block
+            block = []
+    if block:
+        yield first, block
+
+
+def _looks_like_timing(line: str) -> bool:
+    return "-->" in line or bool(_TIMING_ATTEMPT.match(line))
+
+
 def _validate_timings(text: str, file, fmt: str) -> None:
-    """Every timing line must be well formed; report the first bad one with its line number."""
+    """Every cue must start with a well-formed timing line; report the first bad one with its line number."""
     lines = text.split("\n")
     good = _VTT_TIMING if fmt == "vtt" else _SRT_TIMING
-    if fmt == "vtt" and not lines[0].lstrip("\ufeff").startswith("WEBVTT"):
+    example = "00:00:01.000 --> 00:00:04.000" if fmt == "vtt" else "00:00:01,000 --> 00:00:04,000"
+
+    def bad(i: int, what: str = "malformed timing line") -> InputError:
+        return InputError(file, f"{what} {lines[i].strip()!r} (expected e.g. '{example}')", place=f"line {i + 1}")
+
+    def check(i: int) -> None:
+        m = good.match(lines[i])
+        if _seconds(m.group(2)) < _seconds(m.group(1)):
+            raise InputError(file, f"cue ends before it starts: {lines[i].strip()!r}", place=f"line {i + 1}")
+
+    if fmt == "vtt" and not lines[0].startswith("WEBVTT"):
         raise InputError(file, "not a WebVTT file: the first line must start with 'WEBVTT'", place="line 1")
-    n_timings = 0
-    for i, line in enumerate(lines):
-        prev_blank = i == 0 or not lines[i - 1].strip()
-        if good.match(line):
-            n_timings += 1
-            m = good.match(line)
-            if _seconds(m.group(2)) < _seconds(m.group(1)):
-                raise InputError(file, f"cue ends before it starts: {line.strip()!r}", place=f"line {i + 1}")
+    n_cues = 0
+    for k, (i, block) in enumerate(_blocks(lines)):
+        if fmt == "vtt" and (k == 0 or block[0].split(" ")[0] in ("NOTE", "STYLE", "REGION")):
             continue
-        if _TIMING_ATTEMPT.search(line):
-            raise InputError(file, f"malformed timing line {line.strip()!r}", place=f"line {i + 1}")
-        if fmt == "srt" and prev_blank and line.strip().isdigit() and i + 1 < len(lines):
-            nxt = lines[i + 1]
-            if nxt.strip() and not good.match(nxt) and not nxt.strip().isdigit():
-                raise InputError(file, f"cue {line.strip()}: expected a timing line, found {nxt.strip()!r}",
-                                 place=f"line {i + 2}")
-    if n_timings == 0:
-        raise InputError(file, f"no cues found in this .{fmt} file")
+        if good.match(block[0]):
+            t = 0
+        elif len(block) > 1 and good.match(block[1]):
+            t = 1
+        else:
+            t = None
+        if t is None:
+            for j, line in enumerate(block[:2]):
+                if _looks_like_timing(line) and not (fmt == "srt" and j == 0 and line.strip().isdigit()):
+                    raise bad(i + j)
+            if fmt == "vtt":
+                raise InputError(file, f"text outside a cue (no timing line before it): {block[0].strip()!r}",
+                                 place=f"line {i + 1}")
+            if n_cues == 0:
+                raise InputError(file, "an .srt file starts with a cue number and a timing line",
+                                 place=f"line {i + 1}")
+            continue  # SRT: a block without timing continues the previous cue's text
+        check(i + t)
+        n_cues += 1
+        for j in range(t + 1, len(block)):
+            if "-->" in block[j]:
+                raise bad(i + j)
+    if n_cues == 0:
+        raise InputError(file, f"empty transcript: no cues in this .{fmt} file")
 
 
 def _cue_text(raw: str) -> str:
