@@ -313,3 +313,32 @@ def status(project: Project) -> dict:
             "frameworks": db.frameworks_summary(s),
             "coders": [c["name"] for c in db.list_coders(s)],
         }
+
+
+def set_model(project: Project, model_path: str | Path | None, *, actor: str | None = None) -> None:
+    """Use a local sentence-transformers model directory for this project (None: the packaged default)."""
+    if model_path is not None and not Path(model_path).is_dir():
+        raise InputError(model_path, "not a local model directory (models are never downloaded)")
+    with project.transaction("project.set_model", actor=actor, payload={"model_path": str(model_path or "")}) as s:
+        db.set_setting(s, "model_path", str(Path(model_path).resolve()) if model_path else None)
+
+
+def import_uploads(project: Project, files: Iterable[tuple[str, bytes]], *, attributes: tuple[str, bytes] | None = None,
+                   actor: str | None = None, progress: Progress | None = None) -> ImportReport:
+    """Import files given as (name, bytes) pairs, e.g. browser uploads, through the same checks as files on disk."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="fa-upload-") as tmp:
+        paths = []
+        for name, data in files:
+            p = Path(tmp) / Path(name).name
+            p.write_bytes(data)
+            paths.append(p)
+        attr_path = None
+        if attributes is not None:
+            attr_path = Path(tmp) / ("attributes-" + Path(attributes[0]).name)
+            attr_path.write_bytes(attributes[1])
+        if not paths and attr_path is not None:
+            import_attributes(project, attr_path, actor=actor)
+            return ImportReport(participants=["(attributes)"])
+        return import_transcripts(project, paths, attributes=attr_path, actor=actor, progress=progress)

@@ -66,12 +66,10 @@ class Project:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A read-only unit of work (nothing is committed)."""
+        """A read-only unit of work: nothing is committed (closing the session rolls back), and objects read stay
+        usable after the block."""
         with self._sessions() as session:
-            try:
-                yield session
-            finally:
-                session.rollback()
+            yield session
 
     def close(self) -> None:
         self.engine.dispose()

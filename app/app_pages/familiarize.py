@@ -1,0 +1,62 @@
+"""Step 1, Familiarize: read transcripts, search across them, see distinctive terms, write memos."""
+
+import html
+
+import streamlit as st
+
+from app.common import coder, project, show_error, transcript_picker, version
+from toolkit import familiarize as fam
+from toolkit.errors import ToolkitError
+
+st.title("1 · Familiarize")
+p = project()
+read, search, terms, notes = st.tabs(["Read", "Search", "Distinctive terms", "Memos"])
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _view(path: str, transcript: str, _v: int):
+    return fam.transcript_view(project(), transcript)
+
+
+with read:
+    name = transcript_picker()
+    view = _view(str(p.path), name, version())
+    attrs = ", ".join(f"{k}: {v}" for k, v in view.attributes.items() if v and k != "pseudonym")
+    st.caption(f"Participant **{view.participant_id or '?'}** · {attrs}")
+    for turn in view.turns.itertuples():
+        who = html.escape(turn.speaker or "")
+        time = f"<span style='color:#888'>[{turn.time}]</span> " if turn.time else ""
+        style = "color:#555;font-style:italic" if turn.role == "interviewer" else ""
+        st.markdown(f"{time}**{who}** <span style='{style}'>{html.escape(turn.text)}</span>",
+                    unsafe_allow_html=True)
+    with st.form("memo_form", clear_on_submit=True):
+        memo = st.text_area("Memo on this transcript")
+        if st.form_submit_button("Save memo"):
+            try:
+                fam.add_memo(p, memo, author=coder(), transcript=name)
+                st.success("Memo saved")
+            except ToolkitError as e:
+                show_error(e)
+
+with search:
+    q = st.text_input("Search all transcripts (keyword in context)", key="kwic_query")
+    if q:
+        try:
+            hits = fam.kwic(p, q)
+            st.caption(f"{len(hits)} hit(s)")
+            st.dataframe(hits[["transcript", "participant_id", "group", "time", "left", "match", "right"]],
+                         hide_index=True, use_container_width=True)
+        except ToolkitError as e:
+            show_error(e)
+
+with terms:
+    by = st.selectbox("Distinctive terms per", ["participant", "group", "setting", "workplace"], key="terms_by")
+    try:
+        df = fam.distinctive_terms(p, by=by, top=8)
+        table = df.groupby(by)["term"].apply(", ".join).reset_index()
+        st.dataframe(table, hide_index=True, use_container_width=True)
+    except ToolkitError as e:
+        show_error(e)
+
+with notes:
+    st.dataframe(fam.memos(p), hide_index=True, use_container_width=True)

@@ -1,0 +1,85 @@
+"""Project: open or create a project, import transcripts and attributes, add frameworks, see status."""
+
+from pathlib import Path
+
+import streamlit as st
+
+from app.common import Progress, coder, project, project_path, set_project, show_error
+from toolkit import project as proj
+from toolkit.errors import ToolkitError
+
+st.title("Project")
+
+with st.expander("Open or create a project", expanded=not project_path()):
+    path = st.text_input("Project file", value=project_path() or "", placeholder="/path/to/study.fa")
+    c1, c2 = st.columns(2)
+    if c1.button("Open", key="open_project", disabled=not path):
+        if Path(path).is_file():
+            set_project(path)
+            st.rerun()
+        else:
+            st.error(f"{path}: no such project file")
+    if c2.button("Create new (with the shipped frameworks)", key="create_project", disabled=not path):
+        try:
+            proj.create(path).close()
+            set_project(path)
+            st.rerun()
+        except ToolkitError as e:
+            show_error(e)
+
+p = project()
+st_ = proj.status(p)
+st.subheader(st_["name"] or Path(st_["path"]).stem)
+cols = st.columns(5)
+for col, key in zip(cols, ("participants", "transcripts", "segments", "codings", "memos"), strict=True):
+    col.metric(key.capitalize(), st_[key])
+st.caption(f"File: `{st_['path']}` · coders: {', '.join(st_['coders']) or 'none yet'}")
+st.dataframe(st_["frameworks"], hide_index=True, use_container_width=True)
+
+st.subheader("Import transcripts")
+st.caption("Formats: .txt .md .docx .vtt .srt (speaker labels such as `I:`, `Interviewer:`, `P07:`, `[00:12:03] Name:` "
+           "are recognised). Attributes: CSV or XLSX with an `id` column. An import with any error imports nothing.")
+uploads = st.file_uploader("Transcripts", accept_multiple_files=True, type=["txt", "md", "docx", "vtt", "srt"])
+attrs = st.file_uploader("Participant attributes", type=["csv", "xlsx"])
+folder = st.text_input("...or a folder on this machine", placeholder="/path/to/transcripts")
+if st.button("Import", key="import", type="primary", disabled=not (uploads or attrs or folder)):
+    bar = Progress("Reading transcripts")
+    try:
+        if folder:
+            rep = proj.import_transcripts(p, folder, actor=coder(), progress=bar)
+        else:
+            rep = proj.import_uploads(p, [(f.name, f.getvalue()) for f in uploads or []],
+                                      attributes=(attrs.name, attrs.getvalue()) if attrs else None,
+                                      actor=coder(), progress=bar)
+        bar.done()
+        st.success(f"Imported {len(rep.transcripts)} transcript(s); {len(rep.participants)} participant row(s)."
+                   + (f" Already present: {', '.join(rep.skipped)}." if rep.skipped else ""))
+        for w in rep.warnings:
+            st.warning(w)
+    except ToolkitError as e:
+        bar.done()
+        show_error(e)
+
+st.subheader("Frameworks")
+fw_file = st.file_uploader("Add a framework (YAML, or codebook CSV `code,label,definition,category`)",
+                           type=["yaml", "yml", "csv"])
+if st.button("Add framework", key="add_framework", disabled=fw_file is None):
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        fpath = Path(tmp) / fw_file.name
+        fpath.write_bytes(fw_file.getvalue())
+        try:
+            fw = proj.add_framework(p, fpath, actor=coder())
+            st.success(f"Added {fw.id}: {len(fw.codes)} codes in {len(fw.categories)} categories")
+        except ToolkitError as e:
+            show_error(e)
+
+with st.expander("Embedding model"):
+    model = st.text_input("Local sentence-transformers model folder (empty: the packaged all-MiniLM-L6-v2)")
+    if st.button("Use this model", key="set_model"):
+        try:
+            proj.set_model(p, model or None, actor=coder())
+            st.success("Saved. Suggestions will use it from now on.")
+        except ToolkitError as e:
+            show_error(e)
