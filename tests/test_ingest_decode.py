@@ -87,3 +87,7 @@ def test_utf8_file_with_one_stray_byte_is_refused_not_garbled():
     with pytest.raises(InputError) as e:
         decode_bytes(raw, "mixed.txt")
     assert e.value.place == "line 2" and "byte offset 28" in e.value.message and "0xE5" in e.value.message
+
+
+def test_dos_end_of_file_mark_is_dropped():
+    assert decode_bytes("I: Hei\nP1: Hå\n".encode("cp1252") + b"\x1a", "dos.txt") == ("I: Hei\nP1: Hå\n", "cp1252")

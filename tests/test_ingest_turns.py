@@ -111,7 +111,7 @@ def test_no_labels_falls_back_to_paragraphs_with_warning():
     assert "no speaker labels found; split into 3 paragraphs" in p.warnings
 
 
-@pytest.mark.parametrize("line", ["He said: no", "and then: yes", "https://example.org: link",
+@pytest.mark.parametrize("line", ["He said: no", "and then: yes", "anyway: fine", "https://example.org: link",
                                   "This is a very long sentence that goes on: and on"])
 def test_sentences_are_not_labels_even_when_repeated(line):
     turns, warnings = detect_turns(f"{line}\n\n{line}\n")
@@ -148,3 +148,36 @@ def test_markdown_bullets_quotes_and_emphasis_in_speech():
     turns, _ = detect_turns(plain)
     assert plain[turns[0].start : turns[0].end] == "*sighs* no."
     assert plain[turns[1].start : turns[1].end] == "_maybe_ yes."
+
+
+@pytest.mark.parametrize("label", ["I", "Q", "Int", "Interviewer", "INTERVIEWER", "Intervjuer", "Moderator",
+                                   "Facilitator", "Interviewer 2", "Interviewer (AB)"])
+def test_known_interviewer_labels(label):
+    # The participant asks the questions here, so only the label can make the interviewer.
+    text = f"{label}: Tell me.\nP9: Why? What?\n{label}: Go on.\nP9: How? Really?\n"
+    turns, warnings = detect_turns(text)
+    assert [(t.speaker, t.role) for t in turns] == [
+        (label, "interviewer"), ("P9", "participant"), (label, "interviewer"), ("P9", "participant")
+    ]
+    assert not any("took" in w for w in warnings)
+
+
+def test_otter_style_label_and_timestamp_on_their_own_line():
+    text = "Speaker 1  0:03\nHow did you start?\n\nSpeaker 2  0:09\nBy accident.\n\nSpeaker 1  1:02\nWhy?\n"
+    turns, _ = detect_turns(text)
+    assert [(t.speaker, t.t_start, text[t.start : t.end]) for t in turns] == [
+        ("Speaker 1", 3.0, "How did you start?"), ("Speaker 2", 9.0, "By accident."), ("Speaker 1", 62.0, "Why?")
+    ]
+    assert [t.role for t in turns] == ["interviewer", "participant", "interviewer"]
+
+
+def test_transcription_marks_are_not_speakers():
+    turns, _ = detect_turns("Laughter: ha\nP1: so.\nLaughter: ha\nP1: yes.\n")
+    assert [t.speaker for t in turns] == ["P1", "P1"]
+
+
+def test_one_off_capitalised_phrase_in_a_labelled_text_is_not_a_speaker():
+    text = "I: Where?\nP1: North.\nIn Trondheim: we wait.\nI: Ok?\nP1: Yes.\n"
+    turns, _ = detect_turns(text)
+    assert [t.speaker for t in turns] == ["I", "P1", "I", "P1"]
+    assert text[turns[1].start : turns[1].end] == "North.\nIn Trondheim: we wait."

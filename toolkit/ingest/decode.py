@@ -135,9 +135,9 @@ def decode_bytes(data: bytes, file=None) -> tuple[str, str]:
                     f"{utf8_error}) and not cp1252/latin-1 text",
                 ) from None
             text, encoding = data.decode("cp1252"), "cp1252"
+    if text.endswith("\x1a"):  # DOS end-of-file mark
+        text = text[:-1]
     _check_controls(file, data, text, encoding)
-    if text.startswith("\ufeff"):
-        text = text[1:]
     return normalise_newlines(text), encoding
 
 

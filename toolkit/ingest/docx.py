@@ -14,7 +14,8 @@ from .turns import _TS
 
 _HEADER_WORDS = frozenset(
     {"speaker", "name", "navn", "taler", "time", "tid", "timestamp", "tidspunkt", "text", "tekst", "transcript",
-     "utterance", "ytring", "transkripsjon", "who", "hvem", "said", "sagt", "content", "innhold", "start"}
+     "utterance", "ytring", "transkripsjon", "who", "hvem", "said", "sagt", "content", "innhold", "start",
+     "quote", "sitat", "tale", "dialogue", "dialog", "role", "rolle", "timecode", "tidskode", "tidsstempel"}
 )
 _TIME_CELL = re.compile(rf"^\[?\(?({_TS})\)?\]?$")
 

@@ -29,7 +29,10 @@ NOT_SPEAKERS = frozenset(
      "key words", "code", "kode", "category", "kategori", "interview", "intervju", "study", "studie",
      "site", "setting", "group", "gruppe", "age", "alder", "sex", "gender", "kjønn", "role", "rolle",
      "language", "språk", "version", "versjon", "status", "total", "sum", "pros", "cons", "yes", "no",
-     "ja", "nei", "ok", "okay", "so", "and", "but", "then", "well", "og", "men", "så"}
+     "ja", "nei", "ok", "okay", "so", "and", "but", "then", "well", "og", "men", "så",
+     # transcription marks: "[Laughter]", "[inaudible]"
+     "laughter", "laughs", "latter", "ler", "inaudible", "uhørbart", "uklart", "unclear", "crosstalk",
+     "pause", "music", "musikk", "applause", "silence", "stillhet", "noise", "støy", "background noise"}
 )
 # Lower-case words allowed inside a name ("Ludwig van Beethoven", "Kari av Bø").
 _PARTICLES = frozenset({"van", "von", "de", "der", "den", "da", "di", "du", "la", "le", "af", "av", "bin", "al", "el"})

@@ -25,7 +25,7 @@ _LABEL_LINE = re.compile(
     (?P<name>{_NAME})
     (?:[ \t]*(?:\[(?P<ts4>{_TS})\]|\((?P<ts5>{_TS})\)))?
     [ \t]*(?:{_EMPH}[ \t]*)?
-    :
+    :(?!\d)
     (?(open)(?:[ \t]*{_EMPH})?|(?(open2)(?:[ \t]*{_EMPH})?))
     [ \t]*(?P<rest>.*)$""",
     re.VERBOSE,
@@ -71,7 +71,7 @@ def _candidates(text: str) -> list[_Candidate]:
     found: list[_Candidate] = []
     pos = 0
     for line_no, line in enumerate(text.split("\n"), start=1):
-        m = _LABEL_LINE.match(line) or _LABEL_ALONE.match(line)
+        m = _LABEL_ALONE.match(line) or _LABEL_LINE.match(line)
         if m:
             name = m.group("name").strip().strip("*_").strip()
             ts = next((m.groupdict().get(g) for g in ("ts1", "ts2", "ts3", "ts4", "ts5", "ts6")
