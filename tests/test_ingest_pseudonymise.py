@@ -54,3 +54,25 @@ def test_name_key_errors(tmp_path):
     with pytest.raises(InputError) as e:
         load_name_key(f)
     assert e.value.place == "row 3" and "two replacements" in e.value.message
+
+
+def test_pseudonymise_transcript_moves_turn_offsets_and_keeps_times(tmp_path):
+    from toolkit.ingest import pseudonymise_transcript, read_transcript
+
+    f = tmp_path / "z.vtt"
+    f.write_text(
+        "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v Anna Berg>Hello Kari Nordmann, how is Kari's day?</v>\n\n"
+        "00:00:03.000 --> 00:00:05.500\n<v Kari Nordmann>Fine, Anna. Karis dag er fin.</v>\n",
+        encoding="utf-8",
+    )
+    parsed = read_transcript(f, interviewer_names=["Anna Berg"])
+    new, made = pseudonymise_transcript(parsed, {"Kari Nordmann": "P07", "Kari": "P07", "Anna Berg": "I1",
+                                                 "Anna": "I1"})
+    assert new.text == ("[00:00:01] I1: Hello P07, how is P07's day?\n\n"
+                        "[00:00:03] P07: Fine, I1. P07s dag er fin.")
+    assert [(t.speaker, t.role, t.t_start, t.t_end, new.text[t.start : t.end]) for t in new.turns] == [
+        ("I1", "interviewer", 1.0, 2.0, "Hello P07, how is P07's day?"),
+        ("P07", "participant", 3.0, 5.5, "Fine, I1. P07s dag er fin."),
+    ]
+    assert len(made) == 6 and all(new.text[m["offset"] : m["end"]] == m["replacement"] for m in made)
+    assert all(parsed.text[m["source_offset"] : m["source_end"]] == m["original"] for m in made)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from .attributes import read_attributes
 from .decode import decode_bytes
 from .language import detect_language
-from .pseudonymise import load_name_key, pseudonymise, write_name_key
+from .pseudonymise import load_name_key, pseudonymise, pseudonymise_transcript, write_name_key
 from .reader import SUPPORTED_EXTENSIONS, read_transcript, read_transcript_bytes
 from .turns import detect_turns
 
@@ -20,6 +20,7 @@ __all__ = [
     "detect_turns",
     "load_name_key",
     "pseudonymise",
+    "pseudonymise_transcript",
     "read_attributes",
     "read_transcript",
     "read_transcript_bytes",

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from toolkit.errors import InputError
+from toolkit.models import ParsedTranscript, Turn
 
 from .decode import decode_bytes, read_bytes
 
@@ -30,8 +31,9 @@ def pseudonymise(text: str, names: Mapping[str, str]) -> tuple[str, list[dict]]:
     Names match as whole words, case-insensitively, longest first (so "Kari Nordmann" wins over "Kari"),
     with any run of whitespace between the words of a name, and with a genitive ending kept after the
     replacement ("Kari's" -> "P07's", Norwegian "Karis" -> "P07s"). Each replacement made is a dict
-    ``{"name", "replacement", "original", "offset", "end"}`` where ``offset``/``end`` index ``new_text``
-    (the replacement, without the genitive ending) and ``original`` is the text that was replaced.
+    ``{"name", "replacement", "original", "offset", "end", "source_offset", "source_end", "suffix"}``: ``offset``/``end``
+    index ``new_text`` (the replacement, without the genitive ending), ``original`` is the replaced text and
+    ``source_offset``/``source_end`` its place in ``text``; ``suffix`` is the genitive ending kept.
     """
     clean = {" ".join(k.split()): v for k, v in names.items() if k and k.strip()}
     if not clean:
@@ -52,12 +54,41 @@ def pseudonymise(text: str, names: Mapping[str, str]) -> tuple[str, list[dict]]:
         out.append(before)
         length += len(before)
         made.append({"name": name, "replacement": replacement, "original": m.group(0),
-                     "offset": length, "end": length + len(replacement)})
+                     "offset": length, "end": length + len(replacement),
+                     "source_offset": m.start(), "source_end": m.end(), "suffix": suffix})
         out.append(replacement + suffix)
         length += len(replacement) + len(suffix)
         pos = m.end()
     out.append(text[pos:])
     return "".join(out), made
+
+
+def _shift(pos: int, made: list[dict], *, is_end: bool) -> int:
+    """Map an offset in the source text to the pseudonymised text."""
+    delta = 0
+    for r in made:
+        src_len = r["source_end"] - r["source_offset"]
+        new_len = r["end"] - r["offset"] + len(r["suffix"])
+        if r["source_end"] <= pos:
+            delta += new_len - src_len
+        elif r["source_offset"] < pos:  # inside a replaced name: snap to its edge
+            return r["offset"] + (new_len if is_end else 0)
+        else:
+            break
+    return pos + delta
+
+
+def pseudonymise_transcript(parsed: ParsedTranscript, names: Mapping[str, str]) -> tuple[ParsedTranscript, list[dict]]:
+    """Pseudonymise a parsed transcript, keeping its turns: offsets are moved to the new text, speaker
+    names are pseudonymised too, and roles and times are kept. Returns ``(new_parsed, replacements)``."""
+    text, made = pseudonymise(parsed.text, names)
+    turns = []
+    for t in parsed.turns:
+        speaker = pseudonymise(t.speaker, names)[0] if t.speaker else t.speaker
+        turns.append(Turn(start=_shift(t.start, made, is_end=False), end=_shift(t.end, made, is_end=True),
+                          speaker=speaker, role=t.role, t_start=t.t_start, t_end=t.t_end))
+    return ParsedTranscript(text=text, turns=turns, format=parsed.format, encoding=parsed.encoding,
+                            language=parsed.language, warnings=list(parsed.warnings)), made
 
 
 def load_name_key(path) -> dict[str, str]:
