@@ -1,0 +1,353 @@
+"""Mapping (Framework Method step 4): key elements from summaries, key dimensions, categories.
+
+The toolkit proposes; the researcher decides. ``propose_elements`` cuts short phrases from each chart summary and
+links each to the summary and to the coded passages (quotes) behind it. ``propose_dimensions`` groups elements by
+agglomerative clustering of their embeddings, cut at a cosine-distance threshold the researcher sets (smaller:
+more, tighter dimensions). ``propose_categories`` groups dimensions into categories. Then ``accept``, ``rename``,
+``move_element``, ``move_dimension``, ``merge_dimensions`` and ``merge_elements`` edit the result; every edit is one
+logged transaction. The Table-2-like export lives in ``toolkit.mapping_export``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+from sklearn.cluster import AgglomerativeClustering
+
+from .embed import Embedder
+from .errors import InputError
+from .mapping_phrases import candidate_phrases, link_quotes, select_phrases
+from .store import Project
+from .store import core as db
+from .store import mapping as mdb
+
+DEFAULT_THRESHOLD = 0.55
+LINKAGES = ("average", "complete", "single")
+KINDS = ("element", "dimension", "category")
+
+
+@dataclass
+class Proposal:
+    """What a proposing step created: ids of new rows, and for dimensions/categories the members of each."""
+
+    created: list[int] = field(default_factory=list)
+    members: dict[int, list[int]] = field(default_factory=dict)
+    skipped: int = 0
+
+
+def _framework(s, framework_id: str) -> None:
+    db.get_framework(s, framework_id)  # raises NotFoundError naming the known frameworks
+
+
+# --- key elements -------------------------------------------------------------------------------------------------
+
+
+def propose_elements(project: Project, framework_id: str, *, embedder: Embedder | None = None, per_summary: int = 3,
+                     replace: bool = True, actor: str | None = None) -> Proposal:
+    """Propose up to ``per_summary`` key elements for every non-empty summary of the framework.
+
+    With ``replace`` the elements still marked proposed are dropped first (accepted ones are kept, and summaries
+    that already have an accepted element get no new proposals). The embedder, when given, picks the most central,
+    non-repetitive phrases and finds the closest quote when no quote shares the phrase's words.
+    """
+    if per_summary < 1:
+        raise InputError(None, f"per_summary must be at least 1, got {per_summary}")
+    with project.read() as s:
+        _framework(s, framework_id)
+        summaries = mdb.summaries_frame(s, framework_id)
+        existing = mdb.key_elements_frame(s, framework_id)
+        texts = mdb.coding_texts(s, {q for qs in summaries["quotes"] for q in qs})
+    if summaries.empty:
+        raise InputError(None, f"framework {framework_id!r} has no written summaries yet: chart first "
+                               "(python -m toolkit chart ...), then propose key elements")
+    keep = set(existing.loc[existing["status"] == "accepted", "summary_id"].dropna().astype(int))
+    plan: list[tuple[int, str, list[int]]] = []
+    out = Proposal()
+    qvec: dict[int, np.ndarray] = {}
+    if embedder is not None and texts:
+        qvec = dict(zip(texts, embedder.embed(list(texts.values())), strict=True))
+    for row in summaries.itertuples():
+        if row.id in keep:
+            out.skipped += 1
+            continue
+        phrases = candidate_phrases(row.text)
+        if not phrases:
+            out.skipped += 1
+            continue
+        vecs = embedder.embed(phrases) if embedder is not None else None
+        quotes = {q: texts[q] for q in row.quotes if q in texts}
+        for i in select_phrases(phrases, vecs, per_summary):
+            linked = link_quotes(phrases[i], quotes, phrase_vector=None if vecs is None else vecs[i],
+                                 quote_vectors=qvec)
+            plan.append((int(row.id), phrases[i], linked))
+    with project.transaction("map.propose_elements", actor=actor,
+                             payload={"framework": framework_id, "per_summary": per_summary}) as s:
+        if replace:
+            mdb.clear_proposed(s, framework_id, elements=True)
+        for sid, label, quotes in plan:
+            out.created.append(mdb.add_key_element(s, framework_id, label, summary_id=sid, quotes=quotes))
+    return out
+
+
+def add_element(project: Project, framework_id: str, label: str, *, summary_id: int | None = None,
+                quotes: list[int] | None = None, dimension_id: int | None = None, actor: str | None = None) -> int:
+    """A key element written by the researcher (accepted from the start)."""
+    with project.transaction("map.add_element", actor=actor, payload={"framework": framework_id, "label": label}) as s:
+        _framework(s, framework_id)
+        if summary_id is not None and not quotes:
+            quotes = mdb.summary_quotes(s, summary_id)
+        return mdb.add_key_element(s, framework_id, label, summary_id=summary_id, quotes=quotes or [],
+                                   dimension_id=dimension_id, status="accepted")
+
+
+# --- dimensions ---------------------------------------------------------------------------------------------------
+
+
+def cluster(vectors: np.ndarray, threshold: float = DEFAULT_THRESHOLD, linkage: str = "average") -> np.ndarray:
+    """Cluster labels for L2-normalised vectors: agglomerative, cosine distance, cut at ``threshold``."""
+    if linkage not in LINKAGES:
+        raise InputError(None, f"linkage must be one of {', '.join(LINKAGES)}, not {linkage!r}")
+    if not 0 < threshold <= 2:
+        raise InputError(None, f"the distance threshold must lie in (0, 2], got {threshold}")
+    n = len(vectors)
+    if n == 0:
+        return np.zeros(0, dtype=int)
+    if n == 1:
+        return np.zeros(1, dtype=int)
+    model = AgglomerativeClustering(n_clusters=None, distance_threshold=threshold, metric="cosine", linkage=linkage)
+    labels = model.fit_predict(np.asarray(vectors, dtype=np.float64))
+    # number clusters by size (largest first), ties by first member, so results are stable
+    order = sorted(set(labels), key=lambda c: (-int(np.sum(labels == c)), int(np.argmax(labels == c))))
+    remap = {c: i for i, c in enumerate(order)}
+    return np.array([remap[c] for c in labels], dtype=int)
+
+
+def medoid(vectors: np.ndarray) -> int:
+    """Index of the member closest to all others (the label a group is named after)."""
+    sims = vectors @ vectors.T
+    return int(np.argmax(sims.sum(axis=1)))
+
+
+def propose_dimensions(project: Project, framework_id: str, embedder: Embedder, *,
+                       threshold: float = DEFAULT_THRESHOLD, linkage: str = "average",
+                       actor: str | None = None) -> Proposal:
+    """Group the key elements not yet in an accepted dimension into proposed dimensions.
+
+    Earlier proposed dimensions are replaced. Each new dimension is named after its medoid element.
+    """
+    with project.read() as s:
+        _framework(s, framework_id)
+        elements = mdb.key_elements_frame(s, framework_id)
+        dims = mdb.dimensions_frame(s, framework_id)
+    accepted = set(dims.loc[dims["status"] == "accepted", "id"])
+    free = elements[~elements["dimension_id"].isin(accepted)].reset_index(drop=True)
+    if free.empty:
+        raise InputError(None, f"no key elements to group in framework {framework_id!r} "
+                               "(propose or add key elements first; elements in accepted dimensions stay)")
+    vecs = embedder.embed(list(free["label"]))
+    labels = cluster(vecs, threshold, linkage)
+    out = Proposal()
+    with project.transaction("map.propose_dimensions", actor=actor,
+                             payload={"framework": framework_id, "threshold": threshold, "linkage": linkage}) as s:
+        mdb.clear_proposed(s, framework_id, dimensions=True)
+        for c in range(int(labels.max()) + 1):
+            idx = np.flatnonzero(labels == c)
+            name = free.loc[idx[medoid(vecs[idx])], "label"]
+            did = mdb.add_dimension(s, framework_id, name)
+            members = [int(free.loc[i, "id"]) for i in idx]
+            mdb.set_elements_dimension(s, members, did)
+            out.created.append(did)
+            out.members[did] = members
+    return out
+
+
+# --- categories ---------------------------------------------------------------------------------------------------
+
+
+def propose_categories(project: Project, framework_id: str, *, method: str = "framework",
+                       embedder: Embedder | None = None, threshold: float = DEFAULT_THRESHOLD,
+                       actor: str | None = None) -> Proposal:
+    """Put every dimension without a category into one.
+
+    ``framework``: the framework category most of the dimension's elements were charted under (the category is
+    created with that label when missing). ``cluster``: agglomerative clustering of the dimensions' mean element
+    embeddings; each group becomes a new category named after its medoid dimension.
+    """
+    if method not in ("framework", "cluster"):
+        raise InputError(None, f"method must be 'framework' or 'cluster', not {method!r}")
+    with project.read() as s:
+        fw = db.get_framework(s, framework_id)
+        elements = mdb.key_elements_frame(s, framework_id)
+        dims = mdb.dimensions_frame(s, framework_id)
+    open_dims = dims[dims["category_id"].isna()].reset_index(drop=True)
+    if open_dims.empty:
+        raise InputError(None, f"every key dimension of framework {framework_id!r} already has a category "
+                               "(or there are no dimensions yet)")
+    out = Proposal()
+    cat_labels = {c.id: c.label for c in fw.categories}
+    with project.transaction("map.propose_categories", actor=actor,
+                             payload={"framework": framework_id, "method": method}) as s:
+        if method == "framework":
+            for d in open_dims.itertuples():
+                cats = Counter(elements.loc[elements["dimension_id"] == d.id, "category_id"].dropna())
+                if not cats:
+                    continue
+                label = cat_labels[cats.most_common(1)[0][0]]
+                cid = mdb.map_category_by_label(s, framework_id, label) or mdb.add_map_category(s, framework_id, label)
+                mdb.update_dimension(s, int(d.id), category_id=cid)
+                out.members.setdefault(cid, []).append(int(d.id))
+        else:
+            if embedder is None:
+                raise InputError(None, "clustering dimensions into categories needs an embedder")
+            vecs = []
+            for d in open_dims.itertuples():
+                labels = [d.label] + list(elements.loc[elements["dimension_id"] == d.id, "label"])
+                v = embedder.embed(labels).mean(axis=0)
+                vecs.append(v / (np.linalg.norm(v) or 1.0))
+            vecs = np.vstack(vecs)
+            groups = cluster(vecs, threshold)
+            for c in range(int(groups.max()) + 1):
+                idx = np.flatnonzero(groups == c)
+                cid = mdb.add_map_category(s, framework_id, open_dims.loc[idx[medoid(vecs[idx])], "label"])
+                for i in idx:
+                    mdb.update_dimension(s, int(open_dims.loc[i, "id"]), category_id=cid)
+                out.members[cid] = [int(open_dims.loc[i, "id"]) for i in idx]
+        out.created = sorted(out.members)
+    return out
+
+
+# --- researcher's edits -------------------------------------------------------------------------------------------
+
+
+def accept(project: Project, framework_id: str, *, elements: list[int] = (), dimensions: list[int] = (),
+           with_elements: bool = True, actor: str | None = None) -> None:
+    """Mark elements and dimensions accepted (an accepted dimension's elements too, with ``with_elements``)."""
+    with project.transaction("map.accept", actor=actor,
+                             payload={"framework": framework_id, "elements": list(elements),
+                                      "dimensions": list(dimensions)}) as s:
+        for eid in elements:
+            mdb.update_key_element(s, eid, framework_id=framework_id, status="accepted")
+        for did in dimensions:
+            mdb.update_dimension(s, did, framework_id=framework_id, status="accepted")
+            if with_elements:
+                els = mdb.key_elements_frame(s, framework_id)
+                for eid in els.loc[els["dimension_id"] == did, "id"]:
+                    mdb.update_key_element(s, int(eid), status="accepted")
+
+
+def rename(project: Project, framework_id: str, kind: str, item_id: int, label: str, *,
+           actor: str | None = None) -> None:
+    """Rename an element, dimension or category (renaming a proposal also accepts it)."""
+    if kind not in KINDS:
+        raise InputError(None, f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
+    with project.transaction(f"map.rename_{kind}", actor=actor,
+                             payload={"framework": framework_id, "id": item_id, "label": label}) as s:
+        if kind == "element":
+            mdb.update_key_element(s, item_id, framework_id=framework_id, label=label, status="accepted")
+        elif kind == "dimension":
+            mdb.update_dimension(s, item_id, framework_id=framework_id, label=label, status="accepted")
+        else:
+            mdb.update_map_category(s, item_id, label=label, framework_id=framework_id)
+
+
+def move_element(project: Project, framework_id: str, element_ids: list[int], *, dimension_id: int | None = None,
+                 new_dimension: str | None = None, actor: str | None = None) -> int | None:
+    """Move elements into a dimension (an existing one, a new one named ``new_dimension``, or none)."""
+    with project.transaction("map.move_element", actor=actor,
+                             payload={"framework": framework_id, "elements": list(element_ids),
+                                      "dimension": dimension_id, "new": new_dimension}) as s:
+        if new_dimension:
+            dimension_id = mdb.add_dimension(s, framework_id, new_dimension, status="accepted")
+        mdb.set_elements_dimension(s, element_ids, dimension_id, framework_id=framework_id)
+        return dimension_id
+
+
+def move_dimension(project: Project, framework_id: str, dimension_ids: list[int], *, category_id: int | None = None,
+                   new_category: str | None = None, actor: str | None = None) -> int | None:
+    """Put dimensions into a category (an existing one, a new one named ``new_category``, or none)."""
+    with project.transaction("map.move_dimension", actor=actor,
+                             payload={"framework": framework_id, "dimensions": list(dimension_ids),
+                                      "category": category_id, "new": new_category}) as s:
+        if new_category:
+            category_id = (mdb.map_category_by_label(s, framework_id, new_category)
+                           or mdb.add_map_category(s, framework_id, new_category))
+        for did in dimension_ids:
+            mdb.update_dimension(s, did, framework_id=framework_id, category_id=category_id)
+        return category_id
+
+
+def merge_dimensions(project: Project, framework_id: str, dimension_ids: list[int], *, label: str | None = None,
+                     actor: str | None = None) -> int:
+    """Merge dimensions into the first one: all elements move there, the others are deleted. Returns the survivor."""
+    if len(set(dimension_ids)) < 2:
+        raise InputError(None, "merging needs at least two different dimensions")
+    keep, *rest = list(dict.fromkeys(dimension_ids))
+    with project.transaction("map.merge_dimensions", actor=actor,
+                             payload={"framework": framework_id, "dimensions": list(dimension_ids),
+                                      "label": label}) as s:
+        for did in dimension_ids:
+            mdb.update_dimension(s, did, framework_id=framework_id)  # existence check
+        mdb.move_dimension_elements(s, rest, keep)
+        mdb.delete_dimensions(s, rest, framework_id)
+        fields = {"status": "accepted"}
+        if label:
+            fields["label"] = label
+        mdb.update_dimension(s, keep, **fields)
+    return keep
+
+
+def merge_elements(project: Project, framework_id: str, element_ids: list[int], *, label: str | None = None,
+                   actor: str | None = None) -> int:
+    """Merge elements of one summary into the first: quotes are united, the others deleted.
+
+    Elements of different summaries are not merged (each element keeps its one summary); put them in the same
+    dimension instead.
+    """
+    if len(set(element_ids)) < 2:
+        raise InputError(None, "merging needs at least two different key elements")
+    keep, *rest = list(dict.fromkeys(element_ids))
+    with project.transaction("map.merge_elements", actor=actor,
+                             payload={"framework": framework_id, "elements": list(element_ids), "label": label}) as s:
+        rows = [mdb.element(s, eid, framework_id) for eid in [keep, *rest]]
+        if len({r["summary_id"] for r in rows}) > 1:
+            raise InputError(None, "these key elements come from different summaries; put them in one dimension "
+                                   "instead of merging them")
+        quotes = sorted({q for r in rows for q in r["quotes"]})
+        mdb.delete_key_elements(s, rest, framework_id)
+        fields = {"quotes": quotes, "status": "accepted"}
+        if label:
+            fields["label"] = label
+        mdb.update_key_element(s, keep, **fields)
+    return keep
+
+
+def add_category(project: Project, framework_id: str, label: str, description: str | None = None, *,
+                 actor: str | None = None) -> int:
+    with project.transaction("map.add_category", actor=actor, payload={"framework": framework_id, "label": label}) as s:
+        _framework(s, framework_id)
+        return mdb.add_map_category(s, framework_id, label, description)
+
+
+def remove(project: Project, framework_id: str, kind: str, ids: list[int], *, actor: str | None = None) -> None:
+    """Delete elements, dimensions (their elements stay, without dimension) or categories (dimensions stay)."""
+    if kind not in KINDS:
+        raise InputError(None, f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
+    with project.transaction(f"map.remove_{kind}", actor=actor, payload={"framework": framework_id, "ids": ids}) as s:
+        if kind == "element":
+            mdb.delete_key_elements(s, ids, framework_id)
+        elif kind == "dimension":
+            mdb.delete_dimensions(s, ids, framework_id)
+        else:
+            for cid in ids:
+                mdb.delete_map_category(s, cid, framework_id)
+
+
+def state(project: Project, framework_id: str) -> dict:
+    """Elements, dimensions and categories of a framework as frames (for listings and the app)."""
+    with project.read() as s:
+        _framework(s, framework_id)
+        return {"elements": mdb.key_elements_frame(s, framework_id),
+                "dimensions": mdb.dimensions_frame(s, framework_id),
+                "categories": mdb.map_categories_frame(s, framework_id)}
