@@ -19,3 +19,30 @@ def fake_embedder():
     from toolkit.embed import FakeEmbedder
 
     return FakeEmbedder()
+
+
+@pytest.fixture(scope="session")
+def sample_project_file(tmp_path_factory):
+    """The bundled sample study built once per session (transcripts, attributes, reference indexings).
+
+    Tests must not change this file: use ``sample_project`` for a private, writable copy.
+    """
+    from toolkit.sample import build_sample
+
+    path = tmp_path_factory.mktemp("sample") / "sample.fa"
+    build_sample(path).close()
+    return path
+
+
+@pytest.fixture
+def sample_project(sample_project_file, tmp_path):
+    """A fresh, writable copy of the sample project for one test."""
+    import shutil
+
+    from toolkit.store import open_project
+
+    dst = tmp_path / "sample.fa"
+    shutil.copy2(sample_project_file, dst)
+    project = open_project(dst)
+    yield project
+    project.close()

@@ -82,7 +82,7 @@ def import_transcripts(project: Project, paths: Iterable[str | Path] | str | Pat
     In folders, files matching an ``exclude`` glob (README, interview guide, hidden files) are left out and reported.
     ``pseudonyms`` is a CSV key file ``name,replacement`` (kept apart from the project) applied before storing.
     """
-    from .ingest import load_name_key, pseudonymise, read_attributes, read_transcript
+    from .ingest import load_name_key, pseudonymise_transcript, read_attributes, read_transcript
 
     if isinstance(paths, str | Path):
         paths = [paths]
@@ -115,8 +115,7 @@ def import_transcripts(project: Project, paths: Iterable[str | Path] | str | Pat
         raw = f.read_bytes()
         pt = read_transcript(f, interviewer_names=interviewer_names)
         if key:
-            pt.text, _ = pseudonymise(pt.text, key)
-            pt = read_transcript_text(pt, f, interviewer_names)
+            pt, _ = pseudonymise_transcript(pt, key)
         parsed.append((f, pt, hashlib.sha256(raw).hexdigest()))
         if progress:
             progress(i + 1, len(files), f.name)
@@ -144,15 +143,6 @@ def import_transcripts(project: Project, paths: Iterable[str | Path] | str | Pat
             report.transcripts.append(f.name)
             report.warnings += [f"{f.name}: {w}" for w in pt.warnings]
     return report
-
-
-def read_transcript_text(pt: ParsedTranscript, f: Path, interviewer_names: Iterable[str]) -> ParsedTranscript:
-    """Re-detect turns after the text changed (pseudonymisation shifts offsets)."""
-    from .ingest import detect_turns
-
-    turns, warnings = detect_turns(pt.text, interviewer_names=interviewer_names)
-    return ParsedTranscript(text=pt.text, turns=turns, format=pt.format, encoding=pt.encoding,
-                            language=pt.language, warnings=warnings)
 
 
 def import_attributes(project: Project, path: str | Path, *, actor: str | None = None) -> list[str]:
