@@ -1,0 +1,140 @@
+"""Excel and CSV exports of a chart.
+
+Excel: an ``About`` sheet (title, framework, project, date, key), one sheet per category (code level) or one
+``Categories`` sheet (category level) with participants in rows, a frozen header row and participant columns, and
+wrapped text; then a ``Quotes`` sheet listing every coded passage of the chart with its transcript reference and
+whether the cell's summary draws on it. CSV: one row per cell (participant x code) with the summary and its
+provenance.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from ..charting.matrix import Matrix, clock
+from .docx_matrix import _check_attributes, clean
+
+__all__ = ["export_csv", "export_xlsx", "sheet_name"]
+
+WRAP = Alignment(wrap_text=True, vertical="top")
+BOLD = Font(bold=True)
+DRAFT = Font(italic=True, color="666666")
+HEAD_FILL = PatternFill("solid", fgColor="D9E2F3")
+
+
+def sheet_name(title: str, used: set[str]) -> str:
+    """A valid, unique Excel sheet name (at most 31 characters, none of ``[]:*?/\\``)."""
+    base = re.sub(r"[\[\]:*?/\\]", " ", title).strip()[:31] or "Sheet"
+    name, i = base, 2
+    while name.lower() in used:
+        suffix = f" ({i})"
+        name, i = base[:31 - len(suffix)] + suffix, i + 1
+    used.add(name.lower())
+    return name
+
+
+def _cell(ws, value, *, font=None, fill=None, wrap=True):
+    c = WriteOnlyCell(ws, value=clean(value) if isinstance(value, str) else value)
+    if wrap:
+        c.alignment = WRAP
+    if font is not None:
+        c.font = font
+    if fill is not None:
+        c.fill = fill
+    return c
+
+
+def export_xlsx(matrix: Matrix, path: str | Path, *, title: str | None = None,
+                attributes: Sequence[str] | None = None, quotes: bool = True) -> Path:
+    """Write ``matrix`` as an Excel workbook at ``path`` (see the module doc); returns the path.
+
+    ``attributes``: participant attributes shown after the id (default: the matrix's ``group_by``).
+    """
+    attrs = _check_attributes(matrix, attributes)
+    path = Path(path)
+    wb = Workbook(write_only=True)
+    used: set[str] = set()
+    title = title or f"Framework matrix: {matrix.framework_name}"
+    about = wb.create_sheet(sheet_name("About", used))
+    about.column_dimensions["A"].width = 22
+    about.column_dimensions["B"].width = 100
+    rows = [("Title", title), ("Framework", f"{matrix.framework_name} ({matrix.framework_id})"),
+            ("Project", matrix.project_name), ("Date", matrix.created_at.strftime("%Y-%m-%d")),
+            ("Participants", len(matrix.participants)), ("Grouped by", ", ".join(matrix.group_by)),
+            ("Level", matrix.level),
+            ("Key", "Cells hold the summary of what the participant said about the column's code. Italic grey: a "
+                    "draft no researcher has reviewed; toolkit drafts are verbatim sentences from the coded "
+                    "passages separated by [\u2026]. 'n passages, no summary': coded but not summarised; empty: "
+                    "nothing coded. The Quotes sheet lists every coded passage with its transcript reference.")]
+    for k, v in rows:
+        about.append([_cell(about, k, font=BOLD), _cell(about, v)])
+    tables = matrix.tables(None)
+    for tb in tables:
+        name = "Categories" if matrix.level == "category" else tb.title
+        ws = wb.create_sheet(sheet_name(name, used))
+        ws.freeze_panes = f"{get_column_letter(2 + len(attrs))}2"
+        ws.column_dimensions["A"].width = 11
+        for j in range(len(attrs)):
+            ws.column_dimensions[get_column_letter(2 + j)].width = 16
+        for j in range(len(tb.columns)):
+            ws.column_dimensions[get_column_letter(2 + len(attrs) + j)].width = 42
+        ws.append([_cell(ws, h, font=BOLD, fill=HEAD_FILL) for h in
+                   ["Participant", *attrs, *(f"{c.id} {c.label}" for c in tb.columns)]])
+        for pid in matrix.participants:
+            row = [_cell(ws, pid, font=BOLD)] + [_cell(ws, matrix.value(pid, a)) for a in attrs]
+            for col in tb.columns:
+                c = matrix.cells[(pid, col.id)]
+                if c.summary:
+                    row.append(_cell(ws, c.summary, font=None if c.status == "reviewed" else DRAFT))
+                elif c.quotes:
+                    n = len(c.quotes)
+                    row.append(_cell(ws, f"{n} passage{'s' if n != 1 else ''}, no summary", font=DRAFT))
+                else:
+                    row.append(_cell(ws, None))
+            ws.append(row)
+    if quotes:
+        _quotes_sheet(wb, matrix, tables, used)
+    wb.save(str(path))
+    return path
+
+
+QUOTE_HEADER = ["participant", "category", "column", "code", "transcript", "start", "end", "time", "coder",
+                "coding_ids", "cited_by_summary", "text"]
+
+
+def _quotes_sheet(wb, matrix: Matrix, tables, used: set[str]) -> None:
+    ws = wb.create_sheet(sheet_name("Quotes", used))
+    ws.freeze_panes = "A2"
+    for j, w in enumerate([11, 10, 10, 10, 26, 8, 8, 18, 14, 12, 10, 100], start=1):
+        ws.column_dimensions[get_column_letter(j)].width = w
+    ws.append([_cell(ws, h, font=BOLD, fill=HEAD_FILL, wrap=False) for h in QUOTE_HEADER])
+    for tb in tables:
+        for col in tb.columns:
+            for pid in matrix.participants:
+                c = matrix.cells[(pid, col.id)]
+                cited = {id(q) for q in c.cited_quotes()} if c.summary else set()
+                for q in c.quotes:
+                    t = f"{clock(q.t_start)}\u2013{clock(q.t_end)}" if q.t_start is not None else ""
+                    vals = [pid, col.category_id, col.id, q.code_id, q.transcript, q.start, q.end, t, q.coder,
+                            " ".join(map(str, q.coding_ids or (q.coding_id,))), "yes" if id(q) in cited else "",
+                            q.text]
+                    ws.append([_cell(ws, v, wrap=(i == len(vals) - 1)) for i, v in enumerate(vals)])
+
+
+def export_csv(matrix: Matrix, path: str | Path, *, attributes: Sequence[str] | None = None) -> Path:
+    """Write one row per cell: framework, category, column, participant, attributes, status, origin, author, time,
+    summary, number of passages, coding ids the summary draws on and all coding ids of the cell (UTF-8)."""
+    attrs = _check_attributes(matrix, attributes)
+    path = Path(path)
+    df = matrix.long()
+    drop = [a for a in matrix.attributes if a not in attrs]
+    df = df.drop(columns=drop)
+    df.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+    return path
