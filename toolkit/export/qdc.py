@@ -212,14 +212,16 @@ class _Builder:
         keys[node.guid] = (self.fid, cid)
 
 
-def _descendants(node: CodeNode, warnings: list[str]) -> list[CodeNode]:
+def _descendants(node: CodeNode, warnings: list[str], coded) -> list[CodeNode]:
+    """The codes below ``node`` at any depth; folders (not codable, not coded) are passed through or dropped."""
     out = []
     for ch in node.children:
+        usable = ch.codable or ch.guid in coded
         if ch.children:
             warnings.append(f"code {ch.name!r} under {node.name!r}: nested codes flattened into category "
                             f"{node.name!r}")
-            out += ([ch] if ch.codable else []) + _descendants(ch, warnings)
-        else:
+            out += ([ch] if usable else []) + _descendants(ch, warnings, coded)
+        elif usable:
             out.append(ch)
     return out
 
@@ -248,7 +250,7 @@ def frameworks_from_codebook(nodes: list[CodeNode], sets: list[SetNode], *, defa
             continue
         b = builders.setdefault(str(meta["framework"]), _Builder(str(meta["framework"])))
         cat = b.category(str(meta.get("id") or node.name), node.name, human)
-        for ch in ([node] if node.guid in coded else []) + _descendants(node, warnings):
+        for ch in ([node] if node.guid in coded else []) + _descendants(node, warnings, coded):
             b.code(ch, cat, keys)
     frameworks = []
     for fid, b in builders.items():
@@ -278,11 +280,14 @@ def _foreign_categories(b: _Builder, tops: list[CodeNode], sets: list[SetNode], 
     if any(n.children for n in tops):
         for n in tops:
             if not n.children:
-                leftovers.append(n)
+                if n.codable or n.guid in coded:
+                    leftovers.append(n)
+                else:
+                    b.category(n.name, n.name, split_meta(n.description)[0])  # an empty folder
                 continue
             human, _ = split_meta(n.description)
             cat = b.category(n.name, n.name, human)
-            for ch in ([n] if n.guid in coded else []) + _descendants(n, warnings):
+            for ch in ([n] if n.guid in coded else []) + _descendants(n, warnings, coded):
                 b.code(ch, cat, keys)
     else:
         by_guid = {n.guid: n for n in tops}
@@ -296,6 +301,17 @@ def _foreign_categories(b: _Builder, tops: list[CodeNode], sets: list[SetNode], 
                 placed.add(n.guid)
                 b.code(n, cat, keys)
         leftovers = [n for n in tops if n.guid not in placed]
+        if not placed and any(not n.codable for n in leftovers):
+            # folders written flat (as in the standard's own codebook example): a folder heads the codes after it
+            cat, rest = None, []
+            for n in leftovers:
+                if not n.codable and n.guid not in coded:
+                    cat = b.category(n.name, n.name, split_meta(n.description)[0])
+                elif cat is None:
+                    rest.append(n)
+                else:
+                    b.code(n, cat, keys)
+            leftovers = rest
     groups: dict[str, list[CodeNode]] = {}
     for n in leftovers:
         prefix, sep, rest = n.name.partition("::")

@@ -241,7 +241,7 @@ class _Reader:
                 raise InputError(self.file, f"selection ends ({b}) before it starts ({a})", f"{where(sel)} in {owner}")
             sels.append((a, b, attr(sel, "name"), f"{where(sel)} in {owner}", sel))
         om = choose_reading(src, [s[:4] for s in sels], file=self.file)
-        if om.reading != candidate_readings(src)[0] and sels:
+        if om.reading != candidate_readings(src)[0]:
             self.plan.warnings.append(f"{name}: positions read as {om.reading.describe()}")
         n = 1
         while name in names:
@@ -268,7 +268,8 @@ class _Reader:
         turns, warnings = detect_turns(src.text)
         parsed = ParsedTranscript(text=src.text, turns=turns, format="qdpx", encoding=src.encoding,
                                   language=detect_language(src.text), warnings=warnings)
-        meta = {"refi": {"guid": attr(el, "guid"), "positions": om.reading.describe()}}
+        standard = om.reading == candidate_readings(src)[0]
+        meta = {"refi": {"guid": attr(el, "guid"), "positions": "standard" if standard else om.reading.describe()}}
         if variables:
             meta["refi"]["variables"] = {str(k): v for k, v in variables.items()}
         self.plan.sources.append(SourcePlan(
