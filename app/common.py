@@ -134,3 +134,39 @@ class Progress:
 
     def done(self) -> None:
         self.bar.empty()
+
+
+# --- small shared readers and helpers of the chart, map and teaching pages -----------------------------------------
+
+
+def attribute_names() -> list[str]:
+    """The participant attributes of the open project (e.g. group, setting), in first-seen order."""
+    with project().read() as s:
+        return db.attribute_names(s)
+
+
+def crosswalk_ids() -> list[str]:
+    from toolkit.store import measures as mdb
+
+    with project().read() as s:
+        return mdb.crosswalk_ids(s)
+
+
+def catalogue_ids() -> list[str]:
+    from toolkit.store import measures as mdb
+
+    with project().read() as s:
+        return mdb.catalogue_ids(s)
+
+
+def file_bytes(write, suffix: str) -> bytes:
+    """Bytes of a file written by a toolkit export that takes a path: ``write(path)`` into a temporary folder.
+
+    Meant for ``st.download_button(data=lambda: file_bytes(...))``, so the file is built only when clicked.
+    """
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="fa-download-") as tmp:
+        path = Path(tmp) / f"export{suffix}"
+        write(path)
+        return path.read_bytes()

@@ -1,0 +1,237 @@
+"""Step 3, Chart: the participant x code matrix with summaries; a cell's quotes and summary; drafting, refinement and
+downloads (Word, Excel, CSV)."""
+
+import pandas as pd
+import streamlit as st
+
+from app.common import (
+    Progress,
+    attribute_names,
+    coder,
+    crosswalk_ids,
+    file_bytes,
+    framework_picker,
+    project,
+    project_embedder,
+    show_error,
+    version,
+)
+from toolkit import charting
+from toolkit import project as proj
+from toolkit.errors import ToolkitError
+from toolkit.export import export_csv, export_docx, export_xlsx
+
+st.title("3 · Chart")
+p = project()
+ALL = "(all categories: one column per category)"
+STATUS_FILL = {"reviewed": "#d4edda", "draft": "#fff3cd", "empty": ""}
+MARK = {"reviewed": "✓ ", "draft": "✎ ", "empty": ""}
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _matrix(path: str, framework: str, category: str | None, group_by: tuple, level: str, v: int):
+    return charting.build_matrix(project(), framework, category=category, group_by=group_by, level=level)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _categories(path: str, framework: str, v: int) -> list[tuple[str, str]]:
+    return [(c.id, c.label) for c in proj.get_framework(project(), framework).categories]
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _coverage(path: str, framework: str, by: tuple, v: int):
+    return charting.coverage(project(), framework, by=by)
+
+
+def _grid(m, show: str) -> pd.DataFrame:
+    """What the matrix shows: attribute columns, then one text per cell (summary or passage count, with status)."""
+    rows = m.rows[list(m.group_by)].astype(str).replace({"nan": "", "None": ""})
+    data = {}
+    for col in m.columns:
+        vals = []
+        for pid in m.participants:
+            c = m.cells[(pid, col.id)]
+            n = len(c.quotes)
+            if show == "Passages":
+                vals.append(f"{n} · {c.status}" if c.summary else (str(n) if n else ""))
+            else:
+                vals.append(MARK[c.status] + c.summary if c.summary else (f"({n} passages, no summary)" if n else ""))
+        data[col.id] = vals
+    grid = pd.concat([rows.reset_index(), pd.DataFrame(data)], axis=1)
+    return grid
+
+
+def _style(grid: pd.DataFrame, m):
+    status = {col.id: [m.cells[(pid, col.id)].status for pid in m.participants] for col in m.columns}
+    css = pd.DataFrame("", index=grid.index, columns=grid.columns)
+    for cid, sts in status.items():
+        css[cid] = [f"background-color: {STATUS_FILL[s]}" if STATUS_FILL[s] else "" for s in sts]
+    return grid.style.apply(lambda _: css, axis=None)
+
+
+framework = framework_picker()
+attrs = attribute_names()
+try:
+    cats = _categories(str(p.path), framework, version())
+except ToolkitError as e:
+    show_error(e)
+    st.stop()
+c1, c2, c3 = st.columns([3, 3, 2])
+cat_ids = [c for c, _ in cats] + [ALL]
+cat_label = dict(cats) | {ALL: ALL}
+category = c1.selectbox("Category", cat_ids, format_func=lambda c: c if c == ALL else f"{c} {cat_label[c]}",
+                        key="chart_category")
+group_by = c2.multiselect("Group rows by", attrs, default=[a for a in ("group", "setting") if a in attrs],
+                          key="chart_group_by")
+show = c3.radio("Cells show", ["Summaries", "Passages"], horizontal=True, key="chart_show")
+level = "category" if category == ALL else "code"
+try:
+    m = _matrix(str(p.path), framework, None if level == "category" else category, tuple(group_by), level, version())
+except ToolkitError as e:
+    show_error(e)
+    st.stop()
+
+tab_matrix, tab_cover, tab_refine = st.tabs(["Matrix", "Coverage", "Refine (crosswalk)"])
+
+with tab_matrix:
+    grid = _grid(m, show)
+    labels = {col.id: col.label for col in m.columns}
+    config = {col.id: st.column_config.TextColumn(col.id if level == "code" else col.label, help=col.label,
+                                                  width="medium") for col in m.columns}
+    config["participant"] = st.column_config.TextColumn("Participant", pinned=True, width="small")
+    done = sum(c.status == "reviewed" for c in m.cells.values())
+    drafts = sum(c.status == "draft" for c in m.cells.values())
+    st.caption(f"{len(m.participants)} participants × {len(m.columns)} {level}s · {done} reviewed (✓, green), "
+               f"{drafts} draft (✎, yellow) · click a cell to open it below"
+               + (f" · {m.unassigned} coding(s) on transcripts without a participant are not charted"
+                  if m.unassigned else ""))
+    event = st.dataframe(_style(grid, m), key="chart_grid", on_select="rerun", selection_mode="single-cell",
+                         hide_index=True, column_config=config, width="stretch",
+                         height=min(40 + 35 * len(grid), 560))
+    cells = event.selection.cells if event is not None and hasattr(event, "selection") else []
+    col_ids = [col.id for col in m.columns]
+    if cells:
+        row, col = cells[0]
+        pick = (m.participants[int(row)], col)
+        if col in col_ids and pick != st.session_state.get("_chart_pick"):
+            st.session_state["_chart_pick"] = pick
+            st.session_state["chart_participant"], st.session_state["chart_code"] = pick
+    for key, options in (("chart_participant", m.participants), ("chart_code", col_ids)):
+        if st.session_state.get(key) not in options:
+            st.session_state.pop(key, None)
+
+    if msg := st.session_state.pop("_chart_msg", None):
+        st.success(msg)
+    b1, b2, b3, b4 = st.columns([2, 1, 1, 1])
+    scope = "all categories" if level == "category" else f"category {category}"
+    redo = b1.checkbox("Redraft earlier drafts too", key="chart_overwrite",
+                       help="Summaries a researcher wrote, carried over or reviewed are never replaced.")
+    if b1.button(f"Draft summaries ({scope})", key="chart_draft", type="primary"):
+        bar = Progress("Drafting summaries")
+        try:
+            codes = None if level == "category" else [c.id for c in m.columns]
+            rep = charting.draft_summaries(p, framework, project_embedder(), codes=codes, overwrite=redo,
+                                           actor=coder(), progress=bar)
+            bar.done()
+            st.session_state["_chart_msg"] = (
+                f"Drafted {rep.drafted} cell(s) in {rep.seconds:.1f} s ({rep.model}); kept {rep.kept_researcher} "
+                f"written or reviewed by a researcher, {rep.kept_draft} earlier draft(s); {rep.no_sentences} cell(s) "
+                "without participant sentences.")
+            st.rerun()
+        except ToolkitError as e:
+            bar.done()
+            show_error(e)
+    stem = f"{framework}_{'categories' if level == 'category' else category}_matrix"
+    kw = {"title": f"Framework matrix: {m.framework_name}"}
+    b2.download_button("Word", data=lambda: file_bytes(lambda f: export_docx(m, f, **kw), ".docx"),
+                       file_name=f"{stem}.docx", key="chart_docx", icon=":material/description:",
+                       mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    b3.download_button("Excel", data=lambda: file_bytes(lambda f: export_xlsx(m, f, **kw), ".xlsx"),
+                       file_name=f"{stem}.xlsx", key="chart_xlsx", icon=":material/table:",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    b4.download_button("CSV", data=lambda: file_bytes(lambda f: export_csv(m, f), ".csv"), file_name=f"{stem}.csv",
+                       key="chart_csv", icon=":material/csv:", mime="text/csv")
+
+    st.subheader("Cell")
+    k1, k2 = st.columns(2)
+    pid = k1.selectbox("Participant", m.participants, key="chart_participant",
+                       format_func=lambda x: " · ".join([x] + [str(m.rows.at[x, a]) for a in m.group_by]))
+    code = k2.selectbox(level.capitalize(), col_ids, key="chart_code", format_func=lambda c: f"{c} {labels[c]}")
+    cell = m.cell(pid, code)
+    who = f" · {cell.origin or ''} by {cell.author}" if cell.author else ""
+    when = f" · {cell.updated_at:%Y-%m-%d %H:%M}" if cell.updated_at else ""
+    st.caption(f"**{pid} × {code} {labels[code]}** · {len(cell.quotes)} passage(s) · status **{cell.status}**"
+               + who + when)
+    left, right = st.columns([3, 2])
+    cited = {q.coding_id for q in cell.cited_quotes()} if cell.summary else set()
+    with left:
+        if not cell.quotes:
+            st.info("No coded passages in this cell.")
+        for q in cell.quotes:
+            mark = " · **cited by the summary**" if q.coding_id in cited else ""
+            st.markdown(f"> {q.text.strip()}")
+            st.caption(f"{q.reference} · {q.code_id} · coded by {q.coder}{mark}")
+    with right:
+        if level == "category":
+            st.text_area("Summaries of the category's codes", cell.summary, disabled=True, height=220)
+            st.caption("Write and review summaries per code: choose a category above.")
+        else:
+            stamp = f"{cell.summary_id}_{cell.updated_at.timestamp() if cell.updated_at else 0}"
+            here = f"{framework}_{pid}_{code}_{stamp}"
+            with st.form(f"chart_summary_form_{here}"):
+                text = st.text_area("Summary", cell.summary, height=220, key=f"chart_summary_text_{here}",
+                                    help="Keep the participant's meaning in fewer words. Empty removes the summary.")
+                status = st.radio("Status", ["draft", "reviewed"], horizontal=True, key=f"chart_summary_status_{here}",
+                                  index=1 if cell.status == "reviewed" else 0)
+                if st.form_submit_button("Save summary", type="primary"):
+                    try:
+                        if text.strip() == cell.summary.strip() and status == "reviewed" and cell.summary:
+                            charting.review_summary(p, framework, pid, code, author=coder())
+                        else:
+                            charting.set_summary(p, framework, pid, code, text, status=status, author=coder())
+                        st.session_state["_chart_saved"] = f"Saved the summary of {pid} × {code} ({status})."
+                        st.rerun()
+                    except ToolkitError as e:
+                        show_error(e)
+            if msg := st.session_state.pop("_chart_saved", None):
+                st.success(msg)
+
+with tab_cover:
+    by = st.selectbox("Coverage by", ["(none)"] + attrs, key="chart_cover_by",
+                      index=1 + attrs.index("group") if "group" in attrs else 0)
+    cov = _coverage(str(p.path), framework, () if by == "(none)" else (by,), version())
+    st.caption(f"Codes no one mentioned: {', '.join(cov.unused) or 'none'} · participants with fewer than "
+               f"{cov.few} passages: {', '.join(cov.sparse) or 'none'}")
+    code_label = dict(zip(cov.codes["code_id"], cov.codes["label"], strict=True))
+    heat = cov.heatmap("share").rename(index=lambda c: f"{c} {code_label[c]}")
+    st.dataframe(heat.style.background_gradient(cmap="Blues", vmin=0, vmax=1).format("{:.0%}"),
+                 width="stretch", height=420)
+    st.caption("Share of each group's participants who mentioned the code.")
+    st.dataframe(cov.participants, hide_index=True, width="stretch")
+
+with tab_refine:
+    cws = crosswalk_ids()
+    if not cws:
+        st.info("This project has no crosswalk. Add one with `python -m toolkit` or the Project page.")
+    else:
+        cw = st.selectbox("Crosswalk", cws, key="chart_crosswalk")
+        st.caption("Recodes the whole project into the crosswalk's target framework. Original codings stay; every "
+                   "new coding lists the codings it came from; summaries of merged cells are carried over as drafts.")
+        r1, r2 = st.columns(2)
+        dry = r1.button("Preview (nothing is written)", key="chart_refine_preview")
+        apply = r2.button("Apply the crosswalk", key="chart_refine_apply", type="primary")
+        if dry or apply:
+            try:
+                st.session_state["_chart_refine"] = charting.refine(p, cw, actor=coder(), dry_run=dry)
+            except ToolkitError as e:
+                show_error(e)
+        rep = st.session_state.get("_chart_refine")
+        if rep is not None and rep.crosswalk_id == cw:
+            (st.info if rep.dry_run else st.success)(
+                ("Preview: " if rep.dry_run else "Applied: ") + f"{rep.added} coding(s) added, {rep.updated} updated, "
+                f"{rep.unchanged} unchanged, {rep.retired} retired; {rep.summaries_carried} summaries carried over.")
+            st.markdown("**What merged into what**")
+            st.dataframe(rep.targets, hide_index=True, width="stretch")
+            with st.expander("Every crosswalk entry"):
+                st.dataframe(rep.merges, hide_index=True, width="stretch")
+            st.download_button("Report (text)", rep.text(), file_name=f"refine_{cw}.txt", key="chart_refine_txt")
