@@ -140,10 +140,11 @@ STUDY = {
     ]),
     "P5": ("manager", [
         [("Waiting lists are short now, so demand rises.", ["A2", "B2"]),
-         ("Referral quality varies a lot between practices.", ["D2"])],
+         ("Referral quality varies a lot between practices.", ["D2"]),
+         ("Needless scans fill the lists for the really ill.", ["X1"])],
     ]),
     "P6": ("manager", [
-        [("Our machines are available day and night.", ["A1"]),
+        [("Our machines are available day and night.", ["A1", "A2"]),
          ("People believe the newest machine sees everything.", ["K2"]),
          ("Guidelines help us say no.", ["E1"])],
     ]),

@@ -10,6 +10,7 @@ logged transaction. The Table-2-like export lives in ``toolkit.mapping_export``.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -23,9 +24,15 @@ from .store import Project
 from .store import core as db
 from .store import mapping as mdb
 
-DEFAULT_THRESHOLD = 0.55
+DEFAULT_THRESHOLD = 0.75  # cosine distance, average linkage; tuned on short driver phrases with MiniLM
 LINKAGES = ("average", "complete", "single")
 KINDS = ("element", "dimension", "category")
+_WHO = re.compile(r"\b(?:[A-Z]{1,3}\d{1,4}|the participant|the informant|participants?|informants?)\b", re.IGNORECASE)
+
+
+def for_embedding(label: str) -> str:
+    """A phrase without participant ids and 'the participant': who said it must not make phrases look alike."""
+    return re.sub(r"\s+", " ", _WHO.sub(" ", label)).strip() or label
 
 
 @dataclass
@@ -76,7 +83,7 @@ def propose_elements(project: Project, framework_id: str, *, embedder: Embedder 
         if not phrases:
             out.skipped += 1
             continue
-        vecs = embedder.embed(phrases) if embedder is not None else None
+        vecs = embedder.embed([for_embedding(x) for x in phrases]) if embedder is not None else None
         quotes = {q: texts[q] for q in row.quotes if q in texts}
         for i in select_phrases(phrases, vecs, per_summary):
             linked = link_quotes(phrases[i], quotes, phrase_vector=None if vecs is None else vecs[i],
@@ -146,7 +153,7 @@ def propose_dimensions(project: Project, framework_id: str, embedder: Embedder, 
     if free.empty:
         raise InputError(None, f"no key elements to group in framework {framework_id!r} "
                                "(propose or add key elements first; elements in accepted dimensions stay)")
-    vecs = embedder.embed(list(free["label"]))
+    vecs = embedder.embed([for_embedding(x) for x in free["label"]])
     labels = cluster(vecs, threshold, linkage)
     out = Proposal()
     with project.transaction("map.propose_dimensions", actor=actor,
@@ -204,7 +211,7 @@ def propose_categories(project: Project, framework_id: str, *, method: str = "fr
             vecs = []
             for d in open_dims.itertuples():
                 labels = [d.label] + list(elements.loc[elements["dimension_id"] == d.id, "label"])
-                v = embedder.embed(labels).mean(axis=0)
+                v = embedder.embed([for_embedding(x) for x in labels]).mean(axis=0)
                 vecs.append(v / (np.linalg.norm(v) or 1.0))
             vecs = np.vstack(vecs)
             groups = cluster(vecs, threshold)

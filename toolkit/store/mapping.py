@@ -135,9 +135,10 @@ def update_dimension(s: Session, dimension_id: int, *, framework_id: str | None 
             value = _label(value, "dimension")
         elif key == "status":
             value = _status(value)
-        elif key == "category_id" and value is not None:
-            _get(s, t.MapCategory, value, "map category", row.framework_id)
-        elif key not in ("position",):
+        elif key == "category_id":
+            if value is not None:
+                _get(s, t.MapCategory, value, "map category", row.framework_id)
+        elif key != "position":
             raise ValueError(f"cannot set dimension field {key!r}")
         setattr(row, key, value)
     s.flush()
@@ -190,11 +191,12 @@ def update_key_element(s: Session, element_id: int, *, framework_id: str | None 
             value = _label(value, "key element")
         elif key == "status":
             value = _status(value)
-        elif key == "dimension_id" and value is not None:
-            _get(s, t.Dimension, value, "key dimension", row.framework_id)
+        elif key == "dimension_id":
+            if value is not None:
+                _get(s, t.Dimension, value, "key dimension", row.framework_id)
         elif key == "quotes":
             value = sorted({int(q) for q in value})
-        elif key != "dimension_id":
+        else:
             raise ValueError(f"cannot set key element field {key!r}")
         setattr(row, key, value)
     s.flush()

@@ -1,0 +1,235 @@
+"""Driver maps and contract measures on a hand-built study (tests/mapping_fixtures.py).
+
+Hand count (participants raising each driver, counter-evidence excluded): S1 6 (all), S2 2 (P2, P4),
+S3 4 (P1, P2, P3, P5), C1 3 (P1, P2, P3; P4's passage is counter-evidence), C2 1 (P6), R1 1 (P1),
+R2 3 (P3, P4, P5). Measures: MA -> S1, S2; MB -> R2; MC -> C2. Untargeted: S3 (4), C1 (3), R1 (1).
+"""
+
+import math
+
+import matplotlib.pyplot as plt
+import pytest
+from lxml import etree
+from mapping_fixtures import build
+
+from toolkit import frameworks as fwio
+from toolkit import project as proj
+from toolkit.cli import main
+from toolkit.drivers import add_measure, analyse_drivers, format_quantity, link_measure, unlink_measure
+from toolkit.drivers_render import compute_layout, render_plotly, render_static
+from toolkit.errors import InputError
+from toolkit.store import core as db
+from toolkit.store import measures as msdb
+
+
+@pytest.fixture
+def study(tmp_path):
+    p, files = build(tmp_path)
+    return p, files
+
+
+def test_drivers_sized_by_participants_and_shared_by_group(study):
+    p, _ = study
+    a = analyse_drivers(p, catalogue="mini_measures")
+    assert a.framework_id == "cond" and a.via == "src_to_cond" and a.n_participants == 6
+    n = {d.id: d.n_participants for d in a.drivers}
+    assert n == {"S1": 6, "S2": 2, "S3": 4, "C1": 3, "C2": 1, "R1": 1, "R2": 3}
+    assert "M1" not in n  # no ring: not a driver
+    assert [d.ring for d in a.drivers] == ["ref", "ref", "cul", "cul", "sys", "sys", "sys"]  # inner to outer
+    c1 = a.driver("C1")
+    assert c1.counter_participants == ["P4"] and c1.shares == {"GP": 2, "manager": 0, "radiologist": 1}
+    assert a.driver("S1").shares == {"GP": 2, "manager": 2, "radiologist": 2}
+    assert a.driver("R2").dominant_group == "radiologist"
+    assert {d.id: d.measures for d in a.drivers} == {"S1": ["MA"], "S2": ["MA"], "S3": [], "C1": [], "C2": ["MC"],
+                                                     "R1": [], "R2": ["MB"]}
+    assert [(r.a, r.b, r.together) for r in a.links.itertuples()] == [("S1", "S3", 4)]
+    mt = a.measure_table().set_index("measure")
+    assert mt.loc["MA", "drivers"] == "S1, S2"
+    assert mt.loc["MA", "quantities"] == "MR knee, over 50: 100 -> 20 (-80%)"
+    assert mt.loc["MB", "quantities"] == "Fee per returned referral: 250 NOK"
+    assert a.matrix().loc["S1", "MA"] == 1 and a.matrix().loc["S3"].sum() == 0
+
+
+def test_gap_list_is_right(study):
+    p, _ = study
+    a = analyse_drivers(p, catalogue="mini_measures")
+    assert a.gap_min == 2  # a third of 6, at least 2
+    assert [d.id for d in a.gaps()] == ["S3", "C1"]  # most raised first
+    assert [d.id for d in a.gaps(4)] == ["S3"]
+    assert [d.id for d in a.gaps(1)] == ["S3", "C1", "R1"]
+    assert a.gaps(5) == []
+    assert analyse_drivers(p, catalogue="mini_measures", gap_min=3).gaps() == a.gaps(3)
+    table = a.driver_table().set_index("driver")
+    assert table["gap"].to_dict() == {"R1": False, "R2": False, "C1": True, "C2": False, "S1": False, "S2": False,
+                                      "S3": True}
+    # a user's own measure closes a gap; unlinking a catalogue link opens one
+    add_measure(p, "mini_measures", "U1", "Longer consultations", targets=["S3"],
+                quantities=[{"item": "minutes per consultation", "amount": 20}])
+    unlink_measure(p, "mini_measures", "MA", "S1")
+    b = analyse_drivers(p, catalogue="mini_measures")
+    assert [d.id for d in b.gaps()] == ["S1", "C1"]
+    assert b.driver("S3").measures == ["U1"] and b.measure_table().set_index("measure").loc["U1", "origin"] == "user"
+    link_measure(p, "mini_measures", "U1", "C1", "time to examine")
+    assert [d.id for d in analyse_drivers(p, catalogue="mini_measures").gaps()] == ["S1"]
+
+
+def test_counter_evidence_does_not_raise_a_driver(tmp_path):
+    p, _ = build(tmp_path, counter=False)
+    a = analyse_drivers(p, catalogue="mini_measures")
+    assert a.driver("C1").n_participants == 4 and a.driver("C1").counter_participants == []
+
+
+def test_category_level(study):
+    p, _ = study
+    a = analyse_drivers(p, catalogue="mini_measures", level="category")
+    assert [(d.id, d.ring, d.n_participants) for d in a.drivers] == [("REF", "ref", 4), ("CUL", "cul", 4),
+                                                                     ("SYS", "sys", 6)]
+    assert {m.id: m.drivers for m in a.measures} == {"MA": ["SYS"], "MB": ["REF"], "MC": ["CUL"]}
+    assert a.gaps() == []
+
+
+def test_catalogue_from_file_and_bad_catalogues(study, tmp_path):
+    p, files = study
+    other = tmp_path / "other.yaml"
+    other.write_text(files["measures"].read_text().replace("id: mini_measures", "id: other_measures")
+                     .replace("driver: C2", "driver: C1"))
+    a = analyse_drivers(p, catalogue=other)
+    assert a.catalogue_id == "other_measures" and [d.id for d in a.gaps()] == ["S3"]
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(other.read_text().replace("id: other_measures", "id: bad").replace("driver: R2", "driver: R9"))
+    with pytest.raises(InputError, match="unknown driver 'R9'"):
+        analyse_drivers(p, catalogue=bad)
+    with pytest.raises(InputError, match="no such measures file"):
+        analyse_drivers(p, catalogue=tmp_path / "missing.yaml")
+    with pytest.raises(InputError, match="not 'src'"):
+        analyse_drivers(p, framework_id="src", catalogue="mini_measures")
+    with pytest.raises(InputError, match="places no code on a ring"):
+        analyse_drivers(p, framework_id="src")
+
+
+def test_measure_edits_refuse_bad_input_and_change_nothing(study):
+    p, _ = study
+    with pytest.raises(InputError, match="unknown driver 'ZZ'"):
+        add_measure(p, "mini_measures", "U2", "Something", targets=["S3", "ZZ"])
+    with pytest.raises(InputError, match="already has a measure 'MA'"):
+        add_measure(p, "mini_measures", "MA", "Again")
+    with p.read() as s:
+        cat = msdb.get_catalogue(s, "mini_measures")
+    assert [m["id"] for m in cat.measures] == ["MA", "MB", "MC"]
+    assert main(["measures-edit", str(p.path), "--catalogue", "mini_measures", "add", "U3", "Leaflet",
+                 "--target", "R1", "--quantity", '{"item": "leaflets", "amount": 500}']) == 0
+    assert main(["measures-edit", str(p.path), "--catalogue", "mini_measures", "add", "U4", "X",
+                 "--quantity", "{nope"]) == 2
+    a = analyse_drivers(p, catalogue="mini_measures")
+    assert a.driver("R1").measures == ["U3"] and "U4" not in {m.id for m in a.measures}
+
+
+def test_layout_puts_every_driver_on_its_ring_and_links_every_measure(study):
+    p, _ = study
+    a = analyse_drivers(p, catalogue="mini_measures")
+    lay = compute_layout(a)
+    rings = {r["id"]: r for r in lay.rings}
+    assert [r["id"] for r in lay.rings] == ["ref", "cul", "sys"]
+    assert rings["ref"]["outer"] <= rings["cul"]["inner"] + 1e-9 and rings["cul"]["outer"] <= rings["sys"]["inner"] + 1e-9
+    for d in a.drivers:
+        pos = lay.drivers[d.id]
+        r = math.hypot(pos["x"], pos["y"])
+        ring = rings[d.ring]
+        assert ring["inner"] < r - pos["r"] and r + pos["r"] < ring["outer"], d.id
+    sizes = {d: lay.drivers[d]["r"] for d in lay.drivers}
+    assert sizes["S1"] > sizes["S3"] > sizes["S2"] > sizes["R1"]
+    assert sorted(lay.arrows) == sorted([("MA", "S1"), ("MA", "S2"), ("MB", "R2"), ("MC", "C2")])
+    outer = lay.rings[-1]["outer"]
+    for m in lay.measures.values():
+        assert abs(m["x"]) > outer  # measures sit outside the rings
+    ys = sorted(m["y"] for m in lay.measures.values() if m["side"] > 0)
+    assert all(b - a >= 0.5 for a, b in zip(ys, ys[1:], strict=False))
+
+
+def test_static_figure_svg_has_every_driver_and_measure_link(study, tmp_path):
+    p, _ = study
+    a = analyse_drivers(p, catalogue="mini_measures")
+    fig, lay = render_static(a, svg=tmp_path / "m.svg", png=tmp_path / "m.png")
+    plt.close(fig)
+    assert (tmp_path / "m.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    root = etree.parse(str(tmp_path / "m.svg"))
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    texts = ["".join(t.itertext()).strip() for t in root.iterfind(".//s:text", ns)]  # one element per line
+    for d in a.drivers:
+        assert f"{d.id} (n={d.n_participants})" in texts, d.id
+    for m in a.measures:
+        assert any(t.startswith(f"{m.id}  ") and m.title.startswith(t[len(m.id) + 2:]) for t in texts), m.id
+    ids = {g.get("id") for g in root.iter() if g.get("id")}
+    for mid, did in lay.arrows:
+        assert f"arrow-{mid}-{did}" in ids
+    for d in a.drivers:
+        assert any(i.startswith(f"driver-{d.id}") for i in ids)
+    assert {"gap-S3", "gap-C1"} <= ids and "gap-S1" not in ids
+    assert "link-S1-S3" in ids
+    # driver labels do not overlap each other
+    boxes = list(lay.labels.values())
+    assert len(boxes) == len(a.drivers)
+    for i, (x0, y0, x1, y1) in enumerate(boxes):
+        for u0, v0, u1, v1 in boxes[i + 1:]:
+            assert min(x1, u1) <= max(x0, u0) or min(y1, v1) <= max(y0, v0)
+
+
+def test_plotly_figure(study):
+    p, _ = study
+    a = analyse_drivers(p, catalogue="mini_measures")
+    fig, lay = render_plotly(a)
+    arrows = [an for an in fig.layout.annotations if an.showarrow]
+    assert len(arrows) == len(lay.arrows) == 4
+    hover = " ".join(fig.data[-1 - len(a.groups)].hovertext)
+    assert "S3 Time pressure" in hover and "GAP" in hover
+
+
+def test_format_quantity():
+    assert format_quantity({"procedure": "MR kne", "procedure_en": "MR knee", "activity_2024": 3295,
+                            "contract_volume": 659, "change_pct": -80}) == "MR knee: 3295 -> 659 (-80%)"
+    assert format_quantity({"item": "Fee", "amount": 250, "unit": "NOK", "applies_to": ["MR head", "MR neck"]}) == \
+        "Fee: 250 NOK; applies to MR head, MR neck"
+    assert format_quantity("free text") == "free text"
+
+
+def test_cli_drivers_writes_figures_and_report(study, tmp_path, capsys):
+    p, files = study
+    out = tmp_path / "out"
+    out.mkdir()
+    code = main(["drivers", str(p.path), "--measures", str(files["measures"]), "--svg", str(out / "d.svg"),
+                 "--png", str(out / "d.png"), "--html", str(out / "d.html"), "--docx", str(out / "r.docx"),
+                 "--csv", str(out / "d.csv"), "--fast"])
+    assert code == 0
+    text = capsys.readouterr().out
+    assert "gaps (raised by >= 2 participants, no measure): S3 (4), C1 (3)" in text
+    assert "MA -> S1, S2" in text
+    for f in ("d.svg", "d.png", "d.html", "r.docx", "d.csv"):
+        assert (out / f).stat().st_size > 1000 or f == "d.csv"
+
+
+def test_shipped_84_code_indexing_reaches_21_code_drivers(tmp_path):
+    """A project indexed with lvi84 only: the lvi21 drivers are reached through the shipped crosswalk."""
+    folder = fwio.load_folder(fwio.SHIPPED_DIR)
+    if "lvi21" not in folder.frameworks or not any(c.from_framework == "lvi84" for c in folder.crosswalks.values()):
+        pytest.skip("shipped lvi21 framework or crosswalk not there yet")
+    cw = next(c for c in folder.crosswalks.values() if c.from_framework == "lvi84" and c.to_framework == "lvi21")
+    lvi21 = folder.frameworks["lvi21"]
+    ringed = [m for m in cw.mapping if m["to"] and lvi21.code(m["to"]).ring][:3]
+    d = tmp_path / "t"
+    d.mkdir()
+    (d / "P01.txt").write_text("I: What drives imaging?\nP01: " + " ".join(f"Sentence {i}." for i in range(3)) + "\n")
+    p = proj.create(tmp_path / "s.fa")
+    proj.import_transcripts(p, d)
+    with p.transaction("test") as s:
+        pks = db.code_pks(s, "lvi84")
+        text = db.transcript_by_name(s, "P01.txt").text
+        coder = db.coder_id(s, "ann")
+        for i, m in enumerate(ringed):
+            start = text.index(f"Sentence {i}.")
+            db.add_coding(s, transcript_id=1, start=start, end=start + 11, code_pk=pks[m["from"]], coder=coder,
+                          origin="manual")
+    a = analyse_drivers(p, framework_id="lvi21")
+    assert a.via == cw.id
+    raised = {x.id for x in a.drivers if x.n_participants}
+    assert raised == {m["to"] for m in ringed}
+    assert len(a.drivers) == sum(1 for c in lvi21.codes if c.ring)

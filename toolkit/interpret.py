@@ -1,0 +1,203 @@
+"""The interpretation report (.docx): themes and sub-themes with illustrative quotes, linkages, checked findings,
+the driver map, the driver x measure table with the gaps highlighted, and the mapping table.
+
+Themes are the categories built at mapping (sub-themes: their key dimensions) when the project has them, else the
+framework's categories (sub-themes: codes). Quotes are chosen to show the spread of voices: the most
+representative passages (closest to the sub-theme's centre when an embedder is given), one per group first, then
+one per participant.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from docx.shared import Cm, RGBColor
+
+from .drivers import DriverAnalysis, analyse_drivers, format_quantity
+from .drivers_render import render_static
+from .embed import Embedder
+from .findings import check_findings
+from .interpret_docx import GAP_FILL, add_table, new_document, usable_width
+from .linkage import linkage, participant_groups, resolve_codings
+from .mapping_export import add_mapping_table, mapping_frames
+from .store import Project
+from .store import core as db
+from .store import mapping as mdb
+
+GAP_RGB = RGBColor(0xA9, 0x32, 0x26)
+
+
+def pick_quotes(rows: pd.DataFrame, groups: dict[str, str], k: int = 2, embedder: Embedder | None = None,
+                min_chars: int = 40, max_chars: int = 600) -> list[dict]:
+    """Up to ``k`` quotes (dicts with text, participant, group, transcript) from coded passages ``rows``:
+    representative first, a new group before a new participant before a second quote of the same person."""
+    if rows.empty:
+        return []
+    rows = rows.assign(text=rows["text"].str.strip()).drop_duplicates("text")
+    sized = rows[rows["text"].str.len().between(min_chars, max_chars)]
+    rows = (sized if not sized.empty else rows).reset_index(drop=True)
+    if embedder is not None and len(rows) > 1:
+        v = embedder.embed(list(rows["text"]))
+        centre = v.mean(axis=0)
+        score = v @ (centre / (np.linalg.norm(centre) or 1.0))
+    else:
+        score = -abs(rows["text"].str.len().to_numpy() - 220) / 220.0
+    order = list(np.argsort(-np.asarray(score), kind="stable"))
+    chosen: list[int] = []
+    for rule in ("group", "participant", "any"):
+        for i in order:
+            if len(chosen) >= k or i in chosen:
+                continue
+            pid = str(rows.loc[i, "participant_id"])
+            seen_p = {str(rows.loc[j, "participant_id"]) for j in chosen}
+            seen_g = {groups.get(p, "") for p in seen_p}
+            if (rule == "group" and groups.get(pid, "") in seen_g) or (rule == "participant" and pid in seen_p):
+                continue
+            chosen.append(i)
+    return [{"text": rows.loc[i, "text"], "participant": str(rows.loc[i, "participant_id"]),
+             "group": groups.get(str(rows.loc[i, "participant_id"]), ""), "transcript": rows.loc[i, "transcript"]}
+            for i in chosen]
+
+
+def _quote_paragraph(doc, q: dict) -> None:
+    p = doc.add_paragraph(style="Quote") if "Quote" in [s.name for s in doc.styles] else doc.add_paragraph()
+    p.add_run(f"“{q['text']}”")
+    who = f" — {q['participant']}" + (f" ({q['group']})" if q["group"] and q["group"] != "all" else "")
+    p.add_run(who).italic = True
+
+
+def _voices(pids: Iterable[str], groups: dict[str, str]) -> str:
+    pids = sorted(set(pids))
+    by = pd.Series([groups.get(p, "") for p in pids]).value_counts() if pids else pd.Series(dtype=int)
+    spread = ", ".join(f"{g} {n}" for g, n in by.items() if g and g != "all")
+    return f"{len(pids)} participant(s)" + (f" ({spread})" if spread else "")
+
+
+def _themes(project: Project, framework_id: str, df: pd.DataFrame) -> list[tuple[str, list[tuple[str, pd.DataFrame]]]]:
+    """[(theme label, [(sub-theme label, its coded passages)])]: mapping categories if any, else framework ones."""
+    with project.read() as s:
+        fw = db.get_framework(s, framework_id)
+        cats = mdb.map_categories_frame(s, framework_id)
+        dims = mdb.dimensions_frame(s, framework_id)
+        els = mdb.key_elements_frame(s, framework_id)
+        everything = db.codings_frame(s) if not cats.empty else None
+    out = []
+    if not cats.empty and not dims["category_id"].isna().all():
+        for c in cats.itertuples():
+            subs = []
+            for d in dims[dims["category_id"] == c.id].itertuples():
+                ids = {int(q) for qs in els.loc[els["dimension_id"] == d.id, "quotes"] for q in qs}
+                rows = everything[everything["id"].isin(ids) & ~everything["counter"].astype(bool)]
+                subs.append((d.label, rows.assign(participant_id=rows["participant_id"].fillna(rows["transcript"]))))
+            out.append((c.label, subs))
+        return out
+    for cat in fw.categories:
+        subs = [(f"{c.id} {c.label}", df[(df["code_id"] == c.id) & ~df["counter"].astype(bool)]) for c in cat.codes]
+        out.append((f"{cat.id} {cat.label}", subs))
+    return out
+
+
+def write_report(project: Project, out: str | Path, *, framework_id: str | None = None, catalogue=None,
+                 attribute: str | None = "group", coders: Iterable[str] | None = None,
+                 embedder: Embedder | None = None, analysis: DriverAnalysis | None = None,
+                 png: str | Path | None = None, quotes: int = 2, link_min: int = 2, max_links: int = 15) -> Path:
+    """Write the interpretation report; returns its path."""
+    a = analysis or analyse_drivers(project, framework_id=framework_id, catalogue=catalogue, attribute=attribute,
+                                    coders=coders, link_min=link_min)
+    fid = a.framework_id
+    with project.read() as s:
+        name = db.get_setting(s, "name") or project.path.stem
+        groups = participant_groups(s, a.attribute)
+        df, via = resolve_codings(s, fid, coders=coders)
+    doc = new_document()
+    doc.add_heading(f"Interpretation: {name}", level=0)
+    doc.add_paragraph(
+        f"Framework {a.framework_name} ({fid}); {a.n_participants} participants"
+        + (f", grouped by {a.attribute}" if a.attribute else "")
+        + (f"; codings reached through crosswalk {via}" if via else "")
+        + (f"; contract measures: {a.catalogue_name} ({a.catalogue_id})" if a.catalogue_id else "")
+        + f". Written {date.today().isoformat()}.")
+
+    doc.add_heading("1. Themes and sub-themes", level=1)
+    for theme, subs in _themes(project, fid, df):
+        doc.add_heading(theme, level=2)
+        for label, rows in subs:
+            doc.add_heading(label, level=3)
+            if rows.empty:
+                doc.add_paragraph("Nobody raised this.")
+                continue
+            doc.add_paragraph(f"Raised by {_voices(rows['participant_id'].astype(str), groups)} in {len(rows)} "
+                              "passage(s).")
+            for q in pick_quotes(rows, groups, quotes, embedder):
+                _quote_paragraph(doc, q)
+
+    doc.add_heading("2. Linkages", level=1)
+    for level in ("category", "code"):
+        lk = linkage(project, fid, level=level, unit="passage", coders=coders)["all"]
+        edges = lk.edges(min_count=link_min).head(max_links)
+        doc.add_paragraph(f"{level.capitalize()} pairs coded in the same passage at least {link_min} times "
+                          f"({lk.n_units} passages), strongest by Jaccard first.")
+        if edges.empty:
+            doc.add_paragraph("None.")
+            continue
+        rows = [[f"{r.a} {r.label_a}", f"{r.b} {r.label_b}", r.together, r.participants, f"{r.jaccard:.2f}",
+                 f"{r.lift:.2f}", r.example] for r in edges.itertuples()]
+        add_table(doc, ["A", "B", "Together", "Participants", "Jaccard", "Lift", "Example passage"], rows,
+                  widths=[2.5, 2.5, 1, 1.1, 1, 1, 6])
+
+    doc.add_heading("3. Checking the findings", level=1)
+    doc.add_paragraph("Per category: participants whose passages support it, who say the opposite (passages marked "
+                      "as counter-evidence) and who say nothing about it.")
+    rows = []
+    for f in check_findings(project, fid, level="category", attribute=a.attribute, coders=coders):
+        rows.append([f"{f.theme_id} {f.label}", ", ".join(sorted(f.support)) or "-",
+                     ", ".join(sorted(f.counter)) or "-", ", ".join(f.silent) or "-"])
+    add_table(doc, ["Category", "Support", "Opposite", "Silent"], rows, widths=[3, 4, 2.5, 3])
+
+    doc.add_heading("4. Driver map", level=1)
+    with tempfile.TemporaryDirectory() as tmp:
+        pic = Path(png) if png else Path(tmp) / "drivers.png"
+        if not png:
+            import matplotlib.pyplot as plt
+
+            fig, _ = render_static(a, png=pic, dpi=170)
+            plt.close(fig)
+        doc.add_picture(str(pic), width=int(usable_width(doc)))
+    doc.add_paragraph(
+        "Drivers on their rings (inner to outer: " + "; ".join(r["label"] for r in a.rings) + "); size: participants raising the driver; pie: share by " + (a.attribute or "group")
+        + "; grey lines: drivers coded in the same passages; arrows: contract measures acting on the driver; "
+        + f"dashed red ring: gap (raised by at least {a.gap_min} participants, targeted by no measure).")
+
+    doc.add_heading("5. Drivers and contract measures", level=1)
+    gaps = a.gaps()
+    if a.catalogue_id:
+        doc.add_paragraph(f"Gaps: {len(gaps)} driver(s) raised by at least {a.gap_min} of {a.n_participants} "
+                          "participants that no measure targets" + (": " + "; ".join(
+                              f"{d.id} {d.label} ({d.n_participants})" for d in gaps) if gaps else "") + ".")
+    table = a.driver_table()
+    fills = {i: GAP_FILL for i, g in enumerate(table["gap"]) if g}
+    add_table(doc, ["Driver", "Ring", "Participants", "By group", "Measures"],
+              [[f"{r.driver} {r.label}" + ("  [GAP]" if r.gap else ""), r.ring, r.participants, r.groups,
+                r.measures or "-"] for r in table.itertuples()], widths=[4, 1.5, 1.2, 4, 2], fills=fills)
+    if a.measures:
+        doc.add_paragraph()
+        add_table(doc, ["Measure", "Drivers", "Quantities"],
+                  [[f"{m.id} {m.title}", ", ".join(m.drivers) or "-",
+                    "\n".join(format_quantity(q) for q in m.quantities) or "-"] for m in a.measures],
+                  widths=[3.5, 2, 6])
+
+    doc.add_heading("6. Mapping table", level=1)
+    table, _long = mapping_frames(project, fid)
+    if table.empty:
+        doc.add_paragraph("No key elements yet (python -m toolkit map propose ...).")
+    else:
+        add_mapping_table(doc, table)
+    for section in doc.sections:
+        section.bottom_margin = Cm(1.5)
+    doc.save(str(out))
+    return Path(out)
