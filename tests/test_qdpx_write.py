@@ -93,7 +93,7 @@ def test_every_code_and_coding_with_coder_and_time(small, exported):
     with small.read() as s:
         cf = db.codings_frame(s, with_text=False)
         n_codes = sum(len(db.get_framework(s, f).codes) for f in db.framework_ids(s))
-    leaves = [c for c in root.iter("{%s}Code" % N["q"]) if c.get("isCodable") == "true"]
+    leaves = [c for c in root.iter(f"{{{N['q']}}}Code") if c.get("isCodable") == "true"]
     assert len(leaves) == n_codes == rep.codes
     users = {u.get("guid"): u.get("name") for u in root.findall("q:Users/q:User", N)}
     got = []
@@ -127,7 +127,7 @@ def test_memos_summaries_and_key_elements_are_notes_where_they_belong(exported):
     _, root, _, _ = exported
     notes = {n.get("name"): n for n in root.findall("q:Notes/q:Note", N)}
     assert "Turn memo" in notes and "Memo: Whole transcript" in notes
-    refs = {r.get("targetGUID"): r.getparent() for r in root.iter("{%s}NoteRef" % N["q"])}
+    refs = {r.get("targetGUID"): r.getparent() for r in root.iter(f"{{{N['q']}}}NoteRef")}
     assert refs[notes["Turn memo"].get("guid")].tag.endswith("PlainTextSelection")
     assert refs[notes["Memo: Whole transcript"].get("guid")].tag.endswith("TextSource")
     assert refs[notes["Code memo"].get("guid")].tag.endswith("Code")
