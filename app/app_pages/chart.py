@@ -69,33 +69,8 @@ def _style(grid: pd.DataFrame, m):
     return grid.style.apply(lambda _: css, axis=None)
 
 
-framework = framework_picker()
-attrs = attribute_names()
-try:
-    cats = _categories(str(p.path), framework, version())
-except ToolkitError as e:
-    show_error(e)
-    st.stop()
-c1, c2, c3 = st.columns([3, 3, 2])
-cat_ids = [c for c, _ in cats] + [ALL]
-cat_label = dict(cats) | {ALL: ALL}
-category = c1.selectbox("Category", cat_ids, format_func=lambda c: c if c == ALL else f"{c} {cat_label[c]}",
-                        key="chart_category")
-group_by = c2.multiselect("Group rows by", attrs, default=[a for a in ("group", "setting") if a in attrs],
-                          key="chart_group_by")
-show = c3.radio("Cells show", ["Summaries", "Passages"], horizontal=True, key="chart_show")
-level = "category" if category == ALL else "code"
-try:
-    m = _matrix(str(p.path), framework, None if level == "category" else category, tuple(group_by), level, version())
-except ToolkitError as e:
-    show_error(e)
-    st.stop()
-
-tab_matrix, tab_cover, tab_refine = st.tabs(["Matrix", "Coverage", "Refine (crosswalk)"])
-
-with tab_matrix:
+def matrix_tab(m, level: str, category: str) -> None:
     grid = _grid(m, show)
-    labels = {col.id: col.label for col in m.columns}
     config = {col.id: st.column_config.TextColumn(col.id if level == "code" else col.label, help=col.label,
                                                   width="medium") for col in m.columns}
     config["participant"] = st.column_config.TextColumn("Participant", pinned=True, width="small")
@@ -106,10 +81,9 @@ with tab_matrix:
                + (f" · {m.unassigned} coding(s) on transcripts without a participant are not charted"
                   if m.unassigned else ""))
     event = st.dataframe(_style(grid, m), key="chart_grid", on_select="rerun", selection_mode="single-cell",
-                         hide_index=True, column_config=config, width="stretch",
-                         height=min(40 + 35 * len(grid), 560))
-    cells = event.selection.cells if event is not None and hasattr(event, "selection") else []
+                         hide_index=True, column_config=config, width="stretch", height=min(40 + 35 * len(grid), 560))
     col_ids = [col.id for col in m.columns]
+    cells = event.selection.cells if event is not None else []
     if cells:
         row, col = cells[0]
         pick = (m.participants[int(row)], col)
@@ -119,7 +93,6 @@ with tab_matrix:
     for key, options in (("chart_participant", m.participants), ("chart_code", col_ids)):
         if st.session_state.get(key) not in options:
             st.session_state.pop(key, None)
-
     if msg := st.session_state.pop("_chart_msg", None):
         st.success(msg)
     b1, b2, b3, b4 = st.columns([2, 1, 1, 1])
@@ -127,20 +100,7 @@ with tab_matrix:
     redo = b1.checkbox("Redraft earlier drafts too", key="chart_overwrite",
                        help="Summaries a researcher wrote, carried over or reviewed are never replaced.")
     if b1.button(f"Draft summaries ({scope})", key="chart_draft", type="primary"):
-        bar = Progress("Drafting summaries")
-        try:
-            codes = None if level == "category" else [c.id for c in m.columns]
-            rep = charting.draft_summaries(p, framework, project_embedder(), codes=codes, overwrite=redo,
-                                           actor=coder(), progress=bar)
-            bar.done()
-            st.session_state["_chart_msg"] = (
-                f"Drafted {rep.drafted} cell(s) in {rep.seconds:.1f} s ({rep.model}); kept {rep.kept_researcher} "
-                f"written or reviewed by a researcher, {rep.kept_draft} earlier draft(s); {rep.no_sentences} cell(s) "
-                "without participant sentences.")
-            st.rerun()
-        except ToolkitError as e:
-            bar.done()
-            show_error(e)
+        draft(None if level == "category" else col_ids, redo)
     stem = f"{framework}_{'categories' if level == 'category' else category}_matrix"
     kw = {"title": f"Framework matrix: {m.framework_name}"}
     b2.download_button("Word", data=lambda: file_bytes(lambda f: export_docx(m, f, **kw), ".docx"),
@@ -151,7 +111,27 @@ with tab_matrix:
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     b4.download_button("CSV", data=lambda: file_bytes(lambda f: export_csv(m, f), ".csv"), file_name=f"{stem}.csv",
                        key="chart_csv", icon=":material/csv:", mime="text/csv")
+    cell_panel(m, level, col_ids)
 
+
+def draft(codes: list[str] | None, overwrite: bool) -> None:
+    bar = Progress("Drafting summaries")
+    try:
+        rep = charting.draft_summaries(p, framework, project_embedder(), codes=codes, overwrite=overwrite,
+                                       actor=coder(), progress=bar)
+    except ToolkitError as e:
+        bar.done()
+        show_error(e)
+        return
+    st.session_state["_chart_msg"] = (
+        f"Drafted {rep.drafted} cell(s) in {rep.seconds:.1f} s ({rep.model}); kept {rep.kept_researcher} written or "
+        f"reviewed by a researcher, {rep.kept_draft} earlier draft(s); {rep.no_sentences} cell(s) without "
+        "participant sentences.")
+    st.rerun()
+
+
+def cell_panel(m, level: str, col_ids: list[str]) -> None:
+    labels = {col.id: col.label for col in m.columns}
     st.subheader("Cell")
     k1, k2 = st.columns(2)
     pid = k1.selectbox("Participant", m.participants, key="chart_participant",
@@ -176,27 +156,32 @@ with tab_matrix:
             st.text_area("Summaries of the category's codes", cell.summary, disabled=True, height=220)
             st.caption("Write and review summaries per code: choose a category above.")
         else:
-            stamp = f"{cell.summary_id}_{cell.updated_at.timestamp() if cell.updated_at else 0}"
-            here = f"{framework}_{pid}_{code}_{stamp}"
-            with st.form(f"chart_summary_form_{here}"):
-                text = st.text_area("Summary", cell.summary, height=220, key=f"chart_summary_text_{here}",
-                                    help="Keep the participant's meaning in fewer words. Empty removes the summary.")
-                status = st.radio("Status", ["draft", "reviewed"], horizontal=True, key=f"chart_summary_status_{here}",
-                                  index=1 if cell.status == "reviewed" else 0)
-                if st.form_submit_button("Save summary", type="primary"):
-                    try:
-                        if text.strip() == cell.summary.strip() and status == "reviewed" and cell.summary:
-                            charting.review_summary(p, framework, pid, code, author=coder())
-                        else:
-                            charting.set_summary(p, framework, pid, code, text, status=status, author=coder())
-                        st.session_state["_chart_saved"] = f"Saved the summary of {pid} × {code} ({status})."
-                        st.rerun()
-                    except ToolkitError as e:
-                        show_error(e)
-            if msg := st.session_state.pop("_chart_saved", None):
-                st.success(msg)
+            summary_form(cell, pid, code)
 
-with tab_cover:
+
+def summary_form(cell, pid: str, code: str) -> None:
+    """The cell's summary and status, saved with one toolkit call (a review when only the status changes)."""
+    here = f"{framework}_{pid}_{code}_{cell.summary_id}_{cell.updated_at.timestamp() if cell.updated_at else 0}"
+    with st.form(f"chart_summary_form_{here}"):
+        text = st.text_area("Summary", cell.summary, height=220, key=f"chart_summary_text_{here}",
+                            help="Keep the participant's meaning in fewer words. Empty removes the summary.")
+        status = st.radio("Status", ["draft", "reviewed"], horizontal=True, key=f"chart_summary_status_{here}",
+                          index=1 if cell.status == "reviewed" else 0)
+        if st.form_submit_button("Save summary", type="primary"):
+            try:
+                if cell.summary and text.strip() == cell.summary.strip() and status == "reviewed":
+                    charting.review_summary(p, framework, pid, code, author=coder())
+                else:
+                    charting.set_summary(p, framework, pid, code, text, status=status, author=coder())
+                st.session_state["_chart_saved"] = f"Saved the summary of {pid} × {code} ({status})."
+                st.rerun()
+            except ToolkitError as e:
+                show_error(e)
+    if msg := st.session_state.pop("_chart_saved", None):
+        st.success(msg)
+
+
+def coverage_tab() -> None:
     by = st.selectbox("Coverage by", ["(none)"] + attrs, key="chart_cover_by",
                       index=1 + attrs.index("group") if "group" in attrs else 0)
     cov = _coverage(str(p.path), framework, () if by == "(none)" else (by,), version())
@@ -204,34 +189,73 @@ with tab_cover:
                f"{cov.few} passages: {', '.join(cov.sparse) or 'none'}")
     code_label = dict(zip(cov.codes["code_id"], cov.codes["label"], strict=True))
     heat = cov.heatmap("share").rename(index=lambda c: f"{c} {code_label[c]}")
-    st.dataframe(heat.style.background_gradient(cmap="Blues", vmin=0, vmax=1).format("{:.0%}"),
-                 width="stretch", height=420)
+    st.dataframe(heat.style.background_gradient(cmap="Blues", vmin=0, vmax=1).format("{:.0%}"), width="stretch",
+                 height=420)
     st.caption("Share of each group's participants who mentioned the code.")
     st.dataframe(cov.participants, hide_index=True, width="stretch")
 
-with tab_refine:
+
+def refine_tab() -> None:
     cws = crosswalk_ids()
     if not cws:
         st.info("This project has no crosswalk. Add one with `python -m toolkit` or the Project page.")
-    else:
-        cw = st.selectbox("Crosswalk", cws, key="chart_crosswalk")
-        st.caption("Recodes the whole project into the crosswalk's target framework. Original codings stay; every "
-                   "new coding lists the codings it came from; summaries of merged cells are carried over as drafts.")
-        r1, r2 = st.columns(2)
-        dry = r1.button("Preview (nothing is written)", key="chart_refine_preview")
-        apply = r2.button("Apply the crosswalk", key="chart_refine_apply", type="primary")
-        if dry or apply:
-            try:
-                st.session_state["_chart_refine"] = charting.refine(p, cw, actor=coder(), dry_run=dry)
-            except ToolkitError as e:
-                show_error(e)
-        rep = st.session_state.get("_chart_refine")
-        if rep is not None and rep.crosswalk_id == cw:
-            (st.info if rep.dry_run else st.success)(
-                ("Preview: " if rep.dry_run else "Applied: ") + f"{rep.added} coding(s) added, {rep.updated} updated, "
-                f"{rep.unchanged} unchanged, {rep.retired} retired; {rep.summaries_carried} summaries carried over.")
-            st.markdown("**What merged into what**")
-            st.dataframe(rep.targets, hide_index=True, width="stretch")
-            with st.expander("Every crosswalk entry"):
-                st.dataframe(rep.merges, hide_index=True, width="stretch")
-            st.download_button("Report (text)", rep.text(), file_name=f"refine_{cw}.txt", key="chart_refine_txt")
+        return
+    cw = st.selectbox("Crosswalk", cws, key="chart_crosswalk")
+    st.caption("Recodes the whole project into the crosswalk's target framework. Original codings stay; every new "
+               "coding lists the codings it came from; summaries of merged cells are carried over as drafts.")
+    r1, r2 = st.columns(2)
+    dry = r1.button("Preview (nothing is written)", key="chart_refine_preview")
+    apply = r2.button("Apply the crosswalk", key="chart_refine_apply", type="primary")
+    if dry or apply:
+        try:
+            st.session_state["_chart_refine"] = charting.refine(p, cw, actor=coder(), dry_run=dry)
+        except ToolkitError as e:
+            show_error(e)
+    rep = st.session_state.get("_chart_refine")
+    if rep is None or rep.crosswalk_id != cw:
+        return
+    (st.info if rep.dry_run else st.success)(
+        ("Preview: " if rep.dry_run else "Applied: ")
+        + f"{rep.added} coding(s) added, {rep.updated} updated, {rep.unchanged} unchanged, {rep.retired} retired; "
+        f"{rep.summaries_carried} summaries carried over.")
+    st.markdown("**What merged into what**")
+    st.dataframe(rep.targets, hide_index=True, width="stretch")
+    with st.expander("Every crosswalk entry"):
+        st.dataframe(rep.merges, hide_index=True, width="stretch")
+    st.download_button("Report (text)", rep.text(), file_name=f"refine_{cw}.txt", key="chart_refine_txt")
+
+
+framework = framework_picker()
+attrs = attribute_names()
+try:
+    cats = _categories(str(p.path), framework, version())
+except ToolkitError as e:
+    show_error(e)
+    st.stop()
+c1, c2, c3 = st.columns([3, 3, 2])
+cat_ids = [c for c, _ in cats] + [ALL]
+cat_label = dict(cats) | {ALL: ALL}
+category = c1.selectbox("Category", cat_ids, format_func=lambda c: c if c == ALL else f"{c} {cat_label[c]}",
+                        key="chart_category")
+group_by = c2.multiselect("Group rows by", attrs, default=[a for a in ("group", "setting") if a in attrs],
+                          key="chart_group_by")
+show = c3.radio("Cells show", ["Summaries", "Passages"], horizontal=True, key="chart_show")
+level = "category" if category == ALL else "code"
+try:
+    matrix = _matrix(str(p.path), framework, None if level == "category" else category, tuple(group_by), level,
+                     version())
+except ToolkitError as e:
+    show_error(e)
+    st.stop()
+
+tab_matrix, tab_cover, tab_refine = st.tabs(["Matrix", "Coverage", "Refine (crosswalk)"], key="chart_tab",
+                                           on_change="rerun")
+if tab_matrix.open:
+    with tab_matrix:
+        matrix_tab(matrix, level, category)
+if tab_cover.open:
+    with tab_cover:
+        coverage_tab()
+if tab_refine.open:
+    with tab_refine:
+        refine_tab()
