@@ -58,9 +58,10 @@ def _replaceable(cell: Cell, overwrite: bool) -> str | None:
 
 def select_sentences(vectors: np.ndarray, lengths: list[int], code_vector: np.ndarray | None = None, *,
                      max_sentences: int = 3, max_chars: int = 350, redundancy: float = 0.85) -> list[int]:
-    """Indices of the most representative sentences: high cosine to the centroid of all (and to the code), not
-    near-duplicates of one already chosen, within ``max_chars`` (the first is always taken). Short cells get fewer
-    sentences: 1 for up to 3 candidates, 2 for up to 8."""
+    """Indices of the most representative sentences: high cosine to the centroid of all (and to the code), each
+    after the first at least as representative as the average sentence and not a near-duplicate of one already
+    chosen, within ``max_chars`` (the first is always taken). Short cells get fewer sentences: 1 for up to 3
+    candidates, 2 for up to 8."""
     n = len(vectors)
     if n == 0:
         return []
@@ -72,12 +73,13 @@ def select_sentences(vectors: np.ndarray, lengths: list[int], code_vector: np.nd
         score = 0.7 * score + 0.3 * (vectors @ code_vector)
     fits = [i for i in range(n) if lengths[i] <= max_chars]
     order = sorted(fits or range(n), key=lambda i: (-score[i], i))
+    floor = float(score.mean())
     chosen: list[int] = []
     total = 0
     for i in order:
         if len(chosen) >= k:
             break
-        if chosen and (max(float(vectors[i] @ vectors[j]) for j in chosen) > redundancy
+        if chosen and (score[i] < floor or max(float(vectors[i] @ vectors[j]) for j in chosen) > redundancy
                        or total + lengths[i] > max_chars):
             continue
         chosen.append(i)
@@ -151,6 +153,7 @@ def draft_summaries(project: Project, framework_id: str, embedder: Embedder, *, 
     row = {tx: i for i, tx in enumerate(texts)}
     code_row = {c: len(texts) + i for i, c in enumerate(code_ids)}
     drafts: list[tuple[Cell, str, list[int]]] = []
+    step = max(1, len(per_cell) // 100)
     for n, (cell, sents) in enumerate(per_cell, start=1):
         if not sents:
             report.no_sentences += 1
@@ -161,7 +164,7 @@ def draft_summaries(project: Project, framework_id: str, embedder: Embedder, *, 
         chosen = [sents[i] for i in sorted(pick)]
         ids = list(dict.fromkeys(i for x in chosen for i in x.coding_ids))
         drafts.append((cell, DRAFT_SEPARATOR.join(x.text for x in chosen), ids))
-        if progress:
+        if progress and (n == len(per_cell) or n % step == 0):
             progress(n, len(per_cell), "drafting cells")
     with project.transaction("summaries.draft", actor=actor,
                              payload={"framework": framework_id, "model": embedder.name, "cells": len(drafts),
