@@ -55,10 +55,14 @@ def _grid(m, show: str) -> pd.DataFrame:
             if show == "Passages":
                 vals.append(f"{n} · {c.status}" if c.summary else (str(n) if n else ""))
             else:
-                vals.append(MARK[c.status] + c.summary if c.summary else (f"({n} passages, no summary)" if n else ""))
+                vals.append(MARK[c.status] + c.summary if c.summary else (_passages(n) if n else ""))
         data[col.id] = vals
     grid = pd.concat([rows.reset_index(), pd.DataFrame(data)], axis=1)
     return grid
+
+
+def _passages(n: int) -> str:
+    return f"· {n} passage{'s' if n != 1 else ''}"
 
 
 def _style(grid: pd.DataFrame, m):
@@ -71,8 +75,9 @@ def _style(grid: pd.DataFrame, m):
 
 def matrix_tab(m, level: str, category: str) -> None:
     grid = _grid(m, show)
+    width = "small" if show == "Passages" else "medium"
     config = {col.id: st.column_config.TextColumn(col.id if level == "code" else col.label, help=col.label,
-                                                  width="medium") for col in m.columns}
+                                                  width=width) for col in m.columns}
     config["participant"] = st.column_config.TextColumn("Participant", pinned=True, width="small")
     done = sum(c.status == "reviewed" for c in m.cells.values())
     drafts = sum(c.status == "draft" for c in m.cells.values())

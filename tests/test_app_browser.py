@@ -1,0 +1,189 @@
+"""The app in a real browser: ``streamlit run`` on localhost, driven by headless Chromium through Playwright.
+
+Opens the sample project, accepts a code suggestion on the Index page, writes and saves a chart summary, downloads
+the Word matrix, and checks through the toolkit that the coding and the summary were stored and that the download is
+the matrix. Screenshots of every step go to ``$FA_BROWSER_OUTPUT`` (default: ``test-output/browser`` in the test's
+temporary folder). Skipped, with the reason, when Chromium or Playwright is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+REPO = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("FA_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+SUMMARY = "Travel time to the scanner makes this participant think twice before referring."
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 90) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if proc.poll() is not None:
+            raise AssertionError(f"streamlit exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.read().strip() == b"ok":
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise AssertionError(f"streamlit did not answer within {timeout} s:\n{log.read_text()[-3000:]}")
+
+
+@pytest.fixture
+def out_dir(tmp_path) -> Path:
+    out = Path(os.environ["FA_BROWSER_OUTPUT"]) if os.environ.get("FA_BROWSER_OUTPUT") else \
+        tmp_path / "test-output" / "browser"
+    out.mkdir(parents=True, exist_ok=True)
+    return out
+
+
+@pytest.fixture
+def server(sample_project_file, tmp_path, out_dir):
+    """``streamlit run app/streamlit_app.py`` on a free localhost port, on a private copy of the sample project."""
+    if not Path(CHROMIUM).is_file():
+        pytest.skip(f"no Chromium at {CHROMIUM} (install the Debian package `chromium`, or set FA_CHROMIUM)")
+    pytest.importorskip("playwright.sync_api", reason="Playwright's Python package is not installed")
+    copy = tmp_path / "browser.fa"
+    shutil.copy2(sample_project_file, copy)
+    port = _free_port()
+    log = out_dir / "streamlit.log"
+    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
+    cmd = [sys.executable, "-m", "streamlit", "run", "app/streamlit_app.py", "--server.address", "127.0.0.1",
+           "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
+           "--", "--project", str(copy)]
+    with log.open("w") as fh:
+        proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=fh, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, proc, log)
+        yield url, copy
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+IDLE_JS = ("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+           " && !document.querySelector('[data-stale=\"true\"]')")
+
+
+def _settle(page, timeout: float = 120) -> None:
+    """Wait until the app is idle: no 'running' status and no stale (greyed, about to be replaced) element, for
+    half a second in a row (a button that triggers ``st.rerun`` runs the script twice)."""
+    end = time.monotonic() + timeout
+    calm = 0
+    page.wait_for_timeout(300)
+    while calm < 3:
+        if time.monotonic() > end:
+            raise AssertionError(f"the app was still running after {timeout} s")
+        calm = calm + 1 if page.evaluate(IDLE_JS) else 0
+        page.wait_for_timeout(200)
+
+
+def _select(page, key: str, option: str) -> None:
+    """Choose ``option`` (its displayed text starts with it) in the selectbox with widget key ``key``."""
+    box = page.locator(f".st-key-{key}")
+    box.locator("input").click()
+    page.get_by_role("option", name=option).first.click()
+    _settle(page)
+
+
+def test_browser_index_chart_and_word_download(server, out_dir):
+    from playwright.sync_api import expect, sync_playwright
+
+    from toolkit import charting
+    from toolkit.store import core as db
+    from toolkit.store import open_project
+
+    url, copy = server
+    shots: list[Path] = []
+
+    def shot(page, name: str) -> None:
+        path = out_dir / f"{len(shots) + 1:02d}_{name}.png"
+        page.screenshot(path=str(path))
+        shots.append(path)
+
+    with open_project(copy) as p:
+        with p.read() as s:
+            before = db.codings_frame(s, coders=["researcher"], with_text=False)
+        matrix = charting.build_matrix(p, "lvi84", category="ORG")
+    assert before.empty
+    pid, code = next((pid, c.id) for c in matrix.columns for pid in matrix.participants if matrix.cell(pid, c.id).quotes)
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1500, "height": 1700}, accept_downloads=True)
+        page.set_default_timeout(120_000)
+        page.goto(url)
+        expect(page.get_by_role("heading", name="Project")).to_be_visible()
+        _settle(page)
+        expect(page.get_by_text("Sample study: drivers of low-value imaging")).to_be_visible()
+        shot(page, "project")
+
+        # Index: accept the first suggestion shown
+        page.get_by_role("link", name="2 Index").click()
+        _settle(page, timeout=300)  # the first visit embeds the transcript's passages
+        accept = page.locator("[class*='st-key-accept_'] button").first
+        expect(accept).to_be_visible(timeout=300_000)
+        shot(page, "index")
+        accept.click()
+        _settle(page)
+        shot(page, "index_accepted")
+
+        # Chart: open a cell, write its summary, save
+        page.get_by_role("link", name="3 Chart").click()
+        _settle(page)
+        expect(page.get_by_role("heading", name="3 · Chart")).to_be_visible()
+        _select(page, "chart_participant", pid)
+        _select(page, "chart_code", code)
+        shot(page, "chart_cell")
+        box = page.locator("[class*='st-key-chart_summary_text_'] textarea")
+        box.fill(SUMMARY)
+        page.locator("[class*='st-key-chart_summary_status_']").get_by_text("reviewed").click()
+        page.get_by_role("button", name="Save summary").click()
+        _settle(page)
+        expect(page.get_by_text(f"Saved the summary of {pid} × {code} (reviewed).")).to_be_visible()
+        shot(page, "chart_saved")
+
+        # Word matrix download
+        with page.expect_download() as dl:
+            page.locator(".st-key-chart_docx button").click()
+        word = out_dir / dl.value.suggested_filename
+        dl.value.save_as(word)
+        shot(page, "chart_downloaded")
+        browser.close()
+
+    with open_project(copy) as p:
+        with p.read() as s:
+            after = db.codings_frame(s, coders=["researcher"], with_text=False)
+        cell = charting.build_matrix(p, "lvi84", category="ORG").cell(pid, code)
+    assert len(after) >= 1, "accepting the suggestion stored no coding for coder 'researcher'"
+    assert (cell.summary, cell.status, cell.author) == (SUMMARY, "reviewed", "researcher")
+    from docx import Document
+
+    assert word.name == "lvi84_ORG_matrix.docx"
+    doc = Document(str(word))
+    assert SUMMARY in "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
+    assert all(s.stat().st_size > 10_000 for s in shots)
