@@ -1,0 +1,180 @@
+"""Two coders, one framework: agreement per code and overall, disagreements passage by passage, and the consensus.
+
+Units of comparison are the sentences of participant speech (or whole participant turns), so text that *neither*
+coder coded counts as agreement on absence, as it should. A unit carries a code for a coder when one of that coder's
+codings of the code covers enough of it (at least half of the unit, or 40 characters of it).
+Per code: percent agreement, Cohen's kappa (scikit-learn) and Krippendorff's alpha (nominal; package
+``krippendorff``). Kappa and alpha are undefined (NaN) for a code that neither coder used on these units.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+import krippendorff
+import numpy as np
+import pandas as pd
+from sklearn.metrics import cohen_kappa_score
+
+from .errors import InputError
+from .store import Project
+from .store import core as db
+
+__all__ = ["compare_coders", "units", "record_consensus", "SENTENCE"]
+
+SENTENCE = re.compile(r"[^.!?…]+(?:[.!?…]+[\"'”’)\]]*|$)\s*", re.S)
+MIN_COVER_CHARS = 40
+
+
+def units(segments: pd.DataFrame, *, unit: str = "sentence") -> pd.DataFrame:
+    """Units of comparison cut from participant (and unlabelled) speech: sentence spans or whole turns."""
+    rows = []
+    for seg in segments[segments.role != "interviewer"].itertuples():
+        if unit == "turn":
+            spans = [(0, len(seg.text))]
+        elif unit == "sentence":
+            spans = [m.span() for m in SENTENCE.finditer(seg.text) if m.group(0).strip()]
+        else:
+            raise InputError(None, f"unknown unit {unit!r} (use 'sentence' or 'turn')")
+        for a, b in spans:
+            piece = seg.text[a:b]
+            a += len(piece) - len(piece.lstrip())
+            b -= len(piece) - len(piece.rstrip())
+            if b > a:
+                rows.append({"transcript_id": seg.transcript_id, "transcript": seg.transcript,
+                             "participant_id": seg.participant_id, "segment_id": seg.id,
+                             "start": seg.start + a, "end": seg.start + b, "text": seg.text[a:b]})
+    return pd.DataFrame(rows, columns=["transcript_id", "transcript", "participant_id", "segment_id", "start", "end",
+                                       "text"])
+
+
+def _assign(u: pd.DataFrame, codings: pd.DataFrame) -> list[dict[str, list[int]]]:
+    """For each unit: code id -> ids of the codings that cover it."""
+    out: list[dict[str, list[int]]] = [{} for _ in range(len(u))]
+    by_t = {tid: g for tid, g in codings.groupby("transcript_id")} if len(codings) else {}
+    starts = u["start"].to_numpy()
+    ends = u["end"].to_numpy()
+    tids = u["transcript_id"].to_numpy()
+    for i in range(len(u)):
+        g = by_t.get(tids[i])
+        if g is None:
+            continue
+        a, b = starts[i], ends[i]
+        ov = np.minimum(g["end"].to_numpy(), b) - np.maximum(g["start"].to_numpy(), a)
+        need = min((b - a) / 2, MIN_COVER_CHARS)
+        for cid, code in zip(g["id"].to_numpy()[ov >= max(need, 1)], g["code_id"].to_numpy()[ov >= max(need, 1)],
+                             strict=True):
+            out[i].setdefault(code, []).append(int(cid))
+    return out
+
+
+def _stats(a: np.ndarray, b: np.ndarray) -> dict:
+    agree = float((a == b).mean()) if len(a) else float("nan")
+    used = bool(a.any() or b.any())
+    if not used or len(a) == 0:
+        return {"agreement": agree, "kappa": float("nan"), "alpha": float("nan")}
+    if (a == b).all():
+        kappa = alpha = 1.0
+    else:
+        kappa = float(cohen_kappa_score(a, b))
+        alpha = float(krippendorff.alpha(reliability_data=np.vstack([a, b]).astype(float),
+                                         level_of_measurement="nominal"))
+    return {"agreement": agree, "kappa": kappa, "alpha": alpha}
+
+
+def compare_coders(project: Project, coder_a: str, coder_b: str, *, framework: str,
+                   transcripts: Iterable[str] | None = None, unit: str = "sentence") -> dict:
+    """Agreement of two coders on the transcripts both coded (or the ones named).
+
+    Returns ``{"per_code": DataFrame, "overall": dict, "disagreements": DataFrame, "units": int, "transcripts": [...]}``.
+    ``per_code`` has one row per code of the framework: units coded by A, by B, by both, percent agreement, kappa,
+    alpha. ``overall`` pools every (unit, code) decision over the codes either coder used, and gives the mean of the
+    per-code kappas and the agreement on whether a unit was coded at all. ``disagreements`` lists each unit where the
+    code sets differ, with the text, ``only_a``, ``only_b`` and ``both``.
+    """
+    with project.read() as s:
+        fw = db.get_framework(s, framework)
+        known = {c["name"] for c in db.list_coders(s)}
+        for name in (coder_a, coder_b):
+            if name not in known:
+                raise InputError(None, f"unknown coder {name!r} (known: {', '.join(sorted(known)) or 'none'})")
+        ca = db.codings_frame(s, framework_id=framework, coders=[coder_a], with_text=False)
+        cb = db.codings_frame(s, framework_id=framework, coders=[coder_b], with_text=False)
+        if transcripts is None:
+            names = sorted(set(ca["transcript"]) & set(cb["transcript"]))
+        else:
+            names = [db.resolve_transcript(s, t).name for t in transcripts]
+        tids = [db.transcript_by_name(s, n).id for n in names]
+        segs = pd.concat([db.segments_frame(s, tid) for tid in tids]) if tids else pd.DataFrame()
+    if segs.empty:
+        raise InputError(None, f"coders {coder_a!r} and {coder_b!r} have no transcript in common to compare")
+    u = units(segs, unit=unit)
+    ca, cb = ca[ca.transcript_id.isin(tids)], cb[cb.transcript_id.isin(tids)]
+    sa, sb = _assign(u, ca), _assign(u, cb)
+    code_ids = [c.id for c in fw.codes]
+    labels = {c.id: c.label for c in fw.codes}
+    rows, A, B = [], [], []
+    for cid in code_ids:
+        a = np.array([cid in x for x in sa], dtype=int)
+        b = np.array([cid in x for x in sb], dtype=int)
+        rows.append({"code": cid, "label": labels[cid], "units_a": int(a.sum()), "units_b": int(b.sum()),
+                     "units_both": int((a & b).sum()), **_stats(a, b)})
+        if a.any() or b.any():
+            A.append(a)
+            B.append(b)
+    per_code = pd.DataFrame(rows)
+    pooled = _stats(np.concatenate(A), np.concatenate(B)) if A else _stats(np.array([]), np.array([]))
+    any_a = np.array([bool(x) for x in sa], dtype=int)
+    any_b = np.array([bool(x) for x in sb], dtype=int)
+    overall = {"units": len(u), "codes_used": len(A), "pooled_agreement": pooled["agreement"],
+               "pooled_kappa": pooled["kappa"], "pooled_alpha": pooled["alpha"],
+               "mean_kappa": float(np.nanmean(per_code["kappa"])) if per_code["kappa"].notna().any() else float("nan"),
+               "coded_at_all_agreement": _stats(any_a, any_b)["agreement"],
+               "coded_at_all_kappa": _stats(any_a, any_b)["kappa"]}
+    dis = []
+    for i, unit_row in enumerate(u.itertuples()):
+        ka, kb = set(sa[i]), set(sb[i])
+        if ka != kb:
+            dis.append({"transcript": unit_row.transcript, "participant_id": unit_row.participant_id,
+                        "start": unit_row.start, "end": unit_row.end, "text": unit_row.text,
+                        "only_a": sorted(ka - kb), "only_b": sorted(kb - ka), "both": sorted(ka & kb),
+                        "codings": sorted({c for x in (sa[i], sb[i]) for ids in x.values() for c in ids})})
+    disagreements = pd.DataFrame(dis, columns=["transcript", "participant_id", "start", "end", "text", "only_a",
+                                               "only_b", "both", "codings"])
+    return {"coders": (coder_a, coder_b), "framework": framework, "unit": unit, "transcripts": names,
+            "per_code": per_code, "overall": overall, "disagreements": disagreements, "units": len(u),
+            "_units": u, "_a": sa, "_b": sb}
+
+
+def record_consensus(project: Project, comparison: dict, resolutions: Mapping[tuple[str, int, int], Iterable[str]]
+                     | None = None, *, coder: str = "consensus", actor: str | None = None) -> int:
+    """Store the consensus indexing of a comparison as codings of ``coder`` (origin ``consensus``).
+
+    Units where the two coders agree keep their shared codes; a disagreement unit takes the codes given in
+    ``resolutions[(transcript, start, end)]`` or, when not resolved, only the codes both coders gave it. Each consensus
+    coding lists in ``sources`` the coders' codings it came from. Returns the number of codings written.
+    """
+    resolutions = {k: list(v) for k, v in (resolutions or {}).items()}
+    u, sa, sb = comparison["_units"], comparison["_a"], comparison["_b"]
+    framework = comparison["framework"]
+    n = 0
+    with project.transaction("agreement.consensus", actor=actor,
+                             payload={"coders": list(comparison["coders"]), "framework": framework,
+                                      "resolved": len(resolutions)}) as s:
+        pks = db.code_pks(s, framework)
+        cid = db.coder_id(s, coder)
+        for i, row in enumerate(u.itertuples()):
+            key = (row.transcript, int(row.start), int(row.end))
+            codes = resolutions.get(key)
+            if codes is None:
+                codes = sorted(set(sa[i]) & set(sb[i]))
+            for code in codes:
+                if code not in pks:
+                    raise InputError(None, f"unknown code {code!r} in the resolution of {key}")
+                sources = sorted(set(sa[i].get(code, [])) | set(sb[i].get(code, [])))
+                db.add_coding(s, transcript_id=int(row.transcript_id), start=int(row.start), end=int(row.end),
+                              code_pk=pks[code], coder=cid, origin="consensus", segment_id=int(row.segment_id),
+                              sources=sources)
+                n += 1
+    return n
