@@ -31,7 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _fmt(x: float) -> str:
-    return "  n/a" if x != x else f"{x:5.2f}"
+    return "  n/a" if x != x else f"{round(x, 2) + 0.0:5.2f}"
 
 
 def cmd_agreement(a) -> int:
