@@ -61,6 +61,9 @@ def test_errors_exit_2_and_write_nothing(path, tmp_path, capsys):
         rc = main(["chart", path, *args, "--docx", str(tmp_path / "x.docx")])
         assert rc == 2 and msg in capsys.readouterr().err
     assert not (tmp_path / "x.docx").exists()
+    for flag in ("--docx", "--xlsx", "--csv"):
+        rc = main(["chart", path, "--framework", "lvi84", flag, str(tmp_path / "no" / "such" / "x.out")])
+        assert rc == 2 and "cannot write here: no folder" in capsys.readouterr().err
     rc = main(["refine", path, "--crosswalk", "nope"])
     assert rc == 2 and "no crosswalk 'nope'" in capsys.readouterr().err
 

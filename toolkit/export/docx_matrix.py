@@ -39,6 +39,26 @@ def clean(text) -> str:
     return _BAD_XML.sub("", "" if text is None else str(text))
 
 
+def writable(path: str | Path) -> Path:
+    """``path`` as a Path, after checking its folder exists (``InputError`` otherwise)."""
+    from ..errors import InputError
+
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise InputError(path, f"cannot write here: no folder {str(path.parent)!r}")
+    return path
+
+
+def save(obj, path: Path) -> None:
+    """``obj.save(path)`` with OS errors (read-only folder, file open in another program) as ``InputError``."""
+    from ..errors import InputError
+
+    try:
+        obj.save(str(path))
+    except OSError as e:
+        raise InputError(path, f"cannot write: {e.strerror or e}") from None
+
+
 def _twips(length) -> str:
     return str(int(Emu(length).twips))
 
@@ -172,7 +192,7 @@ def export_docx(matrix: Matrix, path: str | Path, *, title: str | None = None,
     wide). Unknown attribute: ``NotFoundError``.
     """
     attrs = _check_attributes(matrix, attributes)
-    path = Path(path)
+    path = writable(path)
     doc = Document()
     sec = doc.sections[0]
     sec.orientation = WD_ORIENT.LANDSCAPE
@@ -198,7 +218,7 @@ def export_docx(matrix: Matrix, path: str | Path, *, title: str | None = None,
         _table(body, matrix, tb, attrs, labels, font_size)
     if quotes_appendix:
         _appendix(body, matrix, tables, attrs, labels)
-    doc.save(str(path))
+    save(doc, path)
     return path
 
 

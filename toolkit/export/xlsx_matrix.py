@@ -19,7 +19,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..charting.matrix import Matrix, clock
-from .docx_matrix import _check_attributes, clean
+from ..errors import InputError
+from .docx_matrix import _check_attributes, clean, save, writable
 
 __all__ = ["export_csv", "export_xlsx", "sheet_name"]
 
@@ -58,7 +59,7 @@ def export_xlsx(matrix: Matrix, path: str | Path, *, title: str | None = None,
     ``attributes``: participant attributes shown after the id (default: the matrix's ``group_by``).
     """
     attrs = _check_attributes(matrix, attributes)
-    path = Path(path)
+    path = writable(path)
     wb = Workbook(write_only=True)
     used: set[str] = set()
     title = title or f"Framework matrix: {matrix.framework_name}"
@@ -101,7 +102,7 @@ def export_xlsx(matrix: Matrix, path: str | Path, *, title: str | None = None,
             ws.append(row)
     if quotes:
         _quotes_sheet(wb, matrix, tables, used)
-    wb.save(str(path))
+    save(wb, path)
     return path
 
 
@@ -132,9 +133,12 @@ def export_csv(matrix: Matrix, path: str | Path, *, attributes: Sequence[str] | 
     """Write one row per cell: framework, category, column, participant, attributes, status, origin, author, time,
     summary, number of passages, coding ids the summary draws on and all coding ids of the cell (UTF-8)."""
     attrs = _check_attributes(matrix, attributes)
-    path = Path(path)
+    path = writable(path)
     df = matrix.long()
     drop = [a for a in matrix.attributes if a not in attrs]
     df = df.drop(columns=drop)
-    df.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+    try:
+        df.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+    except OSError as e:
+        raise InputError(path, f"cannot write: {e.strerror or e}") from None
     return path
