@@ -19,6 +19,7 @@ from .store import core as db
 SOURCE = ("Brandsæter IØ, Andersen ER, Hofmann BM, Kjelle E. Drivers for low-value imaging: a qualitative study of "
           "stakeholders' perspectives in Norway. BMC Health Serv Res. 2023. Table 1 (CC BY 4.0).")
 REFERENCE_CODER = "reference"
+DEFAULT_FRAMEWORK = "lvi84"
 STUDENT_PREFIX = "student:"
 
 
@@ -113,20 +114,83 @@ def reset_student(project: Project, name: str, *, teacher: str) -> int:
     return len(df)
 
 
-def feedback(project: Project, student: str, transcript: str, *, framework: str = "lvi84") -> dict:
+def passages(project: Project, transcript: str | int) -> pd.DataFrame:
+    """The units of the indexing exercise: a transcript's participant turns, each with the question asked before it
+    (``segment_id``, ``idx``, ``start``, ``end``, ``speaker``, ``time``, ``question``, ``text``)."""
+    with project.read() as s:
+        tr = db.resolve_transcript(s, transcript)
+        segs = db.segments_frame(s, tr.id)
+    rows, question = [], ""
+    for seg in segs.itertuples():
+        if seg.role == "interviewer":
+            question = seg.text
+            continue
+        rows.append({"segment_id": int(seg.id), "idx": int(seg.idx), "start": int(seg.start), "end": int(seg.end),
+                     "speaker": seg.speaker or "", "t_start": seg.t_start, "question": question, "text": seg.text})
+    return pd.DataFrame(rows, columns=["segment_id", "idx", "start", "end", "speaker", "t_start", "question", "text"])
+
+
+def student_codes(project: Project, student: str, transcript: str | int, *,
+                  framework: str = DEFAULT_FRAMEWORK) -> dict[tuple[int, int], list[str]]:
+    """The student's codes of one transcript: (start, end) of each coded span -> code ids."""
+    coder = student_coder(student)
+    with project.read() as s:
+        tr = db.resolve_transcript(s, transcript)
+        df = db.codings_frame(s, framework_id=framework, coders=[coder], transcript_ids=[tr.id], with_text=False)
+    out: dict[tuple[int, int], list[str]] = {}
+    for r in df.itertuples():
+        out.setdefault((int(r.start), int(r.end)), []).append(r.code_id)
+    return out
+
+
+def code_passage(project: Project, student: str, transcript: str | int, start: int, end: int, codes: list[str], *,
+                 framework: str = DEFAULT_FRAMEWORK) -> tuple[int, int]:
+    """Set the student's codes of one passage to ``codes`` (codes no longer wanted are removed, new ones added, as
+    manual codings of coder ``student:<name>``). Returns (added, removed)."""
+    coder = student_coder(student)
+    codes = list(dict.fromkeys(codes))
+    payload = {"student": coder, "transcript": str(transcript), "start": start, "end": end, "codes": codes}
+    with project.transaction("teaching.code", actor=coder, payload=payload) as s:
+        tr = db.resolve_transcript(s, transcript)
+        if not 0 <= start < end <= len(tr.text):
+            raise InputError(tr.name, f"span {start}:{end} lies outside the transcript (length {len(tr.text)})")
+        pks = db.code_pks(s, framework)
+        unknown = [c for c in codes if c not in pks]
+        if unknown:
+            raise InputError(None, f"unknown code(s) {', '.join(unknown)} (not in framework {framework!r})")
+        cid = db.coder_id(s, coder)
+        have = db.codings_frame(s, framework_id=framework, coders=[coder], transcript_ids=[tr.id], with_text=False)
+        here = have[(have["start"] == start) & (have["end"] == end)]
+        removed = 0
+        for r in here.itertuples():
+            if r.code_id not in codes:
+                db.remove_coding(s, int(r.id), cid)
+                removed += 1
+        present = set(here["code_id"])
+        added = [db.add_coding(s, transcript_id=tr.id, start=start, end=end, code_pk=pks[c], coder=cid,
+                               origin="manual") for c in codes if c not in present]
+    return len(added), removed
+
+
+def feedback(project: Project, student: str, transcript: str, *, framework: str = DEFAULT_FRAMEWORK,
+             unit: str = "turn") -> dict:
     """The student's indexing of one transcript against the reference: agreement per code and the passages where
-    they differ, each with the code definitions side by side."""
+    they differ, each with the code definitions side by side.
+
+    ``unit`` is the unit of comparison of ``toolkit.agreement`` (``turn``: the passages of the exercise, where a
+    reference coding of part of a turn counts for the turn; or ``sentence``). In ``disagreements``, ``only_a`` are
+    the reference's codes the student did not give and ``only_b`` the student's codes the reference did not give.
+    """
     from .agreement import compare_coders
 
     coder = student_coder(student)
-    result = compare_coders(project, REFERENCE_CODER, coder, framework=framework, transcripts=[transcript])
-    fw = None
+    result = compare_coders(project, REFERENCE_CODER, coder, framework=framework, transcripts=[transcript], unit=unit)
     with project.read() as s:
         fw = db.get_framework(s, framework)
-    defs = {c.id: f"{c.label}: {c.definition}" for c in fw.codes}
+    defs = {c.id: f"{c.id} {c.label}: {c.definition}" for c in fw.codes}
     dis = result["disagreements"].copy() if isinstance(result.get("disagreements"), pd.DataFrame) else pd.DataFrame()
     if not dis.empty:
-        for col in ("only_a", "only_b"):
+        for col in ("only_a", "only_b", "both"):
             if col in dis:
                 dis[col + "_definitions"] = dis[col].map(lambda ids: "\n".join(defs.get(i, i) for i in ids or []))
     result["disagreements"] = dis
