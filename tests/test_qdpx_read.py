@@ -285,3 +285,24 @@ def test_external_and_rich_text_only_sources_are_skipped_by_name(tmp_path):
     assert [s.split(":")[0] for s in plan.skipped] == ["TextSource 'far away.txt'", "TextSource 'styled.docx'",
                                                         "VideoSource 'focus group.mp4'", "PictureSource 'scanner.jpg'"]
     assert "never fetched" in plan.skipped[0]
+
+
+def test_document_variables_become_participant_attributes(tmp_path):
+    """MAXQDA keeps attributes on documents, not cases: a source's variables become attributes of its case's
+    participant, or of a participant named after the source when it has no case."""
+    qde = one_source(sel(3, 8), content='<VariableValue><VariableRef targetGUID="7A000000-0000-4000-8000-000000000001"/>'
+                     "<IntegerValue>52</IntegerValue></VariableValue>").replace(
+        "<Sources>", '<Variables><Variable guid="7A000000-0000-4000-8000-000000000001" name="Age" '
+                     'typeOfVariable="Integer"/></Variables><Sources>')
+    # VariableValue must follow the selections in a TextSource; order is not checked when reading
+    plan = read_qdpx(make_qdpx(tmp_path / "a.qdpx", qde, {f"Sources/{SRC}.txt": b"P: Hello world"}))
+    assert plan.participants == {"doc": {"attributes": {"Age": 52}, "pseudonym": None}}
+    assert plan.sources[0].participant == "doc"
+
+
+def test_an_archive_holding_a_folder(tmp_path):
+    """Zipping the export folder instead of its content puts everything one level down."""
+    qde = one_source(sel(3, 8, "Hello"))
+    plan = read_qdpx(make_qdpx(tmp_path / "a.qdpx", qde, {f"Export/Sources/{SRC}.txt": b"P: Hello world"},
+                               qde_name="Export/project.qde"))
+    assert coded(plan) == ["Hello"]

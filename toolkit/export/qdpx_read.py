@@ -125,8 +125,8 @@ def _value(vv) -> tuple[str | None, object]:
 
 
 class _Reader:
-    def __init__(self, path: str | Path, **limits):
-        self.ar = Archive(path, **limits)
+    def __init__(self, path: str | Path, archive: Archive):
+        self.ar = archive
         entry = self.ar.project_entry()
         self.data = self.ar.read(entry)
         self.file = f"{path}:{entry}"
@@ -151,6 +151,7 @@ class _Reader:
         self.anchors: list[tuple[str, dict]] = []  # (note guid, anchor)
         self.case_of_source: dict[str, str] = {}
         self.case_guid: dict[str, str] = {}
+        self.var_names: dict[str, str] = {}
 
     def coder(self, *els) -> str:
         for el in (*els, None):
@@ -186,7 +187,7 @@ class _Reader:
     # --- sections -------------------------------------------------------------------------------------------------
 
     def cases(self) -> None:
-        var_names = {}
+        var_names = self.var_names
         for v in kids(kid(self.root, "Variables"), "Variable"):
             var_names[norm_guid(attr(v, "guid"))] = (attr(v, "name") or attr(v, "guid")).strip()
         for case in kids(kid(self.root, "Cases"), "Case"):
@@ -261,21 +262,27 @@ class _Reader:
         if desc:
             self.plan.notes.append(NotePlan(f"source-description:{guid}", "memo", f"Description of {name}", desc,
                                             None, None, None, source=guid, place=owner))
+        participant = self.case_of_source.get(guid)
         variables = {}
         for vv in kids(el, "VariableValue"):
             g, value = _value(vv)
-            variables[g] = value
+            if g in self.var_names and value is not None:
+                variables[self.var_names[g]] = value
+        if variables:  # document variables (MAXQDA): attributes of the source's case, else of a participant
+            participant = participant or Path(name).stem
+            attrs = self.plan.participants.setdefault(participant, {"attributes": {}, "pseudonym": None})["attributes"]
+            for k, v in variables.items():
+                attrs.setdefault(k, v)
+            self.plan.warnings.append(f"{name}: its variables became attributes of participant {participant}")
         turns, warnings = detect_turns(src.text)
         parsed = ParsedTranscript(text=src.text, turns=turns, format="qdpx", encoding=src.encoding,
                                   language=detect_language(src.text), warnings=warnings)
         standard = om.reading == candidate_readings(src)[0]
         meta = {"refi": {"guid": attr(el, "guid"), "positions": "standard" if standard else om.reading.describe()}}
-        if variables:
-            meta["refi"]["variables"] = {str(k): v for k, v in variables.items()}
         self.plan.sources.append(SourcePlan(
             guid=guid, name=name, parsed=parsed, sha256=hashlib.sha256(src.text.encode("utf-8")).hexdigest(),
             place=owner, created=parse_datetime(attr(el, "creationDateTime")),
-            participant=self.case_of_source.get(guid), meta=meta))
+            participant=participant, meta=meta))
 
     def selection(self, sel, source: str, start: int, end: int, src_el) -> None:
         if start == end:
@@ -400,13 +407,14 @@ class _Reader:
 
 def read_qdpx(path: str | Path, **limits) -> ImportPlan:
     """Read and check a .qdpx completely; ``limits``: ``max_total`` bytes, ``max_ratio`` (zip bomb guards)."""
-    r = _Reader(path, **limits)
+    archive = Archive(path, **limits)
     try:
+        r = _Reader(path, archive)
         r.cases()
         r.sources()
         r.notes()
         r.references()
         r.check_notes()
     finally:
-        r.ar.close()
+        archive.close()
     return r.plan

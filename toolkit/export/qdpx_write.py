@@ -225,7 +225,9 @@ class _Writer:
             self.note(notes, m["guid"], title or f"Memo: {_preview(m['text'], 40)}", m["text"], author=m["author"],
                       created=m["created_at"], modified=m["updated_at"], description=desc)
             self.attach(m["guid"], code_pk=m["code_pk"], participant=m["participant_id"], label="Memo")
-            if m["transcript_id"] is None and m["code_pk"] is None and m["participant_id"] is None:
+            anchored = (m["transcript_id"] is not None or m["participant_id"] in self.case_guid
+                        or (m["code_pk"] is not None and self.code_ref(m["code_pk"]) is not None))
+            if not anchored:
                 top.append(m["guid"])
             self.r.memos += 1
         sum_guid = {}
