@@ -306,3 +306,12 @@ def test_an_archive_holding_a_folder(tmp_path):
     plan = read_qdpx(make_qdpx(tmp_path / "a.qdpx", qde, {f"Export/Sources/{SRC}.txt": b"P: Hello world"},
                                qde_name="Export/project.qde"))
     assert coded(plan) == ["Hello"]
+
+
+@pytest.mark.parametrize("encode", [lambda x: b"\xef\xbb\xbf" + x.encode(),
+                                    lambda x: x.replace('encoding="utf-8"', 'encoding="utf-16"').encode("utf-16")],
+                         ids=["utf-8 with BOM", "utf-16"])
+def test_project_qde_with_a_bom_or_in_utf16(tmp_path, encode):
+    plan = read_qdpx(make_qdpx(tmp_path / "a.qdpx", encode(one_source(sel(3, 8, "Hello"))),
+                               {f"Sources/{SRC}.txt": b"P: Hello world"}))
+    assert coded(plan) == ["Hello"]
