@@ -126,7 +126,7 @@ def _quotes_sheet(wb, matrix: Matrix, tables, used: set[str]) -> None:
                     vals = [pid, col.category_id, col.id, q.code_id, q.transcript, q.start, q.end, t, q.coder,
                             " ".join(map(str, q.coding_ids or (q.coding_id,))), "yes" if id(q) in cited else "",
                             q.text]
-                    ws.append([_cell(ws, v, wrap=(i == len(vals) - 1)) for i, v in enumerate(vals)])
+                    ws.append([clean(v) if isinstance(v, str) else v for v in vals[:-1]] + [_cell(ws, vals[-1])])
 
 
 def export_csv(matrix: Matrix, path: str | Path, *, attributes: Sequence[str] | None = None) -> Path:
