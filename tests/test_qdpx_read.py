@@ -277,7 +277,10 @@ def test_external_and_rich_text_only_sources_are_skipped_by_name(tmp_path):
     qde = f"""<Project {NS} name="t"><Sources>
       <TextSource guid="{SRC}" name="far away.txt" plainTextPath="absolute:///C:/data/far.txt"/>
       <TextSource guid="5E1D7A30-0000-4000-8000-000000000002" name="styled.docx" richTextPath="internal://x.docx"/>
-      <VideoSource guid="5E1D7A30-0000-4000-8000-000000000003" name="focus group.mp4" path="internal://y.mp4"/>
+      <VideoSource guid="5E1D7A30-0000-4000-8000-000000000003" name="focus group.mp4" path="internal://y.mp4">
+        <VideoSelection guid="5E1EC700-0000-4000-8000-000000000003" begin="0" end="900"><Coding
+          guid="C0D10000-0000-4000-8000-000000000003"><CodeRef targetGUID="{CODE}1"/></Coding></VideoSelection>
+      </VideoSource>
       <PictureSource guid="5E1D7A30-0000-4000-8000-000000000004" name="scanner.jpg" path="internal://z.jpg"/>
     </Sources></Project>"""
     plan = read_qdpx(make_qdpx(tmp_path / "a.qdpx", qde))
@@ -285,6 +288,17 @@ def test_external_and_rich_text_only_sources_are_skipped_by_name(tmp_path):
     assert [s.split(":")[0] for s in plan.skipped] == ["TextSource 'far away.txt'", "TextSource 'styled.docx'",
                                                         "VideoSource 'focus group.mp4'", "PictureSource 'scanner.jpg'"]
     assert "never fetched" in plan.skipped[0]
+    assert plan.skipped[2].endswith("not a text source (1 coding(s) not imported)")
+
+
+def test_two_sources_with_the_same_name_are_told_apart(tmp_path):
+    two = f"""<Project {NS} name="t"><Sources>
+      <TextSource guid="{SRC}" name="P01.txt"><PlainTextContent>P: one</PlainTextContent></TextSource>
+      <TextSource guid="5E1D7A30-0000-4000-8000-000000000002" name="P01.txt"><PlainTextContent>P: two</PlainTextContent>
+      </TextSource><TextSource guid="5E1D7A30-0000-4000-8000-000000000003" name="P01.txt"><PlainTextContent>P: 3
+      </PlainTextContent></TextSource></Sources></Project>"""
+    plan = read_qdpx(make_qdpx(tmp_path / "a.qdpx", two))
+    assert [s.name for s in plan.sources] == ["P01.txt", "P01 (2).txt", "P01 (3).txt"]
 
 
 def test_document_variables_become_participant_attributes(tmp_path):

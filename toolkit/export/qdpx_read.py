@@ -103,6 +103,11 @@ def _int(el, name: str, file: str) -> int:
         raise InputError(file, f"{name} must be a whole number, got {v!r}", where(el)) from None
 
 
+def _lost(el) -> str:
+    n = sum(1 for c in el.iter() if ln(c) == "Coding")
+    return f" ({n} coding(s) not imported)" if n else ""
+
+
 def _value(vv) -> tuple[str | None, object]:
     ref = kid(vv, "VariableRef")
     guid = norm_guid(attr(ref, "targetGUID")) if ref is not None else None
@@ -221,7 +226,8 @@ class _Reader:
         for el in sources if sources is not None else ():
             kind = ln(el)
             if kind in NON_TEXT:
-                self.plan.skipped.append(f"{kind} {attr(el, 'name') or attr(el, 'guid')!r}: not a text source")
+                self.plan.skipped.append(f"{kind} {attr(el, 'name') or attr(el, 'guid')!r}: not a text source"
+                                         + _lost(el))
                 continue
             if kind != "TextSource":
                 continue
@@ -233,7 +239,7 @@ class _Reader:
         name = (attr(el, "name") or "").strip() or f"{guid}.txt"
         src, reason = self.read_text(el, owner)
         if src is None or not src.text.strip():
-            self.plan.skipped.append(f"TextSource {name!r}: {reason or 'empty text'}")
+            self.plan.skipped.append(f"TextSource {name!r}: {reason or 'empty text'}" + _lost(el))
             return
         sels = []
         for sel in kids(el, "PlainTextSelection"):
@@ -244,10 +250,10 @@ class _Reader:
         om = choose_reading(src, [s[:4] for s in sels], file=self.file)
         if om.reading != candidate_readings(src)[0]:
             self.plan.warnings.append(f"{name}: positions read as {om.reading.describe()}")
-        n = 1
+        base, n = name, 1
         while name in names:
             n += 1
-            name = f"{Path(name).stem} ({n}){Path(name).suffix}"
+            name = f"{Path(base).stem} ({n}){Path(base).suffix}"
         names.add(name)
         spans = [(om.span(a, b), sel) for a, b, _, _, sel in sels]
         for (s0, e0, exact), sel in spans:
