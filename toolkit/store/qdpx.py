@@ -24,10 +24,6 @@ def code_keys_by_pk(s: Session) -> dict[int, tuple[str, str]]:
     return {pk: (fid, cid) for pk, fid, cid in s.execute(select(t.Code.pk, t.Code.framework_id, t.Code.id))}
 
 
-def coder_names(s: Session) -> dict[int, str]:
-    return dict(s.execute(select(t.Coder.id, t.Coder.name)).all())
-
-
 def transcript_meta(s: Session) -> dict[int, tuple[dict, datetime | None]]:
     return {tid: (meta or {}, at) for tid, meta, at in
             s.execute(select(t.Transcript.id, t.Transcript.meta, t.Transcript.imported_at))}
@@ -138,7 +134,3 @@ def set_memo_times(s: Session, memo_id: int, created: datetime | None, updated: 
         row.created_at = created
     if updated is not None or created is not None:
         row.updated_at = updated or created
-
-
-def memo_times(s: Session) -> dict[int, tuple[datetime, datetime]]:
-    return {i: (c, u) for i, c, u in s.execute(select(t.Memo.id, t.Memo.created_at, t.Memo.updated_at))}
