@@ -221,7 +221,7 @@ class _Writer:
         top = []
         for m in memos:
             title = m["title"] if isinstance(m["title"], str) else None
-            desc = None if title else with_meta("", {"toolkit": "memo", "title": None})
+            desc = None if title else with_meta("", {"toolkit": "memo", "title": title})
             self.note(notes, m["guid"], title or f"Memo: {_preview(m['text'], 40)}", m["text"], author=m["author"],
                       created=m["created_at"], modified=m["updated_at"], description=desc)
             self.attach(m["guid"], code_pk=m["code_pk"], participant=m["participant_id"], label="Memo")
