@@ -140,7 +140,7 @@ other our ours ourselves out over own same she should so some such than that the
 there these they this those through to too under until up very was we were what when where which while who whom why
 will with would you your yours yourself yourselves yes yeah eh ehm um hm hmm mm okay ok well like know think mean
 really things thing lot sort kind get got go going say said one two also maybe much many quite there's that's it's
-don't i'm we're they're you're can't didn't doesn't isn't wasn't i've we've
+don't i'm we're they're you're can't didn't doesn't isn't wasn't i've we've don didn doesn isn wasn couldn wouldn shouldn aren weren haven hasn
 og i jeg det at en et den til er som på de med han av ikke der så var meg seg men ett har om vi min mitt ha hadde hun
 nå over da ved fra du ut sin dem oss opp man kan hans hvor eller hva skal selv sjøl her alle vil bli ble blitt kunne
 inn når være kom noen noe ville dere deres kun ja etter ned skulle denne for deg si sine sitt mot å meget hvorfor dette
