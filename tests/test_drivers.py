@@ -15,7 +15,14 @@ from mapping_fixtures import build
 from toolkit import frameworks as fwio
 from toolkit import project as proj
 from toolkit.cli import main
-from toolkit.drivers import add_measure, analyse_drivers, format_quantity, link_measure, unlink_measure
+from toolkit.drivers import (
+    add_measure,
+    analyse_drivers,
+    format_quantity,
+    link_measure,
+    quantities_text,
+    unlink_measure,
+)
 from toolkit.drivers_render import compute_layout, render_plotly, render_static
 from toolkit.errors import InputError
 from toolkit.store import core as db
@@ -187,8 +194,12 @@ def test_plotly_figure(study):
 def test_format_quantity():
     assert format_quantity({"procedure": "MR kne", "procedure_en": "MR knee", "activity_2024": 3295,
                             "contract_volume": 659, "change_pct": -80}) == "MR knee: 3295 -> 659 (-80%)"
-    assert format_quantity({"item": "Fee", "amount": 250, "unit": "NOK", "applies_to": ["MR head", "MR neck"]}) == \
-        "Fee: 250 NOK; applies to MR head, MR neck"
+    fee = {"item": "Fee", "item_no": "Gebyr", "amount": 250, "unit": "NOK", "applies_to": ["MR head", "MR neck"]}
+    assert format_quantity(fee) == "Fee: 250 NOK"
+    assert format_quantity(fee, full=True) == "Fee: 250 NOK; applies to MR head, MR neck"
+    assert format_quantity({"code_text": "Funksjonell MR", "code_text_en": "Functional MRI", "helfo_category": 4,
+                            "modality": "MR"}) == "Functional MRI: helfo category 4"
+    assert quantities_text([fee] * 5, limit=2) == "Fee: 250 NOK; Fee: 250 NOK; ... and 3 more"
     assert format_quantity("free text") == "free text"
 
 
@@ -198,7 +209,7 @@ def test_cli_drivers_writes_figures_and_report(study, tmp_path, capsys):
     out.mkdir()
     code = main(["drivers", str(p.path), "--measures", str(files["measures"]), "--svg", str(out / "d.svg"),
                  "--png", str(out / "d.png"), "--html", str(out / "d.html"), "--docx", str(out / "r.docx"),
-                 "--csv", str(out / "d.csv"), "--fast"])
+                 "--csv", str(out / "d.csv")])
     assert code == 0
     text = capsys.readouterr().out
     assert "gaps (raised by >= 2 participants, no measure): S3 (4), C1 (3)" in text

@@ -75,7 +75,7 @@ def test_no_summaries_is_a_clear_error_and_nothing_changes(tmp_path, fake_embedd
 
 
 def test_dimensions_group_like_elements_and_threshold_controls_granularity(mapped, embedder):
-    p, _ = mapped
+    p, ids = mapped
     mp.propose_elements(p, "cond", embedder=embedder, per_summary=1)
     els = mp.state(p, "cond")["elements"].set_index("id")
     counts = []
@@ -86,10 +86,10 @@ def test_dimensions_group_like_elements_and_threshold_controls_granularity(mappe
         assert sorted(e for m in members for e in m) == sorted(els.index)  # every element in exactly one
     assert counts == sorted(counts, reverse=True) and counts[0] > counts[-1]
     assert len(mp.state(p, "cond")["dimensions"]) == counts[-1]  # earlier proposals replaced
-    r = mp.propose_dimensions(p, "cond", embedder, threshold=0.75)
+    r = mp.propose_dimensions(p, "cond", embedder)  # the default threshold and linkage
     dim_of = {e: d for d, m in r.members.items() for e in m}
-    fear = [e for e in els.index if "afraid" in els.loc[e, "label"].lower() or "fear" in els.loc[e, "label"].lower()]
-    assert len(fear) >= 2 and len({dim_of[e] for e in fear}) == 1  # fear-of-missing phrases form one dimension
+    fear = list(els.index[els["summary_id"].isin([ids[("P1", "C1")], ids[("P2", "C1")]])])
+    assert len(fear) == 2 and len({dim_of[e] for e in fear}) == 1  # the two fear-of-missing phrases form one
     referral = els.index[els["code_id"] == "R2"][0]
     assert dim_of[referral] != dim_of[fear[0]]
     with pytest.raises(InputError, match="threshold"):

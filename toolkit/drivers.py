@@ -74,7 +74,7 @@ class DriverAnalysis:
     rings: list[dict]  # inner to outer, as in the framework file
     drivers: list[Driver]
     measures: list[MeasureInfo]
-    links: pd.DataFrame  # a, b, together, jaccard, lift, participants
+    links: pd.DataFrame  # a, b, together, jaccard, lift, participants: pairs together in >= link_min passages, lift > 1
     groups: list[str]
     attribute: str | None
     n_participants: int
@@ -109,7 +109,7 @@ class DriverAnalysis:
         rows = [{"measure": m.id, "title": m.title, "drivers": ", ".join(m.drivers),
                  "other_targets": ", ".join(t for t in m.targets if t not in m.drivers and
                                             t not in {d.id for d in self.drivers}),
-                 "quantities": "; ".join(format_quantity(q) for q in m.quantities), "origin": m.origin}
+                 "quantities": quantities_text(m.quantities), "origin": m.origin}
                 for m in self.measures]
         return pd.DataFrame(rows, columns=["measure", "title", "drivers", "other_targets", "quantities", "origin"])
 
@@ -122,26 +122,46 @@ class DriverAnalysis:
         return m
 
 
-def format_quantity(q) -> str:
-    """One quantity record as readable text (English keys preferred; e.g. 'MR knee, over 50: 3295 -> 659 (-80%)')."""
+NAME_KEYS = ("procedure_en", "item_en", "code_text_en", "name_en", "procedure", "item", "code_text", "name", "item_no")
+
+
+def format_quantity(q, full: bool = False) -> str:
+    """One quantity record as text, e.g. 'MR knee, over 50: 3295 -> 659 (-80%)' or 'Fee per returned referral:
+    250 NOK'. English keys win over their Norwegian originals; ``full`` adds every other field."""
     if not isinstance(q, dict):
         return str(q)
-    q = {k: v for k, v in q.items() if v not in (None, "")}
+    q = {k: v for k, v in q.items() if v not in (None, "", [])}
     for k in list(q):
         if k.endswith("_en"):
             q.pop(k[:-3], None)
-    name = next((str(q.pop(k)) for k in ("procedure_en", "procedure", "item_en", "item", "name") if k in q), "")
-    parts = []
+            q.pop(k[:-3] + "_no", None)
+    name = next((str(q.pop(k)) for k in NAME_KEYS if k in q), "")
+    for k in NAME_KEYS:
+        q.pop(k, None)
+    core = []
     before = next((k for k in q if k.startswith("activity")), None)
     if before and "contract_volume" in q:
         change = f" ({q.pop('change_pct'):+g}%)" if "change_pct" in q else ""
-        parts.append(f"{q.pop(before)} -> {q.pop('contract_volume')}{change}")
-    if "amount" in q:
-        parts.append(f"{q.pop('amount')} {q.pop('unit', '')}".strip())
-    for k, v in q.items():
-        v = ", ".join(map(str, v)) if isinstance(v, list) else v
-        parts.append(f"{k.replace('_', ' ')} {v}")
-    return f"{name}: {'; '.join(parts)}" if name and parts else name or "; ".join(parts)
+        core.append(f"{q.pop(before)} -> {q.pop('contract_volume')}{change}")
+    for amount in ("amount", "value"):
+        if amount in q:
+            core.append(f"{q.pop(amount)} {q.pop('unit', '')}".strip())
+    rest = []
+    if full or not core:
+        for k, v in q.items():
+            if not full and (k in ("note", "modality") or not isinstance(v, int | float)):
+                continue
+            v = ", ".join(map(str, v)) if isinstance(v, list) else v
+            rest.append(f"{k.replace('_', ' ')} {v}")
+    parts = "; ".join(core + rest)
+    return f"{name}: {parts}" if name and parts else name or parts
+
+
+def quantities_text(quantities: list, limit: int | None = None, sep: str = "; ") -> str:
+    """Several quantity records, compact; after ``limit`` records a count of the rest."""
+    shown = [format_quantity(q) for q in quantities[:limit]]
+    more = len(quantities) - len(shown)
+    return sep.join(shown + ([f"... and {more} more"] if more > 0 else []))
 
 
 def load_catalogue(project: Project, catalogue) -> tuple[fwio.MeasuresCatalogue | None, str]:
@@ -233,6 +253,7 @@ def analyse_drivers(project: Project, *, framework_id: str | None = None, catalo
         lk = compute(df[~df["counter"].astype(bool)].assign(**{key: lambda x: x["driver"]}), level=level,
                      unit=link_unit, order=[d.id for d in drivers])
         links = lk.edges(min_count=link_min)[["a", "b", "together", "jaccard", "lift", "participants"]]
+        links = links[links["lift"] > 1]  # linked: together more often than chance
     measures = _measures(cat, fw, code_to_driver, drivers)
     n_people = len(people)
     if gap_min is None:

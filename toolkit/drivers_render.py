@@ -13,7 +13,7 @@ import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .drivers import DriverAnalysis, format_quantity
+from .drivers import DriverAnalysis, quantities_text
 
 R0, STEP = 1.05, 1.35  # radius of the innermost drivers' circle, distance between rings
 COLUMN_GAP = 0.85  # from the outer ring to the measure columns
@@ -84,7 +84,7 @@ def compute_layout(a: DriverAnalysis, *, max_links: int = 30) -> MapLayout:
         ys = _spread([natural[m.id][1] for m in column], BOX_HEIGHT, outer + 0.3)
         for m, y in zip(column, ys, strict=True):
             measures[m.id] = {"x": side * (outer + COLUMN_GAP), "y": y, "side": side, "color": colors[m.id],
-                              "text": "\n".join(textwrap.wrap(f"{m.id}  {m.title}", 30)[:3])}
+                              "text": _wrap(f"{m.id}  {m.title}", 30, 3)}
     arrows = [(m.id, d) for m in a.measures for d in m.drivers]
     links = []
     if not a.links.empty:
@@ -92,6 +92,14 @@ def compute_layout(a: DriverAnalysis, *, max_links: int = 30) -> MapLayout:
         links = [(r.a, r.b, float(r.jaccard)) for r in top_links.itertuples() if r.a in drivers and r.b in drivers]
     return MapLayout(rings=rings, drivers=drivers, measures=measures, arrows=arrows, links=links,
                      extent=outer + COLUMN_GAP + 3.0)
+
+
+def _wrap(text: str, width: int, lines: int) -> str:
+    out = textwrap.wrap(text, width)
+    if len(out) > lines:
+        out = out[:lines]
+        out[-1] = out[-1][: width - 1].rstrip() + "…"
+    return "\n".join(out)
 
 
 def _spread(ys: list[float], gap: float, limit: float) -> list[float]:
@@ -123,7 +131,7 @@ def _wedges(d, x: float, y: float, r: float, colors: dict[str, str]):
 
 
 def _label_text(d) -> str:
-    return f"{d.id} (n={d.n_participants})\n" + "\n".join(textwrap.wrap(d.label, 20)[:3])
+    return f"{d.id} (n={d.n_participants})\n" + _wrap(d.label, 22, 3)
 
 
 def render_static(a: DriverAnalysis, *, svg: str | Path | None = None, png: str | Path | None = None,
@@ -153,7 +161,7 @@ def render_static(a: DriverAnalysis, *, svg: str | Path | None = None, png: str 
                                 edgecolor="#9aa4ad", linewidth=1.0, zorder=0, gid=f"ring-{ring['id']}"))
         obstacles = []
         for ring in lay.rings:
-            t = ax.text(0, ring["outer"] - 0.13, ring["label"], ha="center", va="top", fontsize=9.5,
+            t = ax.text(0, ring["outer"] - 0.13, ring["label"], ha="center", va="top", fontsize=10.5,
                         fontstyle="italic", color="#4a5660", zorder=1)
             obstacles.append(t)
         for a_id, b_id, jac in lay.links:
@@ -176,7 +184,7 @@ def render_static(a: DriverAnalysis, *, svg: str | Path | None = None, png: str 
         for m in a.measures:
             mm = lay.measures[m.id]
             boxes[m.id] = ax.text(mm["x"], mm["y"], mm["text"], ha="left" if mm["side"] > 0 else "right",
-                                  va="center", fontsize=7.5, color="#1b2631", zorder=7, gid=f"measure-{m.id}",
+                                  va="center", fontsize=8, color="#1b2631", zorder=7, gid=f"measure-{m.id}",
                                   bbox={"boxstyle": "round,pad=0.35", "facecolor": "white", "edgecolor": mm["color"],
                                         "linewidth": 1.2})
         for mid, did in lay.arrows:
@@ -196,11 +204,11 @@ def render_static(a: DriverAnalysis, *, svg: str | Path | None = None, png: str 
             handles.append(Line2D([], [], color=GAP_COLOR, marker="o", markerfacecolor="none", linestyle="none",
                                   markersize=10, label=f"gap: raised by >= {a.gap_min} participants, no measure"))
         ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=min(4, len(handles)),
-                  fontsize=8, frameon=False,
+                  fontsize=9, frameon=False,
                   title=f"Pie: share of participants by {a.attribute or 'group'}; size: participants raising the "
-                        f"driver (of {a.n_participants})", title_fontsize=8.5)
+                        f"driver (of {a.n_participants})", title_fontsize=9.5)
         ax.set_title(title or f"Drivers ({a.framework_id})" + (f" and measures ({a.catalogue_id})"
-                                                               if a.catalogue_id else ""), fontsize=12)
+                                                               if a.catalogue_id else ""), fontsize=13)
         fig.tight_layout()
         if svg:
             fig.savefig(svg, format="svg")
@@ -240,9 +248,10 @@ def _place_labels(fig, ax, a: DriverAnalysis, lay: MapLayout, obstacles: list, g
             x, y = p["x"] + ux * gap, p["y"] + uy * gap
             ha = "left" if ux > 0.35 else "right" if ux < -0.35 else "center"
             va = "bottom" if uy > 0.35 else "top" if uy < -0.35 else "center"
-            t = ax.text(x, y, _label_text(d), ha=ha, va=va, fontsize=7.2, linespacing=1.05, zorder=8,
+            t = ax.text(x, y, _label_text(d), ha=ha, va=va, fontsize=8, linespacing=1.05, zorder=8,
                         color=GAP_COLOR if d.id in gaps else "#17202a", gid=f"label-{d.id}",
-                        fontweight="bold" if d.id in gaps else "normal")
+                        fontweight="bold" if d.id in gaps else "normal",
+                        bbox={"boxstyle": "round,pad=0.12", "facecolor": "white", "edgecolor": "none", "alpha": 0.72})
             bb = t.get_window_extent(renderer).expanded(1.04, 1.08)
             others = placed + [b for k, b in nodes.items() if k != d.id]
             hit = sum(_area(bb, o) for o in others)
@@ -316,7 +325,7 @@ def render_plotly(a: DriverAnalysis):
         fig.add_annotation(x=mm["x"], y=mm["y"], text=mm["text"].replace("\n", "<br>"), showarrow=False,
                            xanchor="left" if mm["side"] > 0 else "right", align="left", bgcolor="white",
                            bordercolor=mm["color"], borderwidth=1, font={"size": 10},
-                           hovertext="<br>".join(format_quantity(q) for q in m.quantities) or m.title)
+                           hovertext=quantities_text(m.quantities, limit=12, sep="<br>") or m.title)
     ext, outer = lay.extent, lay.rings[-1]["outer"]
     fig.update_xaxes(visible=False, range=[-ext, ext])
     fig.update_yaxes(visible=False, range=[-outer - 0.6, outer + 0.6], scaleanchor="x", scaleratio=1)

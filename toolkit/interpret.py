@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from docx.shared import Cm, RGBColor
 
-from .drivers import DriverAnalysis, analyse_drivers, format_quantity
+from .drivers import DriverAnalysis, analyse_drivers, quantities_text
 from .drivers_render import render_static
 from .embed import Embedder
 from .findings import check_findings
@@ -32,21 +32,39 @@ from .store import mapping as mdb
 GAP_RGB = RGBColor(0xA9, 0x32, 0x26)
 
 
+def centrality(texts: list[str], embedder: Embedder | None = None, cache: dict | None = None) -> np.ndarray:
+    """How typical each text is of the set: cosine to the centroid, of sentence embeddings when an embedder is
+    given (vectors are kept in ``cache`` across calls), else of TF-IDF vectors (fast, no model)."""
+    if len(texts) < 2:
+        return np.ones(len(texts))
+    if embedder is not None:
+        cache = {} if cache is None else cache
+        todo = [t for t in dict.fromkeys(texts) if t not in cache]
+        if todo:
+            cache.update(zip(todo, embedder.embed(todo), strict=True))
+        v = np.vstack([cache[t] for t in texts])
+    else:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        try:
+            v = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(texts).toarray()
+        except ValueError:  # nothing but stop words
+            return np.ones(len(texts))
+    centre = v.mean(axis=0)
+    return v @ (centre / (np.linalg.norm(centre) or 1.0))
+
+
 def pick_quotes(rows: pd.DataFrame, groups: dict[str, str], k: int = 2, embedder: Embedder | None = None,
-                min_chars: int = 40, max_chars: int = 600) -> list[dict]:
+                min_chars: int = 40, max_chars: int = 600, cache: dict | None = None) -> list[dict]:
     """Up to ``k`` quotes (dicts with text, participant, group, transcript) from coded passages ``rows``:
-    representative first, a new group before a new participant before a second quote of the same person."""
+    the most typical first (see ``centrality``), a new group before a new participant before a second quote of
+    the same person."""
     if rows.empty:
         return []
     rows = rows.assign(text=rows["text"].str.strip()).drop_duplicates("text")
     sized = rows[rows["text"].str.len().between(min_chars, max_chars)]
     rows = (sized if not sized.empty else rows).reset_index(drop=True)
-    if embedder is not None and len(rows) > 1:
-        v = embedder.embed(list(rows["text"]))
-        centre = v.mean(axis=0)
-        score = v @ (centre / (np.linalg.norm(centre) or 1.0))
-    else:
-        score = -abs(rows["text"].str.len().to_numpy() - 220) / 220.0
+    score = centrality(list(rows["text"]), embedder, cache)
     order = list(np.argsort(-np.asarray(score), kind="stable"))
     chosen: list[int] = []
     for rule in ("group", "participant", "any"):
@@ -124,6 +142,7 @@ def write_report(project: Project, out: str | Path, *, framework_id: str | None 
         + f". Written {date.today().isoformat()}.")
 
     doc.add_heading("1. Themes and sub-themes", level=1)
+    cache: dict = {}
     for theme, subs in _themes(project, fid, df):
         doc.add_heading(theme, level=2)
         for label, rows in subs:
@@ -133,7 +152,7 @@ def write_report(project: Project, out: str | Path, *, framework_id: str | None 
                 continue
             doc.add_paragraph(f"Raised by {_voices(rows['participant_id'].astype(str), groups)} in {len(rows)} "
                               "passage(s).")
-            for q in pick_quotes(rows, groups, quotes, embedder):
+            for q in pick_quotes(rows, groups, quotes, embedder, cache=cache):
                 _quote_paragraph(doc, q)
 
     doc.add_heading("2. Linkages", level=1)
@@ -147,8 +166,9 @@ def write_report(project: Project, out: str | Path, *, framework_id: str | None 
             continue
         rows = [[f"{r.a} {r.label_a}", f"{r.b} {r.label_b}", r.together, r.participants, f"{r.jaccard:.2f}",
                  f"{r.lift:.2f}", r.example] for r in edges.itertuples()]
-        add_table(doc, ["A", "B", "Together", "Participants", "Jaccard", "Lift", "Example passage"], rows,
-                  widths=[2.5, 2.5, 1, 1.1, 1, 1, 6])
+        add_table(doc, ["A", "B", "Together", "People", "Jaccard", "Lift", "Example passage"], rows,
+                  widths=[2.4, 2.4, 1.3, 1.1, 1.1, 0.9, 6])
+        doc.add_paragraph()
 
     doc.add_heading("3. Checking the findings", level=1)
     doc.add_paragraph("Per category: participants whose passages support it, who say the opposite (passages marked "
@@ -188,7 +208,7 @@ def write_report(project: Project, out: str | Path, *, framework_id: str | None 
         doc.add_paragraph()
         add_table(doc, ["Measure", "Drivers", "Quantities"],
                   [[f"{m.id} {m.title}", ", ".join(m.drivers) or "-",
-                    "\n".join(format_quantity(q) for q in m.quantities) or "-"] for m in a.measures],
+                    quantities_text(m.quantities, limit=14, sep="\n") or "-"] for m in a.measures],
                   widths=[3.5, 2, 6])
 
     doc.add_heading("6. Mapping table", level=1)

@@ -91,7 +91,19 @@ def add_table(doc, header: Sequence[str], rows: Sequence[Sequence[str]], *, widt
                      italic_first=(notes or {}).get(r) if i == 0 else None)
             if fills and r in fills:
                 shade(cells[i], fills[r])
+    for i, col in enumerate(table.columns):  # the grid (LibreOffice reads it) and every cell (Word reads those)
+        col.width = int(w[i])
     for row in table.rows:
         for i, cell in enumerate(row.cells):
             cell.width = int(w[i])
+    tbl_pr = table._tbl.tblPr
+    tbl_w = tbl_pr.find(qn("w:tblW"))
+    if tbl_w is None:
+        tbl_w = OxmlElement("w:tblW")
+        tbl_pr.append(tbl_w)
+    tbl_w.set(qn("w:type"), "dxa")
+    tbl_w.set(qn("w:w"), str(int(sum(w) / 635)))  # EMU -> twentieths of a point
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tbl_pr.append(layout)
     return table

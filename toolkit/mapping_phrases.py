@@ -29,19 +29,23 @@ _FRAME = re.compile(
     r"points? out|pointed out|mentions?|mentioned|notes?|noted|argues?|argued|emphasi[sz]es?|emphasi[sz]ed|"
     r"reports?|reported|claims?|claimed|suggests?|suggested)(?:\s+that)?|"
     r"(?:finds?|found|feels?|felt|considers?|considered)\s+that)\b[,\s]*)", re.IGNORECASE)
+_NOISE = re.compile(r"\[\s*(?:…|\.\.\.)\s*\]|…|\.\.\.|\b(?:eh|ehm|uh|um|erm|hm+)\b,?", re.IGNORECASE)
 _TRAIL = re.compile(r"[\s,;:.!?\"'“”‘’()\[\]]+$")
 _HEAD = re.compile(r"^[\s,;:.!?\"'“”‘’()\[\]\-–—•*]+")
 STOPWORDS = frozenset(
     "a an the and or but so of to in on at for with by from as is are was were be been being it its this that these "
     "those there here they them their he she his her we our us you your i me my not no do does did done have has had "
     "will would can could should may might must also very more most much many some any all just only than then too "
-    "into about over under up down out if when what which who whom whose how why where because while".split())
+    "into about over under up down out if when what which who whom whose how why where because while "
+    "it's i'm i've i'd i'll we're we've we'd they're they've they'd you're you'd he's she's that's there's what's "
+    "don't doesn't didn't can't couldn't won't wouldn't isn't aren't wasn't weren't haven't hasn't "
+    "get got one ones thing things something yes yeah okay ok".split())
 MIN_CONTENT_WORDS = 2
 MAX_WORDS = 14
 
 
 def words(text: str) -> list[str]:
-    return re.findall(r"[\w']+", text.lower())
+    return re.findall(r"[\w']+", text.lower().replace("’", "'"))
 
 
 def content_words(text: str) -> list[str]:
@@ -49,7 +53,8 @@ def content_words(text: str) -> list[str]:
 
 
 def _clean(clause: str) -> str:
-    c = _HEAD.sub("", clause)
+    c = re.sub(r"\s{2,}", " ", _NOISE.sub(" ", clause))
+    c = _HEAD.sub("", c)
     for _ in range(3):
         before = c
         c = _LEAD.sub("", c)

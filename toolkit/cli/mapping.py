@@ -51,7 +51,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--threshold", type=float, default=mp.DEFAULT_THRESHOLD,
                    help=f"cosine distance at which dimensions are cut (default {mp.DEFAULT_THRESHOLD}; smaller: "
                         "more, tighter dimensions)")
-    p.add_argument("--linkage", choices=mp.LINKAGES, default="average")
+    p.add_argument("--linkage", choices=mp.LINKAGES, default=mp.DEFAULT_LINKAGE)
     p.add_argument("--method", choices=["framework", "cluster"], default="framework",
                    help="categories from the framework's categories, or by clustering dimensions")
     p.add_argument("--model", help="local sentence-transformers model directory (default: the packaged MiniLM)")
@@ -149,7 +149,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--html", help="interactive plotly figure")
     p.add_argument("--docx", help="the interpretation report")
     p.add_argument("--csv", help="the driver table")
-    p.add_argument("--fast", action="store_true", help="report: choose quotes without the embedding model")
+    p.add_argument("--embed-quotes", action="store_true",
+                   help="report: choose typical quotes with the embedding model (slower) instead of TF-IDF")
     p.add_argument("--model")
     p.set_defaults(handler=cmd_drivers)
 
@@ -294,7 +295,7 @@ def cmd_drivers(a) -> int:
     table = an.driver_table()
     print_table(table[["driver", "ring", "participants", "measures", "gap"]].to_dict("records"))
     for m in an.measures:
-        qs = "; ".join(drv.format_quantity(q) for q in m.quantities)
+        qs = drv.quantities_text(m.quantities, limit=3)
         print(f"{m.id} -> {', '.join(m.drivers) or '(no driver on the map)'}" + (f"   [{qs}]" if qs else ""))
     gaps = an.gaps()
     print(f"gaps (raised by >= {an.gap_min} participants, no measure): "
@@ -317,7 +318,7 @@ def cmd_drivers(a) -> int:
         from ..interpret import write_report
 
         write_report(project, a.docx, analysis=an, coders=a.coders, link_min=a.link_min,
-                     embedder=None if a.fast else _embedder(a), png=a.png)
+                     embedder=_embedder(a) if a.embed_quotes else None, png=a.png)
     for label, path in (("SVG", a.svg), ("PNG", a.png), ("HTML", a.html), ("report", a.docx)):
         if path:
             print(f"wrote {label}: {path}")
