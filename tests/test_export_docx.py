@@ -115,7 +115,7 @@ def test_appendix_lists_the_quotes_behind_each_summary(charted, tmp_path):
 
 def test_wide_categories_are_split_and_options(charted, tmp_path):
     m = ch.build_matrix(charted, "lvi84")
-    doc = Document(str(export_docx(m, tmp_path / "c.docx", attributes=["workplace"])))
+    doc = Document(str(export_docx(m, tmp_path / "c.docx", attributes=["workplace"], max_columns=8)))
     sizes = [sum(1 for c in m.columns if c.category_id == cid) for cid, _ in m.categories]
     assert len(doc.tables) == sum(math.ceil(n / 8) for n in sizes)
     heads = [c.text.split("\n")[0] for t in doc.tables for c in t.rows[0].cells]
@@ -154,7 +154,7 @@ def _soffice() -> str | None:
 @pytest.mark.skipif(_soffice() is None, reason="LibreOffice is not installed (apt-get install libreoffice-writer-nogui)")
 def test_opens_cleanly_in_libreoffice(charted, tmp_path):
     m = ch.build_matrix(charted, "lvi84")
-    path = export_docx(m, tmp_path / "chart.docx", title="Sample chart")
+    path = export_docx(m, tmp_path / "chart.docx", title="Sample chart", max_columns=8)
     out = tmp_path / "pdf"
     profile = (tmp_path / "lo-profile").as_uri()
     proc = subprocess.run([_soffice(), f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",

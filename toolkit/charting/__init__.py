@@ -31,7 +31,7 @@ __all__ = ["DEFAULT_GROUP_BY", "DRAFT_SEPARATOR", "Cell", "Column", "Coverage", 
 
 def chart(project, framework_id: str, *, docx=None, xlsx=None, csv=None, category: str | None = None,
           group_by=DEFAULT_GROUP_BY, level: str = "code", attributes=None, title: str | None = None,
-          quotes_appendix: bool = True, coders=None, max_columns: int | None = 8) -> Matrix:
+          quotes_appendix: bool = True, coders=None, max_columns: int | None = None) -> Matrix:
     """Build the matrix and write whichever of ``docx``, ``xlsx`` and ``csv`` paths are given; returns the matrix."""
     from ..export import export_csv, export_docx, export_xlsx
 

@@ -39,8 +39,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--title")
     p.add_argument("--coder", action="append", dest="coders", help="only this coder's codings (repeatable)")
     p.add_argument("--no-appendix", action="store_true", help="leave out the Word appendix of quotes")
-    p.add_argument("--max-columns", type=int, default=8,
-                   help="Word: split categories wider than this many codes into parts (0: never split)")
+    p.add_argument("--max-columns", type=int, default=0,
+                   help="Word: split categories wider than this many codes into parts, each repeating the participant "
+                        "columns (default 0: one table per category; 8 keeps a 19-code category readable)")
     p.add_argument("--draft", action="store_true", help="first draft summaries for cells that have none")
     p.add_argument("--model", help="sentence-transformers model directory for --draft (default: packaged model)")
     p.set_defaults(handler=cmd_chart)

@@ -1,7 +1,7 @@
 """Word export of a chart: one landscape table per category, for reports and appendices.
 
 First page: title, framework name and id, project, date and a key. Then one table per category (a wide category may
-be split every ``max_columns`` codes, each part repeating the participant columns), with the header row repeated on
+be split every ``max_columns`` codes on request, each part repeating the participant columns; by default it is not), with the header row repeated on
 every page (``w:tblHeader``), participant id and chosen attributes in the first columns, group rows between
 attribute groups, and the summaries in the cells. An optional appendix lists, for every summary, the quotes behind it
 with transcript references (name, character span, and timestamps where the segment has them); each summary links to
@@ -184,7 +184,7 @@ def _numbering(matrix: Matrix, tables) -> dict[tuple[str, str], str]:
 
 def export_docx(matrix: Matrix, path: str | Path, *, title: str | None = None,
                 attributes: Sequence[str] | None = None, quotes_appendix: bool = True,
-                max_columns: int | None = 8, font_size: float = 7.5) -> Path:
+                max_columns: int | None = None, font_size: float = 7.5) -> Path:
     """Write ``matrix`` as a Word document at ``path`` (see the module doc); returns the path.
 
     ``attributes``: participant attributes shown after the id (default: the matrix's ``group_by``).
