@@ -484,3 +484,27 @@ def test_teaching_code_passage_refuses_bad_input_and_changes_nothing(sample_proj
     with pytest.raises(InputError, match="student's name"):
         teaching.code_passage(sample_project, "  ", tr, 1584, 1649, ["ORG01"])
     assert teaching.students(sample_project) == []
+
+
+# --- speed -------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name,state", [
+    ("project", {}), ("familiarize", {}), ("chart", {}), ("chart", {"chart_tab": "Coverage"}),
+    ("map", {"map_tab": "Key elements"}), ("map", {"map_tab": "Linkages"}), ("map", {"map_tab": "Findings"}),
+    ("map", {"map_tab": "Driver map and measures"}), ("teach", {"teach_step": "index", "teach_student": "ola"}),
+])
+def test_page_rerun_takes_under_300_ms(sample_project, name, state):
+    """A rerun (what every click costs) once the page's reads are cached: the median of five, under 300 ms."""
+    import statistics
+    import time
+
+    at = ok(page(name, sample_project.path, **state))
+    times = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        at.run()
+        times.append(time.perf_counter() - t0)
+    ok(at)
+    assert statistics.median(times) < 0.3, f"{name} {state}: reruns took {[round(t * 1000) for t in times]} ms"

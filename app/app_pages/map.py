@@ -80,13 +80,28 @@ def svg(a, path) -> None:
     plt.close(fig)
 
 
+def heatmap(lk) -> go.Figure:
+    """Jaccard of every pair (the diagonal, an item with itself, left blank), coloured up to the strongest pair."""
+    jac = lk.jaccard.astype(float).copy()
+    for i in jac.index:
+        jac.loc[i, i] = float("nan")
+    top = float(jac.max().max()) if jac.notna().any().any() else 1.0
+    names = [f"{i} {lk.labels.get(i, '')}"[:40] for i in jac.index]
+    fig = go.Figure(go.Heatmap(z=jac.values, x=list(jac.columns), y=names, colorscale="Blues", zmin=0,
+                               zmax=top or 1.0, colorbar={"title": "Jaccard"}, hoverongaps=False,
+                               hovertemplate="%{y} × %{x}: %{z:.3f}<extra></extra>"))
+    fig.update_yaxes(autorange="reversed")
+    return fig.update_layout(height=520, margin={"l": 0, "r": 0, "t": 10, "b": 0})
+
+
 def network(graph: nx.Graph) -> go.Figure:
-    """The linkage graph drawn with plotly: node size = units, edge width = Jaccard."""
+    """The linkage graph drawn with plotly: node size = units, edge width = Jaccard (relative to the strongest)."""
     pos = nx.spring_layout(graph, seed=7, weight="jaccard") if len(graph) else {}
+    top = max((d["jaccard"] for _a, _b, d in graph.edges(data=True)), default=0) or 1.0
     fig = go.Figure()
     for a, b, d in graph.edges(data=True):
         fig.add_trace(go.Scatter(x=[pos[a][0], pos[b][0]], y=[pos[a][1], pos[b][1]], mode="lines",
-                                 line={"width": 0.5 + 8 * d["jaccard"], "color": "rgba(90,110,130,0.45)"},
+                                 line={"width": 0.8 + 7 * d["jaccard"] / top, "color": "rgba(90,110,130,0.5)"},
                                  hoverinfo="text", text=f"{a}–{b}: {d['together']} together, Jaccard {d['jaccard']}",
                                  showlegend=False))
     nodes = list(graph.nodes(data=True))
@@ -113,9 +128,17 @@ def elements_tab(fw: str, els: pd.DataFrame, dim_label: dict) -> None:
                 done=lambda out: f"Proposed {len(out.created)} key element(s).")
     view = els.assign(dimension=els["dimension_id"].map(dim_label))[
         ["id", "label", "status", "participant_id", "code_id", "dimension", "summary"]]
-    st.caption(f"{len(els)} key element(s), {int((els['status'] == 'accepted').sum())} accepted · select rows to act "
-               "on them")
-    chosen = selected(view, "map_el_grid", height=360)
+    q = st.text_input("Filter", key="map_el_filter", placeholder="a code, a participant or words",
+                      help="Shows the elements whose label, code, participant or summary contains this text")
+    if q.strip():
+        hay = view[["label", "participant_id", "code_id", "summary"]].astype(str).agg(" ".join, axis=1)
+        view = view[hay.str.contains(q.strip(), case=False, regex=False)]
+    st.caption(f"{len(els)} key element(s), {int((els['status'] == 'accepted').sum())} accepted"
+               + (f", {len(view)} shown" if q.strip() else "") + " · select rows to act on them")
+    chosen = selected(view, "map_el_grid" + (f"_{q.strip()}" if q.strip() else ""), height=360,
+                      column_config={"id": st.column_config.NumberColumn(width="small"),
+                                     "label": st.column_config.TextColumn(width="large"),
+                                     "summary": st.column_config.TextColumn(width="large")})
     a1, a2, a3 = st.columns(3)
     if a1.button(f"Accept ({len(chosen)})", key="map_el_accept", disabled=not chosen):
         act(mapping.accept, fw, elements=chosen, done=f"Accepted {len(chosen)} key element(s).")
@@ -154,7 +177,11 @@ def dimensions_tab(fw: str, els: pd.DataFrame, dims: pd.DataFrame, cats: pd.Data
     members = els.groupby("dimension_id")["label"].apply("; ".join) if len(els) else {}
     dview = dims.assign(category=dims["category_id"].map(cat_label), members=dims["id"].map(members))[
         ["id", "label", "status", "elements", "category", "members"]]
-    chosen = selected(dview, "map_dim_grid", height=300)
+    chosen = selected(dview, "map_dim_grid", height=300,
+                      column_config={"id": st.column_config.NumberColumn(width="small"),
+                                     "label": st.column_config.TextColumn(width="large"),
+                                     "elements": st.column_config.NumberColumn(width="small"),
+                                     "members": st.column_config.TextColumn(width="large")})
     d1, d2, d3, d4 = st.columns(4)
     if d1.button(f"Accept ({len(chosen)})", key="map_dim_accept", disabled=not chosen):
         act(mapping.accept, fw, dimensions=chosen, done=f"Accepted {len(chosen)} dimension(s) and their elements.")
@@ -238,10 +265,7 @@ def linkage_tab(fw: str) -> None:
     group = st.radio("Group", list(res), horizontal=True, key="map_link_group") if len(res) > 1 else "all"
     lk = res[group]
     left, right = st.columns(2)
-    heat = lk.jaccard.rename(index=lambda i: f"{i} {lk.labels.get(i, '')}"[:40])
-    left.plotly_chart(go.Figure(go.Heatmap(z=heat.values, x=list(lk.jaccard.columns), y=list(heat.index),
-                                           colorscale="Blues", zmin=0, zmax=1, colorbar={"title": "Jaccard"}))
-                      .update_layout(height=520, margin={"l": 0, "r": 0, "t": 10, "b": 0}), key="map_link_heat")
+    left.plotly_chart(heatmap(lk), key="map_link_heat")
     right.plotly_chart(network(lk.graph(min_count)), key="map_link_net")
     edges = lk.edges(min_count, sort_by).reset_index(names="id")
     st.caption(f"{len(edges)} link(s) in {lk.n_units} {unit}s · select one to read its quotes")

@@ -76,7 +76,8 @@ def coding_exercise(student: str) -> None:
         st.rerun()
     if r["question"]:
         st.caption(f"Question asked: {r['question']}")
-    st.markdown(f"> {r['text']}")
+    with st.container(border=True):
+        st.markdown(r["text"])
     with st.form(f"teach_form_{transcript}_{n}"):
         chosen = st.multiselect("Codes for this passage", list(codes["code"]), key=f"teach_codes_{transcript}_{n}",
                                 default=mine.get((r["start"], r["end"]), []),
@@ -105,11 +106,15 @@ def feedback(student: str, transcript: str, mine: dict) -> None:
         show_error(e)
         return
     o = fb["overall"]
+    st.caption(f"Compared passage by passage over all {fb['units']} passages of {transcript}: a passage you have not "
+               "coded yet counts as 'no code', so code the whole transcript before you read the figures.")
     m1, m2, m3 = st.columns(3)
-    m1.metric("Agreement on the codes used", f"{o['pooled_agreement']:.0%}")
+    m1.metric("Agreement on the codes used", f"{o['pooled_agreement']:.0%}",
+              help="Share of (passage, code) decisions where you and the reference agree, over the codes either used")
     kappa = o["mean_kappa"]
     m2.metric("Mean kappa per code", "–" if pd.isna(kappa) else f"{0.0 if abs(kappa) < 0.005 else kappa:.2f}")
-    m3.metric("Agreement on coding a passage at all", f"{o['coded_at_all_agreement']:.0%}")
+    m3.metric("Agreement on coding a passage at all", f"{o['coded_at_all_agreement']:.0%}",
+              help="Share of passages that both of you coded, or both left uncoded")
     per = fb["per_code"]
     per = per[(per["units_a"] > 0) | (per["units_b"] > 0)].rename(
         columns={"units_a": "reference", "units_b": "you", "units_both": "both"})
