@@ -218,18 +218,20 @@ def render_static(a: DriverAnalysis, *, svg: str | Path | None = None, png: str 
 
 
 def _place_labels(fig, ax, a: DriverAnalysis, lay: MapLayout, obstacles: list, gaps: set[str]) -> None:
-    """Put each driver label on the first side of its node (out, in, below, above, ...) where it overlaps
-    nothing already placed: other labels, nodes, ring titles, measure boxes."""
+    """Put each driver label beside its node, on the side (out, in, below, above, ...) that overlaps least:
+    other labels, nodes, ring titles and measure boxes (by area), lines and arrows (by length crossed); a side
+    that leaves the label nearer another node than its own is avoided, and the outward side is preferred."""
+    from matplotlib.transforms import Bbox
+
     renderer = fig.canvas.get_renderer()
     inv = ax.transData.inverted()
     placed = [o.get_window_extent(renderer).expanded(1.02, 1.05) for o in obstacles]
-    nodes = {}
+    nodes, centres = {}, {}
     for did, p in lay.drivers.items():
-        (x0, y0), (x1, y1) = ax.transData.transform([(p["x"] - p["r"], p["y"] - p["r"]),
-                                                     (p["x"] + p["r"], p["y"] + p["r"])])
-        from matplotlib.transforms import Bbox
-
+        pad = p["r"] + 0.07  # the gap ring is drawn at r + 0.05
+        (x0, y0), (x1, y1) = ax.transData.transform([(p["x"] - pad, p["y"] - pad), (p["x"] + pad, p["y"] + pad)])
         nodes[did] = Bbox([[x0, y0], [x1, y1]])
+        centres[did] = ((x0 + x1) / 2, (y0 + y1) / 2)
     segments = [(lay.drivers[x], lay.drivers[y]) for x, y, _ in lay.links]
     segments += [(lay.measures[m], lay.drivers[d]) for m, d in lay.arrows]
     points = []
@@ -240,11 +242,11 @@ def _place_labels(fig, ax, a: DriverAnalysis, lay: MapLayout, obstacles: list, g
     for d in sorted(a.drivers, key=lambda d: -d.n_participants):
         p = lay.drivers[d.id]
         ca, sa = math.cos(p["angle"]), math.sin(p["angle"])
-        gap = p["r"] + 0.05
+        gap = p["r"] + 0.06
         options = [(ca, sa), (-ca, -sa), (0, -1), (0, 1), (1, 0), (-1, 0), (0.7, -0.7), (-0.7, -0.7),
                    (0.7, 0.7), (-0.7, 0.7)]
         best = None
-        for ux, uy in options:
+        for k, (ux, uy) in enumerate(options):
             x, y = p["x"] + ux * gap, p["y"] + uy * gap
             ha = "left" if ux > 0.35 else "right" if ux < -0.35 else "center"
             va = "bottom" if uy > 0.35 else "top" if uy < -0.35 else "center"
@@ -253,22 +255,29 @@ def _place_labels(fig, ax, a: DriverAnalysis, lay: MapLayout, obstacles: list, g
                         fontweight="bold" if d.id in gaps else "normal",
                         bbox={"boxstyle": "round,pad=0.12", "facecolor": "white", "edgecolor": "none", "alpha": 0.72})
             bb = t.get_window_extent(renderer).expanded(1.04, 1.08)
-            others = placed + [b for k, b in nodes.items() if k != d.id]
-            hit = sum(_area(bb, o) for o in others)
-            hit += 40.0 * sum(bb.x0 <= px <= bb.x1 and bb.y0 <= py <= bb.y1 for px, py in points)
-            inside = ax.bbox.contains(bb.x0, bb.y0) and ax.bbox.contains(bb.x1, bb.y1)
-            score = hit + (0 if inside else 1e6)
+            score = sum(_area(bb, o) for o in placed + [b for i, b in nodes.items() if i != d.id])
+            score += 40.0 * sum(bb.x0 <= px <= bb.x1 and bb.y0 <= py <= bb.y1 for px, py in points)
+            own = _gap(bb, centres[d.id])
+            if any(_gap(bb, c) < own + 4 for i, c in centres.items() if i != d.id):
+                score += 5000.0  # it would read as another driver's label
+            if not (ax.bbox.contains(bb.x0, bb.y0) and ax.bbox.contains(bb.x1, bb.y1)):
+                score += 1e6
+            score += 30.0 * k
             if best is None or score < best[0]:
                 if best is not None:
                     best[1].remove()
                 best = (score, t, bb)
             else:
                 t.remove()
-            if score == 0:
-                break
         placed.append(best[2])
         (x0, y0), (x1, y1) = inv.transform([(best[2].x0, best[2].y0), (best[2].x1, best[2].y1)])
         lay.labels[d.id] = (x0, y0, x1, y1)
+
+
+def _gap(bb, point) -> float:
+    """Distance from a point to a box (0 inside)."""
+    px, py = point
+    return math.hypot(max(bb.x0 - px, 0, px - bb.x1), max(bb.y0 - py, 0, py - bb.y1))
 
 
 def _area(a, b) -> float:
