@@ -1,0 +1,167 @@
+"""Repository functions of the indexing assistant: passages, the embedding cache, suggestions and decisions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from ..errors import NotFoundError
+from . import schema as t
+from .core import transcript_text
+from .schema import utcnow
+
+# --- passages -----------------------------------------------------------------------------------------------------
+
+
+def passage_schemes(s: Session) -> list[str]:
+    return list(s.scalars(select(t.Passage.scheme).distinct()))
+
+
+def has_passages(s: Session, transcript_id: int, scheme: str) -> bool:
+    return s.scalar(select(t.Passage.id).where(t.Passage.transcript_id == transcript_id,
+                                               t.Passage.scheme == scheme).limit(1)) is not None
+
+
+def add_passages(s: Session, rows: Iterable[dict]) -> None:
+    s.add_all(t.Passage(**r) for r in rows)
+    s.flush()
+
+
+PASSAGE_COLUMNS = ["id", "transcript_id", "transcript", "participant_id", "segment_id", "context_segment_id",
+                   "scheme", "idx", "start", "end", "speaker", "t_start", "text", "context"]
+
+
+def passages_frame(s: Session, scheme: str, transcript_ids: Sequence[int] | None = None) -> pd.DataFrame:
+    """Passages of a scheme with their text, the question asked before them (``context``), transcript and participant."""
+    q = (select(t.Passage.id, t.Passage.transcript_id, t.Transcript.name.label("transcript"),
+                t.Transcript.participant_id, t.Passage.segment_id, t.Passage.context_segment_id, t.Passage.scheme,
+                t.Passage.idx, t.Passage.start, t.Passage.end, t.Segment.speaker, t.Segment.t_start)
+         .join(t.Transcript, t.Transcript.id == t.Passage.transcript_id)
+         .outerjoin(t.Segment, t.Segment.id == t.Passage.segment_id)
+         .where(t.Passage.scheme == scheme)
+         .order_by(t.Transcript.name, t.Passage.start))
+    if transcript_ids is not None:
+        q = q.where(t.Passage.transcript_id.in_(list(transcript_ids)))
+    df = pd.DataFrame(s.execute(q).mappings().all())
+    if df.empty:
+        return pd.DataFrame(columns=PASSAGE_COLUMNS)
+    texts = {int(tid): transcript_text(s, int(tid)) for tid in df["transcript_id"].unique()}
+    ctx: dict[int, str] = {}
+    ctx_ids = [int(x) for x in df["context_segment_id"].dropna().unique()]
+    for i in range(0, len(ctx_ids), 900):
+        for sid, a, b, tid in s.execute(select(t.Segment.id, t.Segment.start, t.Segment.end, t.Segment.transcript_id)
+                                        .where(t.Segment.id.in_(ctx_ids[i:i + 900]))):
+            ctx[int(sid)] = (texts.get(int(tid)) or transcript_text(s, int(tid)))[a:b]
+    df["text"] = [texts[int(tid)][a:b] for tid, a, b in zip(df["transcript_id"], df["start"], df["end"], strict=True)]
+    df["context"] = [ctx.get(int(c), "") if pd.notna(c) else "" for c in df["context_segment_id"]]
+    return df
+
+
+# --- embedding cache ----------------------------------------------------------------------------------------------
+
+
+def cached_vectors(s: Session, model: str, hashes: Sequence[str]) -> dict[str, np.ndarray]:
+    out: dict[str, np.ndarray] = {}
+    hashes = list(dict.fromkeys(hashes))
+    for i in range(0, len(hashes), 900):
+        chunk = hashes[i:i + 900]
+        for h, blob in s.execute(select(t.Embedding.text_hash, t.Embedding.vector)
+                                 .where(t.Embedding.model == model, t.Embedding.text_hash.in_(chunk))):
+            out[h] = np.frombuffer(blob, dtype=np.float32)
+    return out
+
+
+def store_vectors(s: Session, model: str, vectors: dict[str, np.ndarray]) -> None:
+    s.add_all(t.Embedding(model=model, text_hash=h, vector=np.asarray(v, dtype=np.float32).tobytes())
+              for h, v in vectors.items())
+    s.flush()
+
+
+# --- suggestions --------------------------------------------------------------------------------------------------
+
+
+def decided_pairs(s: Session, framework_id: str) -> pd.DataFrame:
+    """Accepted and rejected suggestions of a framework: passage, code, status."""
+    q = (select(t.Suggestion.passage_id, t.Code.id.label("code_id"), t.Suggestion.status)
+         .join(t.Code, t.Code.pk == t.Suggestion.code_pk)
+         .where(t.Suggestion.framework_id == framework_id, t.Suggestion.status != "open"))
+    return pd.DataFrame(s.execute(q).mappings().all(), columns=["passage_id", "code_id", "status"])
+
+
+def replace_open_suggestions(s: Session, framework_id: str, passage_ids: Sequence[int], rows: list[dict]) -> None:
+    """Drop the open suggestions of these passages and store new ones; decided (accepted/rejected) rows stay."""
+    ids = [int(x) for x in passage_ids]
+    for i in range(0, len(ids), 900):
+        s.execute(delete(t.Suggestion).where(t.Suggestion.framework_id == framework_id,
+                                             t.Suggestion.status == "open",
+                                             t.Suggestion.passage_id.in_(ids[i:i + 900])))
+    decided = {(int(p), int(c)) for p, c in s.execute(
+        select(t.Suggestion.passage_id, t.Suggestion.code_pk).where(t.Suggestion.framework_id == framework_id,
+                                                                    t.Suggestion.status != "open")).tuples()}
+    s.add_all(t.Suggestion(framework_id=framework_id, **r) for r in rows
+              if (int(r["passage_id"]), int(r["code_pk"])) not in decided)
+    s.flush()
+
+
+SUGGESTION_COLUMNS = ["id", "passage_id", "code_pk", "code_id", "code_label", "score", "rank", "suggested", "model",
+                      "reason", "status", "decided_by", "decided_at"]
+
+
+def suggestions_frame(s: Session, framework_id: str, *, passage_ids: Sequence[int] | None = None,
+                      status: str | None = None, code_id: str | None = None) -> pd.DataFrame:
+    q = (select(t.Suggestion.id, t.Suggestion.passage_id, t.Suggestion.code_pk, t.Code.id.label("code_id"),
+                t.Code.label.label("code_label"), t.Suggestion.score, t.Suggestion.rank, t.Suggestion.suggested,
+                t.Suggestion.model, t.Suggestion.reason, t.Suggestion.status, t.Coder.name.label("decided_by"),
+                t.Suggestion.decided_at)
+         .join(t.Code, t.Code.pk == t.Suggestion.code_pk)
+         .outerjoin(t.Coder, t.Coder.id == t.Suggestion.decided_by)
+         .where(t.Suggestion.framework_id == framework_id)
+         .order_by(t.Suggestion.passage_id, t.Suggestion.rank))
+    if passage_ids is not None:
+        q = q.where(t.Suggestion.passage_id.in_([int(x) for x in passage_ids]))
+    if status is not None:
+        q = q.where(t.Suggestion.status == status)
+    if code_id is not None:
+        q = q.where(t.Code.id == code_id)
+    return pd.DataFrame(s.execute(q).mappings().all(), columns=SUGGESTION_COLUMNS)
+
+
+def suggestion(s: Session, suggestion_id: int) -> t.Suggestion:
+    row = s.get(t.Suggestion, int(suggestion_id))
+    if row is None:
+        raise NotFoundError(f"no suggestion with id {suggestion_id}")
+    return row
+
+
+def passage(s: Session, passage_id: int) -> t.Passage:
+    row = s.get(t.Passage, int(passage_id))
+    if row is None:
+        raise NotFoundError(f"no passage with id {passage_id}")
+    return row
+
+
+def set_decision(s: Session, suggestion_id: int, status: str, coder_id: int | None) -> None:
+    s.execute(update(t.Suggestion).where(t.Suggestion.id == int(suggestion_id)).values(
+        status=status, decided_by=coder_id, decided_at=utcnow() if coder_id is not None else None))
+
+
+def accepted_suggestions_for_codings(s: Session, coding_ids: Sequence[int]) -> list[int]:
+    """Ids of the accepted suggestions that created these codings (same transcript span and code)."""
+    out = []
+    for cid in coding_ids:
+        c = s.get(t.Coding, int(cid))
+        sid = s.scalar(select(t.Suggestion.id).join(t.Passage, t.Passage.id == t.Suggestion.passage_id).where(
+            t.Suggestion.code_pk == c.code_pk, t.Suggestion.status == "accepted",
+            t.Passage.transcript_id == c.transcript_id, t.Passage.start == c.start, t.Passage.end == c.end))
+        if sid is not None:
+            out.append(int(sid))
+    return out
+
+
+def batch_codings(s: Session, batch: str) -> list[int]:
+    return [int(x) for x in s.scalars(select(t.Coding.id).where(t.Coding.batch == batch,
+                                                                 t.Coding.removed_at.is_(None)))]
