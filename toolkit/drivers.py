@@ -50,7 +50,11 @@ class Driver:
 
     @property
     def dominant_group(self) -> str | None:
-        return max(self.shares, key=lambda g: (self.shares[g], g)) if self.shares else None
+        """The group with the most participants raising the driver; None when nobody did or groups tie."""
+        top = sorted(self.shares.values(), reverse=True)
+        if not top or top[0] == 0 or (len(top) > 1 and top[0] == top[1]):
+            return None
+        return max(self.shares, key=self.shares.__getitem__)
 
 
 @dataclass
