@@ -10,7 +10,7 @@ from toolkit.errors import ToolkitError
 
 st.title("1 · Familiarize")
 p = project()
-read, search, terms, notes = st.tabs(["Read", "Search", "Distinctive terms", "Memos"])
+read, search, terms, notes, gaps = st.tabs(["Read", "Search", "Distinctive terms", "Memos", "Framework coverage"])
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -60,3 +60,18 @@ with terms:
 
 with notes:
     st.dataframe(fam.memos(p), hide_index=True, use_container_width=True)
+
+with gaps:
+    st.caption("Passages that fit no code of the framework well (no code reaches its calibrated threshold), weakest "
+               "first. While building a framework, they show where it has gaps. Computed from the suggestions on the "
+               "Index page.")
+    from app.common import framework_picker
+    from toolkit.indexing import service as sv
+
+    fw_id = framework_picker(key="coverage_framework")
+    nf = sv.no_fit(p, fw_id, n=100)
+    if nf.empty:
+        st.info("No suggestions yet for this framework (Index page, Update suggestions), or every passage fits a code.")
+    else:
+        st.dataframe(nf[["transcript", "participant_id", "text", "code_id", "score", "fit_strength"]],
+                     hide_index=True, use_container_width=True)
