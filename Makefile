@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 $(SAMPLE): $(STAMP)
-	$(PY) -m toolkit sample $(SAMPLE)
+	$(PY) -m toolkit sample $(SAMPLE) --suggest lvi84
 
 sample: $(SAMPLE)
 

@@ -38,6 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("sample", help="build the bundled sample project (transcripts, attributes, reference indexing)")
     p.add_argument("project")
+    p.add_argument("--suggest", metavar="FRAMEWORK", help="also compute code suggestions for this framework")
     p.set_defaults(handler=cmd_sample)
 
     fw = sub.add_parser("frameworks", help="list, validate, add and convert coding frameworks")
@@ -125,8 +126,14 @@ def cmd_status(a) -> int:
 
 
 def cmd_sample(a) -> int:
-    build_sample(a.project, progress=progress_bar("building sample"))
+    project = build_sample(a.project, progress=progress_bar("building sample"))
     print(f"sample project written to {a.project} from {SAMPLE_DIR}")
+    if a.suggest:
+        from ..embed import load_embedder
+        from ..indexing.service import suggest
+
+        r = suggest(project, a.suggest, load_embedder(), progress=progress_bar("embedding passages"))
+        print(f"suggestions for {a.suggest}: {r['passages']} passages, {r['suggested']} codes suggested")
     return 0
 
 
