@@ -1,0 +1,1 @@
+"""Indexing: passages, code suggestions that learn from the researcher's decisions, review queues."""

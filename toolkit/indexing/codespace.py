@@ -1,0 +1,114 @@
+"""The zero-shot evidence of a framework: every code's texts (label, definition, inclusion note, examples) embedded
+separately, plus its category's text. Built once per framework and embedder; the suggester scores passages against it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..embed import Embedder
+from ..models import Code
+
+_ID_SPLIT = re.compile(r"[_\-.]+")
+
+
+def code_exemplar_texts(code: Code) -> list[tuple[str, str]]:
+    """``(kind, text)`` pairs describing a code: label, definition, label + definition, inclusion note, examples.
+
+    A code with no label other than its id and no definition is described by its id with separators as spaces."""
+    out: list[tuple[str, str]] = []
+    label = (code.label or "").strip()
+    if label == code.id:
+        label = ""
+    definition = (code.definition or "").strip()
+    if label:
+        out.append(("label", label))
+    if definition:
+        out.append(("definition", definition))
+    if label and definition:
+        out.append(("label+definition", f"{label}: {definition}"))
+    if (code.include or "").strip():
+        out.append(("include", code.include.strip()))
+    for ex in code.examples or []:
+        if ex and ex.strip():
+            out.append(("example", ex.strip()))
+    if not out:
+        out.append(("id", _ID_SPLIT.sub(" ", code.id).strip() or code.id))
+    return out
+
+
+@dataclass
+class CodeSpace:
+    """Embedded code texts. ``exemplar_code[j]`` is the index (into ``code_ids``) of the code exemplar ``j`` describes."""
+
+    code_ids: list[str]
+    exemplar_vectors: np.ndarray
+    exemplar_code: np.ndarray
+    exemplar_kinds: list[str]
+    exemplar_texts: list[str]
+    category_vectors: np.ndarray  # (K, d); a zero row for a code without category text
+    model: str = ""
+    category_texts: list[str] = field(default_factory=list)
+
+    @property
+    def n_codes(self) -> int:
+        return len(self.code_ids)
+
+    @property
+    def dim(self) -> int:
+        return int(self.exemplar_vectors.shape[1])
+
+    def code_vectors(self) -> np.ndarray:
+        """One unit vector per code: the normalised mean of its exemplars (used as code features by the learner)."""
+        out = np.zeros((self.n_codes, self.dim), dtype=np.float32)
+        np.add.at(out, self.exemplar_code, self.exemplar_vectors)
+        n = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.where(n > 0, n, 1.0)
+
+    @classmethod
+    def build(
+        cls,
+        codes: Sequence[Code],
+        embedder: Embedder | None = None,
+        *,
+        category_texts: dict[str, str] | None = None,
+        encode: Callable[[list[str]], np.ndarray] | None = None,
+    ) -> CodeSpace:
+        """Embed the codes' texts. ``category_texts`` maps a code's ``category_id`` to its category's text.
+
+        ``encode`` (texts -> unit vectors) replaces ``embedder.embed``, e.g. to go through a cache."""
+        if encode is None:
+            if embedder is None:
+                raise ValueError("CodeSpace.build needs an embedder or an encode function")
+            encode = embedder.embed
+        category_texts = category_texts or {}
+        kinds, texts, owner = [], [], []
+        cat_texts: list[str] = []
+        for i, code in enumerate(codes):
+            for kind, text in code_exemplar_texts(code):
+                kinds.append(kind)
+                texts.append(text)
+                owner.append(i)
+            cat_texts.append((category_texts.get(code.category_id or "", "") or "").strip())
+        distinct = sorted(set(texts) | {t for t in cat_texts if t})
+        vecs = np.asarray(encode(distinct), dtype=np.float32) if distinct else np.zeros((0, 1), np.float32)
+        where = {t: i for i, t in enumerate(distinct)}
+        dim = vecs.shape[1]
+        cat_vecs = np.zeros((len(codes), dim), dtype=np.float32)
+        for i, t in enumerate(cat_texts):
+            if t:
+                cat_vecs[i] = vecs[where[t]]
+        return cls(
+            code_ids=[c.id for c in codes],
+            exemplar_vectors=vecs[[where[t] for t in texts]],
+            exemplar_code=np.asarray(owner, dtype=np.int64),
+            exemplar_kinds=kinds,
+            exemplar_texts=texts,
+            category_vectors=cat_vecs,
+            model=getattr(embedder, "name", "") if embedder is not None else "",
+            category_texts=cat_texts,
+        )
