@@ -114,7 +114,7 @@ class CodeSuggester(BaseEstimator):
         return [a, b, c, d]
 
     def _zscore(self, chans, has_ctx):
-        z = [(ch - m) / s for ch, (m, s) in zip(chans, self.stats_)]
+        z = [(ch - m) / s for ch, (m, s) in zip(chans, self.stats_, strict=True)]
         has_cat = self._has_cat
         w = self.category_weight
         Z = z[0] + w * z[1] * has_cat
@@ -126,7 +126,7 @@ class CodeSuggester(BaseEstimator):
 
     def _evidence(self, Xt, Xc, has_ctx):
         Z = self._zscore(self._channels(Xt, Xc), has_ctx)
-        for protos, stats in zip(self.prototypes_, self.prototype_stats_):
+        for protos, stats in zip(self.prototypes_, self.prototype_stats_, strict=True):
             pt, pc = self._proto_channels(Xt, Xc, protos)
             Z = Z + self.refine_strength * (
                 (pt - stats[0][0]) / stats[0][1]
@@ -222,7 +222,7 @@ class CodeSuggester(BaseEstimator):
         else:
             folds = KFold(self.cv_folds, shuffle=True, random_state=self.random_state).split(known)
         P = np.zeros((len(known), K))
-        for tr, te in folds:
+        for _train, te in folds:
             Tf = T.copy()
             Tf[known[te]] = -1  # held-out rows join the unlabeled pool
             self._fit_core(Xt, Xc, has_ctx, Tf)
