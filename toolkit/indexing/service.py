@@ -10,6 +10,8 @@ researcher's decisions with full provenance. The researcher always decides: noth
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
 import uuid
 from collections.abc import Callable
@@ -97,6 +99,17 @@ def _labels(codings: pd.DataFrame, decided: pd.DataFrame, pas: pd.DataFrame, cod
     return Y
 
 
+def _fingerprint(fw, model: str, scheme: str, top_k: int, pas: pd.DataFrame, Y: np.ndarray) -> str:
+    h = hashlib.sha256()
+    h.update(json.dumps([model, scheme, top_k, [(c.id, c.label, c.definition, c.include, c.examples, c.category_id)
+                                                for c in fw.codes]]).encode())
+    h.update(np.asarray(pas["id"], dtype=np.int64).tobytes())
+    for x in pas["text"]:
+        h.update(x.encode("utf-8"))
+    h.update(np.ascontiguousarray(Y).tobytes())
+    return h.hexdigest()
+
+
 def suggest(project: Project, framework_id: str, embedder: Embedder, *, scheme: str = DEFAULT_SCHEME,
             top_k: int = 5, transcripts: list[str] | None = None, progress: Progress | None = None) -> dict:
     """Rank the framework's codes for every passage and store the top ``top_k`` with score, threshold and reason.
@@ -115,6 +128,22 @@ def suggest(project: Project, framework_id: str, embedder: Embedder, *, scheme: 
         pks = db.code_pks(s, framework_id)
     if pas.empty:
         raise InputError(None, "no participant passages to suggest codes for: import transcripts first")
+    code_ids = [c.id for c in fw.codes]
+    Y = _labels(codings, decided, pas, code_ids)
+    fingerprint = _fingerprint(fw, embedder.name, scheme, top_k, pas, Y)
+    key = f"suggest:{framework_id}:{scheme}"
+    if transcripts is None:
+        with project.read() as s:
+            unchanged = db.get_setting(s, key) == fingerprint
+            stored = idb.suggestions_frame(s, framework_id) if unchanged else None
+        if unchanged and stored is not None and len(stored):
+            # nothing changed since the last run (same passages, codes, decisions and model): nothing to redo
+            return {"passages": len(pas), "suggestions": len(stored), "suggested": int(stored.suggested.sum()),
+                    "no_fit": int(sum(r.get("fit_strength", 1) < 1 for r in
+                                      stored.sort_values("rank").groupby("passage_id").first()["reason"])),
+                    "labelled_passages": int((Y != -1).any(1).sum()), "calibrated": None,
+                    "model": stored.model.iloc[0], "seconds": round(time.perf_counter() - t0, 2),
+                    "fit_seconds": 0.0, "unchanged": True}
     texts = list(pas["text"]) + [c for c in pas["context"] if c]
     V = encode_cached(project, embedder, list(dict.fromkeys(texts)), progress)
     row = {x: i for i, x in enumerate(dict.fromkeys(texts))}
@@ -124,8 +153,6 @@ def suggest(project: Project, framework_id: str, embedder: Embedder, *, scheme: 
     cats = {c.id: f"{c.label}. {c.description}".strip(" .") for c in fw.categories}
     space = CodeSpace.build(fw.codes, embedder, category_texts=cats,
                             encode=lambda xs: encode_cached(project, embedder, list(xs)))
-    code_ids = space.code_ids
-    Y = _labels(codings, decided, pas, code_ids)
     model = CodeSuggester(code_space=space).fit(X, Y, groups=pas["participant_id"].fillna(pas["transcript"]).values)
     t_fit = time.perf_counter()
     target = pas.index if tids is None else pas.index[pas.transcript_id.isin(tids)]
@@ -152,6 +179,8 @@ def suggest(project: Project, framework_id: str, embedder: Embedder, *, scheme: 
     with project.transaction("suggest", payload={"framework": framework_id, "scheme": scheme, "model": model_name,
                                                  "passages": len(target)}) as s:
         idb.replace_open_suggestions(s, framework_id, pas["id"].iloc[target].tolist(), rows)
+        if transcripts is None:
+            db.set_setting(s, key, fingerprint)
     return {"passages": len(target), "suggestions": len(rows), "suggested": sum(r["suggested"] for r in rows),
             "no_fit": int((strength < 1).sum()), "labelled_passages": int((Y != -1).any(1).sum()),
             "calibrated": bool(model.calibrated_), "model": model_name,
