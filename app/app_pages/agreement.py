@@ -26,7 +26,7 @@ unit = c3.selectbox("Unit", ["sentence", "turn"], key="unit")
 
 
 @st.cache_data(show_spinner="Comparing...", max_entries=16)
-def _compare(path: str, a: str, b: str, fw: str, unit: str, _v: int):
+def _compare(path: str, a: str, b: str, fw: str, unit: str, v: int):
     return compare_coders(project(), a, b, framework=fw, unit=unit)
 
 

@@ -14,7 +14,7 @@ read, search, terms, notes, gaps = st.tabs(["Read", "Search", "Distinctive terms
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _view(path: str, transcript: str, _v: int):
+def _view(path: str, transcript: str, v: int):
     return fam.transcript_view(project(), transcript)
 
 

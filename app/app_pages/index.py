@@ -36,7 +36,7 @@ with c3:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _load(path: str, fw_id: str, tname: str, _v: int):
+def _load(path: str, fw_id: str, tname: str, v: int):
     return sv.passages(project(), fw_id, tname)
 
 
