@@ -24,14 +24,18 @@ from sklearn.model_selection import GroupKFold, KFold
 from .codespace import CodeSpace
 from .learner import LabelEmbeddingSoftmax
 
+# the spread of cosine similarities between unrelated sentences is about this; a small project cannot estimate it
+STD_FLOOR = 0.1
+
 
 def _shrunk_stats(S: np.ndarray, mask: np.ndarray | None, prior: float) -> tuple[np.ndarray, np.ndarray]:
-    """Per-column mean/std over the rows in ``mask``, shrunk towards the all-column mean/std (``prior`` pseudo-rows)."""
+    """Per-column mean/std over the rows in ``mask``, shrunk towards the all-column mean and std (``prior``
+    pseudo-rows; the all-column std is at least ``STD_FLOOR``, so a handful of passages cannot inflate the z-scores)."""
     rows = S if mask is None else S[mask]
     K = S.shape[1]
     if rows.shape[0] == 0:
         return np.zeros(K), np.ones(K)
-    g_mean, g_std = float(rows.mean()), float(rows.std()) or 1.0
+    g_mean, g_std = float(rows.mean()), max(float(rows.std()), STD_FLOOR)
     n = rows.shape[0]
     mean = (rows.sum(0) + prior * g_mean) / (n + prior)
     var = (((rows - mean) ** 2).sum(0) + prior * g_std**2) / (n + prior)
@@ -60,6 +64,7 @@ class CodeSuggester(BaseEstimator):
         category_weight: float = 1.0,
         refine_iter: int = 3,
         refine_strength: float = 1.0,
+        refine_prior: float = 5.0,
         stats_prior: float = 20.0,
         zero_shot_scale: float = 1.0,
         l2_code: float = 1e-3,
@@ -75,6 +80,7 @@ class CodeSuggester(BaseEstimator):
         self.category_weight = category_weight
         self.refine_iter = refine_iter
         self.refine_strength = refine_strength
+        self.refine_prior = refine_prior
         self.stats_prior = stats_prior
         self.zero_shot_scale = zero_shot_scale
         self.l2_code = l2_code
@@ -128,7 +134,7 @@ class CodeSuggester(BaseEstimator):
         Z = self._zscore(self._channels(Xt, Xc), has_ctx)
         for protos, stats in zip(self.prototypes_, self.prototype_stats_, strict=True):
             pt, pc = self._proto_channels(Xt, Xc, protos)
-            Z = Z + self.refine_strength * (
+            Z = Z + self.refine_strength * self.refine_weights_ * (
                 (pt - stats[0][0]) / stats[0][1]
                 + self.context_weight * has_ctx[:, None] * (pc - stats[1][0]) / stats[1][1]
             )
@@ -144,6 +150,7 @@ class CodeSuggester(BaseEstimator):
             _shrunk_stats(ch, has_ctx if i >= 2 else None, self.stats_prior) for i, ch in enumerate(chans)
         ]
         self.prototypes_, self.prototype_stats_ = [], []
+        self.refine_weights_ = np.zeros(cs.n_codes, dtype=np.float32)
         pos = (T == 1).astype(np.float32)
         labeled = pos.sum(1) > 0
         target = pos / np.maximum(pos.sum(1, keepdims=True), 1)
@@ -152,6 +159,8 @@ class CodeSuggester(BaseEstimator):
             R[labeled] = target[labeled]
             R[(T == 0)] = 0.0
             mass = np.maximum(R.sum(0), 1e-6)[:, None]
+            # a prototype drawn from few passages counts little (mass / (mass + prior)): no effect on tiny projects
+            weights = (mass[:, 0] / (mass[:, 0] + self.refine_prior)).astype(np.float32)
             protos = []
             for V in (Xt, Xc):
                 M = (R.T @ V) / mass
@@ -163,6 +172,7 @@ class CodeSuggester(BaseEstimator):
                 [_shrunk_stats(pt, None, self.stats_prior), _shrunk_stats(pc, has_ctx, self.stats_prior)]
             ]
             self.prototypes_ = [protos]
+            self.refine_weights_ = weights
 
     # ---- fitting --------------------------------------------------------------------------------------------
     def _features(self, Xt, Xc):

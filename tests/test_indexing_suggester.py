@@ -1,0 +1,157 @@
+"""The code suggester: zero-shot ranking, learning from decisions, calibrated thresholds, sklearn conventions."""
+
+import numpy as np
+import pytest
+from scipy.optimize import approx_fprime
+from sklearn.base import clone
+
+from toolkit.indexing import learner as learner_mod
+from toolkit.indexing.codespace import CodeSpace, code_exemplar_texts
+from toolkit.indexing.learner import LabelEmbeddingSoftmax
+from toolkit.indexing.suggester import CodeSuggester, best_f1_threshold
+from toolkit.models import Code
+
+CODES = [
+    Code(id="ACC", label="Geographical access to imaging",
+         definition="The distance to the nearest scanner or hospital and travel time for patients.",
+         examples=["When the scanner is twenty minutes away, you just send them."], category_id="ORG"),
+    Code(id="EXP", label="Patient expectations",
+         definition="Patients ask for or demand a scan; the doctor gives in to the patient's wish.",
+         examples=["They come in and say they want an MRI."], category_id="PAT"),
+    Code(id="FEAR", label="Fear of litigation",
+         definition="Doctors order imaging to protect themselves against complaints and lawsuits.", category_id="DEF"),
+    Code(id="X_1", label=""),  # neither label nor definition
+]
+CATS = {"ORG": "Organisation and access", "PAT": "Patients", "DEF": "Defensive medicine"}
+
+
+def test_code_texts_fall_back_to_the_id():
+    kinds = [k for k, _ in code_exemplar_texts(CODES[0])]
+    assert kinds == ["label", "definition", "label+definition", "example"]
+    assert code_exemplar_texts(CODES[3]) == [("id", "X 1")]
+    assert code_exemplar_texts(Code(id="Q", label="Q")) == [("id", "Q")]  # a label equal to the id says nothing
+
+
+def test_zero_shot_ranks_the_obvious_code_first(embedder):
+    space = CodeSpace.build(CODES, embedder, category_texts=CATS)
+    passages = [
+        "We live far from the hospital, so for us the distance to the nearest scanner is a long journey.",
+        "The patient demanded a scan, and in the end I gave in to what she wished.",
+        "I am afraid of being sued, so I order imaging to protect myself against complaints.",
+    ]
+    X = embedder.embed(passages)
+    model = CodeSuggester(space).fit(X, np.full((3, 4), -1))
+    P = model.predict_proba(X)
+    assert P.argmax(1).tolist() == [0, 1, 2]
+    assert np.allclose(P.sum(1), 1) and model.learner_ is None and not model.calibrated_
+    kind, text, cos = model.closest_exemplar(X[1], 1)
+    assert kind in {"label", "definition", "label+definition", "example"} and cos > 0.2
+
+
+def test_question_context_is_evidence(embedder):
+    space = CodeSpace.build(CODES, embedder, category_texts=CATS)
+    answer = embedder.embed(["Yes, quite often actually."])
+    q_dist = embedder.embed(["How far do your patients have to travel to the nearest scanner?"])
+    q_law = embedder.embed(["Do you order scans to protect yourself against lawsuits?"])
+    pool = np.hstack([np.vstack([answer, answer]), np.vstack([q_dist, q_law])])
+    model = CodeSuggester(space).fit(pool, np.full((2, 4), -1))
+    P = model.predict_proba(pool)
+    # the same answer, read through the question asked: access above litigation after the travel question, and the
+    # other way round after the lawsuit question
+    assert P[0, 0] > P[0, 2] and P[1, 2] > P[1, 0]
+    Z = model.zero_shot_evidence(pool)
+    assert Z[0, 0] - Z[1, 0] > 0.5 and Z[1, 2] - Z[0, 2] > 0.5
+    no_ctx = CodeSuggester(space).fit(pool[:, :384], np.full((2, 4), -1)).predict_proba(pool[:, :384])
+    assert np.allclose(no_ctx[0], no_ctx[1])
+
+
+def _toy(fake_embedder, n_per=12, seed=0):
+    """Passages whose words say ACC/EXP, but the researchers code the 'budget' ones with FEAR (not in its text)."""
+    rng = np.random.default_rng(seed)
+    words = {0: "scanner distance travel hospital far", 1: "patient wants demand scan wish",
+             2: "budget money cost economy funding"}
+    texts, y, groups = [], [], []
+    for k, w in words.items():
+        for i in range(n_per):
+            ws = w.split()
+            texts.append(" ".join(rng.choice(ws, 4)) + f" extra{i}")
+            y.append(k)
+            groups.append(f"P{i % 4}")
+    X = fake_embedder.embed(texts)
+    Y = np.zeros((len(texts), 4), dtype=np.int8)
+    Y[np.arange(len(texts)), y] = 1
+    return X, Y, np.array(y), np.array(groups)
+
+
+def test_learns_from_decisions_and_calibrates(fake_embedder):
+    space = CodeSpace.build(CODES, fake_embedder, category_texts=CATS)
+    X, Y, y, groups = _toy(fake_embedder)
+    new = fake_embedder.embed(["budget funding money cost", "travel far scanner distance"])
+    zero = CodeSuggester(space).fit(np.vstack([X, new]), np.full((len(X) + 2, 4), -1))
+    assert zero.predict_proba(new)[0].argmax() != 2  # zero-shot cannot know 'budget' means FEAR here
+    model = CodeSuggester(space).fit(X, Y, groups=groups)
+    P = model.predict_proba(new)
+    assert P[0].argmax() == 2 and P[1].argmax() == 0
+    assert model.calibrated_ and model.thresholds_.shape == (4,)
+    assert model.predict(new)[0, 2] == 1 and model.predict(new)[0, 3] == 0
+    assert model.evidence_.tolist() == [12, 12, 12, 0]
+    assert model.nearest_coded(new[0], 2, n=1)[0][0] in set(np.flatnonzero(y == 2))
+    # a code with no evidence keeps the global threshold; the others have their own
+    assert model.thresholds_[3] == pytest.approx(model.global_threshold_)
+
+
+def test_rejections_lower_a_code(fake_embedder):
+    space = CodeSpace.build(CODES, fake_embedder, category_texts=CATS)
+    texts = ["they want the scan, patient demand"] * 6
+    X = fake_embedder.embed(texts)
+    T = np.full((6, 4), -1, dtype=np.int8)
+    before = CodeSuggester(space).fit(X, T).predict_proba(X[:1])[0, 1]
+    T[:, 1] = 0  # every suggestion of EXP rejected
+    after = CodeSuggester(space).fit(X, T).predict_proba(X[:1])[0, 1]
+    assert after < before
+
+
+def test_sklearn_conventions(fake_embedder):
+    space = CodeSpace.build(CODES, fake_embedder)
+    m = CodeSuggester(space, context_weight=0.3)
+    assert m.get_params()["context_weight"] == 0.3 and clone(m).context_weight == 0.3
+    assert not hasattr(m, "thresholds_")
+    X, Y, _, groups = _toy(fake_embedder, n_per=4)
+    assert m.fit(X, Y) is m and m.n_features_in_ == X.shape[1] and list(m.classes_) == ["ACC", "EXP", "FEAR", "X_1"]
+    with pytest.raises(ValueError):
+        m.fit(X[:, :10], Y)
+    with pytest.raises(ValueError):
+        m.fit(X, Y[:, :2])
+
+
+def test_best_f1_threshold():
+    t, f1 = best_f1_threshold(np.array([0.9, 0.8, 0.3, 0.1]), np.array([1, 1, 0, 0]))
+    assert 0.3 < t < 0.8 and f1 == 1.0
+    assert best_f1_threshold(np.array([0.5]), np.array([0]))[1] == 0.0
+
+
+def test_learner_gradient_is_exact(monkeypatch):
+    rng = np.random.default_rng(0)
+    n, F, K, G = 10, 5, 4, 3
+    X, Z, C = rng.normal(size=(n, F)), rng.normal(size=(n, K)), rng.normal(size=(K, G))
+    T = -np.ones((n, K), int)
+    T[:5] = 0
+    T[np.arange(5), rng.integers(0, K, 5)] = 1
+    T[5:8, 1] = 0  # rejections on passages without a positive
+    captured = {}
+
+    def fake_minimize(fun, x0, **kw):
+        captured["f"] = fun
+
+        class R:
+            x, nit = x0, 0
+        return R()
+
+    monkeypatch.setattr(learner_mod, "minimize", fake_minimize)
+    LabelEmbeddingSoftmax().fit(X, T, Z, C)
+    f = captured["f"]
+    theta = rng.normal(size=2 * K * F + K + 1) * 0.3
+    # the products run in float32: compare with a coarser finite difference, relative to the gradient's size
+    g = f(theta)[1]
+    g_fd = approx_fprime(theta, lambda th: f(th)[0], 1e-3)
+    assert np.linalg.norm(g - g_fd) < 1e-3 * np.linalg.norm(g)
