@@ -9,7 +9,6 @@ Per code: percent agreement, Cohen's kappa (scikit-learn) and Krippendorff's alp
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 
 import krippendorff
@@ -18,33 +17,25 @@ import pandas as pd
 from sklearn.metrics import cohen_kappa_score
 
 from .errors import InputError
+from .indexing.units import split_turn
 from .store import Project
 from .store import core as db
 
-__all__ = ["compare_coders", "units", "record_consensus", "SENTENCE"]
-
-SENTENCE = re.compile(r"[^.!?…]+(?:[.!?…]+[\"'”’)\]]*|$)\s*", re.S)
+__all__ = ["compare_coders", "units", "record_consensus"]
 MIN_COVER_CHARS = 40
 
 
 def units(segments: pd.DataFrame, *, unit: str = "sentence") -> pd.DataFrame:
     """Units of comparison cut from participant (and unlabelled) speech: sentence spans or whole turns."""
+    if unit not in ("sentence", "turn"):
+        raise InputError(None, f"unknown unit {unit!r} (use 'sentence' or 'turn')")
+    scheme = "turn" if unit == "turn" else "sentences:1"
     rows = []
     for seg in segments[segments.role != "interviewer"].itertuples():
-        if unit == "turn":
-            spans = [(0, len(seg.text))]
-        elif unit == "sentence":
-            spans = [m.span() for m in SENTENCE.finditer(seg.text) if m.group(0).strip()]
-        else:
-            raise InputError(None, f"unknown unit {unit!r} (use 'sentence' or 'turn')")
-        for a, b in spans:
-            piece = seg.text[a:b]
-            a += len(piece) - len(piece.lstrip())
-            b -= len(piece) - len(piece.rstrip())
-            if b > a:
-                rows.append({"transcript_id": seg.transcript_id, "transcript": seg.transcript,
-                             "participant_id": seg.participant_id, "segment_id": seg.id,
-                             "start": seg.start + a, "end": seg.start + b, "text": seg.text[a:b]})
+        for a, b in split_turn(seg.text, scheme):
+            rows.append({"transcript_id": seg.transcript_id, "transcript": seg.transcript,
+                         "participant_id": seg.participant_id, "segment_id": seg.id,
+                         "start": seg.start + a, "end": seg.start + b, "text": seg.text[a:b]})
     return pd.DataFrame(rows, columns=["transcript_id", "transcript", "participant_id", "segment_id", "start", "end",
                                        "text"])
 

@@ -45,3 +45,17 @@ def print_table(rows: list[dict], columns: list[str] | None = None) -> None:
     print("  ".join(str(c).ljust(widths[c]) for c in columns))
     for r in rows:
         print("  ".join(str(r.get(c, "")).ljust(widths[c]) for c in columns))
+
+
+def framework_arg(project_path: str | None, framework_id: str):
+    """A framework from a project (when ``--project`` is given) or from the shipped ``frameworks/`` folder."""
+    from .. import frameworks as fwio
+    from .. import project as proj
+    from ..errors import InputError
+
+    if project_path:
+        return proj.get_framework(open_(project_path), framework_id)
+    folder = fwio.load_folder(fwio.SHIPPED_DIR)
+    if framework_id not in folder.frameworks:
+        raise InputError(fwio.SHIPPED_DIR, f"no framework {framework_id!r} (known: {', '.join(folder.frameworks)})")
+    return folder.frameworks[framework_id]

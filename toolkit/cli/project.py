@@ -7,9 +7,8 @@ from pathlib import Path
 
 from .. import frameworks as fwio
 from .. import project as proj
-from ..errors import InputError
 from ..sample import SAMPLE_DIR, build_sample
-from ._common import open_, progress_bar
+from ._common import framework_arg, open_, progress_bar
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -178,13 +177,7 @@ def cmd_fw_add(a) -> int:
 
 
 def cmd_fw_export_csv(a) -> int:
-    if a.project:
-        fw = proj.get_framework(open_(a.project), a.framework)
-    else:
-        folder = fwio.load_folder(fwio.SHIPPED_DIR)
-        if a.framework not in folder.frameworks:
-            raise InputError(fwio.SHIPPED_DIR, f"no framework {a.framework!r} (known: {', '.join(folder.frameworks)})")
-        fw = folder.frameworks[a.framework]
+    fw = framework_arg(a.project, a.framework)
     fwio.write_codebook_csv(fw, a.out)
     print(f"wrote {len(fw.codes)} codes to {a.out}")
     return 0

@@ -7,7 +7,7 @@ import argparse
 from .. import frameworks as fwio
 from .. import project as proj
 from ..errors import InputError
-from ._common import open_
+from ._common import framework_arg, open_
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -97,13 +97,7 @@ def cmd_codebook_import(a) -> int:
 def cmd_codebook_export(a) -> int:
     from ..export.qdc import write_qdc
 
-    if a.project:
-        fw = proj.get_framework(open_(a.project), a.framework)
-    else:
-        folder = fwio.load_folder(fwio.SHIPPED_DIR)
-        if a.framework not in folder.frameworks:
-            raise InputError(fwio.SHIPPED_DIR, f"no framework {a.framework!r} (known: {', '.join(folder.frameworks)})")
-        fw = folder.frameworks[a.framework]
+    fw = framework_arg(a.project, a.framework)
     write_qdc(fw, a.file)
     print(f"wrote {a.file}: framework {fw.id}, {len(fw.codes)} codes in {len(fw.categories)} categories")
     return 0
