@@ -57,13 +57,19 @@ def out_dir(tmp_path) -> Path:
 
 
 @pytest.fixture
-def server(sample_project_file, tmp_path, out_dir):
-    """``streamlit run app/streamlit_app.py`` on a free localhost port, on a private copy of the sample project."""
+def server(sample_project_file, embedder, tmp_path, out_dir):
+    """``streamlit run app/streamlit_app.py`` on a free localhost port, on a private copy of the sample project with
+    its code suggestions computed (as ``make run`` prepares it)."""
     if not Path(CHROMIUM).is_file():
         pytest.skip(f"no Chromium at {CHROMIUM} (install the Debian package `chromium`, or set FA_CHROMIUM)")
     pytest.importorskip("playwright.sync_api", reason="Playwright's Python package is not installed")
+    from toolkit.indexing import service as sv
+    from toolkit.store import open_project
+
     copy = tmp_path / "browser.fa"
     shutil.copy2(sample_project_file, copy)
+    with open_project(copy) as p:
+        sv.suggest(p, "lvi84", embedder)
     port = _free_port()
     log = out_dir / "streamlit.log"
     env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
@@ -114,6 +120,7 @@ def test_browser_index_chart_and_word_download(server, out_dir):
     from playwright.sync_api import expect, sync_playwright
 
     from toolkit import charting
+    from toolkit.indexing import service as sv
     from toolkit.store import core as db
     from toolkit.store import open_project
 
@@ -129,6 +136,7 @@ def test_browser_index_chart_and_word_download(server, out_dir):
         with p.read() as s:
             before = db.codings_frame(s, coders=["researcher"], with_text=False)
         matrix = charting.build_matrix(p, "lvi84", category="ORG")
+        top = sv.review_queue(p, "lvi84", n=1).iloc[0]  # the most uncertain passage and its top open suggestion
     assert before.empty
     pid, code = next((pid, c.id) for c in matrix.columns for pid in matrix.participants if matrix.cell(pid, c.id).quotes)
 
@@ -142,14 +150,18 @@ def test_browser_index_chart_and_word_download(server, out_dir):
         expect(page.get_by_text("Sample study: drivers of low-value imaging")).to_be_visible()
         shot(page, "project")
 
-        # Index: accept the first suggestion shown
+        # Index, with the keyboard: U jumps to the most uncertain passage, A accepts its top open suggestion
         page.get_by_role("link", name="2 Index").click()
-        _settle(page, timeout=300)  # the first visit embeds the transcript's passages
-        accept = page.locator("[class*='st-key-accept_'] button").first
-        expect(accept).to_be_visible(timeout=300_000)
-        shot(page, "index")
-        accept.click()
         _settle(page)
+        expect(page.locator("[class*='st-key-accept_'] button").first).to_be_visible()
+        shot(page, "index")
+        page.keyboard.press("u")
+        _settle(page)
+        expect(page.get_by_text(top.text[:60], exact=False).first).to_be_visible()
+        shot(page, "index_most_uncertain")
+        page.keyboard.press("a")
+        _settle(page)
+        expect(page.get_by_text("accepted by researcher").first).to_be_visible()
         shot(page, "index_accepted")
 
         # Chart: open a cell, write its summary, save
@@ -179,7 +191,9 @@ def test_browser_index_chart_and_word_download(server, out_dir):
         with p.read() as s:
             after = db.codings_frame(s, coders=["researcher"], with_text=False)
         cell = charting.build_matrix(p, "lvi84", category="ORG").cell(pid, code)
-    assert len(after) >= 1, "accepting the suggestion stored no coding for coder 'researcher'"
+    assert len(after) == 1 and after.origin.iloc[0] == "suggestion", after
+    assert (after.transcript.iloc[0], int(after.start.iloc[0]), int(after.end.iloc[0]), after.code_id.iloc[0]) == (
+        top.transcript, int(top.start), int(top.end), top.code_id)
     assert (cell.summary, cell.status, cell.author) == (SUMMARY, "reviewed", "researcher")
     from docx import Document
 

@@ -154,8 +154,9 @@ def cell_panel(m, level: str, col_ids: list[str]) -> None:
             st.info("No coded passages in this cell.")
         for q in cell.quotes:
             mark = " · **cited by the summary**" if q.coding_id in cited else ""
-            st.markdown(f"> {q.text.strip()}")
-            st.caption(f"{q.reference} · {q.code_id} · coded by {q.coder}{mark}")
+            with st.container(border=True):
+                st.markdown(q.text.strip())
+                st.caption(f"{q.reference} · {q.code_id} · coded by {q.coder}{mark}")
     with right:
         if level == "category":
             st.text_area("Summaries of the category's codes", cell.summary, disabled=True, height=220)
