@@ -1,0 +1,258 @@
+"""The Chart and the Map-and-interpret pages under AppTest on a copy of the sample project; what they store is read
+back through the toolkit. Helpers: ``app_helpers.py``."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+pytest.importorskip("streamlit")
+
+from app_helpers import download, ok, page, record_downloads, select_rows, submit, use_model  # noqa: E402
+
+from toolkit import charting, drivers, findings, linkage, mapping  # noqa: E402
+from toolkit import project as proj  # noqa: E402
+from toolkit.store import core as db  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _downloads(monkeypatch):
+    record_downloads(monkeypatch)
+
+
+@pytest.fixture
+def fake_model(monkeypatch, fake_embedder):
+    """The app's model replaced by the tiny deterministic one."""
+    use_model(monkeypatch, fake_embedder)
+    return fake_embedder
+
+
+@pytest.fixture
+def real_model(monkeypatch, embedder):
+    """The app's model served from the session's real all-MiniLM-L6-v2 (loaded once for the whole test run)."""
+    use_model(monkeypatch, embedder)
+    return embedder
+
+# --- chart ------------------------------------------------------------------------------------------------------
+
+
+def _first_cell_with_passages(project, framework="lvi84", category="ORG"):
+    m = charting.build_matrix(project, framework, category=category)
+    return next((pid, col.id) for col in m.columns for pid in m.participants if m.cell(pid, col.id).quotes), m
+
+
+def test_chart_page_shows_a_cell_and_saves_its_summary(sample_project):
+    (pid, code), m = _first_cell_with_passages(sample_project)
+    at = ok(page("chart", sample_project.path))
+    assert at.selectbox(key="chart_category").value == "ORG"
+    at.selectbox(key="chart_participant").select(pid).run()
+    at.selectbox(key="chart_code").select(code).run()
+    quotes = " ".join(m.value for m in at.markdown)
+    for q in m.cell(pid, code).quotes:
+        assert q.text.strip()[:80] in quotes
+    assert any(m.cell(pid, code).quotes[0].reference in c.value for c in at.caption)
+    box = next(t for t in at.text_area if t.label == "Summary")
+    box.input("Long travel makes the GP think twice before referring.")
+    next(r for r in at.radio if r.label == "Status").set_value("reviewed")
+    ok(submit(at, "chart_summary_form"))
+    cell = charting.build_matrix(sample_project, "lvi84", category="ORG").cell(pid, code)
+    assert (cell.summary, cell.status, cell.origin, cell.author) == (
+        "Long travel makes the GP think twice before referring.", "reviewed", "manual", "researcher")
+    assert any("Saved the summary" in s.value for s in at.success)
+    # the form now shows the stored text; saving it unchanged as reviewed keeps it (a review, not a rewrite)
+    assert next(t for t in at.text_area if t.label == "Summary").value == cell.summary
+
+
+def test_chart_page_review_keeps_a_drafts_provenance(sample_project, fake_embedder):
+    (pid, code), _m = _first_cell_with_passages(sample_project)
+    charting.draft_summaries(sample_project, "lvi84", fake_embedder, participants=[pid], codes=[code], actor="t")
+    at = page("chart", sample_project.path, chart_participant=pid, chart_code=code)
+    next(r for r in at.radio if r.label == "Status").set_value("reviewed")
+    ok(submit(at, "chart_summary_form"))
+    cell = charting.build_matrix(sample_project, "lvi84", category="ORG").cell(pid, code)
+    assert (cell.status, cell.origin, cell.author) == ("reviewed", "drafted", "researcher")
+
+
+def test_chart_page_cell_selection_in_the_matrix_opens_the_cell(sample_project):
+    at = ok(page("chart", sample_project.path))
+    m = charting.build_matrix(sample_project, "lvi84", category="ORG")
+    at.session_state["chart_grid"] = {"selection": {"rows": [], "columns": [], "cells": [[4, "ORG03"]]}}
+    ok(at.run())
+    assert at.selectbox(key="chart_participant").value == m.participants[4]
+    assert at.selectbox(key="chart_code").value == "ORG03"
+
+
+def test_chart_page_category_level_and_downloads(sample_project):
+    charting.set_summary(sample_project, "lvi84", "P01", "ORG01", "Distance decides.", author="kari")
+    at = ok(page("chart", sample_project.path))
+    from docx import Document
+    from openpyxl import load_workbook
+
+    doc = Document(io.BytesIO(download(at, "chart_docx")))
+    assert "Distance decides." in "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
+    wb = load_workbook(io.BytesIO(download(at, "chart_xlsx")))
+    assert any("Distance decides." == c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row)
+    csv = download(at, "chart_csv").decode("utf-8")
+    assert "Distance decides." in csv and csv.count("\n") == 1 + 12 * len(
+        charting.build_matrix(sample_project, "lvi84", category="ORG").columns)
+    at.selectbox(key="chart_category").select(at.selectbox(key="chart_category").options[-1]).run()
+    ok(at)
+    assert at.selectbox(key="chart_code").options[0].startswith("ORG")
+    assert not [t for t in at.text_area if t.label == "Summary"]  # category cells are read, not edited
+
+
+def test_chart_page_drafts_summaries_with_progress(sample_project, real_model):
+    at = ok(page("chart", sample_project.path))
+    at.selectbox(key="chart_category").select("EXP").run()
+    ok(at.button(key="chart_draft").click().run())
+    m = charting.build_matrix(sample_project, "lvi84", category="EXP")
+    drafted = [c for c in m.cells.values() if c.origin == "drafted"]
+    with_quotes = [c for c in m.cells.values() if c.quotes]
+    assert drafted and len(drafted) == len(with_quotes)
+    assert all(c.status == "draft" for c in drafted)
+    other = charting.build_matrix(sample_project, "lvi84", category="ORG")
+    assert not any(c.summary for c in other.cells.values())  # only the category shown
+    assert any(f"Drafted {len(drafted)} cell(s)" in s.value for s in at.success)
+
+
+def test_chart_page_refines_through_the_crosswalk(sample_project):
+    at = ok(page("chart", sample_project.path, chart_tab="Refine (crosswalk)"))
+
+    def count() -> int:
+        with sample_project.read() as s:
+            return len(db.codings_frame(s, framework_id="lvi21"))
+    ok(at.button(key="chart_refine_preview").click().run())
+    assert count() == 0
+    assert any(i.value.startswith("Preview:") for i in at.info)
+    ok(at.button(key="chart_refine_apply").click().run())
+    n = count()
+    assert n > 0 and any(f"{n} coding(s) added" in s.value for s in at.success)
+    targets = at.dataframe[0].value
+    assert set(targets["to_code"]) == {c.id for c in proj.get_framework(sample_project, "lvi21").codes}
+
+
+# --- map and interpret -------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def charted(sample_project, fake_embedder):
+    """The sample with drafted summaries of two lvi84 categories (the fake model: fast, deterministic)."""
+    codes = [c.id for c in proj.get_framework(sample_project, "lvi84").codes if c.category_id in ("EXP", "REF")]
+    charting.draft_summaries(sample_project, "lvi84", fake_embedder, codes=codes, actor="t")
+    return sample_project
+
+
+def test_map_page_key_elements_accept_rename_merge(charted, fake_model):
+    at = ok(page("map", charted.path, map_framework="lvi84"))
+    ok(at.button(key="map_propose_elements").click().run())
+    els = mapping.state(charted, "lvi84")["elements"]
+    assert len(els) > 10 and set(els["status"]) == {"proposed"}
+    assert any(f"Proposed {len(els)} key element(s)" in s.value for s in at.success)
+    ok(select_rows(at, "map_el_grid", [0, 2]))
+    ok(at.button(key="map_el_accept").click().run())
+    els = mapping.state(charted, "lvi84")["elements"]
+    assert list(els.iloc[[0, 2]]["status"]) == ["accepted", "accepted"] and els.iloc[1]["status"] == "proposed"
+    ok(select_rows(at, "map_el_grid", [1]))
+    first = int(els.iloc[1]["id"])
+    at.text_input(key=f"map_el_label_{first}").input("Patients ask for scans").run()
+    ok(at.button(key="map_el_rename").click().run())
+    row = mapping.state(charted, "lvi84")["elements"].set_index("id").loc[first]
+    assert (row["label"], row["status"]) == ("Patients ask for scans", "accepted")
+    # merging two elements of one summary keeps the first, with the quotes of both
+    same = els[els["summary_id"] == els.iloc[0]["summary_id"]]
+    assert len(same) >= 2
+    rows = [int(i) for i in same.index[:2]]
+    ok(select_rows(at, "map_el_grid", rows))
+    ok(at.button(key="map_el_merge").click().run())
+    after = mapping.state(charted, "lvi84")["elements"]
+    assert len(after) == len(els) - 1 and int(same.iloc[1]["id"]) not in set(after["id"])
+
+
+def test_map_page_dimensions_and_categories(charted, fake_model):
+    mapping.propose_elements(charted, "lvi84", embedder=fake_model, per_summary=2)
+    at = ok(page("map", charted.path, map_framework="lvi84", map_tab="Dimensions and categories"))
+    at.slider(key="map_threshold").set_value(0.8).run()
+    ok(at.button(key="map_propose_dims").click().run())
+    dims = mapping.state(charted, "lvi84")["dimensions"]
+    assert len(dims) >= 2
+    ok(select_rows(at, "map_dim_grid", [0, 1]))
+    at.text_input(key="map_dim_label").input("Pressure from patients").run()
+    ok(at.button(key="map_dim_merge").click().run())
+    st_ = mapping.state(charted, "lvi84")
+    keep = st_["dimensions"].set_index("id").loc[int(dims.iloc[0]["id"])]
+    assert keep["label"] == "Pressure from patients" and len(st_["dimensions"]) == len(dims) - 1
+    assert keep["elements"] == dims.iloc[0]["elements"] + dims.iloc[1]["elements"]
+    # put the merged dimension into a new category, then rename the category
+    ok(select_rows(at, "map_dim_grid", [0]))
+    at.selectbox(key="map_cat_target").select("(new…)").run()
+    at.text_input(key="map_cat_new").input("Defensive medicine").run()
+    ok(at.button(key="map_cat_move").click().run())
+    st_ = mapping.state(charted, "lvi84")
+    cid = int(st_["dimensions"].set_index("id").loc[keep.name, "category_id"])
+    assert st_["categories"].set_index("id").loc[cid, "label"] == "Defensive medicine"
+    at.text_input(key=f"map_cat_name_{cid}").input("Defensive practice").run()
+    ok(at.button(key="map_cat_rename").click().run())
+    assert list(mapping.state(charted, "lvi84")["categories"]["label"]) == ["Defensive practice"]
+    # moving elements into a new dimension
+    els = mapping.state(charted, "lvi84")["elements"]
+    move = [int(i) for i in els["id"][:2]]
+    at.multiselect(key="map_move_elements").set_value(move).run()
+    at.selectbox(key="map_move_target").select("(new…)").run()
+    at.text_input(key="map_move_new").input("Time").run()
+    ok(at.button(key="map_move").click().run())
+    st_ = mapping.state(charted, "lvi84")
+    new = st_["dimensions"][st_["dimensions"]["label"] == "Time"]
+    assert len(new) == 1 and set(st_["elements"].set_index("id").loc[move, "dimension_id"]) == {int(new["id"].iloc[0])}
+    # the mapping table lists every summary that has key elements, and downloads as Word
+    at.session_state["map_tab"] = "Mapping table"
+    ok(at.run())
+    from docx import Document
+
+    doc = Document(io.BytesIO(download(at, "map_table_docx")))
+    assert doc.tables and doc.tables[0].rows[0].cells[0].text == "Summary"
+
+
+def test_map_page_linkages_show_the_toolkits_links(sample_project):
+    at = ok(page("map", sample_project.path, map_tab="Linkages", map_framework="lvi21"))
+    res = linkage.linkage(sample_project, "lvi21", level="category", unit="passage", attribute="group")
+    edges = res["all"].edges(2, "jaccard")
+    shown = at.dataframe[0].value
+    assert list(shown["a"]) == list(edges["a"]) and list(shown["b"]) == list(edges["b"])
+    ok(select_rows(at, "map_link_grid", [0]))
+    ev = res["all"].quotes(edges.loc[0, "a"], edges.loc[0, "b"])
+    assert ev[0]["a"][0]["text"].strip()[:60] in " ".join(m.value for m in at.markdown)
+
+
+def test_map_page_findings_mark_counter_evidence(sample_project):
+    at = ok(page("map", sample_project.path, map_tab="Findings", map_framework="lvi84"))
+    at.radio(key="map_find_level").set_value("code").run()
+    found = findings.check_findings(sample_project, "lvi84", level="code")
+    theme = next(f for f in found if f.support)
+    at.selectbox(key="map_find_theme").select(theme.theme_id).run()
+    ok(select_rows(at, "map_find_grid", [0]))
+    ok(at.button(key="map_counter").click().run())
+    first = sorted(theme.support.items())[0]
+    again = next(f for f in findings.check_findings(sample_project, "lvi84", level="code")
+                 if f.theme_id == theme.theme_id)
+    assert first[1][0]["coding_id"] in {q["coding_id"] for q in again.counter.get(first[0], [])}
+
+
+def test_map_page_driver_map_links_a_measure_and_writes_the_report(sample_project):
+    at = ok(page("map", sample_project.path, map_tab="Driver map and measures"))
+    a = drivers.analyse_drivers(sample_project, catalogue="hmn_radiology_2025")
+    gaps = a.gaps()
+    assert gaps and all(d.id in " ".join(c.value for c in at.caption) for d in gaps)
+    assert at.get("plotly_chart")
+    gap = gaps[0]
+    at.selectbox(key="map_driver").select(gap.id).run()
+    at.selectbox(key="map_link_m").select("M01").run()
+    at.text_input(key="map_link_why").input("reaches it").run()
+    ok(at.button(key="map_link_measure").click().run())
+    again = drivers.analyse_drivers(sample_project, catalogue="hmn_radiology_2025")
+    assert "M01" in again.driver(gap.id).measures and gap.id not in {d.id for d in again.gaps()}
+    from docx import Document
+
+    doc = Document(io.BytesIO(download(at, "map_report")))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "Interpretation" in text and "Drivers and contract measures" in text
