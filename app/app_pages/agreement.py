@@ -44,7 +44,7 @@ m[2].metric("Krippendorff's alpha", f"{o['pooled_alpha']:.2f}")
 m[3].metric("Units that differ", len(r["disagreements"]))
 per = r["per_code"]
 shown = per[(per.units_a > 0) | (per.units_b > 0)]
-st.dataframe(shown, hide_index=True, use_container_width=True,
+st.dataframe(shown, hide_index=True, width="stretch",
              column_config={"agreement": st.column_config.NumberColumn(format="%.2f"),
                             "kappa": st.column_config.NumberColumn(format="%.2f"),
                             "alpha": st.column_config.NumberColumn(format="%.2f")})

@@ -45,7 +45,7 @@ with search:
             hits = fam.kwic(p, q)
             st.caption(f"{len(hits)} hit(s)")
             st.dataframe(hits[["transcript", "participant_id", "group", "time", "left", "match", "right"]],
-                         hide_index=True, use_container_width=True)
+                         hide_index=True, width="stretch")
         except ToolkitError as e:
             show_error(e)
 
@@ -54,12 +54,12 @@ with terms:
     try:
         df = fam.distinctive_terms(p, by=by, top=8)
         table = df.groupby(by)["term"].apply(", ".join).reset_index()
-        st.dataframe(table, hide_index=True, use_container_width=True)
+        st.dataframe(table, hide_index=True, width="stretch")
     except ToolkitError as e:
         show_error(e)
 
 with notes:
-    st.dataframe(fam.memos(p), hide_index=True, use_container_width=True)
+    st.dataframe(fam.memos(p), hide_index=True, width="stretch")
 
 with gaps:
     st.caption("Passages that fit no code of the framework well (no code reaches its calibrated threshold), weakest "
@@ -74,4 +74,4 @@ with gaps:
         st.info("No suggestions yet for this framework (Index page, Update suggestions), or every passage fits a code.")
     else:
         st.dataframe(nf[["transcript", "participant_id", "text", "code_id", "score", "fit_strength"]],
-                     hide_index=True, use_container_width=True)
+                     hide_index=True, width="stretch")

@@ -106,7 +106,7 @@ with st.container(border=True):
     st.caption(f"{row.speaker or ''} · characters {row.start}-{row.end}{when}")
     st.markdown(f"<div style='font-size:1.08em;line-height:1.5'>{html.escape(row.text)}</div>",
                 unsafe_allow_html=True)
-    here = codes_on(row, cod)
+    here = codes_on(row, cod).drop_duplicates(["code_id", "coder"])
     if len(here):
         st.markdown("**Coded:**")
         for c in here.itertuples():

@@ -34,7 +34,7 @@ cols = st.columns(5)
 for col, key in zip(cols, ("participants", "transcripts", "segments", "codings", "memos"), strict=True):
     col.metric(key.capitalize(), st_[key])
 st.caption(f"File: `{st_['path']}` · coders: {', '.join(st_['coders']) or 'none yet'}")
-st.dataframe(st_["frameworks"], hide_index=True, use_container_width=True)
+st.dataframe(st_["frameworks"], hide_index=True, width="stretch")
 
 st.subheader("Import transcripts")
 st.caption("Formats: .txt .md .docx .vtt .srt (speaker labels such as `I:`, `Interviewer:`, `P07:`, `[00:12:03] Name:` "
