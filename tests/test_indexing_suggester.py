@@ -43,9 +43,24 @@ def test_zero_shot_ranks_the_obvious_code_first(embedder):
     model = CodeSuggester(space).fit(X, np.full((3, 4), -1))
     P = model.predict_proba(X)
     assert P.argmax(1).tolist() == [0, 1, 2]
-    assert np.allclose(P.sum(1), 1) and model.learner_ is None and not model.calibrated_
+    assert (P.sum(1) < 1).all() and model.learner_ is None and not model.calibrated_  # the rest is "no code"
+    assert model.decision_function(X).shape == (3, 5)
     kind, text, cos = model.closest_exemplar(X[1], 1)
     assert kind in {"label", "definition", "label+definition", "example"} and cos > 0.2
+
+
+def test_a_passage_about_nothing_in_the_framework_fits_no_code(embedder):
+    space = CodeSpace.build(CODES, embedder, category_texts=CATS)
+    X = embedder.embed([
+        "We live far from the hospital, so for us the distance to the nearest scanner is a long journey.",
+        "The patient demanded a scan, and in the end I gave in to what she wished.",
+        "I am afraid of being sued, so I order imaging to protect myself against complaints.",
+        "The weather was lovely on Sunday and we went fishing with the children.",
+    ])
+    model = CodeSuggester(space).fit(X, np.full((4, 4), -1))
+    strength = model.fit_strength(model.predict_proba(X))
+    assert strength[3] < 1 and strength[3] < strength[:3].min()
+    assert model.predict(X)[3].sum() == 0
 
 
 def test_question_context_is_evidence(embedder):
@@ -150,7 +165,7 @@ def test_learner_gradient_is_exact(monkeypatch):
     monkeypatch.setattr(learner_mod, "minimize", fake_minimize)
     LabelEmbeddingSoftmax().fit(X, T, Z, C)
     f = captured["f"]
-    theta = rng.normal(size=2 * K * F + K + 1) * 0.3
+    theta = rng.normal(size=2 * (K + 1) * F + (K + 1) + 1) * 0.3  # one more class: "no code"
     # the products run in float32: compare with a coarser finite difference, relative to the gradient's size
     g = f(theta)[1]
     g_fd = approx_fprime(theta, lambda th: f(th)[0], 1e-3)

@@ -13,9 +13,11 @@ score(x, k) = s * z_k(x) + x . (u_k + A^T c_k) + b_k
   whose covariance is the codes' text similarity ``C C^T``; it is fitted in that form, ``W_shared = (C C^T)^(1/2) B``,
   which has K x F parameters instead of G x F.
 
-Targets are a matrix in {1, 0, -1}: 1 = coded/accepted, 0 = rejected (known absent), -1 = unknown. Rows with a
-positive use the softmax cross-entropy (the positives share the target mass); a rejection on a row without any positive
-adds ``-log(1 - p_k)``. Fitted with L-BFGS (scipy) on numpy arrays; nothing here knows about the store.
+Targets are a matrix in {1, 0, -1}: 1 = coded/accepted, 0 = rejected (known absent), -1 = unknown. The softmax has
+one more class, "no code", whose zero-shot evidence is the constant ``null_evidence`` (a code must stand out from the
+project's passages by about that many standard deviations to beat it); a passage known to have no code is its target.
+Rows with a positive use the softmax cross-entropy (the positives share the target mass); a rejection on a row
+without any positive adds ``-log(1 - p_k)``. Fitted with L-BFGS (scipy) on numpy arrays; nothing here knows about the store.
 """
 
 from __future__ import annotations
@@ -28,11 +30,12 @@ from sklearn.base import BaseEstimator
 
 class LabelEmbeddingSoftmax(BaseEstimator):
     def __init__(self, l2_code: float = 1e-3, l2_shared: float = 1e-4, l2_bias: float = 1e-3,
-                 zero_shot_scale: float = 1.0, max_iter: int = 200, tol: float = 1e-6):
+                 zero_shot_scale: float = 1.0, null_evidence: float = 1.0, max_iter: int = 200, tol: float = 1e-6):
         self.l2_code = l2_code
         self.l2_shared = l2_shared
         self.l2_bias = l2_bias
         self.zero_shot_scale = zero_shot_scale
+        self.null_evidence = null_evidence
         self.max_iter = max_iter
         self.tol = tol
 
@@ -49,8 +52,12 @@ class LabelEmbeddingSoftmax(BaseEstimator):
         code_features (K, G) one embedding per code. ``init``: a fitted model of the same shape to start from."""
         X = np.asarray(X, dtype=np.float32)  # the products run in float32, the optimiser in float64
         T = np.asarray(T)
-        Z = np.asarray(Z, dtype=np.float64)
+        # the last class is "no code": the target of passages known to have none of the codes
+        none = np.where((T == 1).any(1), 0, np.where((T == 0).all(1), 1, -1))
+        T = np.hstack([T, none[:, None]])
+        Z = self._with_null(np.asarray(Z, dtype=np.float64))
         C = np.asarray(code_features, dtype=np.float64)
+        C = np.vstack([C, np.zeros((1, C.shape[1]))])
         n, F = X.shape
         K, G = C.shape
         self._shape = (K, F, G)
@@ -101,8 +108,14 @@ class LabelEmbeddingSoftmax(BaseEstimator):
         self.n_features_in_ = F
         return self
 
+    def _with_null(self, Z):
+        return np.hstack([Z, np.full((Z.shape[0], 1), self.null_evidence, dtype=Z.dtype)])
+
     def decision_function(self, X, Z):
+        """(n, K + 1) scores; the last column is "no code"."""
+        Z = self._with_null(np.asarray(Z, dtype=np.float32))
         return np.asarray(X, dtype=np.float32) @ self.coef_.T + self.intercept_ + self.zero_shot_weight_ * Z
 
     def predict_proba(self, X, Z):
+        """(n, K + 1) probabilities; the last column is "no code"."""
         return np.exp(log_softmax(self.decision_function(X, Z), axis=1))

@@ -62,6 +62,8 @@ def encode_cached(project: Project, embedder: Embedder, texts: list[str], progre
     missing = list(dict.fromkeys(h for h in hashes if h not in have))
     if missing:
         first = {h: x for h, x in zip(hashes, texts, strict=True)}
+        # longest first: batches of similar length waste no padding (as one big ``model.encode`` call would do)
+        missing.sort(key=lambda h: -len(first[h]))
         vecs = embedder.embed([first[h] for h in missing],
                               progress=(lambda d, n: progress(d, n, "embedding")) if progress else None)
         new = dict(zip(missing, vecs, strict=True))
@@ -160,22 +162,27 @@ def suggest(project: Project, framework_id: str, embedder: Embedder, *, scheme: 
     strength = model.fit_strength(P)
     model_name = f"{embedder.name}+CodeSuggester"
     coded = Y[target] == 1
-    rows = []
     texts_by_row = pas["text"].to_numpy()
+    pid_by_row = pas["id"].to_numpy()
+    tname_by_row = pas["transcript"].to_numpy()
+    pairs = []  # (r, i, rank, k): the top codes of each target passage not already coded there
+    masked = np.where(coded, -np.inf, P)
     for r, i in enumerate(target):
-        order = [k for k in np.argsort(-P[r]) if not coded[r, k]][:top_k]
-        for rank, k in enumerate(order):
-            kind, ex_text, cos = model.closest_exemplar(X[i], k)
-            near = [{"passage_id": int(pas["id"].iloc[j]), "transcript": pas["transcript"].iloc[j],
-                     "text": texts_by_row[j][:200], "similarity": round(sim, 3)}
-                    for j, sim in model.nearest_coded(X[i], k, n=2)]
-            rows.append({"passage_id": int(pas["id"].iloc[i]), "code_pk": pks[code_ids[k]], "score": float(P[r, k]),
-                         "rank": rank + 1, "suggested": bool(P[r, k] >= model.thresholds_[k]), "model": model_name,
-                         "reason": {"threshold": round(float(model.thresholds_[k]), 4),
-                                    "closest": {"kind": kind, "text": ex_text, "similarity": round(cos, 3)},
-                                    "nearest_coded": near, "evidence": int(model.evidence_[k]),
-                                    "fit_strength": round(float(strength[r]), 3),
-                                    "calibrated": bool(model.calibrated_)}})
+        for rank, k in enumerate(np.argsort(-masked[r])[:top_k]):
+            if not coded[r, k]:
+                pairs.append((r, i, rank, int(k)))
+    closest, nearest = model.explain(X, [p[1] for p in pairs], [p[3] for p in pairs], n_near=2)
+    rows = []
+    for (r, i, rank, k), (kind, ex_text, cos), near in zip(pairs, closest, nearest, strict=True):
+        rows.append({"passage_id": int(pid_by_row[i]), "code_pk": pks[code_ids[k]], "score": float(P[r, k]),
+                     "rank": rank + 1, "suggested": bool(P[r, k] >= model.thresholds_[k]), "model": model_name,
+                     "reason": {"threshold": round(float(model.thresholds_[k]), 4),
+                                "closest": {"kind": kind, "text": ex_text, "similarity": round(cos, 3)},
+                                "nearest_coded": [{"passage_id": int(pid_by_row[j]), "transcript": tname_by_row[j],
+                                                   "text": texts_by_row[j][:200], "similarity": round(sim, 3)}
+                                                  for j, sim in near],
+                                "evidence": int(model.evidence_[k]), "fit_strength": round(float(strength[r]), 3),
+                                "calibrated": bool(model.calibrated_)}})
     with project.transaction("suggest", payload={"framework": framework_id, "scheme": scheme, "model": model_name,
                                                  "passages": len(target)}) as s:
         idb.replace_open_suggestions(s, framework_id, pas["id"].iloc[target].tolist(), rows)

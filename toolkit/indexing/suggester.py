@@ -67,6 +67,7 @@ class CodeSuggester(BaseEstimator):
         refine_prior: float = 5.0,
         stats_prior: float = 20.0,
         zero_shot_scale: float = 1.0,
+        null_evidence: float = 1.0,
         l2_code: float = 1e-3,
         l2_shared: float = 1e-4,
         cv_folds: int = 3,
@@ -83,6 +84,7 @@ class CodeSuggester(BaseEstimator):
         self.refine_prior = refine_prior
         self.stats_prior = stats_prior
         self.zero_shot_scale = zero_shot_scale
+        self.null_evidence = null_evidence
         self.l2_code = l2_code
         self.l2_shared = l2_shared
         self.cv_folds = cv_folds
@@ -155,7 +157,7 @@ class CodeSuggester(BaseEstimator):
         labeled = pos.sum(1) > 0
         target = pos / np.maximum(pos.sum(1, keepdims=True), 1)
         for _ in range(self.refine_iter):
-            R = softmax(self._evidence(Xt, Xc, has_ctx), axis=1)
+            R = softmax(self._evidence(Xt, Xc, has_ctx), axis=1).astype(np.float32)
             R[labeled] = target[labeled]
             R[(T == 0)] = 0.0
             mass = np.maximum(R.sum(0), 1e-6)[:, None]
@@ -191,7 +193,8 @@ class CodeSuggester(BaseEstimator):
         Z = self._evidence(Xt[known], Xc[known], has_ctx[known])
         previous = getattr(self, "learner_", None)
         self.learner_ = LabelEmbeddingSoftmax(
-            l2_code=self.l2_code, l2_shared=self.l2_shared, zero_shot_scale=self.zero_shot_scale
+            l2_code=self.l2_code, l2_shared=self.l2_shared, zero_shot_scale=self.zero_shot_scale,
+            null_evidence=self.null_evidence,
         ).fit(self._features(Xt[known], Xc[known]), T[known], Z, self._code_features(), init=previous)
         return self
 
@@ -251,23 +254,26 @@ class CodeSuggester(BaseEstimator):
 
     # ---- prediction -----------------------------------------------------------------------------------------
     def _decision(self, Xt, Xc, has_ctx):
+        """(n, K + 1) scores: the codes, then "no code"."""
         Z = self._evidence(Xt, Xc, has_ctx)
         if self.learner_ is None:
-            return self.zero_shot_scale * Z
+            return self.zero_shot_scale * np.hstack([Z, np.full((Z.shape[0], 1), self.null_evidence, Z.dtype)])
         return self.learner_.decision_function(self._features(Xt, Xc), Z)
 
     def _proba(self, Xt, Xc, has_ctx):
-        return softmax(self._decision(Xt, Xc, has_ctx), axis=1)
+        return softmax(self._decision(Xt, Xc, has_ctx), axis=1)[:, :-1]
 
     def zero_shot_evidence(self, X):
         """The standardised zero-shot evidence (n, K), before any learning."""
         return self._evidence(*self._split(X))
 
     def decision_function(self, X):
+        """(n, K + 1) scores: one per code, then one for "no code"."""
         return self._decision(*self._split(X))
 
     def predict_proba(self, X):
-        """(n, K) probabilities that each code is the passage's code (softmax over codes)."""
+        """(n, K) probabilities that each code is the passage's code (a softmax over the codes and "no code", so a
+        row sums to 1 minus the probability that no code applies)."""
         return self._proba(*self._split(X))
 
     def predict(self, X):
@@ -295,3 +301,28 @@ class CodeSuggester(BaseEstimator):
         sims = self.train_vectors_[rows] @ np.asarray(x, dtype=np.float32)[: self.code_space.dim]
         order = np.argsort(-sims)[:n]
         return [(int(self.train_index_[rows[i]]), float(sims[i])) for i in order]
+
+    def explain(self, X, rows, codes, n_near: int = 2) -> tuple[list[tuple[str, str, float]], list[list]]:
+        """Reasons for many (passage, code) pairs at once: for pair i (row ``rows[i]`` of ``X``, code index
+        ``codes[i]``), the closest code text (kind, text, cosine) and up to ``n_near`` (fitted row index, cosine) of
+        the labeled passages coded with that code, nearest first. Vectorised per code."""
+        cs = self.code_space
+        Xt = np.asarray(X, dtype=np.float32)[:, : cs.dim]
+        rows, codes = np.asarray(rows, dtype=np.int64), np.asarray(codes, dtype=np.int64)
+        closest: list = [None] * len(rows)
+        near: list = [[] for _ in rows]
+        for k in np.unique(codes):
+            idx = np.flatnonzero(codes == k)
+            V = Xt[rows[idx]]
+            cols = self._exemplar_cols[k]
+            S = V @ cs.exemplar_vectors[cols].T
+            best = S.argmax(1)
+            for r, (i, j) in enumerate(zip(idx, best, strict=True)):
+                closest[i] = (cs.exemplar_kinds[cols[j]], cs.exemplar_texts[cols[j]], float(S[r, j]))
+            pos = np.flatnonzero(self.train_targets_[:, k] == 1)
+            if pos.size and n_near:
+                sims = V @ self.train_vectors_[pos].T
+                top = np.argsort(-sims, axis=1)[:, :n_near]
+                for r, i in enumerate(idx):
+                    near[i] = [(int(self.train_index_[pos[c]]), float(sims[r, c])) for c in top[r]]
+        return closest, near

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..errors import NotFoundError
@@ -27,7 +27,9 @@ def has_passages(s: Session, transcript_id: int, scheme: str) -> bool:
 
 
 def add_passages(s: Session, rows: Iterable[dict]) -> None:
-    s.add_all(t.Passage(**r) for r in rows)
+    rows = list(rows)
+    if rows:  # one executemany: thousands of passages per study
+        s.execute(insert(t.Passage), rows)
     s.flush()
 
 
@@ -76,8 +78,10 @@ def cached_vectors(s: Session, model: str, hashes: Sequence[str]) -> dict[str, n
 
 
 def store_vectors(s: Session, model: str, vectors: dict[str, np.ndarray]) -> None:
-    s.add_all(t.Embedding(model=model, text_hash=h, vector=np.asarray(v, dtype=np.float32).tobytes())
-              for h, v in vectors.items())
+    rows = [{"model": model, "text_hash": h, "vector": np.asarray(v, dtype=np.float32).tobytes()}
+            for h, v in vectors.items()]
+    if rows:
+        s.execute(insert(t.Embedding), rows)
     s.flush()
 
 
@@ -95,15 +99,18 @@ def decided_pairs(s: Session, framework_id: str) -> pd.DataFrame:
 def replace_open_suggestions(s: Session, framework_id: str, passage_ids: Sequence[int], rows: list[dict]) -> None:
     """Drop the open suggestions of these passages and store new ones; decided (accepted/rejected) rows stay."""
     ids = [int(x) for x in passage_ids]
+    now = utcnow()
     for i in range(0, len(ids), 900):
         s.execute(delete(t.Suggestion).where(t.Suggestion.framework_id == framework_id,
                                              t.Suggestion.status == "open",
                                              t.Suggestion.passage_id.in_(ids[i:i + 900])))
     decided = {(int(p), int(c)) for p, c in s.execute(
         select(t.Suggestion.passage_id, t.Suggestion.code_pk).where(t.Suggestion.framework_id == framework_id,
-                                                                    t.Suggestion.status != "open")).tuples()}
-    s.add_all(t.Suggestion(framework_id=framework_id, **r) for r in rows
-              if (int(r["passage_id"]), int(r["code_pk"])) not in decided)
+                                                                    t.Suggestion.status != "open")).all()}
+    new = [dict(r, framework_id=framework_id, status="open", created_at=now) for r in rows
+           if (int(r["passage_id"]), int(r["code_pk"])) not in decided]
+    if new:  # one executemany (tens of thousands of rows in a study): much faster than ORM objects
+        s.execute(insert(t.Suggestion), new)
     s.flush()
 
 
