@@ -70,6 +70,7 @@ class CodeSuggester(BaseEstimator):
         null_evidence: float = 1.0,
         l2_code: float = 1e-3,
         l2_shared: float = 1e-4,
+        max_iter: int = 80,
         cv_folds: int = 3,
         threshold_prior: float = 5.0,
         zero_shot_threshold: float = 0.25,
@@ -87,6 +88,7 @@ class CodeSuggester(BaseEstimator):
         self.null_evidence = null_evidence
         self.l2_code = l2_code
         self.l2_shared = l2_shared
+        self.max_iter = max_iter
         self.cv_folds = cv_folds
         self.threshold_prior = threshold_prior
         self.zero_shot_threshold = zero_shot_threshold
@@ -194,7 +196,7 @@ class CodeSuggester(BaseEstimator):
         previous = getattr(self, "learner_", None)
         self.learner_ = LabelEmbeddingSoftmax(
             l2_code=self.l2_code, l2_shared=self.l2_shared, zero_shot_scale=self.zero_shot_scale,
-            null_evidence=self.null_evidence,
+            null_evidence=self.null_evidence, max_iter=self.max_iter,
         ).fit(self._features(Xt[known], Xc[known]), T[known], Z, self._code_features(), init=previous)
         return self
 
