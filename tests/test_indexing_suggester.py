@@ -170,3 +170,19 @@ def test_learner_gradient_is_exact(monkeypatch):
     g = f(theta)[1]
     g_fd = approx_fprime(theta, lambda th: f(th)[0], 1e-3)
     assert np.linalg.norm(g - g_fd) < 1e-3 * np.linalg.norm(g)
+
+
+def test_lexical_channel(fake_embedder):
+    from toolkit.indexing.codespace import lexical_similarity
+
+    texts = ["the lawsuits and complaints make doctors order imaging", "sunshine holiday weather"]
+    L = lexical_similarity(texts, CODES, CATS)
+    assert L.shape == (2, 4) and L[0].argmax() == 2 and L[1].max() == 0
+    assert lexical_similarity([], CODES).shape == (0, 4)
+    space = CodeSpace.build(CODES, fake_embedder, category_texts=CATS)
+    E = np.zeros((2, 2 * space.dim), dtype=np.float32)  # embeddings that say nothing
+    X = np.hstack([E, L])
+    P = CodeSuggester(space).fit(X, np.full((2, 4), -1)).predict_proba(X)
+    assert P[0].argmax() == 2
+    P0 = CodeSuggester(space, lexical_weight=0.0).fit(X, np.full((2, 4), -1)).predict_proba(X)
+    assert np.allclose(P0[0], P0[0, 0])  # without the lexical channel nothing distinguishes the codes

@@ -35,7 +35,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import cohen_kappa_score, f1_score
 
 from .errors import InputError
-from .indexing.codespace import CodeSpace, code_exemplar_texts
+from .indexing.codespace import CodeSpace, code_document, lexical_similarity
 from .indexing.suggester import CodeSuggester
 from .models import Code
 
@@ -157,11 +157,6 @@ def metrics(scores: np.ndarray, suggested: np.ndarray, gold: np.ndarray) -> dict
             "macro_f1": round(macro, 4), "mean_kappa": round(float(np.mean(kappas)) if kappas else 0.0, 4)}
 
 
-def code_document(code: Code, category_text: str = "") -> str:
-    parts = [t for _, t in code_exemplar_texts(code)]
-    return " ".join(parts + ([category_text] if category_text else []))
-
-
 def tfidf_baseline(codes, cat_texts, texts, train_texts) -> tuple[np.ndarray, np.ndarray]:
     docs = [code_document(c, cat_texts.get(c.category_id or "", "")) for c in codes]
     vec = TfidfVectorizer(sublinear_tf=True).fit(list(train_texts) + list(texts) + docs)
@@ -215,7 +210,7 @@ def evaluate(codebook, gold, *, train_fraction: float, seed: int, embedder, sugg
     has_ctx = np.array([bool(c.strip()) for c in contexts])
     if has_ctx.any():
         Xc[has_ctx] = enc([c for c in contexts if c.strip()])
-    X = np.hstack([Xt, Xc])
+    X = np.hstack([Xt, Xc, lexical_similarity(texts, codes, cat_texts)])
     T = np.where(train[:, None], Y, -1).astype(np.int8)
     sugg = CodeSuggester(space, random_state=seed, **(suggester_params or {}))
     sugg.fit(X, T, groups=df["group"].to_numpy())

@@ -112,3 +112,28 @@ class CodeSpace:
             model=getattr(embedder, "name", "") if embedder is not None else "",
             category_texts=cat_texts,
         )
+
+
+def code_document(code: Code, category_text: str = "") -> str:
+    """All of a code's texts (and its category's) as one document, for lexical matching."""
+    return " ".join([t for _, t in code_exemplar_texts(code)] + ([category_text] if category_text else []))
+
+
+def lexical_similarity(texts: Sequence[str], codes: Sequence[Code], category_texts: dict[str, str] | None = None,
+                       *, stop_words: str | None = None) -> np.ndarray:
+    """(n, K) TF-IDF cosine between each text and each code's document (the vocabulary and IDF are fitted on the
+    texts and the code documents together). Words used in most texts weigh little through the IDF; pass
+    ``stop_words="english"`` to drop English function words as well."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    category_texts = category_texts or {}
+    docs = [code_document(c, category_texts.get(c.category_id or "", "")) for c in codes]
+    texts = list(texts)
+    if not texts:
+        return np.zeros((0, len(docs)), dtype=np.float32)
+    vec = TfidfVectorizer(sublinear_tf=True, stop_words=stop_words)
+    try:
+        vec.fit(texts + docs)
+    except ValueError:  # no word at all (e.g. only punctuation): no lexical evidence
+        return np.zeros((len(texts), len(docs)), dtype=np.float32)
+    return (vec.transform(texts) @ vec.transform(docs).T).toarray().astype(np.float32)

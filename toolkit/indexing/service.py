@@ -24,7 +24,7 @@ from ..errors import InputError
 from ..store import Project
 from ..store import core as db
 from ..store import indexing as idb
-from .codespace import CodeSpace
+from .codespace import CodeSpace, lexical_similarity
 from .suggester import CodeSuggester
 from .units import DEFAULT_SCHEME, parse_scheme, passages_from_segments
 
@@ -151,8 +151,8 @@ def suggest(project: Project, framework_id: str, embedder: Embedder, *, scheme: 
     row = {x: i for i, x in enumerate(dict.fromkeys(texts))}
     Xt = V[[row[x] for x in pas["text"]]]
     Xc = np.stack([V[row[c]] if c else np.zeros(V.shape[1], np.float32) for c in pas["context"]])
-    X = np.hstack([Xt, Xc])
     cats = {c.id: f"{c.label}. {c.description}".strip(" .") for c in fw.categories}
+    X = np.hstack([Xt, Xc, lexical_similarity(pas["text"].tolist(), fw.codes, cats)])
     space = CodeSpace.build(fw.codes, embedder, category_texts=cats,
                             encode=lambda xs: encode_cached(project, embedder, list(xs)))
     model = CodeSuggester(code_space=space).fit(X, Y, groups=pas["participant_id"].fillna(pas["transcript"]).values)

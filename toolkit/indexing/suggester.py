@@ -5,7 +5,9 @@ scikit-learn conventions: ``__init__`` only stores parameters, ``fit(X, Y)`` ret
 in ``_``, ``predict`` / ``predict_proba`` / ``decision_function``.
 
 - ``X``: passage embeddings, shape (n, d), or (n, 2d) where the second half is the embedding of the question the
-  passage answers (the interviewer's turn; a zero row when there is none).
+  passage answers (the interviewer's turn; a zero row when there is none), optionally followed by K columns of
+  lexical similarity to each code's text (``codespace.lexical_similarity``: TF-IDF cosine, which catches the
+  codebook's own words where the embedding model blurs them), shape (n, 2d + K).
 - ``Y``: (n, K) in {1, 0, -1} over ``code_space.code_ids``: 1 coded/accepted, 0 known absent (rejected, or not among the
   codes of an exhaustively coded passage), -1 unknown. Rows that are all -1 are the unlabeled pool: fitting on every
   passage of a project (labeled or not) lets the zero-shot evidence be standardised per code over the project and the
@@ -28,14 +30,15 @@ from .learner import LabelEmbeddingSoftmax
 STD_FLOOR = 0.1
 
 
-def _shrunk_stats(S: np.ndarray, mask: np.ndarray | None, prior: float) -> tuple[np.ndarray, np.ndarray]:
+def _shrunk_stats(S: np.ndarray, mask: np.ndarray | None, prior: float,
+                  floor: float = STD_FLOOR) -> tuple[np.ndarray, np.ndarray]:
     """Per-column mean/std over the rows in ``mask``, shrunk towards the all-column mean and std (``prior``
     pseudo-rows; the all-column std is at least ``STD_FLOOR``, so a handful of passages cannot inflate the z-scores)."""
     rows = S if mask is None else S[mask]
     K = S.shape[1]
     if rows.shape[0] == 0:
         return np.zeros(K), np.ones(K)
-    g_mean, g_std = float(rows.mean()), max(float(rows.std()), STD_FLOOR)
+    g_mean, g_std = float(rows.mean()), max(float(rows.std()), floor)
     n = rows.shape[0]
     mean = (rows.sum(0) + prior * g_mean) / (n + prior)
     var = (((rows - mean) ** 2).sum(0) + prior * g_std**2) / (n + prior)
@@ -68,6 +71,7 @@ class CodeSuggester(BaseEstimator):
         stats_prior: float = 20.0,
         zero_shot_scale: float = 1.0,
         null_evidence: float = 1.0,
+        lexical_weight: float = 0.5,
         l2_code: float = 1e-3,
         l2_shared: float = 1e-4,
         max_iter: int = 80,
@@ -86,6 +90,7 @@ class CodeSuggester(BaseEstimator):
         self.stats_prior = stats_prior
         self.zero_shot_scale = zero_shot_scale
         self.null_evidence = null_evidence
+        self.lexical_weight = lexical_weight
         self.l2_code = l2_code
         self.l2_shared = l2_shared
         self.max_iter = max_iter
@@ -98,13 +103,15 @@ class CodeSuggester(BaseEstimator):
     # ---- input handling -------------------------------------------------------------------------------------
     def _split(self, X):
         X = np.asarray(X, dtype=np.float32)
-        d = self.code_space.dim
-        if X.ndim != 2 or X.shape[1] not in (d, 2 * d):
-            raise ValueError(f"X must have {d} (text) or {2 * d} (text + context) columns, got shape {X.shape}")
+        d, K = self.code_space.dim, self.code_space.n_codes
+        if X.ndim != 2 or X.shape[1] not in (d, 2 * d, 2 * d + K):
+            raise ValueError(f"X must have {d} (text), {2 * d} (text + context) or {2 * d + K} (text + context + "
+                             f"lexical) columns, got shape {X.shape}")
         Xt = X[:, :d]
-        Xc = X[:, d:] if X.shape[1] == 2 * d else np.zeros_like(Xt)
+        Xc = X[:, d : 2 * d] if X.shape[1] >= 2 * d else np.zeros_like(Xt)
+        L = X[:, 2 * d :] if X.shape[1] == 2 * d + K else None
         has_ctx = np.abs(Xc).sum(1) > 0
-        return Xt, Xc, has_ctx
+        return Xt, Xc, has_ctx, L
 
     # ---- zero-shot evidence ---------------------------------------------------------------------------------
     def _raw(self, V):
@@ -134,8 +141,10 @@ class CodeSuggester(BaseEstimator):
     def _proto_channels(self, Xt, Xc, protos):
         return [Xt @ protos[0].T, Xc @ protos[1].T]
 
-    def _evidence(self, Xt, Xc, has_ctx):
+    def _evidence(self, Xt, Xc, has_ctx, L=None):
         Z = self._zscore(self._channels(Xt, Xc), has_ctx)
+        if L is not None and self.lexical_stats_ is not None:
+            Z = Z + self.lexical_weight * (L - self.lexical_stats_[0]) / self.lexical_stats_[1]
         for protos, stats in zip(self.prototypes_, self.prototype_stats_, strict=True):
             pt, pc = self._proto_channels(Xt, Xc, protos)
             Z = Z + self.refine_strength * self.refine_weights_ * (
@@ -144,7 +153,7 @@ class CodeSuggester(BaseEstimator):
             )
         return Z
 
-    def _fit_zero_shot(self, Xt, Xc, has_ctx, T):
+    def _fit_zero_shot(self, Xt, Xc, has_ctx, T, L=None):
         """Standardisation stats over the pool, then prototype refinement (labeled rows count with their labels)."""
         cs = self.code_space
         self._exemplar_cols = [np.flatnonzero(cs.exemplar_code == k) for k in range(cs.n_codes)]
@@ -153,13 +162,15 @@ class CodeSuggester(BaseEstimator):
         self.stats_ = [
             _shrunk_stats(ch, has_ctx if i >= 2 else None, self.stats_prior) for i, ch in enumerate(chans)
         ]
+        # lexical channel (TF-IDF cosine to the code's text): its own scale, so its own small floor
+        self.lexical_stats_ = None if L is None else _shrunk_stats(L, None, self.stats_prior, floor=0.01)
         self.prototypes_, self.prototype_stats_ = [], []
         self.refine_weights_ = np.zeros(cs.n_codes, dtype=np.float32)
         pos = (T == 1).astype(np.float32)
         labeled = pos.sum(1) > 0
         target = pos / np.maximum(pos.sum(1, keepdims=True), 1)
         for _ in range(self.refine_iter):
-            R = softmax(self._evidence(Xt, Xc, has_ctx), axis=1).astype(np.float32)
+            R = softmax(self._evidence(Xt, Xc, has_ctx, L), axis=1).astype(np.float32)
             R[labeled] = target[labeled]
             R[(T == 0)] = 0.0
             mass = np.maximum(R.sum(0), 1e-6)[:, None]
@@ -186,13 +197,13 @@ class CodeSuggester(BaseEstimator):
         cs = self.code_space
         return np.hstack([cs.code_vectors(), cs.category_vectors])
 
-    def _fit_core(self, Xt, Xc, has_ctx, T):
-        self._fit_zero_shot(Xt, Xc, has_ctx, T)
+    def _fit_core(self, Xt, Xc, has_ctx, T, L=None):
+        self._fit_zero_shot(Xt, Xc, has_ctx, T, L)
         known = (T != -1).any(1)
         if not (T[known] == 1).any():
             self.learner_ = None
             return self
-        Z = self._evidence(Xt[known], Xc[known], has_ctx[known])
+        Z = self._evidence(Xt[known], Xc[known], has_ctx[known], None if L is None else L[known])
         previous = getattr(self, "learner_", None)
         self.learner_ = LabelEmbeddingSoftmax(
             l2_code=self.l2_code, l2_shared=self.l2_shared, zero_shot_scale=self.zero_shot_scale,
@@ -203,7 +214,7 @@ class CodeSuggester(BaseEstimator):
     def fit(self, X, Y, groups=None):
         if self.code_space is None:
             raise ValueError("CodeSuggester needs a code_space")
-        Xt, Xc, has_ctx = self._split(X)
+        Xt, Xc, has_ctx, L = self._split(X)
         T = np.asarray(Y, dtype=np.int8)
         if T.shape != (Xt.shape[0], self.code_space.n_codes):
             raise ValueError(f"Y must have shape {(Xt.shape[0], self.code_space.n_codes)}, got {T.shape}")
@@ -217,11 +228,11 @@ class CodeSuggester(BaseEstimator):
         self.train_index_ = known
         self.train_vectors_ = Xt[known]
         self.train_targets_ = T[known]
-        self._calibrate(Xt, Xc, has_ctx, T, groups)
-        self._fit_core(Xt, Xc, has_ctx, T)
+        self._calibrate(Xt, Xc, has_ctx, T, groups, L)
+        self._fit_core(Xt, Xc, has_ctx, T, L)
         return self
 
-    def _calibrate(self, Xt, Xc, has_ctx, T, groups):
+    def _calibrate(self, Xt, Xc, has_ctx, T, groups, L=None):
         """Per-code thresholds from out-of-fold probabilities on the labeled rows, shrunk towards a global one."""
         K = self.code_space.n_codes
         known = np.flatnonzero((T != -1).any(1))
@@ -240,8 +251,9 @@ class CodeSuggester(BaseEstimator):
         for _train, te in folds:
             Tf = T.copy()
             Tf[known[te]] = -1  # held-out rows join the unlabeled pool
-            self._fit_core(Xt, Xc, has_ctx, Tf)
-            P[te] = self._proba(Xt[known[te]], Xc[known[te]], has_ctx[known[te]])
+            self._fit_core(Xt, Xc, has_ctx, Tf, L)
+            rows = known[te]
+            P[te] = self._proba(Xt[rows], Xc[rows], has_ctx[rows], None if L is None else L[rows])
         Tk = T[known]
         mask = Tk != -1
         t_g, _ = best_f1_threshold(P[mask], (Tk[mask] == 1).astype(int))
@@ -255,15 +267,15 @@ class CodeSuggester(BaseEstimator):
         self.calibrated_ = True
 
     # ---- prediction -----------------------------------------------------------------------------------------
-    def _decision(self, Xt, Xc, has_ctx):
+    def _decision(self, Xt, Xc, has_ctx, L=None):
         """(n, K + 1) scores: the codes, then "no code"."""
-        Z = self._evidence(Xt, Xc, has_ctx)
+        Z = self._evidence(Xt, Xc, has_ctx, L)
         if self.learner_ is None:
             return self.zero_shot_scale * np.hstack([Z, np.full((Z.shape[0], 1), self.null_evidence, Z.dtype)])
         return self.learner_.decision_function(self._features(Xt, Xc), Z)
 
-    def _proba(self, Xt, Xc, has_ctx):
-        return softmax(self._decision(Xt, Xc, has_ctx), axis=1)[:, :-1]
+    def _proba(self, Xt, Xc, has_ctx, L=None):
+        return softmax(self._decision(Xt, Xc, has_ctx, L), axis=1)[:, :-1]
 
     def zero_shot_evidence(self, X):
         """The standardised zero-shot evidence (n, K), before any learning."""
