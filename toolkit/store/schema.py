@@ -232,7 +232,8 @@ class Embedding(Base):
 
 class Suggestion(Base):
     __tablename__ = "suggestion"
-    __table_args__ = (UniqueConstraint("passage_id", "code_pk"),)
+    __table_args__ = (UniqueConstraint("passage_id", "code_pk"),
+                      Index("ix_suggestion_framework_status", "framework_id", "status"))
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     passage_id: Mapped[int] = mapped_column(ForeignKey("passage.id", ondelete="CASCADE"), index=True)
     code_pk: Mapped[int] = mapped_column(ForeignKey("code.pk", ondelete="CASCADE"), index=True)
