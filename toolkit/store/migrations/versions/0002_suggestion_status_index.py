@@ -5,7 +5,6 @@ Revises: 0001
 Create Date: 2026-11-23 16:47:09.355046
 """
 
-import sqlalchemy as sa
 from alembic import op
 
 
