@@ -10,11 +10,13 @@ researcher's decisions with full provenance. The researcher always decides: noth
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import time
 import uuid
 from collections.abc import Callable
+from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
@@ -112,6 +114,19 @@ def _fingerprint(fw, model: str, scheme: str, top_k: int, pas: pd.DataFrame, Y: 
     return h.hexdigest()
 
 
+@contextmanager
+def _no_cyclic_gc():
+    """Tens of thousands of small, acyclic rows are built per run; the cyclic collector would scan the whole heap
+    (model included) again and again for nothing. Reference counting still frees everything."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def suggest(project: Project, framework_id: str, embedder: Embedder, *, scheme: str = DEFAULT_SCHEME,
             top_k: int = 5, transcripts: list[str] | None = None, progress: Progress | None = None) -> dict:
     """Rank the framework's codes for every passage and store the top ``top_k`` with score, threshold and reason.
@@ -119,6 +134,13 @@ def suggest(project: Project, framework_id: str, embedder: Embedder, *, scheme: 
     Learns from the project's codings of this framework and from accepted/rejected suggestions; with none, it is
     zero-shot from the codes' labels, definitions and examples. Returns counts and timings.
     """
+    with _no_cyclic_gc():
+        return _suggest(project, framework_id, embedder, scheme=scheme, top_k=top_k, transcripts=transcripts,
+                        progress=progress)
+
+
+def _suggest(project: Project, framework_id: str, embedder: Embedder, *, scheme: str, top_k: int,
+             transcripts: list[str] | None, progress: Progress | None) -> dict:
     t0 = time.perf_counter()
     ensure_passages(project, scheme)
     with project.read() as s:
@@ -152,7 +174,10 @@ def suggest(project: Project, framework_id: str, embedder: Embedder, *, scheme: 
     Xt = V[[row[x] for x in pas["text"]]]
     Xc = np.stack([V[row[c]] if c else np.zeros(V.shape[1], np.float32) for c in pas["context"]])
     cats = {c.id: f"{c.label}. {c.description}".strip(" .") for c in fw.categories}
-    X = np.hstack([Xt, Xc, lexical_similarity(pas["text"].tolist(), fw.codes, cats)])
+    distinct = list(dict.fromkeys(pas["text"]))
+    lex = lexical_similarity(distinct, fw.codes, cats)
+    at = {x: i for i, x in enumerate(distinct)}
+    X = np.hstack([Xt, Xc, lex[[at[x] for x in pas["text"]]]])
     space = CodeSpace.build(fw.codes, embedder, category_texts=cats,
                             encode=lambda xs: encode_cached(project, embedder, list(xs)))
     model = CodeSuggester(code_space=space).fit(X, Y, groups=pas["participant_id"].fillna(pas["transcript"]).values)
@@ -165,12 +190,13 @@ def suggest(project: Project, framework_id: str, embedder: Embedder, *, scheme: 
     texts_by_row = pas["text"].to_numpy()
     pid_by_row = pas["id"].to_numpy()
     tname_by_row = pas["transcript"].to_numpy()
-    pairs = []  # (r, i, rank, k): the top codes of each target passage not already coded there
+    # (r, i, rank, k): the top codes of each target passage that are not already coded there
     masked = np.where(coded, -np.inf, P)
-    for r, i in enumerate(target):
-        for rank, k in enumerate(np.argsort(-masked[r])[:top_k]):
-            if not coded[r, k]:
-                pairs.append((r, i, rank, int(k)))
+    top = np.argsort(-masked, axis=1, kind="stable")[:, :top_k]
+    keep = ~np.take_along_axis(coded, top, axis=1)
+    rr, cc = np.nonzero(keep)
+    tgt = np.asarray(target)
+    pairs = list(zip(rr.tolist(), tgt[rr].tolist(), cc.tolist(), top[rr, cc].tolist(), strict=True))
     closest, nearest = model.explain(X, [p[1] for p in pairs], [p[3] for p in pairs], n_near=2)
     rows = []
     for (r, i, rank, k), (kind, ex_text, cos), near in zip(pairs, closest, nearest, strict=True):

@@ -118,12 +118,15 @@ class CodeSuggester(BaseEstimator):
         """Per code: 0.5 * (max + mean) cosine to its exemplars, and cosine to its category text."""
         cs = self.code_space
         S = V @ cs.exemplar_vectors.T
-        K = cs.n_codes
-        code_sim = np.zeros((V.shape[0], K), dtype=np.float32)
-        for k in range(K):
-            cols = self._exemplar_cols[k]
-            code_sim[:, k] = 0.5 * (S[:, cols].max(1) + S[:, cols].mean(1))
-        return code_sim, V @ cs.category_vectors.T
+        if self._exemplar_starts is not None:  # exemplars stored code by code: reduce each run at once
+            st = self._exemplar_starts
+            code_sim = 0.5 * (np.maximum.reduceat(S, st, axis=1) + np.add.reduceat(S, st, axis=1) / self._n_ex)
+        else:
+            code_sim = np.zeros((V.shape[0], cs.n_codes), dtype=np.float32)
+            for k in range(cs.n_codes):
+                cols = self._exemplar_cols[k]
+                code_sim[:, k] = 0.5 * (S[:, cols].max(1) + S[:, cols].mean(1))
+        return code_sim.astype(np.float32), V @ cs.category_vectors.T
 
     def _channels(self, Xt, Xc):
         a, b = self._raw(Xt)
@@ -141,8 +144,8 @@ class CodeSuggester(BaseEstimator):
     def _proto_channels(self, Xt, Xc, protos):
         return [Xt @ protos[0].T, Xc @ protos[1].T]
 
-    def _evidence(self, Xt, Xc, has_ctx, L=None):
-        Z = self._zscore(self._channels(Xt, Xc), has_ctx)
+    def _evidence(self, Xt, Xc, has_ctx, L=None, chans=None):
+        Z = self._zscore(self._channels(Xt, Xc) if chans is None else chans, has_ctx)
         if L is not None and self.lexical_stats_ is not None:
             Z = Z + self.lexical_weight * (L - self.lexical_stats_[0]) / self.lexical_stats_[1]
         for protos, stats in zip(self.prototypes_, self.prototype_stats_, strict=True):
@@ -157,6 +160,10 @@ class CodeSuggester(BaseEstimator):
         """Standardisation stats over the pool, then prototype refinement (labeled rows count with their labels)."""
         cs = self.code_space
         self._exemplar_cols = [np.flatnonzero(cs.exemplar_code == k) for k in range(cs.n_codes)]
+        counts = np.array([len(c) for c in self._exemplar_cols])
+        contiguous = (counts > 0).all() and np.array_equal(cs.exemplar_code, np.repeat(np.arange(cs.n_codes), counts))
+        self._exemplar_starts = np.concatenate([[0], np.cumsum(counts)[:-1]]) if contiguous else None
+        self._n_ex = counts.astype(np.float32)
         self._has_cat = (np.abs(cs.category_vectors).sum(1) > 0).astype(np.float32)
         chans = self._channels(Xt, Xc)
         self.stats_ = [
@@ -170,7 +177,7 @@ class CodeSuggester(BaseEstimator):
         labeled = pos.sum(1) > 0
         target = pos / np.maximum(pos.sum(1, keepdims=True), 1)
         for _ in range(self.refine_iter):
-            R = softmax(self._evidence(Xt, Xc, has_ctx, L), axis=1).astype(np.float32)
+            R = softmax(self._evidence(Xt, Xc, has_ctx, L, chans), axis=1).astype(np.float32)
             R[labeled] = target[labeled]
             R[(T == 0)] = 0.0
             mass = np.maximum(R.sum(0), 1e-6)[:, None]

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from ..errors import NotFoundError
@@ -29,7 +29,7 @@ def has_passages(s: Session, transcript_id: int, scheme: str) -> bool:
 def add_passages(s: Session, rows: Iterable[dict]) -> None:
     rows = list(rows)
     if rows:  # one executemany: thousands of passages per study
-        s.execute(insert(t.Passage), rows)
+        s.execute(t.Passage.__table__.insert(), rows)
     s.flush()
 
 
@@ -81,7 +81,7 @@ def store_vectors(s: Session, model: str, vectors: dict[str, np.ndarray]) -> Non
     rows = [{"model": model, "text_hash": h, "vector": np.asarray(v, dtype=np.float32).tobytes()}
             for h, v in vectors.items()]
     if rows:
-        s.execute(insert(t.Embedding), rows)
+        s.execute(t.Embedding.__table__.insert(), rows)
     s.flush()
 
 
@@ -109,9 +109,20 @@ def replace_open_suggestions(s: Session, framework_id: str, passage_ids: Sequenc
                                                                     t.Suggestion.status != "open")).all()}
     new = [dict(r, framework_id=framework_id, status="open", created_at=now) for r in rows
            if (int(r["passage_id"]), int(r["code_pk"])) not in decided]
-    if new:  # one executemany (tens of thousands of rows in a study): much faster than ORM objects
-        s.execute(insert(t.Suggestion), new)
+    if new:
+        _executemany(s, t.Suggestion.__table__, new)
     s.flush()
+
+
+def _executemany(s: Session, table, rows: list[dict]) -> None:
+    """Insert many rows with one DB-API ``executemany`` (tens of thousands of suggestions in a study), the values
+    converted by the columns' own SQLAlchemy types, so they read back exactly as ORM-written rows do."""
+    conn = s.connection()
+    cols = list(rows[0])
+    procs = [table.c[c].type.bind_processor(conn.dialect) for c in cols]
+    sql = f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+    conn.exec_driver_sql(sql, [tuple(p(r[c]) if p else r[c] for c, p in zip(cols, procs, strict=True))
+                               for r in rows])
 
 
 SUGGESTION_COLUMNS = ["id", "passage_id", "code_pk", "code_id", "code_label", "score", "rank", "suggested", "model",
