@@ -109,20 +109,9 @@ def replace_open_suggestions(s: Session, framework_id: str, passage_ids: Sequenc
                                                                     t.Suggestion.status != "open")).all()}
     new = [dict(r, framework_id=framework_id, status="open", created_at=now) for r in rows
            if (int(r["passage_id"]), int(r["code_pk"])) not in decided]
-    if new:
-        _executemany(s, t.Suggestion.__table__, new)
+    if new:  # one executemany (tens of thousands of suggestions in a study)
+        s.execute(t.Suggestion.__table__.insert(), new)
     s.flush()
-
-
-def _executemany(s: Session, table, rows: list[dict]) -> None:
-    """Insert many rows with one DB-API ``executemany`` (tens of thousands of suggestions in a study), the values
-    converted by the columns' own SQLAlchemy types, so they read back exactly as ORM-written rows do."""
-    conn = s.connection()
-    cols = list(rows[0])
-    procs = [table.c[c].type.bind_processor(conn.dialect) for c in cols]
-    sql = f"INSERT INTO {table.name} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
-    conn.exec_driver_sql(sql, [tuple(p(r[c]) if p else r[c] for c, p in zip(cols, procs, strict=True))
-                               for r in rows])
 
 
 SUGGESTION_COLUMNS = ["id", "passage_id", "code_pk", "code_id", "code_label", "score", "rank", "suggested", "model",
