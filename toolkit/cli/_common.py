@@ -59,3 +59,18 @@ def framework_arg(project_path: str | None, framework_id: str):
     if framework_id not in folder.frameworks:
         raise InputError(fwio.SHIPPED_DIR, f"no framework {framework_id!r} (known: {', '.join(folder.frameworks)})")
     return folder.frameworks[framework_id]
+
+
+def keep_framework(fw, *, project_path: str | None, yaml_path: str | None) -> None:
+    """Write an imported framework as YAML and/or add it to a project, saying what was done."""
+    from .. import frameworks as fwio
+    from .. import project as proj
+
+    if yaml_path:
+        fwio.write_framework_yaml(fw, yaml_path)
+        print(f"wrote {yaml_path}")
+    if project_path:
+        proj.add_framework(open_(project_path), fw)
+        print(f"added framework {fw.id}: {len(fw.codes)} codes, {len(fw.categories)} categories")
+    if not (yaml_path or project_path):
+        print(f"{fw.id}: {len(fw.codes)} codes, {len(fw.categories)} categories (use --project or --yaml to keep it)")

@@ -8,7 +8,7 @@ from pathlib import Path
 from .. import frameworks as fwio
 from .. import project as proj
 from ..sample import SAMPLE_DIR, build_sample
-from ._common import framework_arg, open_, progress_bar
+from ._common import framework_arg, keep_framework, open_, progress_bar
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -185,14 +185,7 @@ def cmd_fw_export_csv(a) -> int:
 
 def cmd_fw_import_csv(a) -> int:
     fw = fwio.read_codebook_csv(a.file, framework_id=a.id, name=a.name)
-    if a.yaml:
-        fwio.write_framework_yaml(fw, a.yaml)
-        print(f"wrote {a.yaml}")
-    if a.project:
-        proj.add_framework(open_(a.project), fw)
-        print(f"added framework {fw.id}: {len(fw.codes)} codes, {len(fw.categories)} categories")
-    if not (a.yaml or a.project):
-        print(f"{fw.id}: {len(fw.codes)} codes, {len(fw.categories)} categories (use --project or --yaml to keep it)")
+    keep_framework(fw, project_path=a.project, yaml_path=a.yaml)
     return 0
 
 

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from .. import frameworks as fwio
-from .. import project as proj
 from ..errors import InputError
-from ._common import framework_arg, open_
+from ._common import framework_arg, keep_framework, open_
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -83,14 +81,7 @@ def cmd_codebook_import(a) -> int:
     from ..export.qdc import read_qdc
 
     fw = read_qdc(a.file, framework_id=a.id, name=a.name)
-    if a.yaml:
-        fwio.write_framework_yaml(fw, a.yaml)
-        print(f"wrote {a.yaml}")
-    if a.project:
-        proj.add_framework(open_(a.project), fw)
-        print(f"added framework {fw.id}: {len(fw.codes)} codes, {len(fw.categories)} categories")
-    if not (a.yaml or a.project):
-        print(f"{fw.id}: {len(fw.codes)} codes, {len(fw.categories)} categories (use --project or --yaml to keep it)")
+    keep_framework(fw, project_path=a.project, yaml_path=a.yaml)
     return 0
 
 
