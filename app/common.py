@@ -88,12 +88,8 @@ def coder_picker() -> str:
 
 def version() -> int:
     """A number that changes whenever the project changes (the newest event id): the key of cached reads."""
-    from sqlalchemy import func, select
-
-    from toolkit.store.schema import Event
-
     with project().read() as s:
-        return int(s.scalar(select(func.max(Event.id))) or 0)
+        return db.latest_event_id(s)
 
 
 def framework_picker(label: str = "Framework", key: str = "framework") -> str:

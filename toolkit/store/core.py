@@ -351,6 +351,11 @@ def memos_frame(s: Session, transcript_id: int | None = None) -> pd.DataFrame:
 # --- events -------------------------------------------------------------------------------------------------------
 
 
+def latest_event_id(s: Session) -> int:
+    """The newest event id: changes with every action, so it keys cached reads of the project."""
+    return int(s.scalar(select(func.max(t.Event.id))) or 0)
+
+
 def events_frame(s: Session, limit: int = 200) -> pd.DataFrame:
     q = select(t.Event.id, t.Event.at, t.Event.actor, t.Event.action, t.Event.payload).order_by(t.Event.id.desc())
     return pd.DataFrame(s.execute(q.limit(limit)).mappings().all())
