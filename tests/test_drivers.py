@@ -191,6 +191,37 @@ def test_plotly_figure(study):
     assert "S3 Time pressure" in hover and "GAP" in hover
 
 
+def _overlapping(boxes):
+    return [(i, j) for i, (x0, y0, x1, y1) in boxes.items() for j, (u0, v0, u1, v1) in boxes.items()
+            if i < j and min(x1, u1) > max(x0, u0) and min(y1, v1) > max(y0, v0)]
+
+
+def test_plotly_measure_labels_do_not_overlap_when_crowded(study):
+    """Fourteen measures on one driver all want the same height; their labels are spread, short, full in hover."""
+    p, _ = study
+    for i in range(11):
+        add_measure(p, "mini_measures", f"U{i:02d}", f"A long user measure title number {i} acting on time pressure",
+                    targets=["S3"])
+    a = analyse_drivers(p, catalogue="mini_measures")
+    fig, lay = render_plotly(a)
+    labels = lay.measure_labels
+    assert set(labels) == {m.id for m in a.measures}
+    assert _overlapping({i: lb["box"] for i, lb in labels.items()}) == []
+    top = fig.layout.yaxis.range[1]
+    outer = lay.rings[-1]["outer"]
+    for lb in labels.values():
+        assert -top <= lb["box"][1] and lb["box"][3] <= top  # inside the plot
+        assert abs(lb["box"][0]) >= outer and abs(lb["box"][2]) >= outer  # outside the rings
+        assert lb["text"].count("\n") < lb["lines"] <= 2
+    u = labels["U03"]
+    assert u["text"].endswith("…") and "A long user measure title number 3 acting on time pressure" in u["hover"]
+    boxes = {an.text: (an.x, an.y) for an in fig.layout.annotations if not an.showarrow and an.hovertext}
+    assert {t: xy for t, xy in boxes.items()} == {lb["text"].replace("\n", "<br>"): (lb["x"], lb["y"])
+                                                  for lb in labels.values()}
+    tails = {(an.ax, an.ay) for an in fig.layout.annotations if an.showarrow}
+    assert tails == {(lb["x"], lb["y"]) for lb in labels.values()}
+
+
 def test_format_quantity():
     assert format_quantity({"procedure": "MR kne", "procedure_en": "MR knee", "activity_2024": 3295,
                             "contract_volume": 659, "change_pct": -80}) == "MR knee: 3295 -> 659 (-80%)"

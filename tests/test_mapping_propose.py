@@ -35,9 +35,15 @@ def snapshot(p):
 
 def test_elements_keep_links_to_summary_and_its_quotes(mapped, fake_embedder):
     p, ids = mapped
-    r = mp.propose_elements(p, "cond", embedder=fake_embedder, per_summary=2)
+    calls = []
+    r = mp.propose_elements(p, "cond", embedder=fake_embedder, per_summary=2,
+                            progress=lambda d, n, what: calls.append((d, n, what)))
     els = mp.state(p, "cond")["elements"]
     assert len(els) == len(r.created) and set(els["summary_id"]) == set(ids.values())
+    stages = [what for _, _, what in calls]
+    assert stages[0] == "embedding phrases" and "choosing elements" in stages
+    assert calls[stages.index("choosing elements") - 1][:2] == calls[0][1:2] * 2  # phrases done before choosing
+    assert [(d, n) for d, n, what in calls if what == "choosing elements"][-1] == (len(ids), len(ids))
     with p.read() as s:
         summaries = mdb.summaries_frame(s, "cond").set_index("id")
         texts = mdb.coding_texts(s, {q for qs in els["quotes"] for q in qs})

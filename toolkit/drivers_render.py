@@ -24,6 +24,10 @@ GROUP_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"
 MEASURE_COLORS = ["#3b4cc0", "#b40426", "#2e7d32", "#6a1b9a", "#ef6c00", "#00838f", "#5d4037", "#ad1457",
                   "#283593", "#558b2f", "#4e342e", "#0277bd"]
 GAP_COLOR = "#c0392b"
+# interactive map: plotly draws annotations in pixels; label boxes are sized for the narrowest plot we expect
+# (figure height PLOTLY_HEIGHT, plot at least PLOTLY_MIN_WIDTH px wide), font PLOTLY_FONT px, lines 1.3 x font
+PLOTLY_HEIGHT, PLOTLY_MARGIN_TB, PLOTLY_MIN_WIDTH, PLOTLY_FONT = 760, 60, 900, 10
+PLOTLY_WRAP, PLOTLY_CHAR = 26, 0.6  # characters per label line; average character width in font sizes
 
 
 @dataclass
@@ -35,6 +39,8 @@ class MapLayout:
     links: list[tuple[str, str, float]]  # (driver, driver, jaccard)
     extent: float = 0.0
     labels: dict[str, tuple[float, float, float, float]] = field(default_factory=dict)  # drawn label boxes (data)
+    # interactive map: measure id -> x, y, side, text (short), hover (full), box (x0, y0, x1, y1) in data units
+    measure_labels: dict[str, dict] = field(default_factory=dict)
 
 
 def group_colors(groups: list[str]) -> dict[str, str]:
@@ -286,6 +292,45 @@ def _area(a, b) -> float:
     return w * h if w > 0 and h > 0 else 0.0
 
 
+def plotly_measure_labels(a: DriverAnalysis, lay: MapLayout) -> dict[str, dict]:
+    """Measure labels of the interactive map, laid out so that no two boxes overlap.
+
+    Labels are short (id and title, at most 2 lines; fewer when a column is crowded; the full title and the
+    quantities go to the hover text). In each column they keep the order of their drivers' heights and stay as
+    near those heights as the spacing allows: at least one box height plus a margin apart, within the plot's
+    height. Boxes are estimated in data units for the smallest plot expected (``PLOTLY_MIN_WIDTH``).
+    """
+    outer = lay.rings[-1]["outer"]
+    limit = outer + 0.45  # label centres stay within +-limit; the y-axis shows +-(outer + 0.6)
+    px = min((PLOTLY_HEIGHT - PLOTLY_MARGIN_TB) / (2 * (outer + 0.6)), PLOTLY_MIN_WIDTH / (2 * lay.extent))
+    margin = 6 / px  # at least 6 px between boxes
+    out: dict[str, dict] = {}
+    by_id = {m.id: m for m in a.measures}
+    for side in (1, -1):
+        column = sorted((i for i, mm in lay.measures.items() if mm["side"] == side),
+                        key=lambda i: -lay.measures[i]["y"])
+        if not column:
+            continue
+        for lines in (2, 1):
+            height = (lines * 1.3 * PLOTLY_FONT + 6) / px  # text lines, border pad and border
+            half = limit - height / 2
+            if (len(column) - 1) * (height + margin) <= 2 * half:
+                break
+        ys = _spread([lay.measures[i]["y"] for i in column], height + margin, half)
+        for mid, y in zip(column, ys, strict=True):
+            m, x = by_id[mid], lay.measures[mid]["x"]
+            text = _wrap(f"{m.id}  {m.title}", PLOTLY_WRAP, lines)
+            width = (max(len(t) for t in text.split("\n")) * PLOTLY_CHAR * PLOTLY_FONT + 6) / px
+            hover = f"<b>{m.id}  {m.title}</b>"
+            quantities = quantities_text(m.quantities, limit=12, sep="<br>")
+            if quantities:
+                hover += "<br>" + quantities
+            out[mid] = {"x": x, "y": y, "side": side, "text": text, "hover": hover, "lines": lines,
+                        "box": (x, y - height / 2, x + width, y + height / 2) if side > 0 else
+                               (x - width, y - height / 2, x, y + height / 2)}
+    return out
+
+
 def render_plotly(a: DriverAnalysis):
     """The map as an interactive plotly figure (hover: participants, groups, measures). Returns ``(fig, layout)``."""
     import plotly.graph_objects as go
@@ -324,22 +369,23 @@ def render_plotly(a: DriverAnalysis):
                 "line": {"width": [2.5 if d.id in gaps else 0 for d in a.drivers], "color": GAP_COLOR}}))
     for g in a.groups:
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", marker={"size": 10, "color": gcol[g]}, name=g))
+    lay.measure_labels = plotly_measure_labels(a, lay)
     for m in a.measures:
-        mm = lay.measures[m.id]
+        mm = lay.measure_labels[m.id]
         for did in m.drivers:
             p = lay.drivers[did]
             fig.add_annotation(x=p["x"], y=p["y"], ax=mm["x"], ay=mm["y"], xref="x", yref="y", axref="x",
-                               ayref="y", showarrow=True, arrowhead=2, arrowwidth=1.1, arrowcolor=mm["color"],
+                               ayref="y", showarrow=True, arrowhead=2, arrowwidth=1.1, arrowcolor=lay.measures[m.id]["color"],
                                opacity=0.7, text="", standoff=6)
         fig.add_annotation(x=mm["x"], y=mm["y"], text=mm["text"].replace("\n", "<br>"), showarrow=False,
-                           xanchor="left" if mm["side"] > 0 else "right", align="left", bgcolor="white",
-                           bordercolor=mm["color"], borderwidth=1, font={"size": 10},
-                           hovertext=quantities_text(m.quantities, limit=12, sep="<br>") or m.title)
+                           xanchor="left" if mm["side"] > 0 else "right", yanchor="middle", align="left",
+                           bgcolor="white", bordercolor=lay.measures[m.id]["color"], borderwidth=1, borderpad=2,
+                           font={"size": PLOTLY_FONT}, hovertext=mm["hover"])
     ext, outer = lay.extent, lay.rings[-1]["outer"]
     fig.update_xaxes(visible=False, range=[-ext, ext])
     fig.update_yaxes(visible=False, range=[-outer - 0.6, outer + 0.6], scaleanchor="x", scaleratio=1)
     fig.update_layout(title=f"Drivers ({a.framework_id})" + (f" and measures ({a.catalogue_id})"
                                                              if a.catalogue_id else ""),
-                      plot_bgcolor="white", height=760, margin={"l": 10, "r": 10, "t": 50, "b": 10},
+                      plot_bgcolor="white", height=PLOTLY_HEIGHT, margin={"l": 10, "r": 10, "t": 50, "b": 10},
                       legend={"title": {"text": a.attribute or "group"}})
     return fig, lay

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -19,7 +20,7 @@ from sklearn.cluster import AgglomerativeClustering
 
 from .embed import Embedder
 from .errors import InputError
-from .mapping_phrases import candidate_phrases, link_quotes, select_phrases
+from .mapping_phrases import backed_by_words, candidate_phrases, link_quotes, select_phrases
 from .store import Project
 from .store import core as db
 from .store import mapping as mdb
@@ -31,6 +32,7 @@ DEFAULT_THRESHOLD = 0.8
 DEFAULT_LINKAGE = "complete"
 LINKAGES = ("complete", "average", "single")
 KINDS = ("element", "dimension", "category")
+Progress = Callable[[int, int, str], None]
 _WHO = re.compile(r"\b(?:[A-Z]{1,3}\d{1,4}|the participant|the informant|participants?|informants?)\b", re.IGNORECASE)
 
 
@@ -56,12 +58,14 @@ def _framework(s, framework_id: str) -> None:
 
 
 def propose_elements(project: Project, framework_id: str, *, embedder: Embedder | None = None, per_summary: int = 3,
-                     replace: bool = True, actor: str | None = None) -> Proposal:
+                     replace: bool = True, actor: str | None = None, progress: Progress | None = None) -> Proposal:
     """Propose up to ``per_summary`` key elements for every non-empty summary of the framework.
 
     With ``replace`` the elements still marked proposed are dropped first (accepted ones are kept, and summaries
     that already have an accepted element get no new proposals). The embedder, when given, picks the most central,
-    non-repetitive phrases and finds the closest quote when no quote shares the phrase's words.
+    non-repetitive phrases and finds the closest quote when no quote shares the phrase's words. Phrases are encoded
+    in one batch, quotes only when a phrase needs its nearest one, both through the project's vector cache.
+    ``progress(done, total, what)`` is called while embedding phrases, choosing elements and embedding quotes.
     """
     if per_summary < 1:
         raise InputError(None, f"per_summary must be at least 1, got {per_summary}")
@@ -74,11 +78,7 @@ def propose_elements(project: Project, framework_id: str, *, embedder: Embedder 
         raise InputError(None, f"framework {framework_id!r} has no written summaries yet: chart first "
                                "(python -m toolkit chart ...), then propose key elements")
     keep = set(existing.loc[existing["status"] == "accepted", "summary_id"].dropna().astype(int))
-    plan: list[tuple[int, str, list[int]]] = []
     out = Proposal()
-    qvec: dict[int, np.ndarray] = {}
-    if embedder is not None and texts:
-        qvec = dict(zip(texts, embedder.embed(list(texts.values())), strict=True))
     todo = []
     for row in summaries.itertuples():
         phrases = candidate_phrases(row.text) if row.id not in keep else []
@@ -86,18 +86,32 @@ def propose_elements(project: Project, framework_id: str, *, embedder: Embedder 
             todo.append((row, phrases))
         else:
             out.skipped += 1
+    from .indexing.service import encode_cached
+
     vectors = None
-    if embedder is not None and todo:  # one batch for the whole study
-        vectors = embedder.embed([for_embedding(x) for _, phrases in todo for x in phrases])
+    if embedder is not None and todo:  # one batch for the whole study, through the project's vector cache
+        vectors = encode_cached(project, embedder, [for_embedding(x) for _, phrases in todo for x in phrases],
+                                (lambda d, n, _w: progress(d, n, "embedding phrases")) if progress else None)
+    # choose phrases; a phrase no quote backs by its words is linked to its nearest quote (embedded below)
+    chosen: list[tuple[int, str, np.ndarray | None, dict[int, str], list[int]]] = []
     at = 0
-    for row, phrases in todo:
+    for n, (row, phrases) in enumerate(todo, 1):
         vecs = None if vectors is None else vectors[at:at + len(phrases)]
         at += len(phrases)
         quotes = {q: texts[q] for q in row.quotes if q in texts}
         for i in select_phrases(phrases, vecs, per_summary):
-            linked = link_quotes(phrases[i], quotes, phrase_vector=None if vecs is None else vecs[i],
-                                 quote_vectors=qvec)
-            plan.append((int(row.id), phrases[i], linked))
+            chosen.append((int(row.id), phrases[i], None if vecs is None else vecs[i], quotes,
+                           backed_by_words(phrases[i], quotes)))
+        if progress and (n == len(todo) or n % 50 == 0):
+            progress(n, len(todo), "choosing elements")
+    qvec: dict[int, np.ndarray] = {}
+    need = sorted({q for _, _, v, quotes, linked in chosen if v is not None and not linked for q in quotes})
+    if need:
+        qvec = dict(zip(need, encode_cached(project, embedder, [texts[q] for q in need],
+                                            (lambda d, n, _w: progress(d, n, "embedding quotes")) if progress
+                                            else None), strict=True))
+    plan = [(sid, phrase, linked or link_quotes(phrase, quotes, phrase_vector=v, quote_vectors=qvec))
+            for sid, phrase, v, quotes, linked in chosen]
     with project.transaction("map.propose_elements", actor=actor,
                              payload={"framework": framework_id, "per_summary": per_summary}) as s:
         if replace:

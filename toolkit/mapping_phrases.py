@@ -124,6 +124,11 @@ def _overlap(phrase: str, quote: str) -> float:
     return len(pw & set(content_words(quote))) / len(pw) if pw else 0.0
 
 
+def backed_by_words(phrase: str, quotes: dict[int, str], min_overlap: float = 0.6) -> list[int]:
+    """The coding ids among ``quotes`` holding at least ``min_overlap`` of the phrase's content words (sorted)."""
+    return sorted(cid for cid, text in quotes.items() if _overlap(phrase, text) >= min_overlap)
+
+
 def link_quotes(phrase: str, quotes: dict[int, str], *, phrase_vector: np.ndarray | None = None,
                 quote_vectors: dict[int, np.ndarray] | None = None, min_overlap: float = 0.6) -> list[int]:
     """The coding ids among a summary's ``quotes`` that back ``phrase``.
@@ -133,9 +138,9 @@ def link_quotes(phrase: str, quotes: dict[int, str], *, phrase_vector: np.ndarra
     """
     if not quotes:
         return []
-    linked = [cid for cid, text in quotes.items() if _overlap(phrase, text) >= min_overlap]
+    linked = backed_by_words(phrase, quotes, min_overlap)
     if linked:
-        return sorted(linked)
+        return linked
     if phrase_vector is not None and quote_vectors:
         return [max(quotes, key=lambda cid: float(quote_vectors[cid] @ phrase_vector))]
     return [max(quotes, key=lambda cid: (_overlap(phrase, quotes[cid]), -cid))]

@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from app.common import (
+    Progress,
     attribute_names,
     catalogue_ids,
     coder,
@@ -55,15 +56,20 @@ def _drivers(path: str, catalogue: str | None, level: str, attribute: str | None
     return a, fig, lay
 
 
-def act(fn, *args, done="Saved.", **kwargs) -> None:
+def act(fn, *args, done="Saved.", before_rerun=None, **kwargs) -> None:
     """Run one toolkit action as the current coder; on success remember a message (``done``, or ``done(result)``)
-    and rerun, else show the error."""
+    and rerun, else show the error. ``before_rerun`` (e.g. a progress bar's ``done``) runs either way."""
     try:
         out = fn(p, *args, actor=coder(), **kwargs)
-        st.session_state["_map_msg"] = done(out) if callable(done) else done
-        st.rerun()
     except ToolkitError as e:
+        if before_rerun:
+            before_rerun()
         show_error(e)
+        return
+    if before_rerun:
+        before_rerun()
+    st.session_state["_map_msg"] = done(out) if callable(done) else done
+    st.rerun()
 
 
 def selected(frame: pd.DataFrame, key: str, **kw) -> list[int]:
@@ -123,9 +129,9 @@ def elements_tab(fw: str, els: pd.DataFrame, dim_label: dict) -> None:
     c1, c2 = st.columns([1, 3])
     per = c1.number_input("Per summary", 1, 6, 3, key="map_per_summary")
     if c2.button("Propose key elements", key="map_propose_elements", type="primary"):
-        with st.spinner("Proposing key elements…"):
-            act(mapping.propose_elements, fw, embedder=project_embedder(), per_summary=int(per),
-                done=lambda out: f"Proposed {len(out.created)} key element(s).")
+        bar = Progress("Proposing key elements")
+        act(mapping.propose_elements, fw, embedder=project_embedder(), per_summary=int(per), progress=bar,
+            done=lambda out: f"Proposed {len(out.created)} key element(s).", before_rerun=bar.done)
     view = els.assign(dimension=els["dimension_id"].map(dim_label))[
         ["id", "label", "status", "participant_id", "code_id", "dimension", "summary"]]
     q = st.text_input("Filter", key="map_el_filter", placeholder="a code, a participant or words",
