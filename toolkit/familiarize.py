@@ -14,6 +14,7 @@ import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from .errors import InputError
+from .ingest.turns import format_timestamp
 from .store import Project
 from .store import core as db
 
@@ -21,10 +22,7 @@ __all__ = ["transcript_view", "kwic", "distinctive_terms", "add_memo", "memos", 
 
 
 def format_time(seconds: float | None) -> str:
-    if seconds is None or pd.isna(seconds):
-        return ""
-    s = int(seconds)
-    return f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"
+    return "" if seconds is None or pd.isna(seconds) else format_timestamp(seconds)
 
 
 @dataclass

@@ -6,11 +6,9 @@ the interviewer are left out when the transcript's segments say who spoke.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-_END = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)\]]*\s+|\n+")
-_OPENERS = "\"'\u201c\u2018([-\u2013"
+from ..textspans import split_sentences
 
 
 @dataclass(frozen=True)
@@ -24,31 +22,6 @@ class Sentence:
     @property
     def words(self) -> int:
         return len(self.text.split())
-
-
-def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
-    """``(start, end)`` of each sentence of ``text`` (shifted by ``offset``), trimmed of surrounding whitespace.
-
-    A sentence ends at ``.``, ``!``, ``?`` or ``...`` followed by space and a capital letter or digit (so "I send...
-    maybe ten" stays one sentence), or at a line break.
-    """
-    out = []
-    pos = 0
-    for m in _END.finditer(text):
-        nxt = text[m.end():m.end() + 2].lstrip(_OPENERS)[:1]
-        if "\n" not in m.group() and nxt and not (nxt.isupper() or nxt.isdigit()):
-            continue
-        out.append((pos, m.end()))
-        pos = m.end()
-    out.append((pos, len(text)))
-    spans = []
-    for a, b in out:
-        seg = text[a:b]
-        lead = len(seg) - len(seg.lstrip())
-        trail = len(seg) - len(seg.rstrip())
-        if b - trail > a + lead:
-            spans.append((offset + a + lead, offset + b - trail))
-    return spans
 
 
 def spoken_ranges(start: int, end: int, segments: list[tuple[int, int, str]]) -> list[tuple[int, int]]:

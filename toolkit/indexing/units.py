@@ -12,8 +12,8 @@ import re
 import pandas as pd
 
 from ..errors import InputError
+from ..textspans import split_sentences, strip_span
 
-SENTENCE = re.compile(r"[^.!?…]+(?:[.!?…]+[\"'”’)\]]*|$)\s*", re.S)
 PARAGRAPH = re.compile(r"\S(?:.*?\S)?(?=\n\s*\n|\Z)", re.S)
 DEFAULT_SCHEME = "sentences:3"
 
@@ -27,14 +27,6 @@ def parse_scheme(scheme: str) -> tuple[str, int]:
     return "sentences", int(m.group(1))
 
 
-def _trim(text: str, a: int, b: int) -> tuple[int, int]:
-    while a < b and text[a].isspace():
-        a += 1
-    while b > a and text[b - 1].isspace():
-        b -= 1
-    return a, b
-
-
 def split_turn(text: str, scheme: str) -> list[tuple[int, int]]:
     """Spans (relative to ``text``) of the passages of one turn."""
     kind, n = parse_scheme(scheme)
@@ -43,9 +35,9 @@ def split_turn(text: str, scheme: str) -> list[tuple[int, int]]:
     elif kind == "paragraph":
         spans = [m.span() for m in PARAGRAPH.finditer(text)] or [(0, len(text))]
     else:
-        sents = [m.span() for m in SENTENCE.finditer(text) if m.group(0).strip()]
+        sents = split_sentences(text)
         spans = [(sents[i][0], sents[min(i + n, len(sents)) - 1][1]) for i in range(0, len(sents), n)]
-    out = [_trim(text, a, b) for a, b in spans]
+    out = [strip_span(text, a, b) for a, b in spans]
     return [(a, b) for a, b in out if b > a]
 
 

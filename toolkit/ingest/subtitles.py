@@ -12,7 +12,7 @@ from toolkit.errors import InputError
 from toolkit.models import Turn
 
 from .speakers import assign_roles, is_known_label, name_shape_ok, norm
-from .turns import format_timestamp
+from .turns import format_timestamp, parse_timestamp
 
 _VTT_TS = r"(?:\d{1,}:)?[0-5]?\d:[0-5]?\d\.\d{1,3}"
 _SRT_TS = r"\d{1,}:[0-5]?\d:[0-5]?\d[,.]\d{1,3}"
@@ -33,14 +33,6 @@ class _Cue:
     text: str
     prefix: str | None  # "Name: text" prefix, validated later
     voice: str | None
-
-
-def _seconds(ts: str) -> float:
-    parts = ts.replace(",", ".").split(":")
-    s = 0.0
-    for p in parts:
-        s = s * 60 + float(p)
-    return s
 
 
 def _blocks(lines: list[str]):
@@ -74,7 +66,7 @@ def _validate_timings(text: str, file, fmt: str) -> None:
 
     def check(i: int) -> None:
         m = good.match(lines[i])
-        if _seconds(m.group(2)) < _seconds(m.group(1)):
+        if parse_timestamp(m.group(2)) < parse_timestamp(m.group(1)):
             raise InputError(file, f"cue ends before it starts: {lines[i].strip()!r}", place=f"line {i + 1}")
 
     if fmt == "vtt" and not lines[0].startswith("WEBVTT"):
@@ -136,10 +128,10 @@ def _parse_cues(text: str, file, fmt: str) -> list[_Cue]:
                 prefix = (pm.group("b") or pm.groupdict().get("n") or "").strip()
                 if prefix:
                     body_rest = pm.group("rest").strip()
-                    cues.append(_Cue(_seconds(c.start), _seconds(c.end), body_rest, prefix, None))
+                    cues.append(_Cue(parse_timestamp(c.start), parse_timestamp(c.end), body_rest, prefix, None))
                     continue
         if body:
-            cues.append(_Cue(_seconds(c.start), _seconds(c.end), body, None, voice))
+            cues.append(_Cue(parse_timestamp(c.start), parse_timestamp(c.end), body, None, voice))
     return cues
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from toolkit.models import Turn
 
+from ..textspans import strip_span
 from .speakers import assign_roles, is_known_label, matches_interviewer_name, name_shape_ok, norm
 
 _TS = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
@@ -109,19 +110,11 @@ def _accept(cands: list[_Candidate], interviewer_names: Iterable[str],
     return accepted
 
 
-def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
 def paragraphs(text: str) -> list[Turn]:
     """One turn (role 'unknown') per block of text separated by blank lines."""
     turns: list[Turn] = []
     for m in re.finditer(r"\S(?:.*\S)?(?:\n[ \t]*\S.*)*", text):
-        start, end = _strip_span(text, m.start(), m.end())
+        start, end = strip_span(text, m.start(), m.end())
         if end > start:
             turns.append(Turn(start=start, end=end))
     return turns
@@ -152,7 +145,7 @@ def detect_turns(
     turns: list[Turn] = []
     for i, c in enumerate(cands):
         end = cands[i + 1].line_start if i + 1 < len(cands) else len(text)
-        start, end = _strip_span(text, c.content_start, end)
+        start, end = strip_span(text, c.content_start, end)
         if end <= start:
             warnings.append(f"line {c.line_no}: speaker label '{c.name}' without text")
             continue
