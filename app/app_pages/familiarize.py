@@ -4,9 +4,10 @@ import html
 
 import streamlit as st
 
-from app.common import coder, project, show_error, transcript_picker, version
+from app.common import coder, framework_picker, project, show_error, transcript_picker, version
 from toolkit import familiarize as fam
 from toolkit.errors import ToolkitError
+from toolkit.indexing import service as sv
 
 st.title("1 · Familiarize")
 p = project()
@@ -16,6 +17,16 @@ read, search, terms, notes, gaps = st.tabs(["Read", "Search", "Distinctive terms
 @st.cache_data(show_spinner=False, max_entries=64)
 def _view(path: str, transcript: str, v: int):
     return fam.transcript_view(project(), transcript)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _terms(path: str, by: str, v: int):
+    return fam.distinctive_terms(project(), by=by, top=8)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _no_fit(path: str, fw_id: str, v: int):
+    return sv.no_fit(project(), fw_id, n=100)
 
 
 with read:
@@ -52,7 +63,7 @@ with search:
 with terms:
     by = st.selectbox("Distinctive terms per", ["participant", "group", "setting", "workplace"], key="terms_by")
     try:
-        df = fam.distinctive_terms(p, by=by, top=8)
+        df = _terms(str(p.path), by, version())
         table = df.groupby(by)["term"].apply(", ".join).reset_index()
         st.dataframe(table, hide_index=True, width="stretch")
     except ToolkitError as e:
@@ -65,11 +76,8 @@ with gaps:
     st.caption("Passages that fit no code of the framework well (no code reaches its calibrated threshold), weakest "
                "first. While building a framework, they show where it has gaps. Computed from the suggestions on the "
                "Index page.")
-    from app.common import framework_picker
-    from toolkit.indexing import service as sv
-
     fw_id = framework_picker(key="coverage_framework")
-    nf = sv.no_fit(p, fw_id, n=100)
+    nf = _no_fit(str(p.path), fw_id, version())
     if nf.empty:
         st.info("No suggestions yet for this framework (Index page, Update suggestions), or every passage fits a code.")
     else:
