@@ -148,8 +148,9 @@ def draft_summaries(project: Project, framework_id: str, embedder: Embedder, *, 
     report.sentences = len(texts)
     code_text = {c.id: ". ".join(p for p in (c.label, c.definition) if p) for c in fw.codes}
     code_ids = sorted({cell.column for cell in todo})
-    embed_progress = (lambda d, n: progress(d, n, "embedding sentences")) if progress else None
-    vecs = embedder.embed(texts + [code_text[c] for c in code_ids], progress=embed_progress) if texts else None
+    from ..indexing.service import encode_cached  # the project's vector cache: a redraft re-encodes nothing
+
+    vecs = encode_cached(project, embedder, texts + [code_text[c] for c in code_ids], progress) if texts else None
     row = {tx: i for i, tx in enumerate(texts)}
     code_row = {c: len(texts) + i for i, c in enumerate(code_ids)}
     drafts: list[tuple[Cell, str, list[int]]] = []
