@@ -20,6 +20,7 @@ from sklearn.cluster import AgglomerativeClustering
 
 from .embed import Embedder
 from .errors import InputError
+from .indexing.service import encode_cached
 from .mapping_phrases import backed_by_words, candidate_phrases, link_quotes, select_phrases
 from .store import Project
 from .store import core as db
@@ -86,8 +87,6 @@ def propose_elements(project: Project, framework_id: str, *, embedder: Embedder 
             todo.append((row, phrases))
         else:
             out.skipped += 1
-    from .indexing.service import encode_cached
-
     vectors = None
     if embedder is not None and todo:  # one batch for the whole study, through the project's vector cache
         vectors = encode_cached(project, embedder, [for_embedding(x) for _, phrases in todo for x in phrases],
@@ -176,7 +175,7 @@ def propose_dimensions(project: Project, framework_id: str, embedder: Embedder, 
     if free.empty:
         raise InputError(None, f"no key elements to group in framework {framework_id!r} "
                                "(propose or add key elements first; elements in accepted dimensions stay)")
-    vecs = embedder.embed([for_embedding(x) for x in free["label"]])
+    vecs = encode_cached(project, embedder, [for_embedding(x) for x in free["label"]])  # a new threshold re-encodes nothing
     labels = cluster(vecs, threshold, linkage)
     out = Proposal()
     with project.transaction("map.propose_dimensions", actor=actor,
@@ -231,10 +230,14 @@ def propose_categories(project: Project, framework_id: str, *, method: str = "fr
         else:
             if embedder is None:
                 raise InputError(None, "clustering dimensions into categories needs an embedder")
-            vecs = []
-            for d in open_dims.itertuples():
-                labels = [d.label] + list(elements.loc[elements["dimension_id"] == d.id, "label"])
-                v = embedder.embed([for_embedding(x) for x in labels]).mean(axis=0)
+            groups_of_labels = [[d.label] + list(elements.loc[elements["dimension_id"] == d.id, "label"])
+                                for d in open_dims.itertuples()]
+            flat = [for_embedding(x) for labels in groups_of_labels for x in labels]
+            allv = encode_cached(project, embedder, flat)  # one batch for every dimension
+            vecs, at = [], 0
+            for labels in groups_of_labels:
+                v = allv[at:at + len(labels)].mean(axis=0)
+                at += len(labels)
                 vecs.append(v / (np.linalg.norm(v) or 1.0))
             vecs = np.vstack(vecs)
             groups = cluster(vecs, threshold)

@@ -16,6 +16,7 @@ import numpy as np
 
 from ..embed import Embedder
 from ..errors import InputError, NotFoundError
+from ..indexing.service import encode_cached
 from ..store import Project
 from ..store import charting as cdb
 from ..store import core as db
@@ -148,8 +149,7 @@ def draft_summaries(project: Project, framework_id: str, embedder: Embedder, *, 
     report.sentences = len(texts)
     code_text = {c.id: ". ".join(p for p in (c.label, c.definition) if p) for c in fw.codes}
     code_ids = sorted({cell.column for cell in todo})
-    from ..indexing.service import encode_cached  # the project's vector cache: a redraft re-encodes nothing
-
+    # through the project vector cache: a redraft re-encodes nothing
     vecs = encode_cached(project, embedder, texts + [code_text[c] for c in code_ids], progress) if texts else None
     row = {tx: i for i, tx in enumerate(texts)}
     code_row = {c: len(texts) + i for i, c in enumerate(code_ids)}
