@@ -13,6 +13,7 @@ from toolkit.cli import main
 from toolkit.export.qdpx_load import import_qdpx
 from toolkit.export.qdpx_write import export_qdpx
 from toolkit.sample import SAMPLE_DIR, build_sample
+from toolkit.store import charting as cdb
 from toolkit.store import core as db
 from toolkit.store import open_project
 from toolkit.store import qdpx as sq
@@ -48,8 +49,8 @@ def enrich(p) -> None:
         db.add_memo(s, text="Project memo", author=me, title="Reflexive journal")
         summaries = []
         for (pid, code), rows in list(cf.groupby(["participant_id", "code_id"]))[:30]:
-            sid = sq.add_summary(s, framework_id="lvi84", participant_id=pid, code_pk=pks[code],
-                                 text=f"{pid} on {code}: æøå “quoted”.", status="reviewed", origin="drafted",
+            sid = cdb.put_summary(s, framework_id="lvi84", participant_id=pid, code_pk=pks[code],
+                                  text=f"{pid} on {code}: æøå “quoted”.", status="reviewed", origin="drafted",
                                  quotes=[int(x) for x in rows.id[:2]], author_id=me)
             summaries.append((sid, [int(x) for x in rows.id[:1]]))
         for i, (sid, quotes) in enumerate(summaries[:6]):

@@ -11,6 +11,7 @@ from toolkit.cli import main
 from toolkit.export.qdc import code_guid
 from toolkit.export.qdpx_write import export_qdpx, project_xml, schema_errors
 from toolkit.export.refi_common import split_meta
+from toolkit.store import charting as cdb
 from toolkit.store import core as db
 from toolkit.store import qdpx as sq
 
@@ -52,8 +53,8 @@ def small(tmp_path_factory):
         db.add_memo(s, text="About the code", title="Code memo", code_pk=pks[codes[0]])
         db.add_memo(s, text="About P01", title="Case memo", participant_id="P01")
         db.add_memo(s, text="Journal", title="Journal")
-        sid = sq.add_summary(s, framework_id="lvi84", participant_id="P01", code_pk=pks[codes[0]], text="Far away.",
-                             status="reviewed", quotes=ids[:2], author_id=ref)
+        sid = cdb.put_summary(s, framework_id="lvi84", participant_id="P01", code_pk=pks[codes[0]], text="Far away.",
+                              status="reviewed", origin="manual", quotes=ids[:2], author_id=ref)
         sq.add_key_element(s, framework_id="lvi84", label="Distance deters", summary_id=sid, quotes=ids[:1],
                            dimension={"label": "Access", "status": "accepted", "position": 0, "category": None})
     yield p

@@ -12,6 +12,7 @@ from toolkit import frameworks as fwio
 from toolkit.errors import InputError
 from toolkit.models import Framework
 from toolkit.store import Project, init_project, open_project
+from toolkit.store import charting as cdb
 from toolkit.store import core as db
 from toolkit.store import qdpx as sq
 
@@ -137,10 +138,10 @@ def apply_plan(plan: ImportPlan, project: Project, *, actor: str | None = None) 
             if n.kind == "summary":
                 fid = fmap[n.code[0]]
                 pk = code_pk(n.code)
-                if sq.summary_exists(s, fid, n.participant, pk):
+                if cdb.get_summary(s, fid, n.participant, pk) is not None:
                     raise InputError(plan.file, f"a chart summary for {n.participant} x {n.code[1]} is already in "
                                                 "the project", n.place)
-                summary_ids[n.guid] = sq.add_summary(
+                summary_ids[n.guid] = cdb.put_summary(
                     s, framework_id=fid, participant_id=n.participant, code_pk=pk, text=n.text,
                     status=str(n.meta.get("status") or "draft"), origin=str(n.meta.get("origin") or "manual"),
                     quotes=[coding_ids[q] for q in n.meta.get("quotes", [])], author_id=coder(n.author),

@@ -6,6 +6,7 @@ Every function takes an open ``Session`` from ``Project.transaction()`` or ``Pro
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 
 import pandas as pd
 from sqlalchemy import select
@@ -50,8 +51,9 @@ def get_summary(s: Session, framework_id: str, participant_id: str, code_pk: int
 
 def put_summary(s: Session, *, framework_id: str, participant_id: str, code_pk: int, text: str, status: str,
                 origin: str, quotes: Sequence[int], author_id: int | None,
-                sources: Sequence[int] | None = None) -> int:
-    """Insert or replace the summary of one chart cell; returns its id."""
+                sources: Sequence[int] | None = None, updated_at: datetime | None = None) -> int:
+    """Insert or replace the summary of one chart cell; returns its id. ``updated_at`` keeps an imported summary's
+    own time (default: now)."""
     row = s.scalar(select(t.Summary).where(t.Summary.framework_id == framework_id,
                                            t.Summary.participant_id == participant_id,
                                            t.Summary.code_pk == code_pk))
@@ -64,7 +66,7 @@ def put_summary(s: Session, *, framework_id: str, participant_id: str, code_pk: 
     row.quotes = [int(q) for q in quotes]
     row.author_id = author_id
     row.sources = [int(x) for x in sources] if sources is not None else None
-    row.updated_at = utcnow()
+    row.updated_at = updated_at or utcnow()
     s.flush()
     return row.id
 

@@ -8,6 +8,7 @@ elements are grouped into key dimensions, and dimensions into map categories. Ev
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 import pandas as pd
 from sqlalchemy import delete, func, select, update
@@ -168,7 +169,8 @@ def dimensions_frame(s: Session, framework_id: str) -> pd.DataFrame:
 
 
 def add_key_element(s: Session, framework_id: str, label: str, *, summary_id: int | None = None,
-                    quotes: Iterable[int] = (), dimension_id: int | None = None, status: str = "proposed") -> int:
+                    quotes: Iterable[int] = (), dimension_id: int | None = None, status: str = "proposed",
+                    created_at: datetime | None = None) -> int:
     if summary_id is not None:
         _get(s, t.Summary, summary_id, "summary", framework_id)
     if dimension_id is not None:
@@ -179,6 +181,8 @@ def add_key_element(s: Session, framework_id: str, label: str, *, summary_id: in
             raise NotFoundError(f"no coding with id {q} (a key element's quote must be a coded passage)")
     row = t.KeyElement(framework_id=framework_id, label=_label(label, "key element"), summary_id=summary_id,
                        quotes=quotes, dimension_id=dimension_id, status=_status(status))
+    if created_at is not None:
+        row.created_at = created_at
     s.add(row)
     s.flush()
     return row.id

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from . import mapping
 from . import schema as t
 
 
@@ -43,24 +44,6 @@ def summaries(s: Session, framework_ids: list[str] | None = None) -> list[dict]:
              "code_pk": r.code_pk, "text": r.text, "status": r.status, "origin": r.origin,
              "quotes": list(r.quotes or []), "author": author, "updated_at": r.updated_at}
             for r, code_id, author in s.execute(q)]
-
-
-def add_summary(s: Session, *, framework_id: str, participant_id: str, code_pk: int, text: str,
-                status: str = "draft", origin: str = "manual", quotes: list[int] | None = None,
-                author_id: int | None = None, updated_at: datetime | None = None) -> int:
-    row = t.Summary(framework_id=framework_id, participant_id=participant_id, code_pk=code_pk, text=text,
-                    status=status, origin=origin, quotes=list(quotes or []), author_id=author_id)
-    if updated_at is not None:
-        row.updated_at = updated_at
-    s.add(row)
-    s.flush()
-    return row.id
-
-
-def summary_exists(s: Session, framework_id: str, participant_id: str, code_pk: int) -> bool:
-    return s.scalar(select(t.Summary.id).where(t.Summary.framework_id == framework_id,
-                                               t.Summary.participant_id == participant_id,
-                                               t.Summary.code_pk == code_pk)) is not None
 
 
 # --- key elements -------------------------------------------------------------------------------------------------
@@ -112,13 +95,9 @@ def add_key_element(s: Session, *, framework_id: str, label: str, summary_id: in
                     created_at: datetime | None = None) -> int:
     """A key element; ``dimension`` ``{label, status, position, category: {label, description, position}}`` is
     found by label in the framework or created."""
-    row = t.KeyElement(framework_id=framework_id, label=label, summary_id=summary_id, quotes=list(quotes or []),
-                       status=status, dimension_id=_dimension_id(s, framework_id, dimension) if dimension else None)
-    if created_at is not None:
-        row.created_at = created_at
-    s.add(row)
-    s.flush()
-    return row.id
+    return mapping.add_key_element(s, framework_id, label, summary_id=summary_id, quotes=quotes or [],
+                                   status=status, created_at=created_at,
+                                   dimension_id=_dimension_id(s, framework_id, dimension) if dimension else None)
 
 
 # --- original timestamps ------------------------------------------------------------------------------------------
