@@ -262,7 +262,7 @@ def test_shipped_84_code_indexing_reaches_21_code_drivers(tmp_path):
     (d / "P01.txt").write_text("I: What drives imaging?\nP01: " + " ".join(f"Sentence {i}." for i in range(3)) + "\n")
     p = proj.create(tmp_path / "s.fa")
     proj.import_transcripts(p, d)
-    with p.transaction("test") as s:
+    with p.transaction() as s:
         pks = db.code_pks(s, "lvi84")
         text = db.transcript_by_name(s, "P01.txt").text
         coder = db.coder_id(s, "ann")

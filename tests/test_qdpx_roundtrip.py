@@ -35,7 +35,7 @@ def _fallback_project(path: Path):
 
 def enrich(p) -> None:
     """What charting and mapping add on top of the sample: memos, a second coder, summaries, key elements."""
-    with p.transaction("test.enrich") as s:
+    with p.transaction() as s:
         cf = db.codings_frame(s, framework_id="lvi84")
         pks = db.code_pks(s, "lvi84")
         me = db.coder_id(s, "Ingrid")
