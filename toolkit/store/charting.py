@@ -64,7 +64,8 @@ def put_summary(s: Session, *, framework_id: str, participant_id: str, code_pk: 
     row = s.scalar(select(t.Summary).where(t.Summary.framework_id == framework_id,
                                            t.Summary.participant_id == participant_id,
                                            t.Summary.code_pk == code_pk))
-    if row is None:
+    new = row is None
+    if new:
         row = t.Summary(framework_id=framework_id, participant_id=participant_id, code_pk=code_pk)
         s.add(row)
     row.text = text
@@ -74,7 +75,7 @@ def put_summary(s: Session, *, framework_id: str, participant_id: str, code_pk: 
     row.sources = [int(x) for x in sources] if sources is not None else None
     row.updated_at = updated_at or utcnow()
     s.flush()
-    links.set_links(s, links.SUMMARY_QUOTES, row.id, quotes)
+    links.set_links(s, links.SUMMARY_QUOTES, row.id, quotes, new=new)
     return row.id
 
 

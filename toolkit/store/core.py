@@ -254,7 +254,7 @@ def add_coding(s: Session, *, transcript_id: int, start: int, end: int, code_pk:
     s.add(row)
     s.flush()
     if sources:
-        links.set_links(s, links.CODING_SOURCES, row.id, sources)
+        links.set_links(s, links.CODING_SOURCES, row.id, sources, new=True)
     return row.id
 
 

@@ -53,22 +53,30 @@ def check_codings(s: Session, ids: Iterable[int], what: str) -> None:
         return
     ordered = sorted(ids)
     found: set[int] = set()
+    conn, col = s.connection(), t.Coding.__table__.c.id
     for i in range(0, len(ordered), CHUNK):
-        found.update(s.scalars(select(t.Coding.id).where(t.Coding.id.in_(ordered[i:i + CHUNK]))))
+        found.update(conn.scalars(select(col).where(col.in_(ordered[i:i + CHUNK]))))
     missing = sorted(ids - found)
     if missing:
         raise NotFoundError(f"no coding with id {', '.join(map(str, missing))} ({what} must be a coded passage)")
 
 
-def set_links(s: Session, link: Link, owner_id: int, ids: Iterable[int] | None, *, check: bool = True) -> list[int]:
-    """Replace the list of ``owner_id`` by ``ids`` (order kept, repeats dropped); returns the stored list."""
+def set_links(s: Session, link: Link, owner_id: int, ids: Iterable[int] | None, *, check: bool = True,
+              new: bool = False) -> list[int]:
+    """Replace the list of ``owner_id`` by ``ids`` (order kept, repeats dropped); returns the stored list.
+
+    ``new``: the owner was just inserted, so it has no list to delete yet. Runs as plain Core statements on the
+    session's connection (the caller has flushed the owner): a bulk action writes thousands of lists."""
     ids = clean_ids(ids)
     if check:
         check_codings(s, ids, link.what)
-    s.execute(delete(link.model).where(link.owner_col == int(owner_id)))
+    conn = s.connection()
+    table = link.model.__table__
+    if not new:
+        conn.execute(delete(table).where(table.c[link.owner] == int(owner_id)))
     if ids:
-        s.execute(insert(link.model), [{link.owner: int(owner_id), link.target: i, "position": n}
-                                       for n, i in enumerate(ids)])
+        conn.execute(insert(table), [{link.owner: int(owner_id), link.target: i, "position": n}
+                                     for n, i in enumerate(ids)])
     return ids
 
 

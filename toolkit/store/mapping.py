@@ -190,7 +190,7 @@ def add_key_element(s: Session, framework_id: str, label: str, *, summary_id: in
         row.created_at = created_at
     s.add(row)
     s.flush()
-    links.set_links(s, links.ELEMENT_QUOTES, row.id, quotes, check=False)
+    links.set_links(s, links.ELEMENT_QUOTES, row.id, quotes, check=False, new=True)
     return row.id
 
 
