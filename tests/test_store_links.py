@@ -101,9 +101,14 @@ def test_foreign_keys_refuse_a_link_to_a_missing_coding(linked):
     with pytest.raises(NotFoundError, match="999999"):
         with p.transaction(Action.MAP_ADD_ELEMENT) as s:
             mdb.add_key_element(s, "cond", "dangling", quotes=[999999])
-    with pytest.raises(NotFoundError, match="999999"):
+    with pytest.raises(IntegrityError, match="FOREIGN KEY"):
         with p.transaction(Action.CROSSWALK_REFINE) as s:
             cdb.set_coding_sources(s, cid, [999999])
+    with pytest.raises(IntegrityError, match="FOREIGN KEY"):
+        with p.transaction(Action.SUMMARY_SET) as s:
+            row = cdb.summaries_frame(s, "cond").iloc[0]
+            cdb.put_summary(s, framework_id="cond", participant_id=row.participant_id, code_pk=int(row.code_pk),
+                            text="changed", status="draft", origin="manual", quotes=[999999], author_id=None)
     assert _read_lists(p) == (quotes, elements, sources)
 
 

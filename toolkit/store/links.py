@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Select, delete, insert, select
+from sqlalchemy import Select, bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
 from ..errors import NotFoundError
@@ -46,6 +46,9 @@ def clean_ids(ids: Iterable[int] | None) -> list[int]:
     return list(dict.fromkeys(int(i) for i in ids or ()))
 
 
+_EXISTING = select(t.Coding.__table__.c.id).where(t.Coding.__table__.c.id.in_(bindparam("ids", expanding=True)))
+
+
 def check_codings(s: Session, ids: Iterable[int], what: str) -> None:
     """Refuse ids that name no coding, before the foreign key would (with a clearer message)."""
     ids = set(ids)
@@ -53,9 +56,9 @@ def check_codings(s: Session, ids: Iterable[int], what: str) -> None:
         return
     ordered = sorted(ids)
     found: set[int] = set()
-    conn, col = s.connection(), t.Coding.__table__.c.id
+    conn = s.connection()
     for i in range(0, len(ordered), CHUNK):
-        found.update(conn.scalars(select(col).where(col.in_(ordered[i:i + CHUNK]))))
+        found.update(conn.scalars(_EXISTING, {"ids": ordered[i:i + CHUNK]}))
     missing = sorted(ids - found)
     if missing:
         raise NotFoundError(f"no coding with id {', '.join(map(str, missing))} ({what} must be a coded passage)")
@@ -65,8 +68,10 @@ def set_links(s: Session, link: Link, owner_id: int, ids: Iterable[int] | None, 
               new: bool = False) -> list[int]:
     """Replace the list of ``owner_id`` by ``ids`` (order kept, repeats dropped); returns the stored list.
 
-    ``new``: the owner was just inserted, so it has no list to delete yet. Runs as plain Core statements on the
-    session's connection (the caller has flushed the owner): a bulk action writes thousands of lists."""
+    ``check``: first look the ids up, to name a missing one in a ``NotFoundError`` (without it the foreign key still
+    refuses, with an ``IntegrityError``; bulk writers of ids they just read skip the lookup). ``new``: the owner was
+    just inserted, so it has no list to delete yet. Runs as plain Core statements on the session's connection (the
+    caller has flushed the owner): a bulk action writes thousands of lists."""
     ids = clean_ids(ids)
     if check:
         check_codings(s, ids, link.what)
