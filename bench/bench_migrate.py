@@ -1,7 +1,7 @@
 """Benchmark of migration 0003 (JSON lists of coding ids -> provenance link tables) on the full-size synthetic study.
 
 Builds the charting benchmark's synthetic project (27 participants x lvi84), drafts summaries (fake embedder: the
-summaries quote their cell's codings), recodes lvi84 -> lvi21 (crosswalk codings with sources, carried summaries),
+summaries quote their cell's codings), recodes lvi84 -> lvi21 (crosswalk codings with sources, carried summaries), proposes key elements (quoting codings),
 takes the project back to revision 0002 (the lists become JSON again), then times opening it (``.bak`` copy plus
 upgrade) and checks that every link came back. Prints JSON; ``--out FILE`` also writes it.
 
@@ -25,6 +25,7 @@ from sqlalchemy import text  # noqa: E402
 
 from toolkit import charting as ch  # noqa: E402
 from toolkit.embed import FakeEmbedder  # noqa: E402
+from toolkit.mapping import propose_elements  # noqa: E402
 from toolkit.store import open_project  # noqa: E402
 from toolkit.store.migrate import downgrade  # noqa: E402
 
@@ -54,6 +55,7 @@ def main(argv=None) -> dict:
         project, _ = _charting_bench().build_project(path, a.participants, a.words)
         ch.draft_summaries(project, "lvi84", FakeEmbedder())
         ch.refine(project, "lvi84_to_lvi21")
+        propose_elements(project, "lvi84", embedder=FakeEmbedder())
         before = _links(project.engine)
         t0 = time.perf_counter()
         downgrade(project.engine, "0002")
