@@ -1,9 +1,9 @@
 """Benchmark of migration 0003 (JSON lists of coding ids -> provenance link tables) on the full-size synthetic study.
 
 Builds the charting benchmark's synthetic project (27 participants x lvi84), drafts summaries (fake embedder: the
-summaries quote their cell's codings), recodes lvi84 -> lvi21 (crosswalk codings with sources, carried summaries), proposes key elements (quoting codings),
-takes the project back to revision 0002 (the lists become JSON again), then times opening it (``.bak`` copy plus
-upgrade) and checks that every link came back. Prints JSON; ``--out FILE`` also writes it.
+summaries quote their cell's codings), recodes lvi84 -> lvi21 (crosswalk codings with sources, carried summaries),
+proposes key elements (quoting codings), takes the project back to revision 0002 (the lists become JSON again), then
+times opening it (``.bak`` copy plus upgrade) and checks that every link came back. Prints JSON; ``--out FILE`` also writes it.
 
     python bench/bench_migrate.py [--participants 27] [--words 9000] [--out bench.json]
 """
