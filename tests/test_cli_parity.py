@@ -69,3 +69,68 @@ def test_resolve_refuses_what_does_not_exist():
         resolve("no-such-command")
     with pytest.raises(LookupError):
         resolve("chart --no-such-option")
+
+
+# --- every button of a page has its command ----------------------------------------------------------------------
+
+PAGES = APP / "app_pages"
+BUTTONS = {"button", "form_submit_button"}
+#: buttons that only move around the page (no action on the project), per page, by key: no command needed
+NAVIGATION = {
+    "project.py": {"open_project"},  # which file the app shows; on the command line every command names the file
+    "index.py": {"prev", "next", "uncertain"},
+    "teach.py": {"teach_prev", "teach_next"},
+}
+
+
+def _key(node: ast.Call) -> str | None:
+    for kw in node.keywords:
+        if kw.arg == "key" and isinstance(kw.value, ast.Constant):
+            return kw.value.value
+    return None
+
+
+def page_buttons_and_commands(path: Path) -> tuple[list[tuple[int, str | None]], list[str]]:
+    """The action buttons of one page file (line, key; navigation buttons left out) and its ``cli=`` commands."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    buttons, commands = [], []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        if isinstance(node.func, ast.Attribute) and node.func.attr in BUTTONS:
+            key = _key(node)
+            if key not in NAVIGATION.get(path.name, set()):
+                buttons.append((node.lineno, key))
+        commands += [kw.value.value for kw in node.keywords
+                     if kw.arg == "cli" and isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str)]
+    return sorted(buttons), commands
+
+
+@pytest.mark.parametrize("page", sorted(p.name for p in PAGES.glob("*.py")))
+def test_every_button_of_a_page_names_its_command(page):
+    """A page offers no more actions (buttons, form submits) than it names commands for (count per page)."""
+    buttons, commands = page_buttons_and_commands(PAGES / page)
+    assert len(commands) >= len(buttons), (
+        f"{page}: {len(buttons)} action button(s) {buttons} but {len(commands)} cli= command(s) {commands}: "
+        "run each button's toolkit call through app.common.act(..., cli='<command>')")
+
+
+def test_navigation_keys_are_real_buttons():
+    """The navigation list names buttons that exist (a renamed key must not silently exempt a new button)."""
+    for page, keys in NAVIGATION.items():
+        path = PAGES / page
+        if not path.is_file():
+            continue
+        found = {_key(n) for n in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+                 if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in BUTTONS}
+        assert keys <= found, f"{page}: no button with key(s) {sorted(keys - found)}"
+
+
+def test_the_button_count_sees_buttons_without_commands(tmp_path):
+    page = tmp_path / "p.py"
+    page.write_text("import streamlit as st\nfrom app.common import act\n"
+                    "if st.button('Go', key='go'):\n    act(print, cli='status')\n"
+                    "with st.form('f'):\n    if st.form_submit_button('Save'):\n        print('saved')\n"
+                    "if cols[0].button('Other', key='other'):\n    pass\n", encoding="utf-8")
+    buttons, commands = page_buttons_and_commands(page)
+    assert [k for _, k in buttons] == ["go", None, "other"] and commands == ["status"]
