@@ -18,6 +18,7 @@ def _load(name):
     return mod
 
 
+@pytest.mark.slow
 def test_synthetic_study_is_importable_with_its_codings(tmp_path):
     ms = _load("make_synthetic")
     report = ms.generate(tmp_path / "syn", n=3, words=800, seed=1)
