@@ -18,6 +18,8 @@ from toolkit.store import core as db
 from toolkit.store import open_project
 from toolkit.store import qdpx as sq
 
+pytestmark = pytest.mark.slow  # whole sample projects out and back in: each test takes 15-25 s
+
 
 def _fallback_project(path: Path):
     p = proj.create(path)
