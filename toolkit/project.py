@@ -21,6 +21,7 @@ from .errors import InputError, NotFoundError
 from .models import Framework, ParsedTranscript
 from .store import Project, init_project, open_project
 from .store import core as db
+from .codings_csv import CODINGS_COLUMNS, export_codings, import_codings  # noqa: F401 (part of this API)
 
 TRANSCRIPT_EXTENSIONS = (".txt", ".md", ".docx", ".vtt", ".srt")
 # files in a folder that are not transcripts (an explicit file path is always imported)
@@ -198,93 +199,6 @@ def add_measures(project: Project, path: str | Path, *, actor: str | None = None
         fwio.check_measures(cat, fws)
         mdb.add_catalogue(s, cat)
     return cat
-
-
-# --- codings CSV --------------------------------------------------------------------------------------------------
-
-CODINGS_COLUMNS = ["transcript", "participant", "start", "end", "text", "code", "coder"]
-
-
-def import_codings(project: Project, path: str | Path, *, framework: str | None = None, coder: str | None = None,
-                   actor: str | None = None) -> int:
-    """Import codings from CSV (``transcript,participant,start,end,text,code,coder``), all or nothing.
-
-    A row whose ``text`` differs from the stored transcript text at ``start:end`` is refused, naming the row.
-    Without ``framework``, each code id must be unique across the project's frameworks (or a ``framework`` column given).
-    """
-    from .ingest import decode_bytes
-
-    path = Path(path)
-    text, _ = decode_bytes(path.read_bytes(), path)
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in ("transcript", "start", "end", "code") if c not in (reader.fieldnames or [])]
-    if missing:
-        raise InputError(path, f"missing column(s) {', '.join(missing)}; expected {','.join(CODINGS_COLUMNS)}", "row 1")
-    n = 0
-    with project.transaction("codings.import", actor=actor, payload={"file": str(path), "coder": coder}) as s:
-        fids = [framework] if framework else db.framework_ids(s)
-        if framework and not db.has_framework(s, framework):
-            raise NotFoundError(f"no framework {framework!r} in this project (known: {', '.join(db.framework_ids(s))})")
-        code_index: dict[tuple[str, str], int] = {}
-        by_code: dict[str, list[str]] = {}
-        for fid in fids:
-            for cid, pk in db.code_pks(s, fid).items():
-                code_index[(fid, cid)] = pk
-                by_code.setdefault(cid, []).append(fid)
-        texts: dict[str, tuple[int, str]] = {}
-        coders: dict[str, int] = {}
-        for rowno, row in enumerate(reader, start=2):
-            place = f"row {rowno}"
-            tname = (row.get("transcript") or "").strip()
-            if tname not in texts:
-                try:
-                    tr = db.resolve_transcript(s, tname)
-                except NotFoundError:
-                    raise InputError(path, f"unknown transcript {tname!r}", place) from None
-                texts[tname] = (tr.id, tr.text)
-            tid, ttext = texts[tname]
-            try:
-                start, end = int(row["start"]), int(row["end"])
-            except (TypeError, ValueError):
-                raise InputError(path, f"start/end must be whole numbers, got {row.get('start')!r}/{row.get('end')!r}",
-                                 place) from None
-            if not 0 <= start < end <= len(ttext):
-                raise InputError(path, f"span {start}:{end} lies outside transcript {tname!r} "
-                                       f"(length {len(ttext)})", place)
-            given = row.get("text")
-            if given is not None and given != "" and given.replace("\r\n", "\n") != ttext[start:end]:
-                raise InputError(path, f"text does not match transcript {tname!r} at {start}:{end}: file has "
-                                       f"{given[:40]!r}, transcript has {ttext[start:end][:40]!r}", place)
-            cid = (row.get("code") or "").strip()
-            fid = (row.get("framework") or "").strip() or framework
-            if not fid:
-                owners = by_code.get(cid, [])
-                if len(owners) != 1:
-                    why = "unknown" if not owners else f"ambiguous (in {', '.join(owners)}; use --framework)"
-                    raise InputError(path, f"code {cid!r} is {why}", place)
-                fid = owners[0]
-            if (fid, cid) not in code_index:
-                raise InputError(path, f"unknown code {cid!r} (not in framework {fid!r})", place)
-            name = coder or (row.get("coder") or "").strip() or "imported"
-            if name not in coders:
-                coders[name] = db.coder_id(s, name)
-            db.add_coding(s, transcript_id=tid, start=start, end=end, code_pk=code_index[(fid, cid)],
-                          coder=coders[name], origin="imported")
-            n += 1
-        if n == 0:
-            raise InputError(path, "no codings (only a header)")
-    return n
-
-
-def export_codings(project: Project, path: str | Path, *, framework: str | None = None,
-                   coders: Iterable[str] | None = None) -> int:
-    with project.read() as s:
-        df = db.codings_frame(s, framework_id=framework, coders=coders)
-    out = df.rename(columns={"participant_id": "participant", "code_id": "code", "framework_id": "framework"})
-    cols = CODINGS_COLUMNS + ["framework", "origin", "score", "model", "created_at"]
-    out = out.reindex(columns=cols)
-    out.to_csv(path, index=False, lineterminator="\n")
-    return len(out)
 
 
 # --- status -------------------------------------------------------------------------------------------------------

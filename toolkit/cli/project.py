@@ -191,7 +191,8 @@ def cmd_fw_import_csv(a) -> int:
 
 def cmd_codings_import(a) -> int:
     n = proj.import_codings(open_(a.project), a.file, framework=a.framework, coder=a.coder)
-    print(f"imported {n} codings")
+    already = f" ({n.skipped} already in the project, not added again)" if n.skipped else ""
+    print(f"imported {n} codings{already}")
     return 0
 
 
