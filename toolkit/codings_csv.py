@@ -36,7 +36,8 @@ def import_codings(project: Project, path: str | Path, *, framework: str | None 
     """Import codings from CSV, all or nothing; returns the number added (``.skipped``: rows already there).
 
     A row whose ``text`` differs from the stored transcript text at ``start:end`` is refused, naming the row.
-    Without ``framework``, each code id must be unique across the project's frameworks (or a ``framework`` column given).
+    Without ``framework``, each code id must be unique across the project's frameworks (or a ``framework`` column
+    given).
     """
     from .ingest import decode_bytes
 

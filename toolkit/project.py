@@ -7,21 +7,19 @@ nothing.
 
 from __future__ import annotations
 
-import csv
 import fnmatch
 import hashlib
-import io
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import frameworks as fwio
-from .errors import InputError, NotFoundError
+from .codings_csv import CODINGS_COLUMNS, export_codings, import_codings  # noqa: F401 (part of this API)
+from .errors import InputError
 from .models import Framework, ParsedTranscript
 from .store import Project, init_project, open_project
 from .store import core as db
-from .codings_csv import CODINGS_COLUMNS, export_codings, import_codings  # noqa: F401 (part of this API)
 
 TRANSCRIPT_EXTENSIONS = (".txt", ".md", ".docx", ".vtt", ".srt")
 # files in a folder that are not transcripts (an explicit file path is always imported)
