@@ -175,9 +175,9 @@ def open_project(path: str | Path, *, migrate: bool = True) -> Project:
     except Exception as e:
         engine.dispose()
         restore(bak, path)
-        why = problem(e, path)
+        why = problem(e, path) or getattr(e, "orig", None) or e
         raise ProjectError(f"{path}: could not upgrade the project from schema {info.revision} to {head} "
-                           f"({why or e}); the file is unchanged (a copy is at {bak.name})") from e
+                           f"({str(why).splitlines()[0]}); the file is unchanged (a copy is at {bak.name})") from e
     return Project(path, engine)
 
 

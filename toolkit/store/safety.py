@@ -9,6 +9,7 @@ copies what is still in the ``-wal`` file (a plain file copy after a crash can m
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,8 @@ def problem(exc: BaseException, path: str | Path) -> ProjectError | None:
     if not isinstance(raw, sqlite3.Error | OSError):
         return None
     msg = str(raw).lower()
+    if ("disk i/o error" in msg or "unable to open" in msg) and _disk_full(Path(path)):
+        msg = "database or disk is full"
     if "locked" in msg or "busy" in msg:
         return ProjectError(f"{path}: {BUSY_MESSAGE} (waited {busy_timeout():g} s); try again when it has finished")
     if "readonly" in msg or "read-only" in msg or isinstance(raw, PermissionError):
@@ -47,11 +50,26 @@ def problem(exc: BaseException, path: str | Path) -> ProjectError | None:
     if "malformed" in msg or "not a database" in msg or "file is encrypted" in msg:
         return ProjectError(f"{path}: the project file is damaged (truncated or corrupt); "
                             f"restore it from a backup (e.g. {Path(path).name}.bak)")
+    if "unable to open" in msg and not _writable(Path(path)):
+        return ProjectError(f"{path}: the project is read-only (its folder or file cannot be written, and SQLite "
+                            "needs to write beside it); copy it to a writable folder")
     if "unable to open" in msg:
         return ProjectError(f"{path}: cannot open the project file (its folder may be read-only or missing)")
     if "disk i/o error" in msg:
         return ProjectError(f"{path}: a disk error stopped this action; nothing of it was saved")
     return None
+
+
+def _disk_full(path: Path) -> bool:
+    try:
+        return shutil.disk_usage(path.parent if str(path.parent) else Path(".")).free < 64 * 1024
+    except OSError:
+        return False
+
+
+def _writable(path: Path) -> bool:
+    folder_ok = os.access(path.parent if str(path.parent) else Path("."), os.W_OK)
+    return folder_ok and (not path.exists() or os.access(path, os.W_OK))
 
 
 @dataclass
