@@ -134,7 +134,7 @@ def framework_from_dict(data: dict, path: Path) -> Framework:
             examples = [kd["examples"]] if isinstance(kd.get("examples"), str) else seq(kd, "examples", path, what)
             for e in examples:
                 if not isinstance(e, str | int | float) or isinstance(e, bool):
-                    raise InputError(path, f"{what}: each example must be text, not {e!r}"[:120],
+                    raise InputError(path, f"{what}: each example must be text, not {strip_meta(e)!r}"[:120],
                                      key_line(kd, "examples"))
             codes.append(Code(id=kid, label=_require(kd, "label", path, what),
                               definition=text(kd, "definition", path, what), include=text(kd, "include", path, what),
