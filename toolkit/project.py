@@ -25,6 +25,7 @@ TRANSCRIPT_EXTENSIONS = (".txt", ".md", ".docx", ".vtt", ".srt")
 # files in a folder that are not transcripts (an explicit file path is always imported)
 DEFAULT_EXCLUDE = ("README*", "readme*", "*guide*", "*Guide*", ".*", "~$*")
 Progress = Callable[[int, int, str], None]
+_DUP_HINT = "to import it anyway, pass allow_duplicates=True (--allow-duplicates)"
 
 __all__ = ["create", "open_project", "import_transcripts", "import_attributes", "add_framework",
            "add_crosswalk", "add_measures", "import_codings", "export_codings", "status", "ImportReport"]
@@ -74,12 +75,16 @@ def _participant_for(name: str, known: Iterable[str], by_transcript: dict[str, s
 def import_transcripts(project: Project, paths: Iterable[str | Path] | str | Path, *,
                        attributes: str | Path | None = None, pseudonyms: str | Path | None = None,
                        interviewer_names: Iterable[str] = (), exclude: Iterable[str] = DEFAULT_EXCLUDE,
-                       actor: str | None = None, progress: Progress | None = None) -> ImportReport:
+                       allow_duplicates: bool = False, actor: str | None = None,
+                       progress: Progress | None = None) -> ImportReport:
     """Import transcript files and/or folders (and optionally a participants CSV/XLSX) in one transaction.
 
     Every file is read and checked before anything is written; any error leaves the project exactly as it was.
     In folders, files matching an ``exclude`` glob (README, interview guide, hidden files) are left out and reported.
     ``pseudonyms`` is a CSV key file ``name,replacement`` (kept apart from the project) applied before storing.
+    A file whose content is already in the project (or in this import) under another name is refused unless
+    ``allow_duplicates``. Attribute rows of participants who have no transcript (in the project or this import) are
+    left out with a warning.
     """
     from .ingest import load_name_key, pseudonymise_transcript, read_attributes, read_transcript
 
@@ -107,24 +112,36 @@ def import_transcripts(project: Project, paths: Iterable[str | Path] | str | Pat
     key = load_name_key(pseudonyms) if pseudonyms else {}
     parsed: list[tuple[Path, ParsedTranscript, str]] = []
     names: dict[str, Path] = {}
+    shas: dict[str, Path] = {}
     for i, f in enumerate(files):
         if f.name in names:
             raise InputError(f, f"two transcripts with the same file name (also {names[f.name]})")
         names[f.name] = f
-        raw = f.read_bytes()
-        pt = read_transcript(f, interviewer_names=interviewer_names)
+        pt = read_transcript(f, interviewer_names=interviewer_names)  # checks the size limit before reading
+        sha = hashlib.sha256(f.read_bytes()).hexdigest()
+        if sha in shas and not allow_duplicates:
+            raise InputError(f, f"the same content as {shas[sha].name} in this import; {_DUP_HINT}")
+        shas.setdefault(sha, f)
         if key:
             pt, _ = pseudonymise_transcript(pt, key)
-        parsed.append((f, pt, hashlib.sha256(raw).hexdigest()))
+        parsed.append((f, pt, sha))
         if progress:
             progress(i + 1, len(files), f.name)
     report = ImportReport(left_out=left_out)
     with project.transaction("transcripts.import", actor=actor,
                              payload={"files": [f.name for f in files], "attributes": str(attributes or "")}) as s:
+        by_transcript = {r["transcript"]: r["id"] for r in attr_rows if r.get("transcript")}
+        known = [p["id"] for p in db.participants(s)]
+        with_transcript = set(known) | {_participant_for(f.name, known + [r["id"] for r in attr_rows], by_transcript)
+                                        for f, _, _ in parsed}
+        with_transcript |= {pid for name, pid in by_transcript.items() if db.transcript_by_name(s, name)}
         for row in attr_rows:
+            if row["id"] not in with_transcript:
+                report.warnings.append(f"{Path(attributes).name}: participant {row['id']!r} has no transcript in the "
+                                       "project or this import; not added")
+                continue
             db.upsert_participant(s, row["id"], row.get("attributes"), row.get("pseudonym"))
             report.participants.append(row["id"])
-        by_transcript = {r["transcript"]: r["id"] for r in attr_rows if r.get("transcript")}
         known = [p["id"] for p in db.participants(s)]
         for f, pt, sha in parsed:
             existing = db.transcript_by_name(s, f.name)
@@ -133,6 +150,9 @@ def import_transcripts(project: Project, paths: Iterable[str | Path] | str | Pat
                     report.skipped.append(f.name)
                     continue
                 raise InputError(f, "a different transcript with this name is already in the project")
+            twin = db.transcript_by_sha(s, sha)
+            if twin is not None and not allow_duplicates:
+                raise InputError(f, f"the same content is already in the project as {twin.name!r}; {_DUP_HINT}")
             pid = _participant_for(f.name, known, by_transcript)
             if pid and pid not in known:
                 db.upsert_participant(s, pid)
@@ -144,19 +164,30 @@ def import_transcripts(project: Project, paths: Iterable[str | Path] | str | Pat
     return report
 
 
-def import_attributes(project: Project, path: str | Path, *, actor: str | None = None) -> list[str]:
-    """Add or update participants and their attributes from CSV/XLSX; link transcripts named in a `transcript` column."""
+def import_attributes(project: Project, path: str | Path, *, actor: str | None = None) -> ImportReport:
+    """Update participants' attributes from CSV/XLSX; link transcripts named in a `transcript` column.
+
+    A row for a participant the project does not have (and whose `transcript` names none of its transcripts) is left
+    out with a warning in the report, rather than creating a participant without a transcript.
+    """
     from .ingest import read_attributes
 
     rows = read_attributes(path)
+    report = ImportReport()
     with project.transaction("participants.import", actor=actor, payload={"file": str(path)}) as s:
+        known = {p["id"] for p in db.participants(s)}
         for row in rows:
+            tr = db.transcript_by_name(s, row["transcript"]) if row.get("transcript") else None
+            if row["id"] not in known and tr is None:
+                report.warnings.append(f"{Path(path).name}: no participant {row['id']!r} in the project (import "
+                                       "the transcripts first, or name the transcript in a `transcript` column); "
+                                       "not added")
+                continue
             db.upsert_participant(s, row["id"], row.get("attributes"), row.get("pseudonym"))
-            if row.get("transcript"):
-                tr = db.transcript_by_name(s, row["transcript"])
-                if tr is not None:
-                    db.set_transcript_participant(s, tr.id, row["id"])
-    return [r["id"] for r in rows]
+            if tr is not None:
+                db.set_transcript_participant(s, tr.id, row["id"])
+            report.participants.append(row["id"])
+    return report
 
 
 # --- frameworks ---------------------------------------------------------------------------------------------------
@@ -241,6 +272,5 @@ def import_uploads(project: Project, files: Iterable[tuple[str, bytes]], *, attr
             attr_path = Path(tmp) / ("attributes-" + Path(attributes[0]).name)
             attr_path.write_bytes(attributes[1])
         if not paths and attr_path is not None:
-            import_attributes(project, attr_path, actor=actor)
-            return ImportReport(participants=["(attributes)"])
+            return import_attributes(project, attr_path, actor=actor)
         return import_transcripts(project, paths, attributes=attr_path, actor=actor, progress=progress)
