@@ -102,9 +102,9 @@ def test_attributes_of_unknown_participants_are_warned_about_not_created(empty, 
     t.write_text("Interviewer: Hi?\nP01: Hello.\n", encoding="utf-8")
     attrs = tmp_path / "participants.csv"
     attrs.write_text("id,group\nP01,GP\nP99,ghost\n", encoding="utf-8")
-    rep = proj.import_transcripts(empty, t, attributes=attrs)
-    assert rep.participants == ["P01"]
-    assert any("participant 'P99' has no transcript" in w for w in rep.warnings)
+    rep = proj.import_transcripts(empty, t, attributes=attrs)  # the study's participant list: kept, but said
+    assert rep.participants == ["P01", "P99"]
+    assert any("participant 'P99' has no transcript in the project or this import (yet)" in w for w in rep.warnings)
     more = tmp_path / "more.csv"
     more.write_text("id,group\nP01,GP (rural)\nP98,ghost\n", encoding="utf-8")
     rep = proj.import_attributes(empty, more)
@@ -112,7 +112,7 @@ def test_attributes_of_unknown_participants_are_warned_about_not_created(empty, 
     assert rep.warnings == ["more.csv: no participant 'P98' in the project (import the transcripts first, or name "
                             "the transcript in a `transcript` column); not added"]
     with empty.read() as s:
-        assert [p["id"] for p in db.participants(s)] == ["P01"]
+        assert [p["id"] for p in db.participants(s)] == ["P01", "P99"]  # no P98
         assert db.participants(s)[0]["group"] == "GP (rural)"
 
 

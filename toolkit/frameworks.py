@@ -14,6 +14,7 @@ import yaml
 
 from .errors import InputError
 from .models import Category, Code, Framework
+from .safeio import atomic_output
 from .yamlio import check_keys, key_line, line, load_yaml, seq, strip_meta, text
 
 ID_RE = re.compile(r"^[A-Za-z0-9_.\-]+$")
@@ -190,8 +191,9 @@ def framework_to_dict(fw: Framework) -> dict:
 
 
 def write_framework_yaml(fw: Framework, path: str | Path) -> None:
-    Path(path).write_text(yaml.safe_dump(framework_to_dict(fw), sort_keys=False, allow_unicode=True, width=110),
-                          encoding="utf-8")
+    text = yaml.safe_dump(framework_to_dict(fw), sort_keys=False, allow_unicode=True, width=110)
+    with atomic_output(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
 
 
 # --- crosswalks ---------------------------------------------------------------------------------------------------

@@ -83,8 +83,8 @@ def import_transcripts(project: Project, paths: Iterable[str | Path] | str | Pat
     In folders, files matching an ``exclude`` glob (README, interview guide, hidden files) are left out and reported.
     ``pseudonyms`` is a CSV key file ``name,replacement`` (kept apart from the project) applied before storing.
     A file whose content is already in the project (or in this import) under another name is refused unless
-    ``allow_duplicates``. Attribute rows of participants who have no transcript (in the project or this import) are
-    left out with a warning.
+    ``allow_duplicates``. The attributes file lists the study's participants: one without a transcript (in the project
+    or this import) is still added, with a warning saying so.
     """
     from .ingest import load_name_key, pseudonymise_transcript, read_attributes, read_transcript
 
@@ -138,8 +138,7 @@ def import_transcripts(project: Project, paths: Iterable[str | Path] | str | Pat
         for row in attr_rows:
             if row["id"] not in with_transcript:
                 report.warnings.append(f"{Path(attributes).name}: participant {row['id']!r} has no transcript in the "
-                                       "project or this import; not added")
-                continue
+                                       "project or this import (yet)")
             db.upsert_participant(s, row["id"], row.get("attributes"), row.get("pseudonym"))
             report.participants.append(row["id"])
         known = [p["id"] for p in db.participants(s)]

@@ -1,10 +1,12 @@
-"""Writing files people open elsewhere, safely.
+"""Writing files people open elsewhere, safely: the one place every CSV/XLSX/DOCX writer goes through.
 
 - ``atomic_output(path)``: write to a temporary file beside ``path`` and rename it into place only when the writer
   finished, so a failed export never leaves a half-written .docx/.xlsx/.csv behind (and an older file stays intact).
+  ``save_atomic(obj, path)`` does this for python-docx and openpyxl objects, ``write_csv(df, path)`` for frames.
 - ``safe_cell(value)``: project text that a spreadsheet would read as a formula (starting with ``=``, ``+``, ``-``,
   ``@``, tab or carriage return) gets a leading single quote (OWASP "CSV injection" advice). Every CSV and XLSX writer
-  passes project text through it; numbers stay numbers.
+  passes project text through it (``safe_frame``, ``csv_bytes``, ``xlsx_cell``); numbers stay numbers, and .xlsx text
+  cells are typed as strings, never formulas.
 """
 
 from __future__ import annotations
@@ -57,3 +59,56 @@ def atomic_output(path: str | Path) -> Iterator[Path]:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def _write_error(path: Path, e: OSError):
+    from .errors import InputError
+
+    return InputError(path, f"cannot write: {e.strerror or e}")
+
+
+def write_csv(df: pd.DataFrame, path: str | Path, **to_csv) -> Path:
+    """``df`` as UTF-8 CSV at ``path``: formula-safe cells, written whole or not at all."""
+    path = Path(path)
+    to_csv.setdefault("index", False)
+    to_csv.setdefault("lineterminator", "\n")
+    frame = safe_frame(df.reset_index() if to_csv["index"] else df)
+    to_csv["index"] = False
+    try:
+        with atomic_output(path) as tmp:
+            frame.to_csv(tmp, encoding="utf-8", **to_csv)
+    except OSError as e:
+        raise _write_error(path, e) from None
+    return path
+
+
+def csv_bytes(df: pd.DataFrame, **to_csv) -> bytes:
+    """``df`` as formula-safe UTF-8 CSV bytes (for downloads)."""
+    to_csv.setdefault("index", False)
+    to_csv.setdefault("lineterminator", "\n")
+    frame = safe_frame(df.reset_index() if to_csv["index"] else df)
+    to_csv["index"] = False
+    return frame.to_csv(**to_csv).encode("utf-8")
+
+
+def save_atomic(obj, path: str | Path) -> Path:
+    """``obj.save(...)`` (python-docx Document, openpyxl Workbook) through a temporary file renamed into place."""
+    path = Path(path)
+    try:
+        with atomic_output(path) as tmp:
+            obj.save(str(tmp))
+    except OSError as e:
+        raise _write_error(path, e) from None
+    return path
+
+
+def xlsx_cell(ws, value, **style):
+    """A write-only openpyxl cell: text neutralised (``safe_cell``) and typed as a string (never a formula)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws, value=safe_cell(value))
+    if isinstance(value, str):
+        cell.data_type = "s"
+    for k, v in style.items():
+        setattr(cell, k, v)
+    return cell

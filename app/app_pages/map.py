@@ -29,6 +29,7 @@ from toolkit.interpret import drivers as drivers
 from toolkit.interpret import findings as findings
 from toolkit.interpret import links as linkage
 from toolkit.mapping import mapping_frames
+from toolkit.safeio import csv_bytes
 
 st.title("4–5 · Map and interpret")
 p = project()
@@ -361,7 +362,7 @@ def drivers_tab() -> None:
     r2.download_button("Driver map (SVG)", key="map_svg", file_name=f"drivers_{a.framework_id}.svg",
                        data=lambda: file_bytes(lambda f: svg(a, f), ".svg"))
     r3.download_button("Driver x measure table (CSV)", key="map_matrix_csv", file_name="drivers_measures.csv",
-                       data=lambda: a.matrix().to_csv().encode())
+                       data=lambda: csv_bytes(a.matrix(), index=True))
 
 
 flash()
