@@ -257,19 +257,41 @@ def set_model(project: Project, model_path: str | Path | None, *, actor: str | N
 
 def import_uploads(project: Project, files: Iterable[tuple[str, bytes]], *, attributes: tuple[str, bytes] | None = None,
                    actor: str | None = None, progress: Progress | None = None) -> ImportReport:
-    """Import files given as (name, bytes) pairs, e.g. browser uploads, through the same checks as files on disk."""
-    import tempfile
+    """Import files given as (name, bytes) pairs, e.g. browser uploads, through the same checks as files on disk.
 
-    with tempfile.TemporaryDirectory(prefix="fa-upload-") as tmp:
+    Only each name's base name is used, inside a private temporary folder that is removed afterwards."""
+    from .safeio import private_dir, upload_path
+
+    with private_dir() as tmp:
         paths = []
         for name, data in files:
-            p = Path(tmp) / Path(name).name
+            p = upload_path(tmp, name)
+            if p in paths:
+                raise InputError(p.name, "two uploads with the same file name")
             p.write_bytes(data)
             paths.append(p)
         attr_path = None
         if attributes is not None:
-            attr_path = Path(tmp) / ("attributes-" + Path(attributes[0]).name)
+            attr_path = upload_path(tmp, attributes[0], prefix="attributes-")
             attr_path.write_bytes(attributes[1])
         if not paths and attr_path is not None:
             return import_attributes(project, attr_path, actor=actor)
         return import_transcripts(project, paths, attributes=attr_path, actor=actor, progress=progress)
+
+
+def add_framework_upload(project: Project, name: str, data: bytes, *, actor: str | None = None) -> Framework:
+    """Add a framework uploaded as ``(name, bytes)`` (YAML or codebook CSV); errors name the uploaded file.
+
+    Only the base name of ``name`` is used, inside a private temporary folder removed afterwards, so a name like
+    ``../../x.yaml`` or ``/var/x.yaml`` never writes outside it (``python -m toolkit frameworks add`` for files)."""
+    from .safeio import private_dir, upload_path
+
+    with private_dir() as tmp:
+        path = upload_path(tmp, name)
+        path.write_bytes(data)
+        try:
+            fw = fwio.load_framework(path)
+        except InputError as e:
+            raise InputError(path.name, e.message, e.place) from None
+        fw.source_file = path.name
+        return add_framework(project, fw, actor=actor)

@@ -12,6 +12,8 @@
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -112,3 +114,32 @@ def xlsx_cell(ws, value, **style):
     for k, v in style.items():
         setattr(cell, k, v)
     return cell
+
+
+# --- uploads --------------------------------------------------------------------------------------------------------
+
+
+def upload_name(name: str | None, default: str = "upload") -> str:
+    """Only the base name of a browser-supplied file name: ``../../x.yaml``, ``/var/x.yaml`` and ``C:\\x\\y.yaml`` all
+    become the last part; control characters are dropped; an empty, ``.`` or ``..`` name becomes ``default``."""
+    base = re.split(r"[\\/]", name or "")[-1]
+    base = "".join(ch for ch in base if ch.isprintable()).strip()
+    return default if base in ("", ".", "..") else base[:200]
+
+
+@contextmanager
+def private_dir(prefix: str = "fa-upload-") -> Iterator[Path]:
+    """A new folder only this user can read (``tempfile.mkdtemp``), removed with everything in it afterwards."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def upload_path(folder: Path, name: str | None, *, prefix: str = "") -> Path:
+    """Where to put an upload called ``name`` in ``folder`` (a ``private_dir``): the base name only, never outside."""
+    path = folder / (prefix + upload_name(name))
+    if path.resolve().parent != folder.resolve():  # cannot happen with a base name; kept as a guard
+        raise ValueError(f"refusing upload name {name!r}")
+    return path

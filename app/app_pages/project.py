@@ -64,16 +64,11 @@ st.subheader("Frameworks")
 fw_file = st.file_uploader("Add a framework (YAML, or codebook CSV `code,label,definition,category`)",
                            type=["yaml", "yml", "csv"])
 if st.button("Add framework", key="add_framework", disabled=fw_file is None):
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as tmp:
-        fpath = Path(tmp) / fw_file.name
-        fpath.write_bytes(fw_file.getvalue())
-        try:
-            fw = proj.add_framework(p, fpath, actor=coder())
-            st.success(f"Added {fw.id}: {len(fw.codes)} codes in {len(fw.categories)} categories")
-        except ToolkitError as e:
-            show_error(e)
+    try:
+        fw = proj.add_framework_upload(p, fw_file.name, fw_file.getvalue(), actor=coder())
+        st.success(f"Added {fw.id}: {len(fw.codes)} codes in {len(fw.categories)} categories")
+    except ToolkitError as e:
+        show_error(e)
 
 with st.expander("Embedding model"):
     model = st.text_input("Local sentence-transformers model folder (empty: the packaged all-MiniLM-L6-v2)")
