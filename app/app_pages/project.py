@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from app.common import Progress, coder, project, project_path, set_project, show_error
+from app.common import Progress, coder, md, project, project_path, set_project, show_error
 from toolkit import project as proj
 from toolkit.errors import ToolkitError
 
@@ -18,7 +18,7 @@ with st.expander("Open or create a project", expanded=not project_path()):
             set_project(path)
             st.rerun()
         else:
-            st.error(f"{path}: no such project file")
+            st.error(f"{md(path)}: no such project file")
     if c2.button("Create new (with the shipped frameworks)", key="create_project", disabled=not path):
         try:
             proj.create(path).close()
@@ -29,11 +29,11 @@ with st.expander("Open or create a project", expanded=not project_path()):
 
 p = project()
 st_ = proj.status(p)
-st.subheader(st_["name"] or Path(st_["path"]).stem)
+st.subheader(md(st_["name"] or Path(st_["path"]).stem))
 cols = st.columns(5)
 for col, key in zip(cols, ("participants", "transcripts", "segments", "codings", "memos"), strict=True):
     col.metric(key.capitalize(), st_[key])
-st.caption(f"File: `{st_['path']}` · coders: {', '.join(st_['coders']) or 'none yet'}")
+st.caption(f"File: {md(st_['path'])} · coders: {md(', '.join(st_['coders'])) or 'none yet'}")
 st.dataframe(st_["frameworks"], hide_index=True, width="stretch")
 
 st.subheader("Import transcripts")
@@ -53,9 +53,9 @@ if st.button("Import", key="import", type="primary", disabled=not (uploads or at
                                       actor=coder(), progress=bar)
         bar.done()
         st.success(f"Imported {len(rep.transcripts)} transcript(s); {len(rep.participants)} participant row(s)."
-                   + (f" Already present: {', '.join(rep.skipped)}." if rep.skipped else ""))
+                   + (f" Already present: {md(', '.join(rep.skipped))}." if rep.skipped else ""))
         for w in rep.warnings:
-            st.warning(w)
+            st.warning(md(w))
     except ToolkitError as e:
         bar.done()
         show_error(e)
@@ -66,7 +66,7 @@ fw_file = st.file_uploader("Add a framework (YAML, or codebook CSV `code,label,d
 if st.button("Add framework", key="add_framework", disabled=fw_file is None):
     try:
         fw = proj.add_framework_upload(p, fw_file.name, fw_file.getvalue(), actor=coder())
-        st.success(f"Added {fw.id}: {len(fw.codes)} codes in {len(fw.categories)} categories")
+        st.success(f"Added {md(fw.id)}: {len(fw.codes)} codes in {len(fw.categories)} categories")
     except ToolkitError as e:
         show_error(e)
 
