@@ -41,8 +41,9 @@ with read:
     with st.form("memo_form", clear_on_submit=True):
         memo = st.text_area("Memo on this transcript")
         if st.form_submit_button("Save memo"):
-            act(fam.add_memo, p, memo, author=coder(), transcript=name, cli="memo add --author --transcript",
-                done="Memo saved")
+            if act(fam.add_memo, p, memo, author=coder(), transcript=name, cli="memo add --author --transcript",
+                   done=None, rerun=False) is not None:
+                st.success("Memo saved")  # here, beside the form at the foot of a long transcript
 
 with search:
     q = st.text_input("Search all transcripts (keyword in context)", key="kwic_query")

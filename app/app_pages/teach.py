@@ -152,8 +152,10 @@ def teacher() -> None:
         sure = st.checkbox(f"Remove every coding of {md(who)} (kept in the project's history)",
                            key="teach_reset_sure")
         if st.button("Reset", key="teach_reset", disabled=not sure):
-            act(teaching.reset_student, p, who, teacher=coder(), cli="teach reset --student --teacher",
-                done=lambda n: f"Removed {n} coding(s) of {md(who)}.")
+            n = act(teaching.reset_student, p, who, teacher=coder(), cli="teach reset --student --teacher",
+                    done=None, rerun=False)
+            if n is not None:
+                st.success(f"Removed {n} coding(s) of {md(who)}.")  # here, at the foot of the page where the button is
 
 
 if "teach_student" not in st.session_state:
