@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from .codetree import check_tree
 from .errors import InputError
 from .models import Category, Code, Framework
 
@@ -142,7 +143,7 @@ def framework_from_dict(data: dict, path: Path) -> Framework:
                               definition=_text(kd.get("definition")), include=_text(kd.get("include")),
                               exclude=_text(kd.get("exclude")), examples=[_text(e) for e in examples if _text(e)],
                               ring=ring, kind=_text(kd.get("kind")) or None, category_id=cid,
-                              color=_text(kd.get("color")) or None))
+                              color=_text(kd.get("color")) or None, parent=_text(kd.get("parent")) or None))
         categories.append(Category(id=cid, label=_require(cd, "label", path, f"category {cid!r}"),
                                    description=_text(cd.get("description")), codes=codes))
     fw = Framework(id=fid, name=_text(data.get("name")) or fid, categories=categories,
@@ -154,6 +155,7 @@ def framework_from_dict(data: dict, path: Path) -> Framework:
             raise InputError(path, f"framework {fid!r} declares {expected[key]} {key} but has {actual}", _line(data))
     if not fw.codes:
         raise InputError(path, f"framework {fid!r} has no codes", _line(data))
+    check_tree(fw, path, seen_codes)
     return fw
 
 
@@ -174,7 +176,7 @@ def framework_to_dict(fw: Framework) -> dict:
         codes = []
         for c in cat.codes:
             d = {"id": c.id, "label": c.label, "definition": c.definition}
-            for k in ("include", "exclude", "ring", "kind", "color"):
+            for k in ("parent", "include", "exclude", "ring", "kind", "color"):
                 if getattr(c, k):
                     d[k] = getattr(c, k)
             if c.examples:
@@ -200,7 +202,7 @@ CODEBOOK_COLUMNS = ["code", "label", "definition", "category"]
 
 
 def read_codebook_csv(path: str | Path, framework_id: str | None = None, name: str | None = None) -> Framework:
-    """Read ``code,label,definition,category`` (+ optional examples, include, exclude, ring, kind)."""
+    """Read ``code,label,definition,category`` (+ optional parent, examples, include, exclude, ring, kind)."""
     from .ingest import decode_bytes
 
     path = Path(path)
@@ -228,21 +230,24 @@ def read_codebook_csv(path: str | Path, framework_id: str | None = None, name: s
         examples = [e.strip() for e in row.get("examples", "").split("|") if e.strip()]
         cat.codes.append(Code(id=cid, label=row.get("label") or cid, definition=row.get("definition", ""),
                               include=row.get("include", ""), exclude=row.get("exclude", ""), examples=examples,
-                              ring=row.get("ring") or None, kind=row.get("kind") or None, category_id=cat.id))
+                              ring=row.get("ring") or None, kind=row.get("kind") or None, category_id=cat.id,
+                              parent=row.get("parent") or None))
     if not seen:
         raise InputError(path, "no codes (only a header)")
-    fid = framework_id or _slug(path.stem)
-    return Framework(id=fid, name=name or path.stem, categories=list(cats.values()), source_file=str(path))
+    fw = Framework(id=framework_id or _slug(path.stem), name=name or path.stem, categories=list(cats.values()),
+                   source_file=str(path))
+    check_tree(fw, path, {k: f"row {v}" for k, v in seen.items()})
+    return fw
 
 
 def write_codebook_csv(fw: Framework, path: str | Path) -> None:
     with open(path, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
-        w.writerow(CODEBOOK_COLUMNS + ["examples", "include", "exclude", "ring", "kind"])
+        w.writerow(CODEBOOK_COLUMNS + ["parent", "examples", "include", "exclude", "ring", "kind"])
         for cat in fw.categories:
             for c in cat.codes:
-                w.writerow([c.id, c.label, c.definition, cat.label, "|".join(c.examples), c.include, c.exclude,
-                            c.ring or "", c.kind or ""])
+                w.writerow([c.id, c.label, c.definition, cat.label, c.parent or "", "|".join(c.examples), c.include,
+                            c.exclude, c.ring or "", c.kind or ""])
 
 
 def _slug(s: str) -> str:

@@ -44,6 +44,7 @@ class Code:
     kind: str | None = None
     category_id: str | None = None
     color: str | None = None
+    parent: str | None = None  # id of the parent code (same framework and category); None: directly under the category
 
 
 @dataclass
