@@ -145,7 +145,8 @@ def framework_from_dict(data: dict, path: Path) -> Framework:
                               ring=ring, kind=_text(kd.get("kind")) or None, category_id=cid,
                               color=_text(kd.get("color")) or None, parent=_text(kd.get("parent")) or None))
         categories.append(Category(id=cid, label=_require(cd, "label", path, f"category {cid!r}"),
-                                   description=_text(cd.get("description")), codes=codes))
+                                   description=_text(cd.get("description")), codes=codes,
+                                   color=_text(cd.get("color")) or None))
     fw = Framework(id=fid, name=_text(data.get("name")) or fid, categories=categories,
                    version=_text(data.get("version")), language=_text(data.get("language")) or "en",
                    description=_text(data.get("description")), rings=rings, source_file=str(path))
@@ -182,7 +183,8 @@ def framework_to_dict(fw: Framework) -> dict:
             if c.examples:
                 d["examples"] = list(c.examples)
             codes.append(d)
-        cats.append({"id": cat.id, "label": cat.label, "description": cat.description, "codes": codes})
+        cats.append({"id": cat.id, "label": cat.label, "description": cat.description,
+                     **({"color": cat.color} if cat.color else {}), "codes": codes})
     out = {"kind": "framework", "id": fw.id, "name": fw.name, "version": fw.version, "language": fw.language,
            "description": fw.description}
     if fw.rings:

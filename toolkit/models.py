@@ -53,6 +53,7 @@ class Category:
     label: str
     description: str = ""
     codes: list[Code] = field(default_factory=list)
+    color: str | None = None
 
 
 @dataclass

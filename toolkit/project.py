@@ -28,7 +28,7 @@ DEFAULT_EXCLUDE = ("README*", "readme*", "*guide*", "*Guide*", ".*", "~$*")
 Progress = Callable[[int, int, str], None]
 
 __all__ = ["create", "open_project", "import_transcripts", "import_attributes", "add_framework",
-           "add_crosswalk", "add_measures", "import_codings", "export_codings", "status", "ImportReport"]
+           "add_crosswalk", "add_measures", "import_codings", "CodingsImport", "export_codings", "status", "ImportReport"]
 
 
 def create(path: str | Path, *, name: str | None = None, shipped: bool = True) -> Project:
@@ -205,12 +205,49 @@ def add_measures(project: Project, path: str | Path, *, actor: str | None = None
 CODINGS_COLUMNS = ["transcript", "participant", "start", "end", "text", "code", "coder"]
 
 
+class CodingsImport(int):
+    """What :func:`import_codings` returns: the number of codings imported (it is that int), with ``frameworks`` (the
+    framework(s) they went to) and ``inferred`` (the framework was worked out from the file's codes)."""
+
+    frameworks: list[str]
+    inferred: bool
+
+    def __new__(cls, n: int, frameworks: list[str], inferred: bool):
+        obj = super().__new__(cls, n)
+        obj.frameworks, obj.inferred = frameworks, inferred
+        return obj
+
+
+def _infer_framework(path: Path, rows: list[tuple[int, dict]], by_code: dict[str, list[str]],
+                     fids: list[str]) -> str | None:
+    """The one framework holding every code of the rows that name no framework; None when no single framework holds
+    them all but each code belongs to exactly one (a file mixing frameworks). Several fits: an error asking which."""
+    codes = {(row.get("code") or "").strip() for _, row in rows if not (row.get("framework") or "").strip()}
+    if not codes:
+        return None
+    fits = [f for f in fids if all(f in by_code.get(c, []) for c in codes)]
+    if len(fits) == 1:
+        return fits[0]
+    if len(fits) > 1:
+        raise InputError(path, f"its {len(codes)} codes fit {len(fits)} frameworks ({', '.join(fits)}); "
+                               f"say which with --framework")
+    for rowno, row in rows:
+        cid = (row.get("code") or "").strip()
+        owners = by_code.get(cid, [])
+        if len(owners) != 1 and not (row.get("framework") or "").strip():
+            why = "unknown" if not owners else f"in {', '.join(owners)}, and no framework holds all the file's codes"
+            raise InputError(path, f"code {cid!r} is {why}; use --framework or a framework column", f"row {rowno}")
+    return None
+
+
 def import_codings(project: Project, path: str | Path, *, framework: str | None = None, coder: str | None = None,
-                   actor: str | None = None) -> int:
+                   actor: str | None = None) -> CodingsImport:
     """Import codings from CSV (``transcript,participant,start,end,text,code,coder``), all or nothing.
 
     A row whose ``text`` differs from the stored transcript text at ``start:end`` is refused, naming the row.
-    Without ``framework``, each code id must be unique across the project's frameworks (or a ``framework`` column given).
+    Without ``framework`` (and without a ``framework`` column), the framework is the one that holds every code of the
+    file; when several do, the import asks which (an error naming them); when none does, each code must belong to
+    exactly one framework.
     """
     from .ingest import decode_bytes
 
@@ -220,7 +257,8 @@ def import_codings(project: Project, path: str | Path, *, framework: str | None 
     missing = [c for c in ("transcript", "start", "end", "code") if c not in (reader.fieldnames or [])]
     if missing:
         raise InputError(path, f"missing column(s) {', '.join(missing)}; expected {','.join(CODINGS_COLUMNS)}", "row 1")
-    n = 0
+    rows = list(enumerate(reader, start=2))
+    n, used = 0, []
     with project.transaction("codings.import", actor=actor, payload={"file": str(path), "coder": coder}) as s:
         fids = [framework] if framework else db.framework_ids(s)
         if framework and not db.has_framework(s, framework):
@@ -231,9 +269,10 @@ def import_codings(project: Project, path: str | Path, *, framework: str | None 
             for cid, pk in db.code_pks(s, fid).items():
                 code_index[(fid, cid)] = pk
                 by_code.setdefault(cid, []).append(fid)
+        inferred = None if framework else _infer_framework(path, rows, by_code, fids)
         texts: dict[str, tuple[int, str]] = {}
         coders: dict[str, int] = {}
-        for rowno, row in enumerate(reader, start=2):
+        for rowno, row in rows:
             place = f"row {rowno}"
             tname = (row.get("transcript") or "").strip()
             if tname not in texts:
@@ -256,13 +295,7 @@ def import_codings(project: Project, path: str | Path, *, framework: str | None 
                 raise InputError(path, f"text does not match transcript {tname!r} at {start}:{end}: file has "
                                        f"{given[:40]!r}, transcript has {ttext[start:end][:40]!r}", place)
             cid = (row.get("code") or "").strip()
-            fid = (row.get("framework") or "").strip() or framework
-            if not fid:
-                owners = by_code.get(cid, [])
-                if len(owners) != 1:
-                    why = "unknown" if not owners else f"ambiguous (in {', '.join(owners)}; use --framework)"
-                    raise InputError(path, f"code {cid!r} is {why}", place)
-                fid = owners[0]
+            fid = (row.get("framework") or "").strip() or framework or inferred or (by_code.get(cid) or [""])[0]
             if (fid, cid) not in code_index:
                 raise InputError(path, f"unknown code {cid!r} (not in framework {fid!r})", place)
             name = coder or (row.get("coder") or "").strip() or "imported"
@@ -271,9 +304,13 @@ def import_codings(project: Project, path: str | Path, *, framework: str | None 
             db.add_coding(s, transcript_id=tid, start=start, end=end, code_pk=code_index[(fid, cid)],
                           coder=coders[name], origin="imported")
             n += 1
+            if fid not in used:
+                used.append(fid)
         if n == 0:
             raise InputError(path, "no codings (only a header)")
-    return n
+    return CodingsImport(n, used, inferred is not None)
+
+
 
 
 def export_codings(project: Project, path: str | Path, *, framework: str | None = None,

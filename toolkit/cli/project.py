@@ -8,7 +8,7 @@ from pathlib import Path
 from .. import frameworks as fwio
 from .. import project as proj
 from ..sample import SAMPLE_DIR, build_sample
-from ._common import framework_arg, keep_framework, open_, progress_bar
+from ._common import framework_arg, keep_framework, open_, print_warnings, progress_bar, verbose_arg
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -24,6 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--attributes", help="participants CSV/XLSX (id + attributes)")
     p.add_argument("--pseudonyms", help="CSV key file name,replacement applied before storing (kept apart)")
     p.add_argument("--interviewer", action="append", default=[], help="name of the interviewer (repeatable)")
+    verbose_arg(p)
     p.set_defaults(handler=cmd_import)
 
     p = sub.add_parser("attributes", help="add or update participant attributes from CSV/XLSX")
@@ -82,7 +83,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("project")
     p.add_argument("file")
     p.add_argument("--coder", help="record every row as this coder")
-    p.add_argument("--framework", help="framework the codes belong to")
+    p.add_argument("--framework", help="framework the codes belong to (default: the one holding all the file's codes)")
     p.set_defaults(handler=cmd_codings_import)
     p = cds.add_parser("export", help="write the project's codings as CSV")
     p.add_argument("project")
@@ -107,8 +108,7 @@ def cmd_import(a) -> int:
           + (f", skipped {len(rep.skipped)} already present" if rep.skipped else ""))
     if rep.left_out:
         print(f"not transcripts, left out: {', '.join(rep.left_out)}")
-    for w in rep.warnings:
-        print(f"warning: {w}")
+    print_warnings(rep.warnings, a.verbose)
     return 0
 
 
@@ -191,7 +191,8 @@ def cmd_fw_import_csv(a) -> int:
 
 def cmd_codings_import(a) -> int:
     n = proj.import_codings(open_(a.project), a.file, framework=a.framework, coder=a.coder)
-    print(f"imported {n} codings")
+    how = " (the only framework holding every code of the file; --framework chooses another)" if n.inferred else ""
+    print(f"imported {n} codings into framework {', '.join(n.frameworks)}{how}")
     return 0
 
 

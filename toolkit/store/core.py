@@ -184,7 +184,8 @@ def add_framework(s: Session, fw: models.Framework) -> None:
     s.add(row)
     s.flush()
     for ci, cat in enumerate(fw.categories):
-        crow = t.Category(framework_id=fw.id, id=cat.id, label=cat.label, description=cat.description, position=ci)
+        crow = t.Category(framework_id=fw.id, id=cat.id, label=cat.label, description=cat.description, position=ci,
+                          color=cat.color)
         s.add(crow)
         s.flush()
         for ki, c in enumerate(cat.codes):
@@ -218,7 +219,8 @@ def get_framework(s: Session, framework_id: str) -> models.Framework:
         codes = [models.Code(id=c.id, label=c.label, definition=c.definition or "", include=c.include or "",
                              exclude=c.exclude or "", examples=list(c.examples or []), ring=c.ring, kind=c.kind,
                              category_id=crow.id, color=c.color, parent=ids.get(c.parent_pk)) for c in crow.codes]
-        cats.append(models.Category(id=crow.id, label=crow.label, description=crow.description or "", codes=codes))
+        cats.append(models.Category(id=crow.id, label=crow.label, description=crow.description or "", codes=codes,
+                                    color=crow.color))
     return models.Framework(id=row.id, name=row.name, categories=cats, version=row.version or "",
                             language=row.language or "en", description=row.description or "",
                             rings=list(row.rings or []), source_file=row.source_file)

@@ -136,6 +136,7 @@ class Category(Base):
     label: Mapped[str] = mapped_column(String)
     description: Mapped[str | None] = mapped_column(Text)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    color: Mapped[str | None] = mapped_column(String)  # kept from a REFI-QDA top-level code
     framework: Mapped[Framework] = relationship(back_populates="categories")
     codes: Mapped[list[Code]] = relationship(
         back_populates="category", cascade="all, delete-orphan", order_by="Code.position", passive_deletes=True

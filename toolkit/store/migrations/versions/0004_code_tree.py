@@ -1,4 +1,4 @@
-"""code tree: a code may have a parent code (same framework and category)
+"""code tree: a code may have a parent code (same framework and category); a category keeps its colour
 
 Revision ID: 0004
 Revises: 0002
@@ -21,8 +21,10 @@ depends_on = None
 def upgrade() -> None:
     op.add_column('code', sa.Column('parent_pk', sa.Integer(), nullable=True))
     op.create_index('ix_code_parent_pk', 'code', ['parent_pk'], unique=False)
+    op.add_column('category', sa.Column('color', sa.String(), nullable=True))
 
 
 def downgrade() -> None:
     op.drop_index('ix_code_parent_pk', table_name='code')
     op.drop_column('code', 'parent_pk')
+    op.drop_column('category', 'color')
