@@ -246,3 +246,59 @@ def test_codebook_import_cli_summarises_warnings(tmp_path, capsys):
     assert main(["codebook", "import", str(qdc), "--verbose"]) == 0
     out = capsys.readouterr().out
     assert "Empty one" in out and "Empty two" in out
+
+
+def test_chart_by_any_level_of_the_tree(tmp_path):
+    """A copy of lvi84 whose first category is a tree (ORG02 under ORG01, ORG03 under ORG02), charted per code, per
+    depth-1 code (ORG01 holds the passages of ORG01-03), per depth 2 and per category."""
+    from dataclasses import replace
+
+    from test_charting_common import make_project
+
+    from toolkit import charting as ch
+    from toolkit import project as proj
+
+    p = make_project(tmp_path)
+    lvi = proj.get_framework(p, "lvi84")
+    parents = {"ORG02": "ORG01", "ORG03": "ORG02"}
+    cats = [replace(cat, codes=[replace(c, parent=parents.get(c.id)) for c in cat.codes]) for cat in lvi.categories]
+    tree = replace(lvi, id="tree", categories=cats)
+    with p.transaction("test.tree") as s:
+        db.add_framework(s, tree)
+        pks = db.code_pks(s, "tree")
+        for r in db.codings_frame(s, framework_id="lvi84").itertuples(index=False):
+            db.add_coding(s, transcript_id=int(r.transcript_id), start=int(r.start), end=int(r.end),
+                          code_pk=pks[r.code_id], coder=db.coder_id(s, r.coder), origin="imported")
+    by_code = ch.build_matrix(p, "tree")
+    assert [c.id for c in by_code.columns][:4] == ["ORG01", "ORG02", "ORG03", "ORG04"]
+    d1 = ch.build_matrix(p, "tree", level="depth:1")
+    assert d1.level == "depth:1"
+    ids = [c.id for c in d1.columns]
+    assert "ORG02" not in ids and "ORG03" not in ids and ids[:2] == ["ORG01", "ORG04"]
+    assert len(ids) == len(tree.codes) - 2
+    for pid in d1.participants:
+        want = sorted((q.transcript, q.start, q.end) for c in ("ORG01", "ORG02", "ORG03")
+                      for q in by_code.cell(pid, c).quotes)
+        assert sorted((q.transcript, q.start, q.end) for q in d1.cell(pid, "ORG01").quotes) == want
+    assert any(d1.cell(pid, "ORG01").quotes for pid in d1.participants)
+    d2 = ch.build_matrix(p, "tree", level="depth:2")
+    assert [c.id for c in d2.columns][:3] == ["ORG01", "ORG02", "ORG04"]
+    cat = ch.build_matrix(p, "tree", level="category")
+    assert [c.id for c in cat.columns] == [c.id for c in tree.categories]
+    with pytest.raises(InputError, match="depth:N"):
+        ch.build_matrix(p, "tree", level="deep")
+    p.close()
+
+
+def test_project_code_tree_for_the_picker(tmp_path):
+    from toolkit import project as proj
+
+    p = proj.create(tmp_path / "p.fa")
+    fw = _fw(("A", None, "x"), ("A1", "A", "x"), ("B", None, "y"))
+    with p.transaction("framework.add") as s:
+        db.add_framework(s, fw)
+    nodes = proj.code_tree(p, "t")
+    assert [(n.category_id, n.id, n.depth, n.parent) for n in nodes] == [("x", "A", 1, None), ("x", "A1", 2, "A"),
+                                                                         ("y", "B", 1, None)]
+    assert len(proj.code_tree(p, "lvi84")) == 84 and {n.depth for n in proj.code_tree(p, "lvi84")} == {1}
+    p.close()

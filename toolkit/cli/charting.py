@@ -36,7 +36,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="participant attributes to order and group rows by (default: group setting; none: no groups)")
     p.add_argument("--attributes", nargs="*", default=None, metavar="ATTRIBUTE",
                    help="attributes shown after the participant id (default: the --group-by ones)")
-    p.add_argument("--level", choices=["code", "category"], default="code")
+    p.add_argument("--level", default="code", metavar="LEVEL",
+                   help="columns: code (default), category, or depth:N (each code under its ancestor at depth N of "
+                        "the code tree; depth:1 = the codes directly under the categories)")
     p.add_argument("--title")
     p.add_argument("--coder", action="append", dest="coders", help="only this coder's codings (repeatable)")
     p.add_argument("--no-appendix", action="store_true", help="leave out the Word appendix of quotes")
