@@ -27,8 +27,8 @@ TRANSCRIPT_EXTENSIONS = (".txt", ".md", ".docx", ".vtt", ".srt")
 DEFAULT_EXCLUDE = ("README*", "readme*", "*guide*", "*Guide*", ".*", "~$*")
 Progress = Callable[[int, int, str], None]
 
-__all__ = ["create", "open_project", "import_transcripts", "import_attributes", "add_framework",
-           "add_crosswalk", "add_measures", "code_tree", "import_codings", "CodingsImport", "export_codings", "status", "ImportReport"]
+__all__ = ["create", "open_project", "import_transcripts", "import_attributes", "add_framework", "add_crosswalk",
+           "add_measures", "code_tree", "import_codings", "CodingsImport", "export_codings", "status", "ImportReport"]
 
 
 def create(path: str | Path, *, name: str | None = None, shipped: bool = True) -> Project:

@@ -38,7 +38,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("sample", help="build the bundled sample project (transcripts, attributes, reference indexing)")
     p.add_argument("project")
-    p.add_argument("--suggest", metavar="FRAMEWORK", help="also compute code suggestions for this framework")
+    p.add_argument("--suggest", metavar="FRAMEWORK", help="also compute code suggestions for this framework (waits)")
+    p.add_argument("--suggest-later", metavar="FRAMEWORK",
+                   help="compute code suggestions for this framework in a background process (the app shows progress)")
     p.set_defaults(handler=cmd_sample)
 
     fw = sub.add_parser("frameworks", help="list, validate, add and convert coding frameworks")
@@ -125,14 +127,32 @@ def cmd_status(a) -> int:
 
 
 def cmd_sample(a) -> int:
-    project = build_sample(a.project, progress=progress_bar("building sample"))
-    print(f"sample project written to {a.project} from {SAMPLE_DIR}")
-    if a.suggest:
-        from ..embed import load_embedder
-        from ..indexing.service import suggest
+    import sys
+    import time
 
-        r = suggest(project, a.suggest, load_embedder(), progress=progress_bar("embedding passages"))
+    from tqdm import tqdm
+
+    from .. import background as bg
+
+    t0 = time.perf_counter()
+    with tqdm(total=1, desc="building the sample", unit="step", file=sys.stderr,
+              bar_format="{desc}: {n_fmt}/{total_fmt} steps |{bar}| {elapsed}<{remaining}") as bar:
+        def step(i: int, n: int, what: str) -> None:
+            bar.total = n
+            bar.n = i
+            bar.set_description_str(f"building the sample ({what})")
+            bar.refresh()
+
+        project = build_sample(a.project, progress=progress_bar("reading transcripts"), step=step)
+    print(f"sample project written to {a.project} from {SAMPLE_DIR} in {time.perf_counter() - t0:.0f} s")
+    if a.suggest:
+        r = bg.run_suggestions(project, a.suggest, progress=progress_bar("embedding passages"))
         print(f"suggestions for {a.suggest}: {r['passages']} passages, {r['suggested']} codes suggested")
+    elif a.suggest_later:
+        project.close()
+        pid = bg.start_suggestions(a.project, a.suggest_later)
+        print(f"building code suggestions for {a.suggest_later} in the background (process {pid}); the app shows "
+              f"its progress, or: python -m toolkit background status {a.project}")
     return 0
 
 
