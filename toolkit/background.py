@@ -86,8 +86,11 @@ def run_suggestions(project: Project, framework: str, embedder=None, *, progress
     step_start: dict[str, tuple[float, int]] = {}
 
     def report(done: int, total: int, step: str = "embedding", *_):
+        record(done, total, step)
         if progress:
             progress(done, total, step)
+
+    def record(done: int, total: int, step: str) -> None:
         now = time.time()
         t0, d0 = step_start.setdefault(step, (now, done))
         left = None

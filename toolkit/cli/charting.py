@@ -25,6 +25,9 @@ def _framework_args(p) -> None:
     p.add_argument("--framework", required=True, help="framework id (see `frameworks list --project P.fa`)")
 
 
+_COLUMNS = {"code": "codes", "category": "categories"}
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("chart", help="participant-by-code matrix as Word, Excel and/or CSV")
     _framework_args(p)
@@ -122,7 +125,8 @@ def cmd_chart(a) -> int:
                  coders=a.coders, max_columns=a.max_columns or None)
     n_sum = sum(1 for c in m.cells.values() if c.summary)
     n_coded = sum(1 for c in m.cells.values() if c.quotes)
-    print(f"{m.framework_id}: {len(m.participants)} participants x {len(m.columns)} {m.level}s; "
+    columns = _COLUMNS.get(m.level, f"columns ({m.level})")
+    print(f"{m.framework_id}: {len(m.participants)} participants x {len(m.columns)} {columns}; "
           f"{n_coded} cells coded, {n_sum} summarised")
     for kind, path in (("Word", a.docx), ("Excel", a.xlsx), ("CSV", a.csv)):
         if path:
