@@ -65,6 +65,7 @@ def _stop_background(project_path: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(3600)  # suggest and evaluate embed the whole sample with the real model
 def test_readme_examples_run_as_written(tmp_path):
     work = tmp_path / "work"
     work.mkdir()
