@@ -75,7 +75,7 @@ def suggestion_status(project: Project, framework: str | None = None) -> dict | 
 def run_suggestions(project: Project, framework: str, embedder=None, *, progress=None, every: float = 1.0) -> dict:
     """Build the framework's suggestions (``indexing.service.suggest``), recording progress in the project's
     settings at most every ``every`` seconds; ``progress(done, total, step)`` is also called (e.g. a tqdm bar)."""
-    from .indexing.service import suggest
+    from .indexing.service import ensure_passages, suggest
 
     started = time.time()
     status = {"framework": framework, "state": "running", "step": "starting", "done": 0, "total": 0,
@@ -113,7 +113,10 @@ def run_suggestions(project: Project, framework: str, embedder=None, *, progress
             from .overview import model_path
 
             embedder = load_embedder(model_path(project))
-        status.update(message="cutting passages and embedding them", step="embedding", updated=_now())
+        status.update(message="cutting the transcripts into passages", step="passages", updated=_now())
+        _write(project, framework, status)
+        ensure_passages(project)
+        status.update(message="embedding the passages", step="embedding", updated=_now())
         _write(project, framework, status)
         result = suggest(project, framework, embedder, progress=report)
     except BaseException as e:
@@ -176,18 +179,27 @@ def describe(status: dict | None) -> str:
     if state == "running":
         if status.get("step") == "ranking":
             return (f"Building code suggestions for {fw} in the background: all {status.get('total')} passages "
-                    f"embedded, now fitting the suggester and ranking the codes (the last step).")
+                    f"embedded, now fitting the suggester and ranking the codes (the last step; running for "
+                    f"{_duration(_since(status.get('started')))} in all).")
         if status.get("total"):
             left = status.get("seconds_left")
             when = f", about {_duration(left)} left" if left is not None else ""
             return (f"Building code suggestions for {fw} in the background: {status.get('step')} "
                     f"{status['done']}/{status['total']} passages{when}.")
-        return f"Building code suggestions for {fw} in the background: {status.get('message')}."
+        return (f"Building code suggestions for {fw} in the background: {status.get('message')} "
+                f"(running for {_duration(_since(status.get('started')))}; all of it takes a few minutes).")
     if state == "done":
         return f"Code suggestions for {fw} are ready ({status.get('message')})."
     if state == "failed":
         return f"Building code suggestions for {fw} failed: {status.get('message')}."
     return f"Building code suggestions for {fw} stopped before it finished; start it again to finish."
+
+
+def _since(iso: str | None) -> float:
+    try:
+        return max(0.0, (datetime.now(UTC) - datetime.fromisoformat(iso)).total_seconds()) if iso else 0.0
+    except ValueError:
+        return 0.0
 
 
 def _duration(seconds) -> str:
