@@ -7,6 +7,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # so `app.*` im
 
 import streamlit as st  # noqa: E402
 
+from app.background import suggestion_progress  # noqa: E402
 from app.common import coder_picker, md, project_path  # noqa: E402
 
 st.set_page_config(page_title="Framework analysis", page_icon=":material/grid_on:", layout="wide")
@@ -28,4 +29,7 @@ path = project_path()
 st.sidebar.caption(f"Project: {md(Path(path).name)}" if path else "No project open")
 if path and Path(path).is_file():
     coder_picker()
+    if nav.title != "Project":  # the Project page shows it in full
+        with st.sidebar:
+            suggestion_progress()
 nav.run()

@@ -98,11 +98,14 @@ NESTED = """<?xml version="1.0" encoding="utf-8"?>
 
 
 def test_nested_codebook_from_another_tool(tmp_path):
-    """Top-level codes with children are categories; codes below them at any depth are their codes (deeper levels
-    flattened); a missing isCodable means codable; a top-level leaf goes to 'Other codes'; empty folders are not
-    codes; an id-like first word of a name is the code id."""
-    fw = read_qdc(write(tmp_path, NESTED), framework_id="other", name="Other codebook")
+    """Top-level codes with children are categories; codes below them keep their tree (a third level is a child
+    code); a missing isCodable means codable; a top-level leaf goes to 'Other codes'; empty folders are not codes (a
+    warning says so); an id-like first word of a name is the code id."""
+    warnings: list[str] = []
+    fw = read_qdc(write(tmp_path, NESTED), framework_id="other", name="Other codebook", warnings=warnings)
     assert fw.id == "other" and fw.name == "Other codebook"
+    assert [c.parent for c in fw.codes] == [None, None, "Economy", None, None]
+    assert warnings == ["empty folder 'Empty folder' under 'Organisation' left out"]
     assert [c.label for c in fw.categories] == ["Organisation", "Culture", "Other codes"]
     org = fw.categories[0]
     assert org.description == "How care is organised."

@@ -71,9 +71,10 @@ def test_hand_made_project_reads_with_every_deviation(interview_qdpx):
     plan = read_qdpx(interview_qdpx)
     assert plan.name == "Rural access study" and plan.users == ["Kari Nordmann", "Ola Hansen"]
     [fw] = plan.codebook.frameworks
-    # a coded parent code ('Access') is also a code; 'Private clinics' (third level) is flattened into 'Access'
+    # a coded parent code ('Access') is also a code; 'Private clinics' (third level) is a child of 'Waiting times'
     assert [(c.label, [k.label for k in c.codes]) for c in fw.categories] == [
         ("Access", ["Access", "Distance", "Waiting times", "Private clinics"]), ("Other codes", ["Patient pressure"])]
+    assert [k.parent for k in fw.categories[0].codes] == [None, None, None, "Waiting_times"]
     assert fw.categories[0].codes[1].color == "#00AA00"
     assert fw.categories[0].codes[1].definition == "Travel time and distance to the scanner."
     # cases -> participants with typed variables; sources -> their case

@@ -1,4 +1,4 @@
-"""Codebooks as CSV: ``code,label,definition,category`` (+ optional examples, include, exclude, ring, kind).
+"""Codebooks as CSV: ``code,label,definition,category`` (+ optional parent, examples, include, exclude, ring, kind).
 
 Code ids are checked like those of YAML frameworks; writing neutralises text a spreadsheet would run as a formula,
 and reading undoes that, so a codebook written here reads back unchanged.
@@ -11,6 +11,7 @@ import io
 import re
 from pathlib import Path
 
+from .codetree import check_tree
 from .errors import InputError
 from .frameworks import ID_RE, _text
 from .limits import check_size
@@ -21,7 +22,7 @@ CODEBOOK_COLUMNS = ["code", "label", "definition", "category"]
 
 
 def read_codebook_csv(path: str | Path, framework_id: str | None = None, name: str | None = None) -> Framework:
-    """Read ``code,label,definition,category`` (+ optional examples, include, exclude, ring, kind)."""
+    """Read ``code,label,definition,category`` (+ optional parent, examples, include, exclude, ring, kind)."""
     from .ingest import decode_bytes
 
     path = Path(path)
@@ -52,20 +53,23 @@ def read_codebook_csv(path: str | Path, framework_id: str | None = None, name: s
         examples = [e.strip() for e in row.get("examples", "").split("|") if e.strip()]
         cat.codes.append(Code(id=cid, label=row.get("label") or cid, definition=row.get("definition", ""),
                               include=row.get("include", ""), exclude=row.get("exclude", ""), examples=examples,
-                              ring=row.get("ring") or None, kind=row.get("kind") or None, category_id=cat.id))
+                              ring=row.get("ring") or None, kind=row.get("kind") or None, category_id=cat.id,
+                              parent=row.get("parent") or None))
     if not seen:
         raise InputError(path, "no codes (only a header)")
     fid = framework_id or _slug(path.stem)
-    return Framework(id=fid, name=name or path.stem, categories=list(cats.values()), source_file=str(path))
+    fw = Framework(id=fid, name=name or path.stem, categories=list(cats.values()), source_file=str(path))
+    check_tree(fw, path, {k: f"row {v}" for k, v in seen.items()})
+    return fw
 
 
 def write_codebook_csv(fw: Framework, path: str | Path) -> None:
     with atomic_output(path) as tmp, open(tmp, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
-        w.writerow(CODEBOOK_COLUMNS + ["examples", "include", "exclude", "ring", "kind"])
+        w.writerow(CODEBOOK_COLUMNS + ["parent", "examples", "include", "exclude", "ring", "kind"])
         for cat in fw.categories:
             for c in cat.codes:
-                w.writerow([safe_cell(v) for v in (c.id, c.label, c.definition, cat.label, "|".join(c.examples),
+                w.writerow([safe_cell(v) for v in (c.id, c.label, c.definition, cat.label, c.parent or "", "|".join(c.examples),
                                                    c.include, c.exclude, c.ring or "", c.kind or "")])
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from ._data import folder as _shipped_folder
+from .codetree import check_tree
 from .errors import InputError
 from .models import Category, Code, Framework
 from .safeio import atomic_output
@@ -54,8 +55,8 @@ class MeasuresCatalogue:
 _load_yaml = load_yaml
 _line = line
 FRAMEWORK_KEYS = ("kind", "id", "name", "version", "language", "description", "expected", "rings", "categories")
-CATEGORY_KEYS = ("id", "label", "description", "codes")
-CODE_KEYS = ("id", "label", "definition", "include", "exclude", "examples", "ring", "kind", "color")
+CATEGORY_KEYS = ("id", "label", "description", "codes", "color")
+CODE_KEYS = ("id", "label", "definition", "include", "exclude", "examples", "ring", "kind", "color", "parent")
 CROSSWALK_KEYS, CROSSWALK_ENTRY_KEYS = ("kind", "id", "from", "to", "description", "map"), ("from", "to", "reason",
                                                                                           "note")
 MEASURES_KEYS = ("kind", "id", "framework", "name", "source", "language", "description", "measures", "choosing_wisely")
@@ -143,9 +144,11 @@ def framework_from_dict(data: dict, path: Path) -> Framework:
                               exclude=text(kd, "exclude", path, what),
                               examples=[_text(e) for e in examples if _text(e)],
                               ring=ring, kind=text(kd, "kind", path, what) or None, category_id=cid,
-                              color=text(kd, "color", path, what) or None))
+                              color=text(kd, "color", path, what) or None,
+                              parent=text(kd, "parent", path, what) or None))
         categories.append(Category(id=cid, label=_require(cd, "label", path, f"category {cid!r}"),
-                                   description=text(cd, "description", path, f"category {cid!r}"), codes=codes))
+                                   description=text(cd, "description", path, f"category {cid!r}"), codes=codes,
+                                   color=text(cd, "color", path, f"category {cid!r}") or None))
     fw = Framework(id=fid, name=text(data, "name", path, "framework") or fid, categories=categories,
                    version=text(data, "version", path, "framework"),
                    language=text(data, "language", path, "framework") or "en",
@@ -156,6 +159,7 @@ def framework_from_dict(data: dict, path: Path) -> Framework:
             raise InputError(path, f"framework {fid!r} declares {expected[key]} {key} but has {actual}", _line(data))
     if not fw.codes:
         raise InputError(path, f"framework {fid!r} has no codes", _line(data))
+    check_tree(fw, path, seen_codes)
     return fw
 
 
@@ -176,13 +180,14 @@ def framework_to_dict(fw: Framework) -> dict:
         codes = []
         for c in cat.codes:
             d = {"id": c.id, "label": c.label, "definition": c.definition}
-            for k in ("include", "exclude", "ring", "kind", "color"):
+            for k in ("parent", "include", "exclude", "ring", "kind", "color"):
                 if getattr(c, k):
                     d[k] = getattr(c, k)
             if c.examples:
                 d["examples"] = list(c.examples)
             codes.append(d)
-        cats.append({"id": cat.id, "label": cat.label, "description": cat.description, "codes": codes})
+        cats.append({"id": cat.id, "label": cat.label, "description": cat.description,
+                     **({"color": cat.color} if cat.color else {}), "codes": codes})
     out = {"kind": "framework", "id": fw.id, "name": fw.name, "version": fw.version, "language": fw.language,
            "description": fw.description}
     if fw.rings:

@@ -44,6 +44,7 @@ class Code:
     kind: str | None = None
     category_id: str | None = None
     color: str | None = None
+    parent: str | None = None  # id of the parent code (same framework and category); None: directly under the category
 
 
 @dataclass
@@ -52,6 +53,7 @@ class Category:
     label: str
     description: str = ""
     codes: list[Code] = field(default_factory=list)
+    color: str | None = None
 
 
 @dataclass

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import frameworks as fwio
-from .codings_csv import CODINGS_COLUMNS, export_codings, import_codings  # noqa: F401 (part of this API)
+from .codings_csv import CODINGS_COLUMNS, CodingsImported, export_codings, import_codings  # noqa: F401 (API)
 from .errors import InputError
 from .models import Framework, ParsedTranscript
 from .store import Project, init_project, open_project
@@ -28,8 +28,8 @@ DEFAULT_EXCLUDE = ("README*", "readme*", "*guide*", "*Guide*", ".*", "~$*")
 Progress = Callable[[int, int, str], None]
 _DUP_HINT = "to import it anyway, pass allow_duplicates=True (--allow-duplicates)"
 
-__all__ = ["create", "open_project", "import_transcripts", "import_attributes", "add_framework",
-           "add_crosswalk", "add_measures", "import_codings", "export_codings", "status", "ImportReport"]
+__all__ = ["create", "open_project", "import_transcripts", "import_attributes", "add_framework", "add_crosswalk",
+           "add_measures", "code_tree", "import_codings", "CodingsImported", "export_codings", "status", "ImportReport"]
 
 
 def create(path: str | Path, *, name: str | None = None, shipped: bool = True) -> Project:
@@ -206,6 +206,15 @@ def add_framework(project: Project, source: str | Path | Framework, *, actor: st
 def get_framework(project: Project, framework_id: str) -> Framework:
     with project.read() as s:
         return db.get_framework(s, framework_id)
+
+
+def code_tree(project: Project, framework_id: str) -> list:
+    """The code tree of a project's framework for a picker: ``codetree.TreeNode`` per code in tree order (parents
+    before children), each with ``depth``, ``path`` (category label down to the code), ``parent`` and ``title``
+    (id and label indented by depth). Group by ``category_id`` for a picker grouped by category."""
+    from .codetree import code_tree as tree
+
+    return tree(get_framework(project, framework_id))
 
 
 def add_crosswalk(project: Project, path: str | Path, *, actor: str | None = None) -> fwio.Crosswalk:

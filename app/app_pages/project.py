@@ -4,7 +4,9 @@ from pathlib import Path
 
 import streamlit as st
 
+from app.background import suggestion_progress
 from app.common import Progress, act, coder, flash, md, project, project_path, set_project
+from toolkit import background as bg
 from toolkit import project as proj
 
 
@@ -33,11 +35,27 @@ with st.expander("Open or create a project", expanded=not project_path()):
 p = project()
 st_ = proj.status(p)
 st.subheader(md(st_["name"] or Path(st_["path"]).stem))
+if (st_["name"] or "").startswith("Sample study"):
+    st.info("This is the **sample study**: twelve fictional interviews about low-value imaging, with a reference "
+            "indexing by two coders. Walk through the five steps in the sidebar, starting with **1 Familiarize**; "
+            "**Teaching mode** explains each step in the study's words.")
 cols = st.columns(5)
 for col, key in zip(cols, ("participants", "transcripts", "segments", "codings", "memos"), strict=True):
     col.metric(key.capitalize(), st_[key])
 st.caption(f"File: {md(st_['path'])} · coders: {md(', '.join(st_['coders'])) or 'none yet'}")
 st.dataframe(st_["frameworks"], hide_index=True, width="stretch")
+
+st.subheader("Code suggestions")
+task = suggestion_progress(finished=True)
+if not (task and task.get("state") == "running") and st_["frameworks"]:
+    ids = [f["id"] for f in st_["frameworks"]]
+    c1, c2 = st.columns([1, 2], vertical_alignment="bottom")
+    fw_id = c1.selectbox("Framework", ids, index=len(ids) - 1, key="bg_framework")
+    if c2.button("Build code suggestions in the background", key="bg_suggest",
+                 help="Ranks the framework's codes for every passage (a few minutes for a dozen interviews); you can "
+                      "keep working meanwhile, and the progress shows here and in the sidebar."):
+        act(bg.start_suggestions, st_["path"], fw_id, cli="background suggest --framework",
+            done=lambda pid: f"Building code suggestions for {md(fw_id)} in the background (process {pid}).")
 
 st.subheader("Import transcripts")
 st.caption("Formats: .txt .md .docx .vtt .srt (speaker labels such as `I:`, `Interviewer:`, `P07:`, `[00:12:03] Name:` "

@@ -1,7 +1,8 @@
 """The chart: a participant-by-code matrix of one framework (or one category of it).
 
 Rows are participants, ordered and grouped by attributes (e.g. occupational group, then urban/rural); columns are the
-framework's codes grouped by category, or one column per category (``level="category"``). Each cell holds the coded
+framework's codes grouped by category (in code-tree order), one column per category (``level="category"``), or one
+per code at a depth of the code tree (``level="depth:N"``: each code charted under its ancestor at depth N). Each cell holds the coded
 passages of that participant for that column (verbatim, with transcript and place), the cell's summary, its status
 (``empty`` / ``draft`` / ``reviewed``), author and time.
 """
@@ -15,6 +16,7 @@ from datetime import datetime
 
 import pandas as pd
 
+from ..codetree import code_tree, parse_level, rollup
 from ..errors import InputError, NotFoundError
 from ..store import Project
 from ..store import charting as cdb
@@ -210,8 +212,10 @@ def build_matrix(project: Project, framework_id: str, *, category: str | None = 
     Raises ``NotFoundError`` for an unknown framework, category or attribute, ``InputError`` for a project without
     participants.
     """
-    if level not in LEVELS:
-        raise InputError(None, f"level must be one of {', '.join(LEVELS)}, not {level!r}")
+    try:
+        depth = parse_level(level)
+    except ValueError as e:
+        raise InputError(None, f"level must be one of {', '.join(LEVELS)} or depth:N, not {level!r}") from e
     with project.read() as s:
         fw = db.get_framework(s, framework_id)
         pframe = db.participants_frame(s)
@@ -234,7 +238,9 @@ def build_matrix(project: Project, framework_id: str, *, category: str | None = 
     group_by = tuple(group_by or ())
     _check_attributes(group_by, attrs, "group by")
     rows = _order_rows(pframe, group_by)
-    code_cols = [Column(c.id, c.label, cat.id, cat.label) for cat in cats for c in cat.codes]
+    cat_ids = {cat.id for cat in cats}
+    code_cols = [Column(n.id, n.label, n.category_id, n.category_label) for n in code_tree(fw)
+                 if n.category_id in cat_ids]
     code_ids = {c.id for c in code_cols}
     quotes = _quotes(codings[codings["code_id"].isin(code_ids)], places)
     cells: dict[tuple[str, str], Cell] = {}
@@ -252,7 +258,16 @@ def build_matrix(project: Project, framework_id: str, *, category: str | None = 
     unassigned = int(codings["participant_id"].isna().sum()) if len(codings) else 0
     matrix = Matrix(fw.id, fw.name, "code", group_by, rows, code_cols, cells, [(c.id, c.label) for c in cats],
                     project_name=project_name, unassigned=unassigned)
-    return _category_level(matrix, cats) if level == "category" else matrix
+    if depth == 0:
+        return _rolled_up(matrix, [(Column(cat.id, cat.label, cat.id, cat.label), [c.id for c in cat.codes])
+                                   for cat in cats], "category")
+    if depth is not None:
+        groups: dict[str, tuple[Column, list[str]]] = {}
+        up = rollup(fw, depth)
+        for col, (gid, glabel) in ((c, up[c.id]) for c in code_cols):
+            groups.setdefault(gid, (Column(gid, glabel, col.category_id, col.category_label), []))[1].append(col.id)
+        return _rolled_up(matrix, list(groups.values()), f"depth:{depth}")
+    return matrix
 
 
 def _order_rows(pframe: pd.DataFrame, group_by: tuple[str, ...]) -> pd.DataFrame:
@@ -307,12 +322,14 @@ def _quotes(codings: pd.DataFrame, places: pd.DataFrame) -> dict[tuple[str, str]
     return out
 
 
-def _category_level(m: Matrix, cats) -> Matrix:
-    cols = [Column(cat.id, cat.label, cat.id, cat.label) for cat in cats]
+def _rolled_up(m: Matrix, groups: list[tuple[Column, list[str]]], level: str) -> Matrix:
+    """One column per group of code columns (a category, or a code with its descendants): the cell joins the codes'
+    passages and summaries."""
+    cols = [col for col, _ in groups]
     cells: dict[tuple[str, str], Cell] = {}
     for pid in m.participants:
-        for cat in cats:
-            parts = [m.cells[(pid, c.id)] for c in cat.codes]
+        for col, code_ids in groups:
+            parts = [m.cells[(pid, c)] for c in code_ids]
             quotes = sorted((q for p in parts for q in p.quotes), key=lambda q: (q.transcript, q.start, q.end))
             written = [p for p in parts if p.summary]
             if not written:
@@ -322,12 +339,12 @@ def _category_level(m: Matrix, cats) -> Matrix:
             else:
                 status = "draft"
             latest = max(written, key=lambda p: p.updated_at or datetime.min) if written else None
-            cells[(pid, cat.id)] = Cell(
-                pid, cat.id, quotes, summary="\n".join(f"{p.column}: {p.summary}" for p in written), status=status,
+            cells[(pid, col.id)] = Cell(
+                pid, col.id, quotes, summary="\n".join(f"{p.column}: {p.summary}" for p in written), status=status,
                 origin=latest.origin if latest else None,
                 author=", ".join(dict.fromkeys(p.author for p in written if p.author)) or None,
                 updated_at=latest.updated_at if latest else None,
                 summary_quotes=[i for p in written for i in (p.summary_quotes or
                                                              [j for q in p.quotes for j in q.coding_ids])])
-    return Matrix(m.framework_id, m.framework_name, "category", m.group_by, m.rows, cols, cells, m.categories,
+    return Matrix(m.framework_id, m.framework_name, level, m.group_by, m.rows, cols, cells, m.categories,
                   project_name=m.project_name, created_at=m.created_at, unassigned=m.unassigned)

@@ -36,6 +36,21 @@ def progress_bar(desc: str) -> Callable[..., None]:
     return update
 
 
+def print_warnings(warnings: list[str], verbose: bool = False) -> None:
+    """One line with the count (and the first warning) unless ``verbose``, which lists every warning."""
+    if not warnings:
+        return
+    if verbose or len(warnings) == 1:
+        for w in warnings:
+            print(f"warning: {w}")
+        return
+    print(f"{len(warnings)} warnings (first: {warnings[0]}); --verbose lists them all")
+
+
+def verbose_arg(p) -> None:
+    p.add_argument("--verbose", "-v", action="store_true", help="list every warning (default: one line with a count)")
+
+
 def print_table(rows: list[dict], columns: list[str] | None = None) -> None:
     if not rows:
         print("(none)")

@@ -26,6 +26,9 @@ def _framework_args(p) -> None:
     p.add_argument("--framework", required=True, help="framework id (see `frameworks list --project P.fa`)")
 
 
+_COLUMNS = {"code": "codes", "category": "categories"}
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("chart", help="participant-by-code matrix as Word, Excel and/or CSV")
     _framework_args(p)
@@ -37,7 +40,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="participant attributes to order and group rows by (default: group setting; none: no groups)")
     p.add_argument("--attributes", nargs="*", default=None, metavar="ATTRIBUTE",
                    help="attributes shown after the participant id (default: the --group-by ones)")
-    p.add_argument("--level", choices=["code", "category"], default="code")
+    p.add_argument("--level", default="code", metavar="LEVEL",
+                   help="columns: code (default), category, or depth:N (each code under its ancestor at depth N of "
+                        "the code tree; depth:1 = the codes directly under the categories)")
     p.add_argument("--title")
     p.add_argument("--coder", action="append", dest="coders", help="only this coder's codings (repeatable)")
     p.add_argument("--no-appendix", action="store_true", help="leave out the Word appendix of quotes")
@@ -121,7 +126,8 @@ def cmd_chart(a) -> int:
                  coders=a.coders, max_columns=a.max_columns or None)
     n_sum = sum(1 for c in m.cells.values() if c.summary)
     n_coded = sum(1 for c in m.cells.values() if c.quotes)
-    print(f"{m.framework_id}: {len(m.participants)} participants x {len(m.columns)} {m.level}s; "
+    columns = _COLUMNS.get(m.level, f"columns ({m.level})")
+    print(f"{m.framework_id}: {len(m.participants)} participants x {len(m.columns)} {columns}; "
           f"{n_coded} cells coded, {n_sum} summarised")
     for kind, path in (("Word", a.docx), ("Excel", a.xlsx), ("CSV", a.csv)):
         if path:

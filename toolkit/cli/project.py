@@ -8,7 +8,7 @@ from pathlib import Path
 from .. import frameworks as fwio
 from .. import project as proj
 from ..sample import SAMPLE_DIR, build_sample
-from ._common import framework_arg, keep_framework, open_, progress_bar
+from ._common import framework_arg, keep_framework, open_, print_warnings, progress_bar, verbose_arg
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -26,6 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--interviewer", action="append", default=[], help="name of the interviewer (repeatable)")
     p.add_argument("--allow-duplicates", action="store_true",
                    help="import a file even if its content is already in the project under another name")
+    verbose_arg(p)
     p.set_defaults(handler=cmd_import)
 
     p = sub.add_parser("attributes", help="add or update participant attributes from CSV/XLSX")
@@ -39,7 +40,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("sample", help="build the bundled sample project (transcripts, attributes, reference indexing)")
     p.add_argument("project")
-    p.add_argument("--suggest", metavar="FRAMEWORK", help="also compute code suggestions for this framework")
+    p.add_argument("--suggest", metavar="FRAMEWORK", help="also compute code suggestions for this framework (waits)")
+    p.add_argument("--suggest-later", metavar="FRAMEWORK",
+                   help="compute code suggestions for this framework in a background process (the app shows progress)")
     p.set_defaults(handler=cmd_sample)
 
     fw = sub.add_parser("frameworks", help="list, validate, add and convert coding frameworks")
@@ -84,7 +87,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("project")
     p.add_argument("file")
     p.add_argument("--coder", help="record every row as this coder")
-    p.add_argument("--framework", help="framework the codes belong to")
+    p.add_argument("--framework", help="framework the codes belong to (default: the one holding all the file's codes)")
     p.set_defaults(handler=cmd_codings_import)
     p = cds.add_parser("export", help="write the project's codings as CSV")
     p.add_argument("project")
@@ -110,8 +113,7 @@ def cmd_import(a) -> int:
           + (f", skipped {len(rep.skipped)} already present" if rep.skipped else ""))
     if rep.left_out:
         print(f"not transcripts, left out: {', '.join(rep.left_out)}")
-    for w in rep.warnings:
-        print(f"warning: {w}")
+    print_warnings(rep.warnings, a.verbose)
     return 0
 
 
@@ -136,14 +138,32 @@ def cmd_status(a) -> int:
 
 
 def cmd_sample(a) -> int:
-    project = build_sample(a.project, progress=progress_bar("building sample"))
-    print(f"sample project written to {a.project} from {SAMPLE_DIR}")
-    if a.suggest:
-        from ..embed import load_embedder
-        from ..indexing.service import suggest
+    import sys
+    import time
 
-        r = suggest(project, a.suggest, load_embedder(), progress=progress_bar("embedding passages"))
+    from tqdm import tqdm
+
+    from .. import background as bg
+
+    t0 = time.perf_counter()
+    with tqdm(total=1, desc="building the sample", unit="step", file=sys.stderr,
+              bar_format="{desc}: {n_fmt}/{total_fmt} steps |{bar}| {elapsed}<{remaining}") as bar:
+        def step(i: int, n: int, what: str) -> None:
+            bar.total = n
+            bar.n = i
+            bar.set_description_str(f"building the sample ({what})")
+            bar.refresh()
+
+        project = build_sample(a.project, progress=progress_bar("reading transcripts"), step=step)
+    print(f"sample project written to {a.project} from {SAMPLE_DIR} in {time.perf_counter() - t0:.0f} s")
+    if a.suggest:
+        r = bg.run_suggestions(project, a.suggest, progress=progress_bar("embedding passages"))
         print(f"suggestions for {a.suggest}: {r['passages']} passages, {r['suggested']} codes suggested")
+    elif a.suggest_later:
+        project.close()
+        pid = bg.start_suggestions(a.project, a.suggest_later)
+        print(f"building code suggestions for {a.suggest_later} in the background (process {pid}); the app shows "
+              f"its progress, or: python -m toolkit background status {a.project}")
     return 0
 
 
@@ -203,7 +223,8 @@ def cmd_fw_import_csv(a) -> int:
 def cmd_codings_import(a) -> int:
     n = proj.import_codings(open_(a.project), a.file, framework=a.framework, coder=a.coder)
     already = f" ({n.skipped} already in the project, not added again)" if n.skipped else ""
-    print(f"imported {n} codings{already}")
+    how = " (the only framework holding every code of the file; --framework chooses another)" if n.inferred else ""
+    print(f"imported {n} codings into framework {', '.join(n.frameworks) or '-'}{how}{already}")
     return 0
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..errors import InputError
-from ._common import framework_arg, keep_framework, open_
+from ._common import framework_arg, keep_framework, open_, print_warnings, verbose_arg
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -14,6 +14,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = qs.add_parser("import", help="import a .qdpx into a project (a new file is created if it does not exist)")
     p.add_argument("file", help="the .qdpx file")
     p.add_argument("project", help="project file (e.g. study.fa)")
+    verbose_arg(p)
     p.set_defaults(handler=cmd_qdpx_import)
     p = qs.add_parser("export", help="write a project as a .qdpx")
     p.add_argument("project")
@@ -21,6 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--framework", action="append", dest="frameworks",
                    help="export only this framework's codes and codings (repeatable; default: all)")
     p.add_argument("--schema", help="validate project.qde against this XSD (e.g. Project-mrt2019.xsd) before writing")
+    verbose_arg(p)
     p.set_defaults(handler=cmd_qdpx_export)
 
     c = sub.add_parser("codebook", help="import or export a REFI-QDA codebook (.qdc)")
@@ -31,6 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--id", help="framework id for a codebook from another tool (default: the file name)")
     p.add_argument("--name", help="framework name for a codebook from another tool")
     p.add_argument("--yaml", help="also write the framework as YAML here")
+    verbose_arg(p)
     p.set_defaults(handler=cmd_codebook_import)
     p = cs.add_parser("export", help="write a framework as a .qdc")
     p.add_argument("file", help="the .qdc to write")
@@ -53,8 +56,7 @@ def cmd_qdpx_import(a) -> int:
         print(f"coders: {', '.join(rep.coders)}")
     for s in rep.skipped:
         print(f"skipped: {s}")
-    for w in rep.warnings:
-        print(f"warning: {w}")
+    print_warnings(rep.warnings, a.verbose)
     return 0
 
 
@@ -72,16 +74,17 @@ def cmd_qdpx_export(a) -> int:
     print(f"wrote {a.out}: {rep.transcripts} transcript(s), {rep.codes} code(s), {rep.codings} coding(s), "
           f"{rep.participants} case(s), {rep.memos} memo(s), {rep.summaries} chart summary(ies), "
           f"{rep.key_elements} key element(s)" + (" (valid against the schema)" if a.schema else ""))
-    for w in rep.warnings:
-        print(f"warning: {w}")
+    print_warnings(rep.warnings, a.verbose)
     return 0
 
 
 def cmd_codebook_import(a) -> int:
     from ..exchange.qdc import read_qdc
 
-    fw = read_qdc(a.file, framework_id=a.id, name=a.name)
+    warnings: list[str] = []
+    fw = read_qdc(a.file, framework_id=a.id, name=a.name, warnings=warnings)
     keep_framework(fw, project_path=a.project, yaml_path=a.yaml)
+    print_warnings(warnings, a.verbose)
     return 0
 
 

@@ -1,13 +1,15 @@
 """REFI-QDA codebooks (.qdc, ``urn:QDA-XML:codebook:1.0``) and the code tree of a project, to and from frameworks.
 
-Writing: a category is a parent code (``isCodable="false"``), its codes are its children (name ``"<id> <label>"``);
-the definition is the description, the other fields (id, include, exclude, examples, ring, kind) follow it in the
+Writing: a category is a parent code (``isCodable="false"``), its codes are its children (name ``"<id> <label>"``,
+or the label alone when the id was made from it), a code's child codes nested in its ``<Code>`` at any depth; the
+definition is the description, the other fields (id, include, exclude, examples, ring, kind) follow it in the
 toolkit's metadata block. The framework itself and each of its rings are sets. A framework written and read back
 is identical.
 
-Reading other tools' code trees: top-level codes with children are categories and every code below them (at any
-depth) is one of their codes; a flat codebook becomes one category, unless its codes are grouped by sets
-(ATLAS.ti code groups) or named ``Group::Code`` (ATLAS.ti), which then give the categories.
+Reading other tools' code trees (NVivo, MAXQDA, ATLAS.ti): top-level codes with children are categories, the codes
+below them keep their tree (a code's children get it as their ``parent``, at any depth; a folder holding codes is a
+code of kind ``folder``, written back as not codable); a flat codebook becomes one category, unless its codes are
+grouped by sets (ATLAS.ti code groups) or named ``Group::Code`` (ATLAS.ti), which then give the categories.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from .refi_common import (
 )
 
 ID_RE = re.compile(r"^[A-Za-z0-9_.\-]+$")
+FOLDER = "folder"  # kind of a code that only groups codes below it (REFI-QDA isCodable="false" inside the tree)
 _CODE_NAME = re.compile(r"^([A-Za-z]{1,8}[-_.]?\d{1,4}[A-Za-z]?)[\s:.)\-\u2013\u2014]+(\S.*)$")
 
 
@@ -56,28 +59,45 @@ def category_guid(fid: str, cat_id: str) -> str:
 # --- writing ------------------------------------------------------------------------------------------------------
 
 
+def code_name(c: Code) -> str:
+    """A code's name in REFI-QDA: ``"<id> <label>"``, or just the label when the id was made from it (a code from
+    another tool keeps its name through a round trip)."""
+    return c.label if re.fullmatch(re.escape(slug(c.label)) + r"(_\d+)?", c.id) else f"{c.id} {c.label}"
+
+
 def build_codes(codes_el, ns: str, frameworks: list[Framework]) -> dict[tuple[str, str], etree._Element]:
-    """Append each framework's categories and codes under ``<Codes>``; return ``(framework, code id) -> <Code>``."""
+    """Append each framework's categories and code trees under ``<Codes>`` (a child code nested in its parent's
+    ``<Code>``); return ``(framework, code id) -> <Code>``."""
     out: dict[tuple[str, str], etree._Element] = {}
     for fw in frameworks:
         for cat in fw.categories:
             cel = sub(codes_el, ns, "Code", {"guid": category_guid(fw.id, cat.id), "name": cat.label,
-                                             "isCodable": "false"})
+                                             "isCodable": "false", "color": cat.color if valid_rgb(cat.color) else None})
             sub(cel, ns, "Description", text=with_meta(cat.description,
                                                        {"toolkit": "category", "framework": fw.id, "id": cat.id}))
+            ids = {c.id for c in cat.codes}
+            kids: dict[str | None, list[Code]] = {}
             for c in cat.codes:
-                meta = {"toolkit": "code", "framework": fw.id, "id": c.id}
-                for k in ("include", "exclude", "ring", "kind"):
-                    if getattr(c, k):
-                        meta[k] = getattr(c, k)
-                if c.examples:
-                    meta["examples"] = list(c.examples)
-                if c.color and not valid_rgb(c.color):
-                    meta["color"] = c.color
-                kel = sub(cel, ns, "Code", {"guid": code_guid(fw.id, c.id), "name": f"{c.id} {c.label}",
-                                            "isCodable": "true", "color": c.color if valid_rgb(c.color) else None})
-                sub(kel, ns, "Description", text=with_meta(c.definition, meta))
-                out[(fw.id, c.id)] = kel
+                kids.setdefault(c.parent if c.parent in ids else None, []).append(c)
+
+            def put(parent_el, parent_id: str | None, fw=fw, kids=kids) -> None:
+                for c in kids.get(parent_id, []):
+                    meta = {"toolkit": "code", "framework": fw.id, "id": c.id}
+                    for k in ("include", "exclude", "ring", "kind"):
+                        if getattr(c, k):
+                            meta[k] = getattr(c, k)
+                    if c.examples:
+                        meta["examples"] = list(c.examples)
+                    if c.color and not valid_rgb(c.color):
+                        meta["color"] = c.color
+                    kel = sub(parent_el, ns, "Code", {"guid": code_guid(fw.id, c.id), "name": code_name(c),
+                                                      "isCodable": "false" if c.kind == FOLDER else "true",
+                                                      "color": c.color if valid_rgb(c.color) else None})
+                    sub(kel, ns, "Description", text=with_meta(c.definition, meta))
+                    out[(fw.id, c.id)] = kel
+                    put(kel, c.id)
+
+            put(cel, None)
     return out
 
 
@@ -188,13 +208,13 @@ class _Builder:
         taken.add(cid)
         return cid
 
-    def category(self, wanted_id: str, label: str, description: str) -> Category:
+    def category(self, wanted_id: str, label: str, description: str, color: str | None = None) -> Category:
         cat = Category(id=self.unique(slug(wanted_id, "category"), self.cat_ids), label=label,
-                       description=description)
+                       description=description, color=color if valid_rgb(color) else None)
         self.cats.append(cat)
         return cat
 
-    def code(self, node: CodeNode, cat: Category, keys: dict) -> None:
+    def code(self, node: CodeNode, cat: Category, keys: dict, parent: str | None = None, folder: bool = False) -> str:
         human, meta = split_meta(node.description)
         if meta and meta.get("toolkit") == "code" and meta.get("id"):
             cid = str(meta["id"])
@@ -209,23 +229,25 @@ class _Builder:
         cat.codes.append(Code(id=cid, label=label.strip() or cid, definition=human,
                               include=str(meta.get("include") or ""), exclude=str(meta.get("exclude") or ""),
                               examples=[str(e) for e in examples] if isinstance(examples, list) else [str(examples)],
-                              ring=meta.get("ring") or None, kind=meta.get("kind") or None, category_id=cat.id,
-                              color=color))
+                              ring=meta.get("ring") or None, kind=meta.get("kind") or (FOLDER if folder else None),
+                              category_id=cat.id, color=color, parent=parent))
         keys[node.guid] = (self.fid, cid)
+        return cid
 
-
-def _descendants(node: CodeNode, warnings: list[str], coded) -> list[CodeNode]:
-    """The codes below ``node`` at any depth; folders (not codable, not coded) are passed through or dropped."""
-    out = []
-    for ch in node.children:
-        usable = ch.codable or ch.guid in coded
-        if ch.children:
-            warnings.append(f"code {ch.name!r} under {node.name!r}: nested codes flattened into category "
-                            f"{node.name!r}")
-            out += ([ch] if usable else []) + _descendants(ch, warnings, coded)
-        elif usable:
-            out.append(ch)
-    return out
+    def subtree(self, node: CodeNode, cat: Category, parent: str | None, keys: dict, warnings: list[str],
+                coded) -> None:
+        """The codes below ``node``, at any depth, as a tree under ``parent``: a code with children is their
+        parent code; a folder (not codable, not coded) with codes under it is kept as a code of kind ``folder``;
+        an empty folder is left out."""
+        for ch in node.children:
+            usable = ch.codable or ch.guid in coded
+            if ch.children:
+                cid = self.code(ch, cat, keys, parent=parent, folder=not usable)
+                self.subtree(ch, cat, cid, keys, warnings, coded)
+            elif usable:
+                self.code(ch, cat, keys, parent=parent)
+            else:
+                warnings.append(f"empty folder {ch.name!r} under {node.name!r} left out")
 
 
 def frameworks_from_codebook(nodes: list[CodeNode], sets: list[SetNode], *, default_id: str, default_name: str,
@@ -251,9 +273,10 @@ def frameworks_from_codebook(nodes: list[CodeNode], sets: list[SetNode], *, defa
             foreign.append(node)
             continue
         b = builders.setdefault(str(meta["framework"]), _Builder(str(meta["framework"])))
-        cat = b.category(str(meta.get("id") or node.name), node.name, human)
-        for ch in ([node] if node.guid in coded else []) + _descendants(node, warnings, coded):
-            b.code(ch, cat, keys)
+        cat = b.category(str(meta.get("id") or node.name), node.name, human, node.color)
+        if node.guid in coded:
+            b.code(node, cat, keys)
+        b.subtree(node, cat, None, keys, warnings, coded)
     frameworks = []
     for fid, b in builders.items():
         human, meta = fw_meta.get(fid, ("", {}))
@@ -288,9 +311,10 @@ def _foreign_categories(b: _Builder, tops: list[CodeNode], sets: list[SetNode], 
                     b.category(n.name, n.name, split_meta(n.description)[0])  # an empty folder
                 continue
             human, _ = split_meta(n.description)
-            cat = b.category(n.name, n.name, human)
-            for ch in ([n] if n.guid in coded else []) + _descendants(n, warnings, coded):
-                b.code(ch, cat, keys)
+            cat = b.category(n.name, n.name, human, n.color)
+            if n.guid in coded:
+                b.code(n, cat, keys)
+            b.subtree(n, cat, None, keys, warnings, coded)
     else:
         by_guid = {n.guid: n for n in tops}
         placed: set[str] = set()
@@ -345,8 +369,10 @@ def read_codebook_root(root, file: str, *, default_id: str, default_name: str) -
                                     default_id=default_id, default_name=default_name)
 
 
-def read_qdc(path: str | Path, *, framework_id: str | None = None, name: str | None = None) -> Framework:
-    """Read a REFI-QDA codebook into one framework (``framework_id``/``name`` name a codebook from another tool)."""
+def read_qdc(path: str | Path, *, framework_id: str | None = None, name: str | None = None,
+             warnings: list[str] | None = None) -> Framework:
+    """Read a REFI-QDA codebook into one framework (``framework_id``/``name`` name a codebook from another tool);
+    what was left out is appended to ``warnings``."""
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -359,6 +385,8 @@ def read_qdc(path: str | Path, *, framework_id: str | None = None, name: str | N
         ids = ", ".join(f.id for f in book.frameworks)
         raise InputError(path, f"this codebook holds {len(book.frameworks)} frameworks ({ids}); expected one")
     fw = book.frameworks[0]
+    if warnings is not None:
+        warnings.extend(book.warnings)
     if framework_id:
         fw.id = framework_id
     fw.source_file = str(path)

@@ -205,7 +205,10 @@ class _Writer:
         ref = self.code_ref(code_pk) if code_pk is not None else None
         if ref is not None:
             el = self.code_els.get(self.pk_key[int(code_pk)])
-            sub(el, PROJECT_NS, "NoteRef", {"targetGUID": note_guid})
+            ref_el = sub(el, PROJECT_NS, "NoteRef", {"targetGUID": note_guid})
+            first_child = el.find(f"{{{PROJECT_NS}}}Code")
+            if first_child is not None:  # the schema wants a code's NoteRefs before its child codes
+                first_child.addprevious(ref_el)
             self.links.append((f"{label} \u2192 code", note_guid, ref))
         if participant is not None and participant in self.case_guid:
             self.links.append((f"{label} \u2192 case", note_guid, self.case_guid[participant]))

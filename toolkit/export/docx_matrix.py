@@ -211,7 +211,7 @@ def export_docx(matrix: Matrix, path: str | Path, *, title: str | None = None,
     labels = _numbering(matrix, tables) if quotes_appendix else {}
     _front_page(body, matrix, title, attrs, tables, quotes_appendix)
     for tb in tables:
-        body.p(tb.title if matrix.level == "code" else "Categories", style="Heading1", page_break=True,
+        body.p(tb.title if matrix.level != "category" else "Categories", style="Heading1", page_break=True,
                keep_next=True)
         _table(body, matrix, tb, attrs, labels, font_size)
     if quotes_appendix:
@@ -346,7 +346,7 @@ def _appendix(body: _Body, matrix: Matrix, tables, attrs, labels) -> None:
         cid = tb.category_id or tb.title
         if cid not in seen:
             seen.add(cid)
-            body.p(tb.title.split(" (part ")[0] if matrix.level == "code" else "Categories", style="Heading2",
+            body.p(tb.title.split(" (part ")[0] if matrix.level != "category" else "Categories", style="Heading2",
                    keep_next=True)
         for col in tb.columns:
             entries = [(pid, matrix.cells[(pid, col.id)]) for pid in matrix.participants if (pid, col.id) in labels]

@@ -197,13 +197,19 @@ def add_framework(s: Session, fw: models.Framework) -> None:
     s.add(row)
     s.flush()
     for ci, cat in enumerate(fw.categories):
-        crow = t.Category(framework_id=fw.id, id=cat.id, label=cat.label, description=cat.description, position=ci)
+        crow = t.Category(framework_id=fw.id, id=cat.id, label=cat.label, description=cat.description, position=ci,
+                          color=cat.color)
         s.add(crow)
         s.flush()
         for ki, c in enumerate(cat.codes):
             s.add(t.Code(framework_id=fw.id, category_pk=crow.pk, id=c.id, label=c.label, definition=c.definition,
                          include=c.include, exclude=c.exclude, examples=list(c.examples), ring=c.ring, kind=c.kind,
                          color=c.color, position=ki))
+    s.flush()
+    pks = code_pks(s, fw.id)
+    for c in fw.codes:
+        if c.parent is not None:
+            s.get(t.Code, pks[c.id]).parent_pk = pks[c.parent]
     s.flush()
 
 
@@ -221,11 +227,13 @@ def get_framework(s: Session, framework_id: str) -> models.Framework:
         known = ", ".join(framework_ids(s)) or "none"
         raise NotFoundError(f"no framework {framework_id!r} in this project (known: {known})")
     cats = []
+    ids = dict(s.execute(select(t.Code.pk, t.Code.id).where(t.Code.framework_id == framework_id)).all())
     for crow in row.categories:
         codes = [models.Code(id=c.id, label=c.label, definition=c.definition or "", include=c.include or "",
                              exclude=c.exclude or "", examples=list(c.examples or []), ring=c.ring, kind=c.kind,
-                             category_id=crow.id, color=c.color) for c in crow.codes]
-        cats.append(models.Category(id=crow.id, label=crow.label, description=crow.description or "", codes=codes))
+                             category_id=crow.id, color=c.color, parent=ids.get(c.parent_pk)) for c in crow.codes]
+        cats.append(models.Category(id=crow.id, label=crow.label, description=crow.description or "", codes=codes,
+                                    color=crow.color))
     return models.Framework(id=row.id, name=row.name, categories=cats, version=row.version or "",
                             language=row.language or "en", description=row.description or "",
                             rings=list(row.rings or []), source_file=row.source_file)

@@ -136,6 +136,7 @@ class Category(Base):
     label: Mapped[str] = mapped_column(String)
     description: Mapped[str | None] = mapped_column(Text)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    color: Mapped[str | None] = mapped_column(String)  # kept from a REFI-QDA top-level code
     framework: Mapped[Framework] = relationship(back_populates="categories")
     codes: Mapped[list[Code]] = relationship(
         back_populates="category", cascade="all, delete-orphan", order_by="Code.position", passive_deletes=True
@@ -158,6 +159,10 @@ class Code(Base):
     kind: Mapped[str | None] = mapped_column(String)
     color: Mapped[str | None] = mapped_column(String)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # pk of the parent code (same framework and category) in a code tree; NULL: directly under the category. Not a
+    # foreign key so that migration 0004 adds it in place (a rebuilt table would cascade-delete codings); codes are
+    # only ever removed with their whole framework.
+    parent_pk: Mapped[int | None] = mapped_column(Integer, index=True)
     category: Mapped[Category] = relationship(back_populates="codes")
 
 
