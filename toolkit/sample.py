@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import project as proj
+from .store import remove_project
 
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "transcripts_sample"
 CODINGS = (("reference_indexing.csv", "reference"), ("second_coder_indexing.csv", "second"))
@@ -21,8 +22,6 @@ def build_sample(path: str | Path, *, sample_dir: str | Path = SAMPLE_DIR, progr
                 proj.import_codings(project, sample_dir / fname, framework="lvi84", coder=coder)
     except BaseException:
         project.close()
-        Path(path).unlink(missing_ok=True)
-        for suffix in ("-wal", "-shm"):
-            Path(str(path) + suffix).unlink(missing_ok=True)
+        remove_project(path)
         raise
     return project

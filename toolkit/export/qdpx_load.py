@@ -11,7 +11,7 @@ from pathlib import Path
 from toolkit import frameworks as fwio
 from toolkit.errors import InputError
 from toolkit.models import Framework
-from toolkit.store import Project, init_project, open_project
+from toolkit.store import Project, init_project, open_project, project_exists, remove_project
 from toolkit.store import charting as cdb
 from toolkit.store import core as db
 from toolkit.store import qdpx as sq
@@ -41,7 +41,7 @@ def same_framework(a: Framework, b: Framework) -> bool:
     return replace(a, source_file=None) == replace(b, source_file=None)
 
 
-def _new_project(path: Path, plan: ImportPlan) -> Project:
+def _new_project(path: str | Path, plan: ImportPlan) -> Project:
     """A new project with the shipped frameworks, except those the file redefines (and what depends on them)."""
     folder = fwio.load_folder(fwio.SHIPPED_DIR) if fwio.SHIPPED_DIR.is_dir() else None
     project = init_project(path, plan.name)
@@ -174,8 +174,8 @@ def import_qdpx(source: str | Path, project: Project | str | Path, *, actor: str
     plan = read_qdpx(source, **limits)
     if isinstance(project, Project):
         return apply_plan(plan, project, actor=actor)
-    path = Path(project)
-    if path.exists():
+    path = project
+    if project_exists(path):
         with open_project(path) as p:
             return apply_plan(plan, p, actor=actor)
     p = _new_project(path, plan)
@@ -183,8 +183,7 @@ def import_qdpx(source: str | Path, project: Project | str | Path, *, actor: str
         return apply_plan(plan, p, actor=actor)
     except BaseException:
         p.close()
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(path) + suffix).unlink(missing_ok=True)
+        remove_project(path)
         raise
     finally:
         p.close()

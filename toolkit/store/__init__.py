@@ -1,9 +1,11 @@
 """The data-access layer: the only package that talks SQL.
 
-A project is one SQLite file (``*.fa`` by convention) opened through SQLAlchemy with foreign keys on and WAL
-journaling. The schema is versioned with Alembic migrations (``toolkit/store/migrations``); opening an older project
-upgrades it after copying the file to ``<name>.bak``. Every user action runs in one transaction
-(``Project.transaction``) that also appends to the event log, so an action lands whole or not at all.
+A project is one SQLite file (``*.fa`` by convention, the default for one person) or one PostgreSQL database
+(``postgresql://user@host/dbname``, for a team), opened through SQLAlchemy (``backend`` knows the difference; no
+module outside this package does). The schema is versioned with Alembic migrations (``toolkit/store/migrations``);
+opening an older project upgrades it: an SQLite file after copying it to ``<name>.bak``, a PostgreSQL database in
+one transaction (its DDL is transactional: the upgrade lands whole or not at all). Every user action runs in one
+transaction (``Project.transaction``) that also appends to the event log, so an action lands whole or not at all.
 """
 
 from __future__ import annotations
@@ -13,37 +15,40 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, inspect
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import ProjectError
 from . import schema
+from .backend import (
+    DatabaseURL,
+    Location,
+    create_database,
+    database_exists,
+    display,
+    drop_database,
+    location,
+    postgres_engine,
+    sqlite_engine,
+    table_names,
+)
 from .migrate import current_revision, head_revision, upgrade
 
-__all__ = ["Project", "init_project", "open_project"]
+__all__ = ["Project", "init_project", "open_project", "is_project_location", "project_exists", "remove_project"]
 
 
-def _engine(path: Path) -> Engine:
-    engine = create_engine(f"sqlite:///{path}", future=True)
-
-    @event.listens_for(engine, "connect")
-    def _pragmas(dbapi_conn, _record):  # noqa: ANN001
-        cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA synchronous=FULL")
-        cur.execute("PRAGMA busy_timeout=10000")
-        cur.close()
-
-    return engine
+def is_project_location(value: str | Path) -> bool:
+    """Whether ``value`` names a database project (a URL) rather than a file."""
+    return isinstance(location(value), DatabaseURL)
 
 
 class Project:
     """An open project file. Use ``transaction()`` for every change and ``read()`` for queries."""
 
     def __init__(self, path: str | Path, engine: Engine):
-        self.path = Path(path)
+        #: where the project lives: a ``Path`` or a ``DatabaseURL`` (a str with ``name``/``stem``); ``str(path)``
+        #: reopens it with ``open_project``
+        self.path: Location = location(path)
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
@@ -81,49 +86,111 @@ class Project:
         self.close()
 
     def __repr__(self) -> str:
-        return f"Project({str(self.path)!r})"
+        return f"Project({display(self.path)!r})"
+
+    @property
+    def label(self) -> str:
+        """The location for messages (a database URL without its password)."""
+        return display(self.path)
+
+
+def _engine(loc: Location) -> Engine:
+    return postgres_engine(loc) if isinstance(loc, DatabaseURL) else sqlite_engine(loc)
 
 
 def init_project(path: str | Path, name: str | None = None) -> Project:
-    """Create a new, empty project file at the newest schema. Refuses to overwrite an existing file."""
-    path = Path(path)
-    if path.exists():
-        raise ProjectError(f"{path}: already exists; open it instead, or choose another file name")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    engine = _engine(path)
+    """Create a new, empty project at the newest schema: a new file, or a database (created when it does not exist
+    yet; an existing one must be empty). Refuses to overwrite anything; a failed init leaves nothing behind."""
+    project = create_empty(path)
+    try:
+        from .core import set_setting
+
+        with project.transaction("project.init", payload={"name": name or project.path.stem}) as s:
+            set_setting(s, "name", name or project.path.stem)
+    except BaseException:
+        project.close()
+        remove_project(project.path)
+        raise
+    return project
+
+
+def create_empty(path: str | Path) -> Project:
+    """A new project at the newest schema with no rows at all (``init_project`` and ``copy`` start from this)."""
+    loc = location(path)
+    created = False
+    if isinstance(loc, DatabaseURL):
+        if database_exists(loc):
+            eng = postgres_engine(loc)
+            try:
+                if table_names(eng, loc):
+                    raise ProjectError(f"{loc.safe}: the database is not empty; open it instead, or name a new one")
+            finally:
+                eng.dispose()
+        else:
+            create_database(loc)
+            created = True
+    else:
+        if loc.exists():
+            raise ProjectError(f"{loc}: already exists; open it instead, or choose another file name")
+        loc.parent.mkdir(parents=True, exist_ok=True)
+    engine = _engine(loc)
     try:
         upgrade(engine)
     except BaseException:
         engine.dispose()
-        path.unlink(missing_ok=True)
+        if isinstance(loc, DatabaseURL):
+            if created:
+                drop_database(loc)
+        else:
+            remove_project(loc)
         raise
-    project = Project(path, engine)
-    from .core import set_setting
-
-    with project.transaction("project.init", payload={"name": name or path.stem}) as s:
-        set_setting(s, "name", name or path.stem)
-    return project
+    return Project(loc, engine)
 
 
 def open_project(path: str | Path, *, migrate: bool = True) -> Project:
-    """Open an existing project, upgrading its schema (after a ``.bak`` copy) if it is older than this toolkit."""
-    path = Path(path)
-    if not path.is_file():
-        raise ProjectError(f"{path}: no such project file (create one with `python -m toolkit init {path}`)")
-    with path.open("rb") as fh:
-        if fh.read(16) != b"SQLite format 3\x00":
-            raise ProjectError(f"{path}: not a project file (not an SQLite database)")
-    engine = _engine(path)
-    if "project_info" not in inspect(engine).get_table_names():
+    """Open an existing project, upgrading its schema if it is older than this toolkit (a file after a ``.bak``
+    copy; a database in one transaction)."""
+    loc = location(path)
+    if isinstance(loc, DatabaseURL):
+        if not database_exists(loc):
+            raise ProjectError(f"{loc.safe}: no such database (create the project with "
+                               f"`python -m toolkit init URL`)")
+    else:
+        if not loc.is_file():
+            raise ProjectError(f"{loc}: no such project file (create one with `python -m toolkit init {loc}`)")
+        with loc.open("rb") as fh:
+            if fh.read(16) != b"SQLite format 3\x00":
+                raise ProjectError(f"{loc}: not a project file (not an SQLite database)")
+    engine = _engine(loc)
+    if "project_info" not in table_names(engine, loc):
         engine.dispose()
-        raise ProjectError(f"{path}: an SQLite file, but not a toolkit project")
+        kind = "a database" if isinstance(loc, DatabaseURL) else "an SQLite file"
+        raise ProjectError(f"{display(loc)}: {kind}, but not a toolkit project")
     rev = current_revision(engine)
     if rev != head_revision():
         if not migrate:
             engine.dispose()
-            raise ProjectError(f"{path}: schema {rev} is older than this toolkit's {head_revision()}")
-        engine.dispose()
-        shutil.copy2(path, path.with_name(path.name + ".bak"))
-        engine = _engine(path)
+            raise ProjectError(f"{display(loc)}: schema {rev} is older than this toolkit's {head_revision()}")
+        if not isinstance(loc, DatabaseURL):
+            engine.dispose()
+            shutil.copy2(loc, loc.with_name(loc.name + ".bak"))
+            engine = _engine(loc)
         upgrade(engine)
-    return Project(path, engine)
+    return Project(loc, engine)
+
+
+def project_exists(path: str | Path) -> bool:
+    """Whether something is already at ``path`` (a file, or a database of that name)."""
+    loc = location(path)
+    return database_exists(loc) if isinstance(loc, DatabaseURL) else loc.exists()
+
+
+def remove_project(path: str | Path) -> None:
+    """Delete the project at ``path`` (a file with its journal, or a database). Used to undo a failed creation."""
+    loc = location(path)
+    if isinstance(loc, DatabaseURL):
+        if database_exists(loc):
+            drop_database(loc)
+        return
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(loc) + suffix).unlink(missing_ok=True)
