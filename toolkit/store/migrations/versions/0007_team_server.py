@@ -1,0 +1,72 @@
+"""team server: accounts, assignments, reveals; summary versions for conflict-safe saves
+
+Revision ID: 0007
+Revises: 0002
+Create Date: 2026-11-28 21:40:00
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0007'
+down_revision = '0002'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table('account',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(), nullable=False),
+    sa.Column('coder_id', sa.Integer(), nullable=False),
+    sa.Column('role', sa.String(), nullable=False),
+    sa.Column('password_hash', sa.String(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('failed_logins', sa.Integer(), nullable=False),
+    sa.Column('last_failed_at', sa.DateTime(), nullable=True),
+    sa.Column('last_login_at', sa.DateTime(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['coder_id'], ['coder.id'], name=op.f('fk_account_coder_id_coder')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_account')),
+    sa.UniqueConstraint('coder_id', name=op.f('uq_account_coder_id')),
+    sa.UniqueConstraint('name', name=op.f('uq_account_name'))
+    )
+    op.create_table('assignment',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('transcript_id', sa.Integer(), nullable=False),
+    sa.Column('coder_id', sa.Integer(), nullable=False),
+    sa.Column('assigned_by', sa.Integer(), nullable=True),
+    sa.Column('assigned_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['assigned_by'], ['coder.id'], name=op.f('fk_assignment_assigned_by_coder')),
+    sa.ForeignKeyConstraint(['coder_id'], ['coder.id'], name=op.f('fk_assignment_coder_id_coder')),
+    sa.ForeignKeyConstraint(['transcript_id'], ['transcript.id'], name=op.f('fk_assignment_transcript_id_transcript'),
+                            ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_assignment')),
+    sa.UniqueConstraint('transcript_id', 'coder_id', name=op.f('uq_assignment_transcript_id'))
+    )
+    with op.batch_alter_table('assignment', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_assignment_coder_id'), ['coder_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_assignment_transcript_id'), ['transcript_id'], unique=False)
+
+    op.create_table('reveal',
+    sa.Column('transcript_id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('revealed_by', sa.Integer(), nullable=True),
+    sa.Column('revealed_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['revealed_by'], ['coder.id'], name=op.f('fk_reveal_revealed_by_coder')),
+    sa.ForeignKeyConstraint(['transcript_id'], ['transcript.id'], name=op.f('fk_reveal_transcript_id_transcript'),
+                            ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('transcript_id', name=op.f('pk_reveal'))
+    )
+    with op.batch_alter_table('summary', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('version', sa.Integer(), server_default='1', nullable=False))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('summary', schema=None) as batch_op:
+        batch_op.drop_column('version')
+    op.drop_table('reveal')
+    with op.batch_alter_table('assignment', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_assignment_transcript_id'))
+        batch_op.drop_index(batch_op.f('ix_assignment_coder_id'))
+    op.drop_table('assignment')
+    op.drop_table('account')
