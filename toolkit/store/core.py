@@ -41,6 +41,11 @@ def coder_id(s: Session, name: str, kind: str = "human") -> int:
     return row.id
 
 
+def coder_id_or_none(s: Session, name: str) -> int | None:
+    """The id of coder ``name`` if it exists (never creates one)."""
+    return s.scalar(select(t.Coder.id).where(t.Coder.name == name))
+
+
 def list_coders(s: Session) -> list[dict]:
     return [{"id": c.id, "name": c.name, "kind": c.kind} for c in s.scalars(select(t.Coder).order_by(t.Coder.name))]
 

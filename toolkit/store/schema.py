@@ -351,4 +351,4 @@ class MeasureLink(Base):
     origin: Mapped[str] = mapped_column(String, default="catalogue")  # catalogue | user
 
 
-from .schema_team import Account, Assignment, Reveal  # noqa: E402,F401  (team tables, in Base.metadata)
+from .schema_team import Account, Assignment, Decision, Reveal  # noqa: E402,F401  (team tables, in Base.metadata)

@@ -51,3 +51,17 @@ class Reveal(Base):
                                                autoincrement=False)
     revealed_by: Mapped[int | None] = mapped_column(ForeignKey("coder.id"))
     revealed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Decision(Base):
+    """One coder's decision on a suggestion when coding blind: each coder accepts or rejects for themselves (the
+    suggestion's shared ``status`` would show one coder's choices to the other). An accept points at its coding."""
+
+    __tablename__ = "decision"
+    __table_args__ = (UniqueConstraint("suggestion_id", "coder_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    suggestion_id: Mapped[int] = mapped_column(ForeignKey("suggestion.id", ondelete="CASCADE"), index=True)
+    coder_id: Mapped[int] = mapped_column(ForeignKey("coder.id"), index=True)
+    status: Mapped[str] = mapped_column(String)  # accepted | rejected
+    coding_id: Mapped[int | None] = mapped_column(ForeignKey("coding.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

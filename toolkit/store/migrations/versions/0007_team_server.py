@@ -1,4 +1,4 @@
-"""team server: accounts, assignments, reveals; summary versions for conflict-safe saves
+"""team server: accounts, assignments, reveals, per-coder decisions; summary versions for conflict-safe saves
 
 Revision ID: 0007
 Revises: 0002
@@ -57,6 +57,25 @@ def upgrade() -> None:
                             ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('transcript_id', name=op.f('pk_reveal'))
     )
+    op.create_table('decision',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('suggestion_id', sa.Integer(), nullable=False),
+    sa.Column('coder_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(), nullable=False),
+    sa.Column('coding_id', sa.Integer(), nullable=True),
+    sa.Column('decided_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['coder_id'], ['coder.id'], name=op.f('fk_decision_coder_id_coder')),
+    sa.ForeignKeyConstraint(['coding_id'], ['coding.id'], name=op.f('fk_decision_coding_id_coding'),
+                            ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['suggestion_id'], ['suggestion.id'], name=op.f('fk_decision_suggestion_id_suggestion'),
+                            ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_decision')),
+    sa.UniqueConstraint('suggestion_id', 'coder_id', name=op.f('uq_decision_suggestion_id'))
+    )
+    with op.batch_alter_table('decision', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_decision_coder_id'), ['coder_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_decision_suggestion_id'), ['suggestion_id'], unique=False)
+
     with op.batch_alter_table('summary', schema=None) as batch_op:
         batch_op.add_column(sa.Column('version', sa.Integer(), server_default='1', nullable=False))
 
@@ -64,6 +83,10 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table('summary', schema=None) as batch_op:
         batch_op.drop_column('version')
+    with op.batch_alter_table('decision', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_decision_suggestion_id'))
+        batch_op.drop_index(batch_op.f('ix_decision_coder_id'))
+    op.drop_table('decision')
     op.drop_table('reveal')
     with op.batch_alter_table('assignment', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_assignment_transcript_id'))
