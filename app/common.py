@@ -12,8 +12,9 @@ from pathlib import Path
 
 import streamlit as st
 
+from toolkit import overview
+from toolkit.errors import ToolkitError
 from toolkit.store import Project, open_project
-from toolkit.store import core as db
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_PROJECT = REPO / "sample_project" / "sample.fa"
@@ -61,9 +62,7 @@ def embedder(model_path: str | None = None):
 
 def project_embedder():
     """The embedding model configured for the open project (default: the packaged all-MiniLM-L6-v2)."""
-    with project().read() as s:
-        path = db.get_setting(s, "model_path")
-    return embedder(path or None)
+    return embedder(overview.model_path(project()))
 
 
 def coder() -> str:
@@ -74,8 +73,7 @@ def coder() -> str:
 
 
 def coder_picker() -> str:
-    with project().read() as s:
-        known = [c["name"] for c in db.list_coders(s) if c["kind"] == "human"]
+    known = [c["name"] for c in overview.coders(project(), kind="human")]
     current = coder()
     name = st.sidebar.text_input("You are (coder)", value=current, key="coder_input",
                                  help="Every coding, decision and summary records this name. Known coders: "
@@ -88,13 +86,11 @@ def coder_picker() -> str:
 
 def version() -> int:
     """A number that changes whenever the project changes (the newest event id): the key of cached reads."""
-    with project().read() as s:
-        return db.latest_event_id(s)
+    return overview.version(project())
 
 
 def framework_picker(label: str = "Framework", key: str = "framework") -> str:
-    with project().read() as s:
-        fws = db.frameworks_summary(s)
+    fws = overview.frameworks(project())
     if not fws:
         st.warning("This project has no framework yet: add one on the Project page.")
         st.stop()
@@ -105,8 +101,7 @@ def framework_picker(label: str = "Framework", key: str = "framework") -> str:
 
 
 def transcript_picker(label: str = "Transcript", key: str = "transcript") -> str:
-    with project().read() as s:
-        names = [t["name"] for t in db.transcripts(s)]
+    names = [t["name"] for t in overview.transcripts(project())]
     if not names:
         st.warning("No transcripts yet: import them on the Project page.")
         st.stop()
@@ -115,6 +110,38 @@ def transcript_picker(label: str = "Transcript", key: str = "transcript") -> str
 
 def show_error(e: Exception) -> None:
     st.error(f"**Could not do that.** {e}")
+
+
+def act(fn, *args, cli: str, done="Saved.", before_rerun=None, rerun: bool = True, **kwargs):
+    """Run one toolkit action for a button: ``fn(*args, **kwargs)``; on success remember a message (``done``, or
+    ``done(result)``) shown by ``flash()`` after the rerun; on a ``ToolkitError`` show it and return None.
+
+    ``cli`` names the command that does the same from the command line (e.g. ``"index accept"``): every action a page
+    offers has one, and ``tests/test_cli_parity.py`` checks that each named command exists.
+    ``before_rerun`` (e.g. a progress bar's ``done``) runs either way.
+    """
+    try:
+        out = fn(*args, **kwargs)
+    except ToolkitError as e:
+        if before_rerun:
+            before_rerun()
+        show_error(e)
+        return None
+    if before_rerun:
+        before_rerun()
+    msg = done(out) if callable(done) else done
+    if msg:
+        st.session_state["_flash"] = msg
+    if rerun:
+        st.rerun()
+    return out
+
+
+def flash() -> None:
+    """Show (once) the message the last action left; call it near the top of a page."""
+    msg = st.session_state.pop("_flash", None)
+    if msg:
+        st.success(msg)
 
 
 class Progress:
@@ -137,22 +164,15 @@ class Progress:
 
 def attribute_names() -> list[str]:
     """The participant attributes of the open project (e.g. group, setting), in first-seen order."""
-    with project().read() as s:
-        return db.attribute_names(s)
+    return overview.attribute_names(project())
 
 
 def crosswalk_ids() -> list[str]:
-    from toolkit.store import measures as mdb
-
-    with project().read() as s:
-        return mdb.crosswalk_ids(s)
+    return overview.crosswalk_ids(project())
 
 
 def catalogue_ids() -> list[str]:
-    from toolkit.store import measures as mdb
-
-    with project().read() as s:
-        return mdb.catalogue_ids(s)
+    return overview.catalogue_ids(project())
 
 
 def file_bytes(write, suffix: str) -> bytes:

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from toolkit import project as proj
-from toolkit.agreement import compare_coders, record_consensus
 from toolkit.errors import InputError
+from toolkit.indexing.agreement import compare_coders, record_consensus
 from toolkit.store import core as db
 
 FW = """\

@@ -208,7 +208,7 @@ def test_index_page_jumps_to_the_most_uncertain_passage(suggested):
 
 
 def test_agreement_page_compares_two_coders_and_records_the_consensus(sample_project):
-    from toolkit.agreement import compare_coders
+    from toolkit.indexing.agreement import compare_coders
 
     at = ok(page("agreement", sample_project.path))
     assert (at.selectbox(key="coder_a").value, at.selectbox(key="coder_b").value) == ("reference", "second")

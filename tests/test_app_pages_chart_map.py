@@ -11,8 +11,10 @@ pytest.importorskip("streamlit")
 
 from app_helpers import download, ok, page, record_downloads, select_rows, submit, use_model  # noqa: E402
 
-from toolkit import charting, drivers, findings, linkage, mapping  # noqa: E402
+from toolkit import charting, mapping  # noqa: E402
 from toolkit import project as proj  # noqa: E402
+from toolkit.interpret import drivers, findings  # noqa: E402
+from toolkit.interpret import links as linkage  # noqa: E402
 from toolkit.store import core as db  # noqa: E402
 
 

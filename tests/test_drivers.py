@@ -15,7 +15,9 @@ from mapping_fixtures import build
 from toolkit import frameworks as fwio
 from toolkit import project as proj
 from toolkit.cli import main
-from toolkit.drivers import (
+from toolkit.errors import InputError
+from toolkit.export.driver_map import compute_layout, render_plotly, render_static
+from toolkit.interpret.drivers import (
     add_measure,
     analyse_drivers,
     format_quantity,
@@ -23,8 +25,6 @@ from toolkit.drivers import (
     quantities_text,
     unlink_measure,
 )
-from toolkit.drivers_render import compute_layout, render_plotly, render_static
-from toolkit.errors import InputError
 from toolkit.store import core as db
 from toolkit.store import measures as msdb
 

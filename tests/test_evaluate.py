@@ -8,7 +8,7 @@ import pytest
 
 from toolkit.cli import main
 from toolkit.errors import InputError
-from toolkit.evaluate import METRICS, evaluate, metrics, read_codebook, read_gold, split_by_group
+from toolkit.indexing.evaluate import METRICS, evaluate, metrics, read_codebook, read_gold, split_by_group
 
 CODEBOOK = [
     {"code": "COST", "label": "Cost of care", "definition": "Talk about prices, fees, money and what care costs.",

@@ -10,7 +10,8 @@ from docx import Document
 from mapping_fixtures import add_summaries, build
 
 from toolkit import mapping as mp
-from toolkit.interpret import pick_quotes, write_report
+from toolkit.export.report import write_report
+from toolkit.interpret.quotes import pick_quotes
 from toolkit.store import core as db
 
 

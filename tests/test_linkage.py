@@ -10,7 +10,7 @@ from mapping_fixtures import build
 from toolkit import project as proj
 from toolkit.cli import main
 from toolkit.errors import InputError, NotFoundError
-from toolkit.linkage import assign_units, linkage, linkage_table, resolve_codings, write_graphml
+from toolkit.interpret.links import assign_units, linkage, linkage_table, resolve_codings, write_graphml
 from toolkit.store import core as db
 
 

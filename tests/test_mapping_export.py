@@ -7,7 +7,7 @@ from mapping_fixtures import add_summaries, build
 
 from toolkit import mapping as mp
 from toolkit.cli import main
-from toolkit.mapping_export import TABLE_COLUMNS, export_mapping
+from toolkit.export.mapping_table import TABLE_COLUMNS, export_mapping
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from mapping_fixtures import add_summaries, build
 from toolkit import mapping as mp
 from toolkit.cli import main
 from toolkit.errors import InputError, NotFoundError
-from toolkit.findings import check_findings, findings_frame, findings_overview, mark_counter
+from toolkit.interpret.findings import check_findings, findings_frame, findings_overview, mark_counter
 from toolkit.store import core as db
 
 

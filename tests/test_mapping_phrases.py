@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from toolkit.mapping_phrases import candidate_phrases, content_words, link_quotes, select_phrases, words
+from toolkit.mapping.phrases import candidate_phrases, content_words, link_quotes, select_phrases, words
 
 TABLE2 = ("It is no longer sufficient for the patient to only show clinical improvement. It must be verified by "
           "diagnostic imaging as well. Referrers have expectations and need images")

@@ -5,7 +5,7 @@ from mapping_fixtures import add_summaries, build
 
 from toolkit import mapping as mp
 from toolkit.errors import InputError, NotFoundError
-from toolkit.mapping_phrases import words
+from toolkit.mapping.phrases import words
 from toolkit.store import core as db
 from toolkit.store import mapping as mdb
 

@@ -9,8 +9,8 @@ from lxml import etree
 from toolkit import frameworks as fwio
 from toolkit.cli import main
 from toolkit.errors import InputError
-from toolkit.export.qdc import framework_to_qdc, read_qdc, write_qdc
-from toolkit.export.refi_common import META_MARK
+from toolkit.exchange.qdc import framework_to_qdc, read_qdc, write_qdc
+from toolkit.exchange.refi_common import META_MARK
 
 FIX = Path(__file__).parent / "fixtures" / "qdpx"
 NS = {"c": "urn:QDA-XML:codebook:1.0"}

@@ -9,7 +9,7 @@ import pytest
 from toolkit import project as proj
 from toolkit.cli import main
 from toolkit.errors import InputError
-from toolkit.export.qdpx_load import import_qdpx
+from toolkit.exchange.qdpx_load import import_qdpx
 from toolkit.store import core as db
 from toolkit.store import open_project
 
@@ -140,7 +140,7 @@ def test_a_second_import_of_the_same_transcripts_is_refused_whole(tmp_path):
 def test_a_framework_that_differs_from_the_projects_is_refused(tmp_path):
     """A file carrying the toolkit's framework 'lvi21' with a changed definition cannot be merged into a project
     whose 'lvi21' differs; into a new project file it imports (the shipped 'lvi21' is left out there)."""
-    from toolkit.export.qdpx_write import export_qdpx
+    from toolkit.exchange.qdpx_write import export_qdpx
     from toolkit.store import core
 
     p = proj.create(tmp_path / "src.fa")

@@ -10,8 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from toolkit.export.qdpx_load import import_qdpx
-from toolkit.export.qdpx_read import read_qdpx
+from toolkit.exchange.qdpx_load import import_qdpx
+from toolkit.exchange.qdpx_read import read_qdpx
 from toolkit.store import core as db
 from toolkit.store import open_project
 

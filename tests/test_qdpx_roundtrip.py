@@ -10,8 +10,8 @@ import pytest
 
 from toolkit import project as proj
 from toolkit.cli import main
-from toolkit.export.qdpx_load import import_qdpx
-from toolkit.export.qdpx_write import export_qdpx
+from toolkit.exchange.qdpx_load import import_qdpx
+from toolkit.exchange.qdpx_write import export_qdpx
 from toolkit.sample import SAMPLE_DIR, build_sample
 from toolkit.store import charting as cdb
 from toolkit.store import core as db

@@ -8,9 +8,9 @@ from lxml import etree
 
 from toolkit import project as proj
 from toolkit.cli import main
-from toolkit.export.qdc import code_guid
-from toolkit.export.qdpx_write import export_qdpx, project_xml, schema_errors
-from toolkit.export.refi_common import split_meta
+from toolkit.exchange.qdc import code_guid
+from toolkit.exchange.qdpx_write import export_qdpx, project_xml, schema_errors
+from toolkit.exchange.refi_common import split_meta
 from toolkit.store import charting as cdb
 from toolkit.store import core as db
 from toolkit.store import qdpx as sq

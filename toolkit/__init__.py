@@ -5,9 +5,9 @@ interpretation. Offline, open, and traceable to the words participants said.
     project = toolkit.create("study.fa")                     # with the shipped frameworks
     toolkit.project.import_transcripts(project, "transcripts/", attributes="participants.csv")
 
-Stages: ``toolkit.familiarize``, ``toolkit.indexing``, ``toolkit.agreement``, ``toolkit.charting``,
-``toolkit.mapping``, ``toolkit.linkage``, ``toolkit.findings``, ``toolkit.drivers``, ``toolkit.interpret``;
-exchange with other tools: ``toolkit.export`` (Word, Excel, CSV, REFI-QDA).
+The five stages, one package each: ``toolkit.familiarize`` (1), ``toolkit.indexing`` (2, with agreement and
+evaluation), ``toolkit.charting`` (3), ``toolkit.mapping`` (4), ``toolkit.interpret`` (5). Writers (Word, Excel, CSV,
+SVG/PNG, the report): ``toolkit.export``; REFI-QDA in and out: ``toolkit.exchange``; the store: ``toolkit.store``.
 """
 
 from .errors import InputError, NotFoundError, ProjectError, ToolkitError

@@ -177,11 +177,11 @@ def feedback(project: Project, student: str, transcript: str, *, framework: str 
     """The student's indexing of one transcript against the reference: agreement per code and the passages where
     they differ, each with the code definitions side by side.
 
-    ``unit`` is the unit of comparison of ``toolkit.agreement`` (``turn``: the passages of the exercise, where a
+    ``unit`` is the unit of comparison of ``toolkit.indexing.agreement`` (``turn``: the passages of the exercise, where a
     reference coding of part of a turn counts for the turn; or ``sentence``). In ``disagreements``, ``only_a`` are
     the reference's codes the student did not give and ``only_b`` the student's codes the reference did not give.
     """
-    from .agreement import compare_coders
+    from .indexing.agreement import compare_coders
 
     coder = student_coder(student)
     result = compare_coders(project, REFERENCE_CODER, coder, framework=framework, transcripts=[transcript], unit=unit)

@@ -3,8 +3,8 @@
 import streamlit as st
 
 from app.common import coder, framework_picker, project, show_error, version
-from toolkit.agreement import compare_coders, record_consensus
 from toolkit.errors import ToolkitError
+from toolkit.indexing.agreement import compare_coders, record_consensus
 from toolkit.store import core as db
 
 st.title("2b · Agreement between two coders")

@@ -8,20 +8,27 @@ import streamlit as st
 
 from app.common import (
     Progress,
+    act,
     attribute_names,
     catalogue_ids,
     coder,
     file_bytes,
+    flash,
     framework_picker,
     project,
     project_embedder,
     show_error,
     version,
 )
-from toolkit import drivers, findings, interpret, linkage, mapping
-from toolkit.drivers_render import render_plotly, render_static
+from toolkit import mapping
 from toolkit.errors import ToolkitError
-from toolkit.mapping_export import export_mapping, mapping_frames
+from toolkit.export import report as interpret
+from toolkit.export.driver_map import render_plotly, render_static
+from toolkit.export.mapping_table import export_mapping
+from toolkit.interpret import drivers as drivers
+from toolkit.interpret import findings as findings
+from toolkit.interpret import links as linkage
+from toolkit.mapping import mapping_frames
 
 st.title("4–5 · Map and interpret")
 p = project()
@@ -54,22 +61,6 @@ def _drivers(path: str, catalogue: str | None, level: str, attribute: str | None
     a = drivers.analyse_drivers(project(), catalogue=catalogue, level=level, attribute=attribute, gap_min=gap_min)
     fig, lay = render_plotly(a)
     return a, fig, lay
-
-
-def act(fn, *args, done="Saved.", before_rerun=None, **kwargs) -> None:
-    """Run one toolkit action as the current coder; on success remember a message (``done``, or ``done(result)``)
-    and rerun, else show the error. ``before_rerun`` (e.g. a progress bar's ``done``) runs either way."""
-    try:
-        out = fn(p, *args, actor=coder(), **kwargs)
-    except ToolkitError as e:
-        if before_rerun:
-            before_rerun()
-        show_error(e)
-        return
-    if before_rerun:
-        before_rerun()
-    st.session_state["_map_msg"] = done(out) if callable(done) else done
-    st.rerun()
 
 
 def selected(frame: pd.DataFrame, key: str, **kw) -> list[int]:
@@ -130,8 +121,8 @@ def elements_tab(fw: str, els: pd.DataFrame, dim_label: dict) -> None:
     per = c1.number_input("Per summary", 1, 6, 3, key="map_per_summary")
     if c2.button("Propose key elements", key="map_propose_elements", type="primary"):
         bar = Progress("Proposing key elements")
-        act(mapping.propose_elements, fw, embedder=project_embedder(), per_summary=int(per), progress=bar,
-            done=lambda out: f"Proposed {len(out.created)} key element(s).", before_rerun=bar.done)
+        act(mapping.propose_elements, p, fw, embedder=project_embedder(), per_summary=int(per), progress=bar,
+            cli="map propose --what", actor=coder(), done=lambda out: f"Proposed {len(out.created)} key element(s).", before_rerun=bar.done)
     view = els.assign(dimension=els["dimension_id"].map(dim_label))[
         ["id", "label", "status", "participant_id", "code_id", "dimension", "summary"]]
     q = st.text_input("Filter", key="map_el_filter", placeholder="a code, a participant or words",
@@ -147,20 +138,20 @@ def elements_tab(fw: str, els: pd.DataFrame, dim_label: dict) -> None:
                                      "summary": st.column_config.TextColumn(width="large")})
     a1, a2, a3 = st.columns(3)
     if a1.button(f"Accept ({len(chosen)})", key="map_el_accept", disabled=not chosen):
-        act(mapping.accept, fw, elements=chosen, done=f"Accepted {len(chosen)} key element(s).")
+        act(mapping.accept, p, fw, elements=chosen, cli="map accept", actor=coder(), done=f"Accepted {len(chosen)} key element(s).")
     if a2.button(f"Remove ({len(chosen)})", key="map_el_remove", disabled=not chosen):
-        act(mapping.remove, fw, "element", chosen, done=f"Removed {len(chosen)} key element(s).")
+        act(mapping.remove, p, fw, "element", chosen, cli="map remove", actor=coder(), done=f"Removed {len(chosen)} key element(s).")
     if not chosen:
         return
     first = els[els["id"] == chosen[0]].iloc[0]
     label = a3.text_input("New label", first["label"], key=f"map_el_label_{chosen[0]}")
     b1, b2 = a3.columns(2)
     if b1.button("Rename", key="map_el_rename", disabled=len(chosen) != 1):
-        act(mapping.rename, fw, "element", chosen[0], label, done="Renamed.")
+        act(mapping.rename, p, fw, "element", chosen[0], label, cli="map rename", actor=coder(), done="Renamed.")
     if b2.button("Merge", key="map_el_merge", disabled=len(chosen) < 2,
                  help="Elements of one summary merge into the first; give elements of different summaries one "
                       "dimension instead."):
-        act(mapping.merge_elements, fw, chosen, label=label, done=lambda out: f"Merged into key element {out}.")
+        act(mapping.merge_elements, p, fw, chosen, label=label, cli="map merge", actor=coder(), done=lambda out: f"Merged into key element {out}.")
     st.markdown(f"**Summary** ({first['participant_id']} × {first['code_id']}): {first['summary'] or ''}")
     _t, long = _table(str(p.path), fw, version())
     row = long[long["element_id"] == chosen[0]]
@@ -178,8 +169,8 @@ def dimensions_tab(fw: str, els: pd.DataFrame, dims: pd.DataFrame, cats: pd.Data
     how = c2.selectbox("Linkage", list(mapping.LINKAGES), key="map_linkage")
     if c3.button("Propose dimensions", key="map_propose_dims", type="primary"):
         with st.spinner("Grouping key elements…"):
-            act(mapping.propose_dimensions, fw, project_embedder(), threshold=threshold, linkage=how,
-                done=lambda out: f"Proposed {len(out.created)} dimension(s).")
+            act(mapping.propose_dimensions, p, fw, project_embedder(), threshold=threshold, linkage=how,
+                cli="map propose --threshold", actor=coder(), done=lambda out: f"Proposed {len(out.created)} dimension(s).")
     members = els.groupby("dimension_id")["label"].apply("; ".join) if len(els) else {}
     dview = dims.assign(category=dims["category_id"].map(cat_label), members=dims["id"].map(members))[
         ["id", "label", "status", "elements", "category", "members"]]
@@ -190,16 +181,16 @@ def dimensions_tab(fw: str, els: pd.DataFrame, dims: pd.DataFrame, cats: pd.Data
                                      "members": st.column_config.TextColumn(width="large")})
     d1, d2, d3, d4 = st.columns(4)
     if d1.button(f"Accept ({len(chosen)})", key="map_dim_accept", disabled=not chosen):
-        act(mapping.accept, fw, dimensions=chosen, done=f"Accepted {len(chosen)} dimension(s) and their elements.")
+        act(mapping.accept, p, fw, dimensions=chosen, cli="map accept", actor=coder(), done=f"Accepted {len(chosen)} dimension(s) and their elements.")
     if d2.button(f"Remove ({len(chosen)})", key="map_dim_remove", disabled=not chosen):
-        act(mapping.remove, fw, "dimension", chosen, done="Removed; their elements have no dimension now.")
+        act(mapping.remove, p, fw, "dimension", chosen, cli="map remove", actor=coder(), done="Removed; their elements have no dimension now.")
     dlabel = d3.text_input("Label", dim_label.get(chosen[0], "") if chosen else "", key="map_dim_label",
                            disabled=not chosen)
     if d4.button("Rename", key="map_dim_rename", disabled=len(chosen) != 1 or not dlabel.strip()):
-        act(mapping.rename, fw, "dimension", chosen[0], dlabel, done="Renamed.")
+        act(mapping.rename, p, fw, "dimension", chosen[0], dlabel, cli="map rename", actor=coder(), done="Renamed.")
     if d4.button("Merge", key="map_dim_merge", disabled=len(chosen) < 2):
-        act(mapping.merge_dimensions, fw, chosen, label=dlabel or None,
-            done=lambda out: f"Merged into dimension {out}.")
+        act(mapping.merge_dimensions, p, fw, chosen, label=dlabel or None,
+            cli="map merge --label", actor=coder(), done=lambda out: f"Merged into dimension {out}.")
     with st.expander("Move key elements into a dimension"):
         label_of = dict(zip(els["id"], els["label"], strict=True))
         moving = st.multiselect("Key elements", list(els["id"]), format_func=lambda i: f"{i}: {label_of[i]}",
@@ -208,8 +199,8 @@ def dimensions_tab(fw: str, els: pd.DataFrame, dims: pd.DataFrame, cats: pd.Data
                               key="map_move_target")
         new = st.text_input("New dimension's label", key="map_move_new") if target == NEW else ""
         if st.button("Move", key="map_move", disabled=not moving or (target == NEW and not new.strip())):
-            act(mapping.move_element, fw, moving, dimension_id=None if target in (NONE, NEW) else int(target),
-                new_dimension=new or None, done=f"Moved {len(moving)} key element(s).")
+            act(mapping.move_element, p, fw, moving, dimension_id=None if target in (NONE, NEW) else int(target),
+                new_dimension=new or None, cli="map move --element", actor=coder(), done=f"Moved {len(moving)} key element(s).")
 
     st.subheader("Categories")
     c1, c2 = st.columns([3, 1])
@@ -217,9 +208,9 @@ def dimensions_tab(fw: str, els: pd.DataFrame, dims: pd.DataFrame, cats: pd.Data
                       format_func={"framework": "the framework category most elements were charted under",
                                    "cluster": "clusters of the dimensions (same threshold)"}.get)
     if c2.button("Propose categories", key="map_propose_cats"):
-        act(mapping.propose_categories, fw, method=method, threshold=threshold,
+        act(mapping.propose_categories, p, fw, method=method, threshold=threshold,
             embedder=project_embedder() if method == "cluster" else None,
-            done=lambda out: f"Put dimensions into {len(out.created)} categories.")
+            cli="map propose --method", actor=coder(), done=lambda out: f"Put dimensions into {len(out.created)} categories.")
     st.dataframe(cats[["id", "label", "dimensions"]], hide_index=True, width="stretch")
     k1, k2, k3 = st.columns(3)
     target = k1.selectbox("Put the selected dimensions into", [NONE, NEW] + list(cats["id"]),
@@ -227,14 +218,14 @@ def dimensions_tab(fw: str, els: pd.DataFrame, dims: pd.DataFrame, cats: pd.Data
     new = k2.text_input("New category", key="map_cat_new") if target == NEW else ""
     if k3.button(f"Move {len(chosen)} dimension(s)", key="map_cat_move",
                  disabled=not chosen or (target == NEW and not new.strip())):
-        act(mapping.move_dimension, fw, chosen, category_id=None if target in (NONE, NEW) else int(target),
-            new_category=new or None, done="Moved.")
+        act(mapping.move_dimension, p, fw, chosen, category_id=None if target in (NONE, NEW) else int(target),
+            new_category=new or None, cli="map move --dimension", actor=coder(), done="Moved.")
     if len(cats):
         r1, r2, r3 = st.columns(3)
         which = r1.selectbox("Rename category", list(cats["id"]), format_func=cat_label.get, key="map_cat_which")
         name = r2.text_input("to", cat_label.get(which, ""), key=f"map_cat_name_{which}")
         if r3.button("Rename category", key="map_cat_rename", disabled=not name.strip()):
-            act(mapping.rename, fw, "category", int(which), name, done="Renamed.")
+            act(mapping.rename, p, fw, "category", int(which), name, cli="map rename", actor=coder(), done="Renamed.")
 
 
 def table_tab(fw: str) -> None:
@@ -309,9 +300,9 @@ def findings_tab(fw: str) -> None:
                       "map_find_grid", height=320)
     b1, b2 = st.columns(2)
     if b1.button("Mark as counter-evidence", key="map_counter", disabled=not marked):
-        act(findings.mark_counter, marked, True, done=f"Marked {len(marked)} passage(s) as counter-evidence.")
+        act(findings.mark_counter, p, marked, True, cli="findings --counter", actor=coder(), done=f"Marked {len(marked)} passage(s) as counter-evidence.")
     if b2.button("Unmark", key="map_uncounter", disabled=not marked):
-        act(findings.mark_counter, marked, False, done=f"Unmarked {len(marked)} passage(s).")
+        act(findings.mark_counter, p, marked, False, cli="findings --uncounter", actor=coder(), done=f"Unmarked {len(marked)} passage(s).")
 
 
 def drivers_tab() -> None:
@@ -356,9 +347,9 @@ def drivers_tab() -> None:
         why = l2.text_input("Why it acts on this driver", key="map_link_why")
         if mid in d.measures:
             if l3.button("Unlink", key="map_unlink"):
-                act(drivers.unlink_measure, a.catalogue_id, mid, d.id, done=f"Unlinked {mid} from {d.id}.")
+                act(drivers.unlink_measure, p, a.catalogue_id, mid, d.id, cli="measures-edit unlink", actor=coder(), done=f"Unlinked {mid} from {d.id}.")
         elif l3.button("Link", key="map_link_measure"):
-            act(drivers.link_measure, a.catalogue_id, mid, d.id, why, done=f"Linked {mid} to {d.id}.")
+            act(drivers.link_measure, p, a.catalogue_id, mid, d.id, why, cli="measures-edit link", actor=coder(), done=f"Linked {mid} to {d.id}.")
     table = a.driver_table()
     st.dataframe(table.style.apply(lambda r: ["background-color: #f8d7da" if r["gap"] else ""] * len(r), axis=1),
                  hide_index=True, width="stretch")
@@ -373,8 +364,7 @@ def drivers_tab() -> None:
                        data=lambda: a.matrix().to_csv().encode())
 
 
-if msg := st.session_state.pop("_map_msg", None):
-    st.success(msg)
+flash()
 framework = framework_picker("Framework (mapping, linkages, findings; the driver map uses its measures' framework)",
                              key="map_framework")
 t_el, t_dim, t_table, t_link, t_find, t_drv = st.tabs(

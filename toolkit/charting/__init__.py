@@ -5,9 +5,8 @@
 - ``set_summary`` / ``review_summary``: the researcher's own text and review
 - ``coverage(project, framework_id, by=...)``: passages and participants per code and group, gaps
 - ``refine(project, crosswalk_id)``: recode the project into a condensed framework through a crosswalk
-- ``chart(project, framework_id, docx=..., xlsx=..., csv=...)``: build and export in one call
 
-Exports live in ``toolkit.export`` (Word, Excel, CSV).
+Writers live in ``toolkit.export`` (Word, Excel, CSV; ``export.chart`` builds and writes in one call).
 """
 
 from __future__ import annotations
@@ -25,22 +24,6 @@ from .summaries import (
 )
 
 __all__ = ["DEFAULT_GROUP_BY", "DRAFT_SEPARATOR", "Cell", "Column", "Coverage", "DraftReport", "Matrix", "Quote",
-           "RefineReport", "Table", "build_matrix", "chart", "coverage", "draft_summaries", "drafted_sentences",
+           "RefineReport", "Table", "build_matrix", "coverage", "draft_summaries", "drafted_sentences",
            "refine", "review_summary", "set_summary"]
 
-
-def chart(project, framework_id: str, *, docx=None, xlsx=None, csv=None, category: str | None = None,
-          group_by=DEFAULT_GROUP_BY, level: str = "code", attributes=None, title: str | None = None,
-          quotes_appendix: bool = True, coders=None, max_columns: int | None = None) -> Matrix:
-    """Build the matrix and write whichever of ``docx``, ``xlsx`` and ``csv`` paths are given; returns the matrix."""
-    from ..export import export_csv, export_docx, export_xlsx
-
-    m = build_matrix(project, framework_id, category=category, group_by=group_by, level=level, coders=coders)
-    if docx:
-        export_docx(m, docx, title=title, attributes=attributes, quotes_appendix=quotes_appendix,
-                    max_columns=max_columns)
-    if xlsx:
-        export_xlsx(m, xlsx, title=title, attributes=attributes)
-    if csv:
-        export_csv(m, csv, attributes=attributes)
-    return m

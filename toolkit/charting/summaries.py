@@ -16,10 +16,10 @@ import numpy as np
 
 from ..embed import Embedder
 from ..errors import InputError, NotFoundError
-from ..indexing.service import encode_cached
 from ..store import Project
 from ..store import charting as cdb
 from ..store import core as db
+from ..vectors import encode_cached
 from .matrix import Cell, build_matrix
 from .sentences import Sentence, candidates
 

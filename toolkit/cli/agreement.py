@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from ..agreement import compare_coders, record_consensus
+from ..indexing.agreement import compare_coders, record_consensus
 from ._common import open_
 
 

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from .. import charting as ch
+from .. import export
 from ..errors import InputError
 from ._common import open_, print_table, progress_bar
 
@@ -114,7 +115,7 @@ def cmd_chart(a) -> int:
         _print_draft(ch.draft_summaries(project, a.framework, _embedder(a.model), coders=a.coders,
                                         progress=progress_bar("drafting summaries")))
     group_by = ch.DEFAULT_GROUP_BY if a.group_by is None else a.group_by
-    m = ch.chart(project, a.framework, docx=a.docx, xlsx=a.xlsx, csv=a.csv, category=a.category, group_by=group_by,
+    m = export.chart(project, a.framework, docx=a.docx, xlsx=a.xlsx, csv=a.csv, category=a.category, group_by=group_by,
                  level=a.level, attributes=a.attributes, title=a.title, quotes_appendix=not a.no_appendix,
                  coders=a.coders, max_columns=a.max_columns or None)
     n_sum = sum(1 for c in m.cells.values() if c.summary)

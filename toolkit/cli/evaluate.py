@@ -1,4 +1,4 @@
-"""``evaluate``: measure the indexing assistant on a coded codebook/gold pair (see ``toolkit.evaluate``)."""
+"""``evaluate``: measure the indexing assistant on a coded codebook/gold pair (see ``toolkit.indexing.evaluate``)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_evaluate(args) -> int:
     from ..embed import load_embedder
-    from ..evaluate import evaluate, write_json
+    from ..indexing.evaluate import evaluate, write_json
 
     result = evaluate(args.codebook, args.gold, train_fraction=args.train_fraction, seed=args.seed,
                       embedder=load_embedder(args.model))

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 
-from .. import drivers as drv
-from .. import findings as fnd
-from .. import linkage as lnk
 from .. import mapping as mp
 from ..errors import InputError
+from ..interpret import drivers as drv
+from ..interpret import findings as fnd
+from ..interpret import links as lnk
 from ._common import open_, print_table
 
 
@@ -237,7 +237,7 @@ def cmd_map_add(a) -> int:
 def cmd_map_export(a) -> int:
     if not (a.docx or a.csv or a.long_csv):
         raise InputError(None, "give --docx, --csv and/or --long-csv")
-    from ..mapping_export import export_mapping
+    from ..export.mapping_table import export_mapping
 
     table = export_mapping(open_(a.project), a.framework, docx=a.docx, csv=a.csv, long_csv=a.long_csv,
                            accepted_only=a.accepted_only)
@@ -305,17 +305,17 @@ def cmd_drivers(a) -> int:
     if a.svg or a.png:
         import matplotlib.pyplot as plt
 
-        from ..drivers_render import render_static
+        from ..export.driver_map import render_static
 
         fig, _ = render_static(an, svg=a.svg, png=a.png)
         plt.close(fig)
     if a.html:
-        from ..drivers_render import render_plotly
+        from ..export.driver_map import render_plotly
 
         fig, _ = render_plotly(an)
         fig.write_html(a.html, include_plotlyjs=True)
     if a.docx:
-        from ..interpret import write_report
+        from ..export.report import write_report
 
         write_report(project, a.docx, analysis=an, coders=a.coders, link_min=a.link_min,
                      embedder=_embedder(a) if a.embed_quotes else None, png=a.png)

@@ -40,7 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_qdpx_import(a) -> int:
-    from ..export.qdpx_load import import_qdpx
+    from ..exchange.qdpx_load import import_qdpx
 
     rep = import_qdpx(a.file, a.project)
     print(f"imported {len(rep.transcripts)} transcript(s), {rep.codings} coding(s), {len(rep.participants)} "
@@ -59,7 +59,7 @@ def cmd_qdpx_import(a) -> int:
 
 
 def cmd_qdpx_export(a) -> int:
-    from ..export.qdpx_write import export_qdpx, project_xml, schema_errors
+    from ..exchange.qdpx_write import export_qdpx, project_xml, schema_errors
 
     project = open_(a.project)
     if a.schema:
@@ -78,7 +78,7 @@ def cmd_qdpx_export(a) -> int:
 
 
 def cmd_codebook_import(a) -> int:
-    from ..export.qdc import read_qdc
+    from ..exchange.qdc import read_qdc
 
     fw = read_qdc(a.file, framework_id=a.id, name=a.name)
     keep_framework(fw, project_path=a.project, yaml_path=a.yaml)
@@ -86,7 +86,7 @@ def cmd_codebook_import(a) -> int:
 
 
 def cmd_codebook_export(a) -> int:
-    from ..export.qdc import write_qdc
+    from ..exchange.qdc import write_qdc
 
     fw = framework_arg(a.project, a.framework)
     write_qdc(fw, a.file)

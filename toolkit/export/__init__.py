@@ -1,17 +1,25 @@
-"""Exports for reports and colleagues.
+"""Writers: everything the toolkit puts in a file for reports and colleagues.
 
-Charts: Word (``export_docx``), Excel (``export_xlsx``) and CSV (``export_csv``), each taking a
-``toolkit.charting.Matrix`` (see ``toolkit.charting.build_matrix``). The submodules are imported on first use, so
-importing another exporter of this package does not load python-docx or openpyxl.
+- Charts: Word (``export_docx``), Excel (``export_xlsx``), CSV (``export_csv``), each taking a
+  ``toolkit.charting.Matrix``; ``chart(project, framework_id, docx=..., xlsx=..., csv=...)`` builds and writes in one call.
+- Mapping: ``mapping_table.export_mapping`` (Table-2 layout, Word and CSV).
+- Interpretation: ``driver_map.render_static`` (SVG/PNG) and ``render_plotly``; ``report.write_report`` (.docx).
+- ``docx_common``: the shared Word helpers (landscape pages, tables with repeated headers, shading).
+
+Submodules are imported on first use, so importing one writer does not load python-docx, openpyxl or matplotlib.
+REFI-QDA (.qdc, .qdpx) is exchange, not export: ``toolkit.exchange``.
 """
 
 from __future__ import annotations
 
 import importlib
 
-__all__ = ["export_csv", "export_docx", "export_xlsx"]
+__all__ = ["chart", "export_csv", "export_docx", "export_mapping", "export_xlsx", "render_plotly", "render_static",
+           "write_report"]
 
-_LAZY = {"export_docx": "docx_matrix", "export_xlsx": "xlsx_matrix", "export_csv": "xlsx_matrix"}
+_LAZY = {"export_docx": "docx_matrix", "export_xlsx": "xlsx_matrix", "export_csv": "xlsx_matrix",
+         "chart": "matrix_files", "export_mapping": "mapping_table", "render_static": "driver_map",
+         "render_plotly": "driver_map", "write_report": "report"}
 
 
 def __getattr__(name: str):

@@ -34,10 +34,10 @@ import pandas as pd
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import cohen_kappa_score, f1_score
 
-from .errors import InputError
-from .indexing.codespace import CodeSpace, code_document, lexical_similarity
-from .indexing.suggester import CodeSuggester
-from .models import Code
+from ..errors import InputError
+from ..models import Code
+from .codespace import CodeSpace, code_document, lexical_similarity
+from .suggester import CodeSuggester
 
 METRICS = ("top1_accuracy", "top3_recall", "micro_f1", "macro_f1", "mean_kappa")
 

@@ -9,7 +9,7 @@ without being refined first.
 
 A measures catalogue names, for each contract measure, the driver codes it targets. Per driver: its measures; per
 measure: its drivers and quantities; and the *gap list*: drivers raised by at least ``gap_min`` participants that
-no measure targets. Drawing is in ``toolkit.drivers_render``.
+no measure targets. Drawing is in ``toolkit.export.driver_map``.
 """
 
 from __future__ import annotations
@@ -22,12 +22,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import frameworks as fwio
-from .errors import InputError
-from .linkage import NO_GROUP, compute, participant_groups, resolve_codings
-from .store import Project
-from .store import core as db
-from .store import measures as msdb
+from .. import frameworks as fwio
+from ..errors import InputError
+from ..store import Project
+from ..store import core as db
+from ..store import measures as msdb
+from .links import NO_GROUP, compute, participant_groups, resolve_codings
 
 GAP_SHARE = 1 / 3  # default gap threshold: raised by at least a third of the participants (and by two or more)
 

@@ -25,8 +25,8 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
-from toolkit.errors import InputError
-from toolkit.ingest.decode import decode_bytes, normalise_newlines
+from ..errors import InputError
+from ..ingest.decode import decode_bytes, normalise_newlines
 
 _ELLIPSIS = ("\u2026", "...")
 _BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)

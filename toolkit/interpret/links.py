@@ -21,10 +21,10 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from .errors import InputError, NotFoundError
-from .store import Project
-from .store import core as db
-from .store import measures as msdb
+from ..errors import InputError, NotFoundError
+from ..store import Project
+from ..store import core as db
+from ..store import measures as msdb
 
 UNITS = ("passage", "turn", "participant")
 LEVELS = ("code", "category")

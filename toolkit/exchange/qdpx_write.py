@@ -22,10 +22,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from toolkit.store import Project
-from toolkit.store import core as db
-from toolkit.store import qdpx as sq
-
+from ..store import Project
+from ..store import core as db
+from ..store import qdpx as sq
 from .qdc import build_codes, build_sets, code_guid
 from .refi_common import ORIGIN, PROJECT_NS, format_datetime, make_guid, sub, with_meta, xml_safe
 

@@ -18,9 +18,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from toolkit.errors import InputError
-from toolkit.models import Category, Code, Framework
-
+from ..errors import InputError
+from ..models import Category, Code, Framework
 from .refi_common import (
     CODEBOOK_NS,
     ORIGIN,

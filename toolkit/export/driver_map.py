@@ -13,7 +13,7 @@ import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .drivers import DriverAnalysis, quantities_text
+from ..interpret.drivers import DriverAnalysis, quantities_text
 
 R0, STEP = 1.05, 1.35  # radius of the innermost drivers' circle, distance between rings
 COLUMN_GAP = 0.85  # from the outer ring to the measure columns

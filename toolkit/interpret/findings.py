@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .errors import InputError
-from .linkage import NO_GROUP, participant_groups, resolve_codings
-from .store import Project
-from .store import core as db
-from .store import mapping as mdb
+from ..errors import InputError
+from ..store import Project
+from ..store import core as db
+from ..store import mapping as mdb
+from .links import NO_GROUP, participant_groups, resolve_codings
 
 LEVELS = ("category", "code", "map")
 

@@ -14,72 +14,23 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from docx.shared import Cm, RGBColor
 
-from .drivers import DriverAnalysis, analyse_drivers, quantities_text
-from .drivers_render import render_static
-from .embed import Embedder
-from .findings import check_findings
-from .interpret_docx import GAP_FILL, add_table, new_document, usable_width
-from .linkage import linkage, participant_groups, resolve_codings
-from .mapping_export import add_mapping_table, mapping_frames
-from .store import Project
-from .store import core as db
-from .store import mapping as mdb
+from ..embed import Embedder
+from ..interpret.drivers import DriverAnalysis, analyse_drivers, quantities_text
+from ..interpret.findings import check_findings
+from ..interpret.links import linkage, participant_groups, resolve_codings
+from ..interpret.quotes import pick_quotes
+from ..mapping.table import mapping_frames
+from ..store import Project
+from ..store import core as db
+from ..store import mapping as mdb
+from .docx_common import GAP_FILL, add_table, new_document, usable_width
+from .driver_map import render_static
+from .mapping_table import add_mapping_table
 
 GAP_RGB = RGBColor(0xA9, 0x32, 0x26)
-
-
-def centrality(texts: list[str], embedder: Embedder | None = None, cache: dict | None = None) -> np.ndarray:
-    """How typical each text is of the set: cosine to the centroid, of sentence embeddings when an embedder is
-    given (vectors are kept in ``cache`` across calls), else of TF-IDF vectors (fast, no model)."""
-    if len(texts) < 2:
-        return np.ones(len(texts))
-    if embedder is not None:
-        cache = {} if cache is None else cache
-        todo = [t for t in dict.fromkeys(texts) if t not in cache]
-        if todo:
-            cache.update(zip(todo, embedder.embed(todo), strict=True))
-        v = np.vstack([cache[t] for t in texts])
-    else:
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
-        try:
-            v = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(texts).toarray()
-        except ValueError:  # nothing but stop words
-            return np.ones(len(texts))
-    centre = v.mean(axis=0)
-    return v @ (centre / (np.linalg.norm(centre) or 1.0))
-
-
-def pick_quotes(rows: pd.DataFrame, groups: dict[str, str], k: int = 2, embedder: Embedder | None = None,
-                min_chars: int = 40, max_chars: int = 600, cache: dict | None = None) -> list[dict]:
-    """Up to ``k`` quotes (dicts with text, participant, group, transcript) from coded passages ``rows``:
-    the most typical first (see ``centrality``), a new group before a new participant before a second quote of
-    the same person."""
-    if rows.empty:
-        return []
-    rows = rows.assign(text=rows["text"].str.strip()).drop_duplicates("text")
-    sized = rows[rows["text"].str.len().between(min_chars, max_chars)]
-    rows = (sized if not sized.empty else rows).reset_index(drop=True)
-    score = centrality(list(rows["text"]), embedder, cache)
-    order = list(np.argsort(-np.asarray(score), kind="stable"))
-    chosen: list[int] = []
-    for rule in ("group", "participant", "any"):
-        for i in order:
-            if len(chosen) >= k or i in chosen:
-                continue
-            pid = str(rows.loc[i, "participant_id"])
-            seen_p = {str(rows.loc[j, "participant_id"]) for j in chosen}
-            seen_g = {groups.get(p, "") for p in seen_p}
-            if (rule == "group" and groups.get(pid, "") in seen_g) or (rule == "participant" and pid in seen_p):
-                continue
-            chosen.append(i)
-    return [{"text": rows.loc[i, "text"], "participant": str(rows.loc[i, "participant_id"]),
-             "group": groups.get(str(rows.loc[i, "participant_id"]), ""), "transcript": rows.loc[i, "transcript"]}
-            for i in chosen]
 
 
 def _quote_paragraph(doc, q: dict) -> None:

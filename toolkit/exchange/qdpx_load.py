@@ -8,14 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from toolkit import frameworks as fwio
-from toolkit.errors import InputError
-from toolkit.models import Framework
-from toolkit.store import Project, init_project, open_project, project_exists, remove_project
-from toolkit.store import charting as cdb
-from toolkit.store import core as db
-from toolkit.store import qdpx as sq
-
+from .. import frameworks as fwio
+from ..errors import InputError
+from ..models import Framework
+from ..store import Project, init_project, open_project, project_exists, remove_project
+from ..store import charting as cdb
+from ..store import core as db
+from ..store import qdpx as sq
 from .qdpx_read import ImportPlan, read_qdpx
 from .refi_common import norm_guid
 
@@ -50,7 +49,7 @@ def _new_project(path: str | Path, plan: ImportPlan) -> Project:
     mine = {fw.id: fw for fw in plan.codebook.frameworks}
     clash = {fid for fid, fw in folder.frameworks.items() if fid in mine and not same_framework(fw, mine[fid])}
     with project.transaction("frameworks.add_shipped", payload={"left_out": sorted(clash)}) as s:
-        from toolkit.store import measures as mdb
+        from ..store import measures as mdb
 
         for fid, fw in folder.frameworks.items():
             if fid not in clash:

@@ -16,10 +16,10 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import cohen_kappa_score
 
-from .errors import InputError
-from .indexing.units import split_turn
-from .store import Project
-from .store import core as db
+from ..errors import InputError
+from ..store import Project
+from ..store import core as db
+from .units import split_turn
 
 __all__ = ["compare_coders", "units", "record_consensus"]
 MIN_COVER_CHARS = 40

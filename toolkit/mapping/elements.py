@@ -1,11 +1,11 @@
-"""Mapping (Framework Method step 4): key elements from summaries, key dimensions, categories.
+"""Key elements, dimensions and categories (Framework Method step 4): key elements from summaries, key dimensions, categories.
 
 The toolkit proposes; the researcher decides. ``propose_elements`` cuts short phrases from each chart summary and
 links each to the summary and to the coded passages (quotes) behind it. ``propose_dimensions`` groups elements by
 agglomerative clustering of their embeddings, cut at a cosine-distance threshold the researcher sets (smaller:
 more, tighter dimensions). ``propose_categories`` groups dimensions into categories. Then ``accept``, ``rename``,
 ``move_element``, ``move_dimension``, ``merge_dimensions`` and ``merge_elements`` edit the result; every edit is one
-logged transaction. The Table-2-like export lives in ``toolkit.mapping_export``.
+logged transaction. The Table-2 layout is ``toolkit.mapping.table``; its writers are in ``toolkit.export.mapping_table``.
 """
 
 from __future__ import annotations
@@ -18,13 +18,13 @@ from dataclasses import dataclass, field
 import numpy as np
 from sklearn.cluster import AgglomerativeClustering
 
-from .embed import Embedder
-from .errors import InputError
-from .indexing.service import encode_cached
-from .mapping_phrases import backed_by_words, candidate_phrases, link_quotes, select_phrases
-from .store import Project
-from .store import core as db
-from .store import mapping as mdb
+from ..embed import Embedder
+from ..errors import InputError
+from ..store import Project
+from ..store import core as db
+from ..store import mapping as mdb
+from ..vectors import encode_cached
+from .phrases import backed_by_words, candidate_phrases, link_quotes, select_phrases
 
 # Complete linkage cut at cosine distance 0.8: every two elements of a dimension are at least a little alike
 # (MiniLM cosine >= 0.2). Average linkage chains into one giant group on a few hundred elements (sample study:

@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 import yaml
 from lxml import etree
 
-from toolkit.errors import InputError
+from ..errors import InputError
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"

@@ -16,10 +16,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from toolkit.errors import InputError
-from toolkit.ingest import detect_language, detect_turns
-from toolkit.models import ParsedTranscript
-
+from ..errors import InputError
+from ..ingest import detect_language, detect_turns
+from ..models import ParsedTranscript
 from .qdc import Codebook, frameworks_from_codebook, parse_code_nodes, parse_sets, slug
 from .refi_common import (
     Archive,
