@@ -199,3 +199,31 @@ def test_simultaneous_saves_of_one_version_keep_exactly_one(chart):
     assert len(results) == 4 and len(winners) == 1
     final = ch.build_matrix(p, "lvi84").cells[(cell.participant, cell.column)]
     assert final.summary == f"text {winners[0]}" and final.version == 2
+
+
+def test_cli_user_assign_reveal_and_copy(project, tmp_path, monkeypatch, capsys):
+    import io
+
+    from toolkit.cli import main
+
+    p, _ = project
+    where = str(p.path)
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long enough password\n"))
+    assert main(["user", "add", where, "cara", "--role", "coder", "--password-stdin"]) == 0
+    assert "added coder cara" in capsys.readouterr().out
+    assert team.authenticate(p, "cara", "a long enough password").role == "coder"
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    assert main(["user", "add", where, "dan", "--password-stdin"]) == 2
+    assert "at least 8" in capsys.readouterr().err
+    assert main(["assign", where, T1, "cara", "ann", "--lead", "ann"]) == 2  # a coder cannot assign
+    assert main(["assign", where, T1, "cara", "ann", "--lead", "lena"]) == 0
+    assert main(["reveal", where, T1, "--lead", "lena"]) == 0
+    assert main(["assignments", where]) == 0
+    out = capsys.readouterr().out
+    assert "cara" in out and "True" in out
+    assert main(["copy", where, str(tmp_path / "copy.fa")]) == 0
+    assert "content hashes of all" in capsys.readouterr().out
+    q = open_project(tmp_path / "copy.fa")
+    assert [a["coder"] for a in team.assignments(q, team.get_user(q, "lena"))] == ["ann", "cara"]
+    assert team.authenticate(q, "cara", "a long enough password").name == "cara"  # hashes copied as they were
+    q.close()

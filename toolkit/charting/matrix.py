@@ -221,7 +221,7 @@ def build_matrix(project: Project, framework_id: str, *, category: str | None = 
         places = cdb.segment_places(s, codings["transcript_id"].unique() if len(codings) else [])
         sums = cdb.summaries_frame(s, framework_id)
     if pframe.empty:
-        raise InputError(str(project.path), "the project has no participants: import transcripts and a participants "
+        raise InputError(project.label, "the project has no participants: import transcripts and a participants "
                                             "file first")
     cats = fw.categories
     if category is not None:

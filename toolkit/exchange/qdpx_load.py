@@ -90,7 +90,7 @@ def _frameworks(s, plan: ImportPlan, rep: QdpxImportReport) -> dict[str, str]:
 
 
 def apply_plan(plan: ImportPlan, project: Project, *, actor: str | None = None) -> QdpxImportReport:
-    rep = QdpxImportReport(file=plan.file, project=str(project.path), skipped=list(plan.skipped),
+    rep = QdpxImportReport(file=plan.file, project=project.label, skipped=list(plan.skipped),
                            warnings=list(plan.warnings))
     payload = {"file": plan.file, "sources": len(plan.sources), "codings": len(plan.codings)}
     with project.transaction("qdpx.import", actor=actor, payload=payload) as s:
