@@ -176,9 +176,10 @@ def summary_form(cell, pid: str, code: str) -> None:
         if st.form_submit_button("Save summary", type="primary"):
             try:
                 if cell.summary and text.strip() == cell.summary.strip() and status == "reviewed":
-                    charting.review_summary(p, framework, pid, code, author=coder())
-                else:
-                    charting.set_summary(p, framework, pid, code, text, status=status, author=coder())
+                    charting.review_summary(p, framework, pid, code, author=coder(), base_version=cell.version)
+                else:  # the version it was based on: a save over someone else's newer one is a conflict
+                    charting.set_summary(p, framework, pid, code, text, status=status, author=coder(),
+                                         base_version=cell.version)
                 st.session_state["_chart_saved"] = f"Saved the summary of {pid} × {code} ({status})."
                 st.rerun()
             except ToolkitError as e:

@@ -236,7 +236,7 @@ def set_summary(project: Project, framework_id: str, participant: str, code: str
 
 
 def review_summary(project: Project, framework_id: str, participant: str, code: str, *, author: str,
-                   actor: str | None = None) -> int:
+                   actor: str | None = None, base_version: int | None = None) -> int:
     """Mark a cell's summary as reviewed by ``author`` (its text and provenance stay as they are)."""
     if not (author or "").strip():
         raise InputError(None, "a review needs the reviewer's name")
@@ -248,4 +248,5 @@ def review_summary(project: Project, framework_id: str, participant: str, code: 
             raise InputError(None, f"{participant} x {code} has no summary to review; write one first")
         return cdb.put_summary(s, framework_id=framework_id, participant_id=participant, code_pk=code_pk,
                                text=old["text"], status="reviewed", origin=old["origin"], quotes=old["quotes"],
-                               author_id=db.coder_id(s, author.strip()), sources=old["sources"])
+                               author_id=db.coder_id(s, author.strip()), sources=old["sources"],
+                               expected_version=base_version)

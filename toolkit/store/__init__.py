@@ -194,3 +194,9 @@ def remove_project(path: str | Path) -> None:
         return
     for suffix in ("", "-wal", "-shm"):
         Path(str(loc) + suffix).unlink(missing_ok=True)
+
+
+def absolute_location(path: str | Path) -> str:
+    """``path`` as a string that opens the same project from any folder (an absolute file path, or the URL)."""
+    loc = location(path)
+    return str(loc) if isinstance(loc, DatabaseURL) else str(loc.resolve())

@@ -29,6 +29,7 @@ from .blind import (
     reject,
     remove_code,
     reveal,
+    review_view,
     save_summary,
     unassign,
     visible_coders,
@@ -36,5 +37,5 @@ from .blind import (
 
 __all__ = ["CAPABILITIES", "ROLES", "LoginError", "LoginThrottled", "User", "accept", "add_code", "add_user",
            "assign", "assignments", "authenticate", "codings", "get_user", "login_delay", "my_transcripts",
-           "open_suggestions", "reject", "remove_code", "reveal", "save_summary", "set_active", "set_password",
+           "open_suggestions", "reject", "remove_code", "reveal", "review_view", "save_summary", "set_active", "set_password",
            "set_role", "unassign", "users", "visible_coders"]

@@ -174,3 +174,21 @@ def save_summary(project: Project, user: User, framework: str, participant: str,
     user.require("chart")
     return charting.set_summary(project, framework, participant, code, text, status=status, author=user.name,
                                 base_version=base_version)
+
+
+def review_view(project: Project, user: User, framework: str, transcript: str | int, *,
+                scheme: str = sv.DEFAULT_SCHEME) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """What the Index page shows ``user`` for one transcript: (passages, suggestions, codings) as
+    ``indexing.service.passages`` gives them, but blind: the suggestions' status is this user's own decision (open
+    until they decide) and the codings are those ``visible_coders`` allows."""
+    pas, sug, cod = sv.passages(project, framework, transcript, scheme=scheme)
+    with project.read() as s:
+        mine = tdb.decisions_frame(s, db.coder_id_or_none(s, user.name) or -1)
+    status = dict(zip(mine["suggestion_id"], mine["status"], strict=True))
+    sug = sug.copy()
+    sug["status"] = [status.get(i, "open") for i in sug["id"]]
+    sug["decided_by"] = [user.name if i in status else None for i in sug["id"]]
+    coders = visible_coders(project, user, transcript)
+    if coders is not None:
+        cod = cod[cod["coder"].isin(coders)].reset_index(drop=True)
+    return pas, sug, cod
