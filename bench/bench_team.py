@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing as mp
+import os
 import random
 import sys
 import tempfile
@@ -331,6 +332,8 @@ def main() -> int:
         peak = max(during, key=lambda s: s["rss_mb"]) if during else None
         report["server_memory_peak"] = peak
         report["server_memory_peak_uss"] = max(during, key=lambda s: s["uss_mb"]) if during else None
+        report["load_average_1_5_15"] = [round(x, 1) for x in os.getloadavg()]
+        report["cpus"] = os.cpu_count()
         report["decisions_written"] = sum(report["check"]["written"].values())
         report["decisions_lost"] = sum(report["check"]["lost"].values())
     finally:

@@ -50,7 +50,8 @@ def _load(path: str, fw_id: str, tname: str, v: int, who: str | None):
 pas, sug, cod = _load(str(p.path), fw_id, tname, version(), me and me.name)
 if pas.empty or sug.empty:
     st.info("No suggestions for this framework yet. Compute them (the model reads every passage once; later runs "
-            "reuse the cached vectors and learn from your decisions).")
+            "reuse the cached vectors and learn from your decisions)." if lead else
+            "No suggestions for this framework yet: your lead computes them. You can code passages by hand below.")
 if lead and st.button("Update suggestions", key="suggest", type="primary" if sug.empty else "secondary"):
     bar = Progress("Embedding passages")
     try:
