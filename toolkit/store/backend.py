@@ -125,7 +125,11 @@ def create_database(loc: DatabaseURL) -> None:
     try:
         with eng.connect() as c:
             c.execute(text(f'CREATE DATABASE "{_ident(loc.name)}" ENCODING \'UTF8\' TEMPLATE template0'))
-    except (OperationalError, ProgrammingError) as e:
+    except ProgrammingError as e:  # e.g. the role may not create databases
+        why = str(getattr(e, "orig", e)).strip().splitlines()[0]
+        raise ProjectError(f"{loc.safe}: cannot create the database ({why}); create it empty first "
+                           f"(createdb --owner {loc.url.username or 'USER'} {loc.name}) and run this again") from e
+    except OperationalError as e:
         raise _server_error(loc, e) from e
     finally:
         eng.dispose()
