@@ -227,3 +227,14 @@ def test_cli_user_assign_reveal_and_copy(project, tmp_path, monkeypatch, capsys)
     assert [a["coder"] for a in team.assignments(q, team.get_user(q, "lena"))] == ["ann", "cara"]
     assert team.authenticate(q, "cara", "a long enough password").name == "cara"  # hashes copied as they were
     q.close()
+
+
+def test_chart_quotes_only_what_blind_coding_lets_a_coder_see(chart):
+    p, lead = chart
+    ann = team.get_user(p, "ann")
+    team.assign(p, lead, "P01_gp_rural.txt", ["ann"])
+    assert team.chart_coders(p, lead) is None and team.chart_coders(p, ann) == ["ann"]
+    m = ch.build_matrix(p, "lvi84", coders=team.chart_coders(p, ann))
+    assert not any(q.coder != "ann" for c in m.cells.values() for q in c.quotes)  # the reference coder's are hidden
+    team.reveal(p, lead, "P01_gp_rural.txt")
+    assert team.chart_coders(p, ann) is None

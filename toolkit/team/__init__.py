@@ -23,6 +23,7 @@ from .blind import (
     add_code,
     assign,
     assignments,
+    chart_coders,
     codings,
     my_transcripts,
     open_suggestions,
@@ -36,6 +37,6 @@ from .blind import (
 )
 
 __all__ = ["CAPABILITIES", "ROLES", "LoginError", "LoginThrottled", "User", "accept", "add_code", "add_user",
-           "assign", "assignments", "authenticate", "codings", "get_user", "login_delay", "my_transcripts",
+           "assign", "assignments", "authenticate", "chart_coders", "codings", "get_user", "login_delay", "my_transcripts",
            "open_suggestions", "reject", "remove_code", "reveal", "review_view", "save_summary", "set_active", "set_password",
            "set_role", "unassign", "users", "visible_coders"]

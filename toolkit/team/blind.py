@@ -92,6 +92,16 @@ def visible_coders(project: Project, user: User, transcript: str | int) -> list[
         return None if tdb.is_revealed(s, tr.id) else [user.name]
 
 
+def chart_coders(project: Project, user: User) -> list[str] | None:
+    """Whose codings ``user``'s chart may quote: everyone's for the lead, or once every transcript assigned to
+    ``user`` is revealed; until then only their own (a chart spans transcripts, so one blind transcript is enough)."""
+    if user.can("reveal"):
+        return None
+    with project.read() as s:
+        mine = tdb.assignments(s, coder=db.coder_id_or_none(s, user.name) or -1)
+    return None if all(a["revealed"] for a in mine) else [user.name]
+
+
 def codings(project: Project, user: User, transcript: str | int, *, framework: str | None = None) -> pd.DataFrame:
     """The codings of ``transcript`` that ``user`` may see (fresh from the project)."""
     coders = visible_coders(project, user, transcript)
