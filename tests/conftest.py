@@ -76,22 +76,3 @@ def project_location(request, tmp_path):
     url = request.getfixturevalue("pg_server").new_url()
     yield url
     drop(url)
-
-
-@pytest.fixture
-def new_location(request, tmp_path):
-    """A factory of further fresh locations on the same backend as ``project_location``."""
-    if "project_location" in request.fixturenames and isinstance(request.getfixturevalue("project_location"), str):
-        from pg_cluster import drop
-
-        server, made = request.getfixturevalue("pg_server"), []
-
-        def make(name: str = "q") -> str:
-            made.append(server.new_url(name))
-            return made[-1]
-
-        yield make
-        for url in made:
-            drop(url)
-        return
-    yield lambda name="q": tmp_path / f"{name}.fa"
