@@ -23,6 +23,8 @@ SPEC = [
     ("The five steps", "map.py", "4-5 Map and interpret", ":material/hub:", "map"),
     ("Learn", "teach.py", "Teaching mode", ":material/school:", "teach"),
 ]
+if team_mode():
+    SPEC.insert(1, ("Project", "team.py", "Team", ":material/group:", "assign"))
 path = project_path()
 who = user()
 if team_mode() and who is None:  # nothing but the login page until someone logs in

@@ -100,3 +100,26 @@ def test_app_command_binds_loopback_unless_team():
     assert env["FA_TEAM"] == "1" and env["FA_PROJECT"] == "postgresql://u:secret@127.0.0.1/db"
     assert not any("secret" in c for c in cmd)  # the URL travels in the environment, not the process list
     assert cmd[cmd.index("--server.address") + 1] == "0.0.0.0"
+
+
+def test_lead_assigns_and_reveals_on_the_team_page(served):
+    at = ok(_login("lena", PW))
+    at.switch_page(str(PAGES / "team.py"))
+    ok(at.run())
+    assert at.title[0].value == "Team"
+    at.multiselect(key="team_coders").set_value(["ann", "lena"])
+    submit = next(b for b in at.button if b.key and b.key.startswith("FormSubmitter:team_assign"))
+    ok(submit.click().run())
+    lead = team.User("lena", "lead")
+    assert sorted(a["coder"] for a in team.assignments(served, lead)) == ["ann", "lena"]
+    ok(at.button(key="team_reveal").click().run())
+    assert all(a["revealed"] for a in team.assignments(served, lead))
+    assert team.visible_coders(served, team.User("ann", "coder"), "P01.txt") is None
+
+
+def test_coder_cannot_open_the_team_page(served):
+    at = ok(_login("ann", PW))
+    with pytest.raises(ValueError, match="Known pages") as e:  # not registered for a coder at all
+        at.switch_page(str(PAGES / "team.py"))
+    assert all(name in str(e.value) for name in ("familiarize.py", "index.py", "chart.py"))
+    assert not any(name in str(e.value) for name in ("project.py", "agreement.py", "map.py", "teach.py"))
