@@ -238,3 +238,16 @@ def test_chart_quotes_only_what_blind_coding_lets_a_coder_see(chart):
     assert not any(q.coder != "ann" for c in m.cells.values() for q in c.quotes)  # the reference coder's are hidden
     team.reveal(p, lead, "P01_gp_rural.txt")
     assert team.chart_coders(p, ann) is None
+
+
+def test_a_coder_removes_only_own_codings(project):
+    p, lead = project
+    ann, bob = team.get_user(p, "ann"), team.get_user(p, "bob")
+    team.assign(p, lead, T1, ["ann", "bob"])
+    a = team.add_code(p, ann, "fw", T1, 10, 40, "WAIT")
+    with pytest.raises(PermissionDenied, match="not bob's"):
+        team.remove_code(p, bob, a)
+    team.remove_code(p, ann, a)
+    assert team.codings(p, ann, T1).empty
+    with pytest.raises(InputError, match="no active coding"):
+        team.remove_code(p, ann, a)

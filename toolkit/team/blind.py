@@ -168,11 +168,10 @@ def add_code(project: Project, user: User, framework: str, transcript: str | int
 def remove_code(project: Project, user: User, coding_id: int) -> None:
     """Remove one of ``user``'s own codings (the lead may remove any)."""
     with project.read() as s:
-        row = db.codings_frame(s, with_text=False, include_removed=False)
-    mine = row[row["id"] == int(coding_id)]
-    if mine.empty:
+        owner = db.coding_coder(s, coding_id)
+    if owner is None:
         raise InputError(None, f"no active coding with id {coding_id}")
-    if mine.iloc[0]["coder"] != user.name and not user.can("reveal"):
+    if owner != user.name and not user.can("reveal"):
         raise PermissionDenied(f"coding {coding_id} is not {user.name}'s")
     sv.remove_code(project, int(coding_id), coder=user.name)
 
