@@ -121,3 +121,27 @@ def test_failed_copy_leaves_no_target(pg_server, tmp_path, monkeypatch):
     with pytest.raises(ProjectError, match="table coder differs"):
         copy_project(tmp_path / "a.fa", url)
     assert not project_exists(url)
+
+
+def test_failed_copy_into_an_existing_empty_database_leaves_it_empty(pg_server, tmp_path, monkeypatch):
+    from toolkit.store import remove_project
+    from toolkit.store.backend import create_database, location
+
+    a = init_project(tmp_path / "a.fa")
+    a.close()
+    url = pg_server.new_url()
+    create_database(location(url))  # made by the admin, empty, owned by the toolkit's role
+    import toolkit.store.copy as cp
+
+    monkeypatch.setattr(cp, "_verify", lambda src, dst: (_ for _ in ()).throw(ProjectError("boom")))
+    with pytest.raises(ProjectError, match="boom"):
+        copy_project(tmp_path / "a.fa", url)
+    assert project_exists(url)  # the database stays, as empty as it was
+    from sqlalchemy import inspect
+
+    from toolkit.store.backend import postgres_engine
+
+    eng = postgres_engine(location(url))
+    assert inspect(eng).get_table_names() == []
+    eng.dispose()
+    remove_project(url)

@@ -49,6 +49,7 @@ class Project:
         #: where the project lives: a ``Path`` or a ``DatabaseURL`` (a str with ``name``/``stem``); ``str(path)``
         #: reopens it with ``open_project``
         self.path: Location = location(path)
+        self.created = False  # made by this process (create_empty): removing it undoes a failed init or copy
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
@@ -108,8 +109,7 @@ def init_project(path: str | Path, name: str | None = None) -> Project:
         with project.transaction("project.init", payload={"name": name or project.path.stem}) as s:
             set_setting(s, "name", name or project.path.stem)
     except BaseException:
-        project.close()
-        remove_project(project.path)
+        undo_create(project)
         raise
     return project
 
@@ -144,7 +144,9 @@ def create_empty(path: str | Path) -> Project:
         else:
             remove_project(loc)
         raise
-    return Project(loc, engine)
+    project = Project(loc, engine)
+    project.created = created or not isinstance(loc, DatabaseURL)
+    return project
 
 
 def open_project(path: str | Path, *, migrate: bool = True) -> Project:
@@ -177,6 +179,22 @@ def open_project(path: str | Path, *, migrate: bool = True) -> Project:
             engine = _engine(loc)
         upgrade(engine)
     return Project(loc, engine)
+
+
+def undo_create(project: Project) -> None:
+    """Undo ``create_empty`` after a failure: remove what it made (the file or database; in a database that was
+    there, empty, before: the tables)."""
+    project.close()
+    if project.created:
+        remove_project(project.path)
+        return
+    engine = _engine(project.path)
+    try:
+        with engine.begin() as conn:
+            schema.Base.metadata.drop_all(conn)
+            conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    finally:
+        engine.dispose()
 
 
 def project_exists(path: str | Path) -> bool:

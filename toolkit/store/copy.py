@@ -19,7 +19,7 @@ from sqlalchemy import JSON, MetaData, Table, func, insert, select
 from sqlalchemy.engine import Connection
 
 from ..errors import ProjectError
-from . import Project, create_empty, open_project, remove_project
+from . import Project, create_empty, open_project, undo_create
 from .backend import after_bulk_insert
 from .schema import Base
 
@@ -100,11 +100,12 @@ def copy_project(source: str | Path, target: str | Path, *,
         try:
             _copy(src, dst, progress)
             dst.close()
+            created = dst.created
             dst = open_project(dst.path)  # compare what was committed, through a new connection
+            dst.created = created
             report = _verify(src, dst)
         except BaseException:
-            dst.close()
-            remove_project(dst.path)
+            undo_create(dst)
             raise
         dst.close()
     finally:
