@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -81,7 +82,11 @@ def cmd_app(a) -> int:
     where = "this machine only" if a.host == LOOPBACK else f"listening on {a.host}"
     mode = "team server, login required" if a.team else "no login"
     print(f"starting the app at http://{a.host}:{a.port} ({where}; {mode}; Ctrl+C stops it)", flush=True)
+    proc = subprocess.Popen(cmd, env=env, cwd=ROOT)
+    signal.signal(signal.SIGTERM, lambda *_: proc.terminate())  # stopping this command stops the server
     try:
-        return subprocess.call(cmd, env=env, cwd=ROOT)
+        return proc.wait()
     except KeyboardInterrupt:
+        proc.terminate()
+        proc.wait()
         return 0
