@@ -8,6 +8,7 @@ from sqlalchemy import inspect, text
 from toolkit.errors import ProjectError
 from toolkit.store import core as db
 from toolkit.store import init_project, open_project
+from toolkit.store.events import Action
 from toolkit.store.migrate import current_revision, downgrade, head_revision, upgrade
 
 
@@ -65,7 +66,7 @@ def test_open_older_schema_upgrades_after_backup(project_location, tmp_path):
         pytest.skip("only one schema revision so far: nothing older to upgrade from")
     path = project_location
     p = init_project(path)
-    with p.transaction("coder.add") as s:
+    with p.transaction(Action.CODING_ADD) as s:
         db.coder_id(s, "ann")
     downgrade(p.engine, revisions[1])  # the revision before head
     p.close()
@@ -81,18 +82,18 @@ def test_open_older_schema_upgrades_after_backup(project_location, tmp_path):
 def test_transaction_rolls_back_everything_on_error_and_logs_events(project_location):
     p = init_project(project_location)
     with pytest.raises(RuntimeError):
-        with p.transaction("participants.add") as s:
+        with p.transaction(Action.PARTICIPANTS_IMPORT) as s:
             db.upsert_participant(s, "P01", {"group": "GP"})
             raise RuntimeError("boom")
     with p.read() as s:
         assert db.participants(s) == []
         actions = list(db.events_frame(s)["action"])
-    assert "participants.add" not in actions
-    with p.transaction("participants.add", actor="ann") as s:
+    assert "participants.import" not in actions
+    with p.transaction(Action.PARTICIPANTS_IMPORT, actor="ann") as s:
         db.upsert_participant(s, "P01", {"group": "GP"})
     with p.read() as s:
         ev = db.events_frame(s)
-    assert ev.iloc[0]["action"] == "participants.add" and ev.iloc[0]["actor"] == "ann"
+    assert ev.iloc[0]["action"] == "participants.import" and ev.iloc[0]["actor"] == "ann"
     p.close()
 
 

@@ -8,8 +8,8 @@ from sqlalchemy import text
 
 from toolkit import project as proj
 from toolkit.errors import ProjectError
+from toolkit.store import Action, init_project, open_project, project_exists
 from toolkit.store import core as db
-from toolkit.store import init_project, open_project, project_exists
 from toolkit.store.copy import copy_project, fingerprint
 
 
@@ -49,16 +49,18 @@ def _project_with_everything(tmp_path, where):
     from toolkit.sample import build_sample
 
     p = build_sample(where)
-    with p.transaction("test.extra") as s:
+    with p.transaction(Action.MEMO_ADD) as s:
         tid = db.transcripts(s)[0]["id"]
         db.add_memo(s, text="Ünïcode memo — with 'quotes' and\nnewlines", author=db.coder_id(s, "ann"),
                     transcript_id=tid, start=0, end=5)
         from toolkit.store import schema as t
 
         s.add(t.Embedding(model="m", text_hash="h1", vector=bytes(range(256))))
-        s.add(t.Summary(framework_id="lvi84", participant_id=db.participants(s)[0]["id"],
-                        code_pk=next(iter(db.code_pks(s, "lvi84").values())), text="A summary",
-                        quotes=[1, 2], sources=None, author_id=db.coder_id(s, "ann")))
+        from toolkit.store import charting as cdb
+
+        cdb.put_summary(s, framework_id="lvi84", participant_id=db.participants(s)[0]["id"],
+                        code_pk=next(iter(db.code_pks(s, "lvi84").values())), text="A summary", status="draft",
+                        origin="manual", quotes=[1, 2], sources=None, author_id=db.coder_id(s, "ann"))
     return p
 
 
@@ -74,7 +76,7 @@ def test_copy_file_to_postgres_and_back_keeps_every_row(pg_server, tmp_path):
     pg = open_project(url)
     assert fingerprint(pg) == before
     # ids continue after the copied ones: a new coding gets a fresh id on PostgreSQL too
-    with pg.transaction("test.add") as s:
+    with pg.transaction(Action.CODING_ADD) as s:
         c = db.codings_frame(s, with_text=False).iloc[0]
         new = db.add_coding(s, transcript_id=int(c["transcript_id"]), start=int(c["start"]), end=int(c["end"]),
                             code_pk=int(c["code_pk"]), coder=db.coder_id(s, "bob"), origin="manual")

@@ -5,7 +5,7 @@ and gets agreement feedback against the reference indexing; a teacher can reset 
 import pandas as pd
 import streamlit as st
 
-from app.common import coder, project, show_error, transcript_picker, version
+from app.common import act, coder, flash, project, show_error, transcript_picker, version
 from toolkit import project as proj
 from toolkit import teaching
 from toolkit.errors import ToolkitError
@@ -16,6 +16,7 @@ WHERE = {"familiarize": "**1 Familiarize** (read, search, memos)", "index": "the
          "interpret": "**4–5 Map and interpret** (driver map, findings)"}
 
 st.title("Teaching mode")
+flash()
 p = project()
 
 
@@ -83,13 +84,11 @@ def coding_exercise(student: str) -> None:
                                 default=mine.get((r["start"], r["end"]), []),
                                 format_func=lambda c: f"{c} {label[c]}", placeholder="Type a code or a word…")
         if st.form_submit_button("Save and go to the next passage", type="primary", disabled=not student):
-            try:
-                teaching.code_passage(p, student, transcript, int(r["start"]), int(r["end"]), chosen,
-                                      framework=FRAMEWORK)
+            saved = act(teaching.code_passage, p, student, transcript, int(r["start"]), int(r["end"]), chosen,
+                        framework=FRAMEWORK, cli="teach code --student --framework", done=None, rerun=False)
+            if saved is not None:
                 st.session_state[key] = min(n + 1, len(units) - 1)
                 st.rerun()
-            except ToolkitError as e:
-                show_error(e)
     with st.expander("The codes and their definitions"):
         st.dataframe(codes, hide_index=True, width="stretch", height=320)
     feedback(student, transcript, mine)
@@ -152,11 +151,8 @@ def teacher() -> None:
         who = st.selectbox("Student", names, key="teach_reset_who")
         sure = st.checkbox(f"Remove every coding of {who} (kept in the project's history)", key="teach_reset_sure")
         if st.button("Reset", key="teach_reset", disabled=not sure):
-            try:
-                n = teaching.reset_student(p, who, teacher=coder())
-                st.success(f"Removed {n} coding(s) of {who}.")
-            except ToolkitError as e:
-                show_error(e)
+            act(teaching.reset_student, p, who, teacher=coder(), cli="teach reset --student --teacher",
+                done=lambda n: f"Removed {n} coding(s) of {who}.")
 
 
 if "teach_student" not in st.session_state:

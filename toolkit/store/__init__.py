@@ -32,9 +32,10 @@ from .backend import (
     sqlite_engine,
     table_names,
 )
+from .events import Action, check_action
 from .migrate import current_revision, head_revision, upgrade
 
-__all__ = ["Project", "init_project", "open_project", "is_project_location", "project_exists", "remove_project"]
+__all__ = ["Action", "Project", "init_project", "open_project", "is_project_location", "project_exists", "remove_project"]
 
 
 def is_project_location(value: str | Path) -> bool:
@@ -54,17 +55,20 @@ class Project:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     @contextmanager
-    def transaction(self, action: str | None = None, *, actor: str | None = None,
+    def transaction(self, action: Action | None = None, *, actor: str | None = None,
                     payload: dict | None = None) -> Iterator[Session]:
         """One user action: commits on success, rolls back everything on any error.
 
-        When ``action`` is given, an event row (who, when, what) is appended in the same transaction.
+        When ``action`` (a member of :class:`~toolkit.store.events.Action`) is given, an event row (who, when, what)
+        is appended in the same transaction; an action that is not a member is refused before anything happens.
         """
+        if action is not None:
+            action = check_action(action)
         with self._sessions() as session:
             try:
                 yield session
                 if action:
-                    session.add(schema.Event(action=action, actor=actor, payload=payload or {}))
+                    session.add(schema.Event(action=action.value, actor=actor, payload=payload or {}))
                 session.commit()
             except BaseException:
                 session.rollback()
@@ -106,7 +110,7 @@ def init_project(path: str | Path, name: str | None = None) -> Project:
     try:
         from .core import set_setting
 
-        with project.transaction("project.init", payload={"name": name or project.path.stem}) as s:
+        with project.transaction(Action.PROJECT_INIT, payload={"name": name or project.path.stem}) as s:
             set_setting(s, "name", name or project.path.stem)
     except BaseException:
         undo_create(project)

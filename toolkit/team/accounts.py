@@ -16,7 +16,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from ..errors import InputError, NotFoundError, PermissionDenied, ToolkitError
-from ..store import Project
+from ..store import Action, Project
 from ..store import team as tdb
 
 
@@ -90,7 +90,7 @@ def add_user(project: Project, name: str, password: str, *, role: str = "coder",
     """A new account (and its coder identity of the same name)."""
     name, role = _check_name(name), _check_role(role)
     digest = _hasher.hash(_check_password(password))
-    with project.transaction("account.add", actor=actor, payload={"name": name, "role": role}) as s:
+    with project.transaction(Action.ACCOUNT_ADD, actor=actor, payload={"name": name, "role": role}) as s:
         if tdb.account(s, name) is not None:
             raise InputError(None, f"an account named {name!r} already exists")
         tdb.add_account(s, name=name, role=role, password_hash=digest)
@@ -99,17 +99,17 @@ def add_user(project: Project, name: str, password: str, *, role: str = "coder",
 
 def set_password(project: Project, name: str, password: str, *, actor: str | None = None) -> None:
     digest = _hasher.hash(_check_password(password))
-    with project.transaction("account.password", actor=actor, payload={"name": name}) as s:
+    with project.transaction(Action.ACCOUNT_PASSWORD, actor=actor, payload={"name": name}) as s:
         tdb.update_account(s, name, password_hash=digest, failed_logins=0, last_failed_at=None)
 
 
 def set_role(project: Project, name: str, role: str, *, actor: str | None = None) -> None:
-    with project.transaction("account.role", actor=actor, payload={"name": name, "role": role}) as s:
+    with project.transaction(Action.ACCOUNT_ROLE, actor=actor, payload={"name": name, "role": role}) as s:
         tdb.update_account(s, name, role=_check_role(role))
 
 
 def set_active(project: Project, name: str, active: bool, *, actor: str | None = None) -> None:
-    with project.transaction("account.active", actor=actor, payload={"name": name, "active": active}) as s:
+    with project.transaction(Action.ACCOUNT_ACTIVE, actor=actor, payload={"name": name, "active": active}) as s:
         tdb.update_account(s, name, active=bool(active))
 
 
@@ -153,7 +153,7 @@ def authenticate(project: Project, name: str, password: str, *, now: datetime | 
             else:
                 tdb.record_login(s, row, ok=False, at=now)
                 outcome = LoginError("wrong name or password")
-        tdb.log_event(s, "account.login" if isinstance(outcome, User) else "account.login_failed",
+        tdb.log_event(s, Action.ACCOUNT_LOGIN if isinstance(outcome, User) else Action.ACCOUNT_LOGIN_FAILED,
                       actor=(name or "")[:64], payload={"throttled": isinstance(outcome, LoginThrottled)})
     if isinstance(outcome, LoginError):
         raise outcome

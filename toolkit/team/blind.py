@@ -16,7 +16,7 @@ import pandas as pd
 from .. import charting
 from ..errors import InputError, PermissionDenied
 from ..indexing import service as sv
-from ..store import Project
+from ..store import Action, Project
 from ..store import core as db
 from ..store import indexing as idb
 from ..store import team as tdb
@@ -32,7 +32,7 @@ def assign(project: Project, lead: User, transcript: str | int, coders: Iterable
     if not coders:
         raise InputError(None, "name at least one coder to assign")
     new = []
-    with project.transaction("team.assign", actor=lead.name, payload={"transcript": str(transcript),
+    with project.transaction(Action.TEAM_ASSIGN, actor=lead.name, payload={"transcript": str(transcript),
                                                                       "coders": coders}) as s:
         tr = db.resolve_transcript(s, transcript)
         by = db.coder_id(s, lead.name)
@@ -47,7 +47,7 @@ def assign(project: Project, lead: User, transcript: str | int, coders: Iterable
 
 def unassign(project: Project, lead: User, transcript: str | int, coder: str) -> int:
     lead.require("assign")
-    with project.transaction("team.unassign", actor=lead.name, payload={"transcript": str(transcript),
+    with project.transaction(Action.TEAM_UNASSIGN, actor=lead.name, payload={"transcript": str(transcript),
                                                                         "coder": coder}) as s:
         tr = db.resolve_transcript(s, transcript)
         return tdb.unassign(s, tr.id, db.coder_id(s, coder))
@@ -56,7 +56,7 @@ def unassign(project: Project, lead: User, transcript: str | int, coder: str) ->
 def reveal(project: Project, lead: User, transcript: str | int) -> bool:
     """Let every coder see every coding of ``transcript`` (returns False if it already was revealed)."""
     lead.require("reveal")
-    with project.transaction("team.reveal", actor=lead.name, payload={"transcript": str(transcript)}) as s:
+    with project.transaction(Action.TEAM_REVEAL, actor=lead.name, payload={"transcript": str(transcript)}) as s:
         tr = db.resolve_transcript(s, transcript)
         return tdb.reveal(s, tr.id, db.coder_id(s, lead.name))
 
@@ -136,7 +136,7 @@ def _may_code(s, user: User, transcript_id: int) -> None:
 def accept(project: Project, user: User, suggestion_id: int) -> int:
     """``user`` accepts a suggestion for themselves: a coding (origin 'suggestion', score, model) and their
     decision, in one transaction. Another coder's view of the same suggestion is unchanged."""
-    with project.transaction("team.accept", actor=user.name, payload={"suggestion": int(suggestion_id)}) as s:
+    with project.transaction(Action.TEAM_ACCEPT, actor=user.name, payload={"suggestion": int(suggestion_id)}) as s:
         sg = idb.suggestion(s, suggestion_id)
         p = idb.passage(s, sg.passage_id)
         _may_code(s, user, p.transcript_id)
@@ -151,7 +151,7 @@ def accept(project: Project, user: User, suggestion_id: int) -> int:
 
 
 def reject(project: Project, user: User, suggestion_id: int) -> None:
-    with project.transaction("team.reject", actor=user.name, payload={"suggestion": int(suggestion_id)}) as s:
+    with project.transaction(Action.TEAM_REJECT, actor=user.name, payload={"suggestion": int(suggestion_id)}) as s:
         sg = idb.suggestion(s, suggestion_id)
         _may_code(s, user, idb.passage(s, sg.passage_id).transcript_id)
         tdb.add_decision(s, sg.id, db.coder_id(s, user.name), "rejected", None)
