@@ -5,6 +5,8 @@ Revises: 0003
 Create Date: 2026-11-28 21:40:00
 """
 
+import sqlite3
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -76,13 +78,38 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_decision_coder_id'), ['coder_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_decision_suggestion_id'), ['suggestion_id'], unique=False)
 
-    with op.batch_alter_table('summary', schema=None) as batch_op:
+    # ADD COLUMN is native everywhere: never rebuild ``summary`` (with foreign keys on, dropping the old table would
+    # delete the rows that reference it: its quotes and key elements)
+    with op.batch_alter_table('summary', recreate='never') as batch_op:
         batch_op.add_column(sa.Column('version', sa.Integer(), server_default='1', nullable=False))
 
 
+def _native_drop_column(bind) -> bool:
+    if bind.dialect.name != "sqlite":
+        return True
+    dbapi = getattr(bind.dialect, "loaded_dbapi", None) or sqlite3
+    return dbapi.sqlite_version_info >= (3, 35, 0)
+
+
 def downgrade() -> None:
-    with op.batch_alter_table('summary', schema=None) as batch_op:
+    bind = op.get_bind()
+    native = _native_drop_column(bind)
+    # an old SQLite rebuilds ``summary``; with foreign keys on that deletes what references it: keep and restore
+    kept = {}
+    if not native:
+        for name in ("summary_quote", "key_element"):
+            table = sa.Table(name, sa.MetaData(), autoload_with=bind)
+            kept[name] = (table, [dict(r) for r in bind.execute(sa.select(table)).mappings()])
+    with op.batch_alter_table('summary', recreate='never' if native else 'always') as batch_op:
         batch_op.drop_column('version')
+    for name in ("key_element", "summary_quote"):  # owners first; put back only the rows that went
+        if name in kept:
+            table, rows = kept[name]
+            pk = list(table.primary_key.columns) or list(table.columns)
+            present = {tuple(r) for r in bind.execute(sa.select(*pk))}
+            missing = [r for r in rows if tuple(r[c.name] for c in pk) not in present]
+            if missing:
+                bind.execute(table.insert(), missing)
     with op.batch_alter_table('decision', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_decision_suggestion_id'))
         batch_op.drop_index(batch_op.f('ix_decision_coder_id'))
