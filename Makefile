@@ -25,9 +25,7 @@ $(SAMPLE): $(STAMP)
 sample: $(SAMPLE)
 
 run: $(SAMPLE)
-	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(VENV)/bin/streamlit run app/streamlit_app.py \
-	  --server.address 127.0.0.1 --server.port $(PORT) --server.headless true \
-	  --browser.gatherUsageStats false -- --project $(SAMPLE)
+	$(PY) -m toolkit app $(SAMPLE) --port $(PORT)
 
 test: $(STAMP)
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(PY) -m pytest

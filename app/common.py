@@ -15,6 +15,7 @@ import streamlit as st
 from toolkit import overview, team
 from toolkit.errors import ToolkitError
 from toolkit.store import Project, absolute_location, open_project, project_exists
+from toolkit.textsafe import md, md_join  # noqa: F401 - the pages' one escaping helper for Markdown/HTML
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_PROJECT = REPO / "sample_project" / "sample.fa"
@@ -60,7 +61,11 @@ def project() -> Project:
     if not path or not project_exists(path):
         st.info("No project is open. Create or open one on the **Project** page.")
         st.stop()
-    return _open(absolute_location(path))
+    try:
+        return _open(absolute_location(path))
+    except ToolkitError as e:  # not a project, damaged, from a newer toolkit, read-only...: say so, no traceback
+        show_error(e)
+        st.stop()
 
 
 def set_project(path: str) -> None:
@@ -110,7 +115,7 @@ def coder_picker() -> str:
     current = coder()
     name = st.sidebar.text_input("You are (coder)", value=current, key="coder_input",
                                  help="Every coding, decision and summary records this name. Known coders: "
-                                      + (", ".join(known) or "none yet"))
+                                      + (md_join(known) or "none yet"))
     if name.strip() and name != current:
         st.session_state["coder"] = name.strip()
         st.query_params["coder"] = name.strip()
@@ -142,7 +147,7 @@ def transcript_picker(label: str = "Transcript", key: str = "transcript") -> str
 
 
 def show_error(e: Exception) -> None:
-    st.error(f"**Could not do that.** {e}")
+    st.error(f"**Could not do that.** {md(e)}")
 
 
 def act(fn, *args, cli: str, done="Saved.", before_rerun=None, rerun: bool = True, **kwargs):

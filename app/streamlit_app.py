@@ -7,7 +7,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # so `app.*` im
 
 import streamlit as st  # noqa: E402
 
-from app.common import coder_picker, project_label, project_path, team_mode, user  # noqa: E402
+from app.common import coder_picker, md, project_label, project_path, team_mode, user  # noqa: E402
 from toolkit.store import project_exists  # noqa: E402
 
 st.set_page_config(page_title="Framework analysis", page_icon=":material/grid_on:", layout="wide")
@@ -35,7 +35,7 @@ pages: dict[str, list] = {}
 for i, (group, file, title, icon, _cap) in enumerate(SPEC):
     pages.setdefault(group, []).append(st.Page(PAGES / file, title=title, icon=icon, default=i == 0))
 nav = st.navigation(pages)
-st.sidebar.caption(f"Project: `{project_label(path)}`" if path else "No project open")
+st.sidebar.caption(f"Project: {md(project_label(path))}" if path else "No project open")
 if path and project_exists(path) and (not team_mode() or user() is not None):
     coder_picker()
 nav.run()

@@ -5,7 +5,6 @@ This file: the entry file, Project, Familiarize, Index, Agreement, Teaching mode
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 from toolkit import familiarize as fam  # noqa: E402
 from toolkit import project as proj  # noqa: E402
 from toolkit.store import core as db  # noqa: E402
+from toolkit.textsafe import md  # noqa: E402
 
 # --- entry file -------------------------------------------------------------------------------------------------
 
@@ -77,7 +77,7 @@ def test_project_page_shows_an_import_error_naming_the_file(sample_project, tmp_
     next(t for t in at.text_input if t.label.startswith("...or a folder")).input(str(bad)).run()
     at.button(key="import").click().run()
     assert not at.exception
-    assert any("P99_bad.srt" in e.value for e in at.error)
+    assert any(md("P99_bad.srt") in e.value for e in at.error)
     assert proj.status(sample_project)["transcripts"] == before
 
 
@@ -86,7 +86,7 @@ def test_familiarize_page_reads_searches_and_stores_a_memo(sample_project):
     assert at.selectbox(key="transcript").value == "P01_gp_rural.txt"
     view = fam.transcript_view(sample_project, "P01_gp_rural.txt")
     shown = " ".join(m.value for m in at.markdown)
-    assert all(html.escape(t) in shown for t in view.turns["text"])
+    assert all(md(t) in shown for t in view.turns["text"])
     at.text_input(key="kwic_query").input("expect").run()
     ok(at)
     hits = fam.kwic(sample_project, "expect")
@@ -157,7 +157,7 @@ def test_index_page_accept_reject_add_and_remove(suggested):
     first = pas.iloc[0]
     here = sug[(sug.passage_id == first.id) & (sug.status == "open")]
     assert len(here) >= 2
-    assert html.escape(first.text)[:80] in " ".join(m.value for m in at.markdown)
+    assert md(first.text)[:80] in " ".join(m.value for m in at.markdown)
     top, second = int(here.id.iloc[0]), int(here.id.iloc[1])
     ok(at.button(key=f"accept_{top}").click().run())
     mine = _mine(suggested)
@@ -204,7 +204,7 @@ def test_index_page_jumps_to_the_most_uncertain_passage(suggested):
     q = sv.review_queue(suggested, "lvi84", n=1)
     ok(at.button(key="uncertain").click().run())
     assert at.selectbox(key="index_transcript").value == q.transcript.iloc[0]
-    assert html.escape(q.text.iloc[0])[:60] in " ".join(m.value for m in at.markdown)
+    assert md(q.text.iloc[0])[:60] in " ".join(m.value for m in at.markdown)
 
 
 def test_agreement_page_compares_two_coders_and_records_the_consensus(sample_project):
@@ -276,9 +276,9 @@ def test_teach_page_student_codes_a_transcript_and_gets_feedback(sample_project)
     assert f"{len(coded)} passage(s) where your codes differ" in " ".join(c.value for c in at.caption)
     text = " ".join(m.value for m in at.markdown)
     for d in coded.itertuples():
-        assert d.text[:80] in text
+        assert md(d.text[:80]) in text
         for line in (d.only_a_definitions + "\n" + d.only_b_definitions).split("\n"):
-            assert not line or line in text
+            assert not line or md(line) in text
     # changing a passage's codes replaces them
     _code(at, tr, 4, [])
     assert len(teaching.student_codes(sample_project, "ola", tr)) == 1
@@ -299,7 +299,7 @@ def test_teach_page_teacher_resets_a_students_work(sample_project):
     at.checkbox(key="teach_reset_sure").check().run()
     ok(at.button(key="teach_reset").click().run())
     assert teaching.student_codes(sample_project, "kari", tr) == {}
-    assert any("Removed 3 coding(s) of student:kari" in s.value for s in at.success)
+    assert any(f"Removed 3 coding(s) of {md('student:kari')}" in s.value for s in at.success)
     with sample_project.read() as s:
         assert len(db.codings_frame(s, coders=["reference"], with_text=False)) == reference
 

@@ -16,6 +16,7 @@ from toolkit import project as proj  # noqa: E402
 from toolkit.interpret import drivers, findings  # noqa: E402
 from toolkit.interpret import links as linkage  # noqa: E402
 from toolkit.store import core as db  # noqa: E402
+from toolkit.textsafe import md  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -52,8 +53,8 @@ def test_chart_page_shows_a_cell_and_saves_its_summary(sample_project):
     at.selectbox(key="chart_code").select(code).run()
     quotes = " ".join(m.value for m in at.markdown)
     for q in m.cell(pid, code).quotes:
-        assert q.text.strip()[:80] in quotes
-    assert any(m.cell(pid, code).quotes[0].reference in c.value for c in at.caption)
+        assert md(q.text.strip()[:80]) in quotes  # shown escaped (toolkit.textsafe.md)
+    assert any(md(m.cell(pid, code).quotes[0].reference) in c.value for c in at.caption)
     box = next(t for t in at.text_area if t.label == "Summary")
     box.input("Long travel makes the GP think twice before referring.")
     next(r for r in at.radio if r.label == "Status").set_value("reviewed")

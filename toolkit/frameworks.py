@@ -6,8 +6,6 @@ entry. See ``docs/formats.md`` for the formats.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +15,8 @@ import yaml
 from ._data import folder as _shipped_folder
 from .errors import InputError
 from .models import Category, Code, Framework
+from .safeio import atomic_output
+from .yamlio import check_keys, key_line, line, load_yaml, seq, strip_meta, text
 
 ID_RE = re.compile(r"^[A-Za-z0-9_.\-]+$")
 SHIPPED_DIR = _shipped_folder("frameworks")  # the shipped frameworks (package data; toolkit._data)
@@ -49,44 +49,17 @@ class MeasuresCatalogue:
     source_file: str | None = None
 
 
-# --- YAML with line numbers ---------------------------------------------------------------------------------------
+# --- YAML helpers (toolkit.yamlio: line numbers, no aliases, size limit, typed values) ----------------------------
 
-
-class _LineLoader(yaml.SafeLoader):
-    pass
-
-
-def _construct_mapping(loader, node, deep=False):
-    mapping = yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
-    mapping["__line__"] = node.start_mark.line + 1
-    return mapping
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def _load_yaml(path: Path) -> dict:
-    try:
-        raw = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise InputError(path, f"not UTF-8 text ({e.reason} at byte {e.start})") from None
-    except OSError as e:
-        raise InputError(path, f"cannot read: {e.strerror}") from None
-    if not raw.strip():
-        raise InputError(path, "empty file")
-    try:
-        data = yaml.load(raw, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        place = f"line {mark.line + 1}" if mark else None
-        raise InputError(path, f"invalid YAML: {getattr(e, 'problem', e)}", place) from None
-    if not isinstance(data, dict):
-        raise InputError(path, "expected a mapping at the top level (kind: framework | crosswalk | measures)")
-    return data
-
-
-def _line(d: dict) -> str | None:
-    return f"line {d['__line__']}" if isinstance(d, dict) and "__line__" in d else None
+_load_yaml = load_yaml
+_line = line
+FRAMEWORK_KEYS = ("kind", "id", "name", "version", "language", "description", "expected", "rings", "categories")
+CATEGORY_KEYS = ("id", "label", "description", "codes")
+CODE_KEYS = ("id", "label", "definition", "include", "exclude", "examples", "ring", "kind", "color")
+CROSSWALK_KEYS, CROSSWALK_ENTRY_KEYS = ("kind", "id", "from", "to", "description", "map"), ("from", "to", "reason",
+                                                                                          "note")
+MEASURES_KEYS = ("kind", "id", "framework", "name", "source", "language", "description", "measures", "choosing_wisely")
+MEASURE_KEYS, TARGET_KEYS = ("id", "title", "description", "section", "quantities", "targets"), ("driver", "rationale")
 
 
 def _text(v) -> str:
@@ -94,21 +67,42 @@ def _text(v) -> str:
 
 
 def _require(d: dict, key: str, path: Path, what: str) -> str:
-    v = _text(d.get(key))
+    v = text(d, key, path, what)
     if not v:
         raise InputError(path, f"{what} has no {key!r}", _line(d))
     return v
+
+
+def _expected(data: dict, path: Path) -> dict[str, int]:
+    exp = data.get("expected")
+    if exp is None:
+        return {}
+    if not isinstance(exp, dict):
+        raise InputError(path, "'expected' must be a mapping like {codes: 84, categories: 7}",
+                         key_line(data, "expected"))
+    check_keys(exp, ("codes", "categories"), path, "'expected'")
+    out = {}
+    for k in ("codes", "categories"):
+        if k in exp:
+            v = exp[k]
+            if isinstance(v, bool) or not isinstance(v, int):
+                raise InputError(path, f"expected {k} must be a whole number, not {v!r}", key_line(exp, k))
+            out[k] = v
+    return out
 
 
 # --- frameworks ---------------------------------------------------------------------------------------------------
 
 
 def framework_from_dict(data: dict, path: Path) -> Framework:
+    check_keys(data, FRAMEWORK_KEYS, path, "the framework")
     fid = _require(data, "id", path, "framework")
     if not ID_RE.match(fid):
         raise InputError(path, f"framework id {fid!r} may only hold letters, digits, '_', '.', '-'", _line(data))
-    rings = [{"id": _require(r, "id", path, "ring"), "label": _text(r.get("label")) or _text(r.get("id"))}
-             for r in data.get("rings") or []]
+    rings = []
+    for r in seq(data, "rings", path, "framework", of_mappings=True):
+        check_keys(r, ("id", "label"), path, "a ring")
+        rings.append({"id": _require(r, "id", path, "ring"), "label": text(r, "label", path, "ring") or r["id"]})
     ring_ids = {r["id"] for r in rings}
     seen_codes: dict[str, str | None] = {}
     seen_cats: set[str] = set()
@@ -119,39 +113,46 @@ def framework_from_dict(data: dict, path: Path) -> Framework:
     for cd in cats:
         if not isinstance(cd, dict):
             raise InputError(path, "each category must be a mapping with id, label and codes", _line(data))
+        check_keys(cd, CATEGORY_KEYS, path, "a category")
         cid = _require(cd, "id", path, "category")
         if cid in seen_cats:
             raise InputError(path, f"duplicate category id {cid!r}", _line(cd))
         seen_cats.add(cid)
         codes = []
-        for kd in cd.get("codes") or []:
+        for kd in seq(cd, "codes", path, f"category {cid!r}"):
             if not isinstance(kd, dict):
                 raise InputError(path, f"category {cid!r}: each code must be a mapping", _line(cd))
+            check_keys(kd, CODE_KEYS, path, "a code")
             kid = _require(kd, "id", path, "code")
             if not ID_RE.match(kid):
                 raise InputError(path, f"code id {kid!r} may only hold letters, digits, '_', '.', '-'", _line(kd))
             if kid in seen_codes:
                 raise InputError(path, f"duplicate code id {kid!r} (first at {seen_codes[kid]})", _line(kd))
             seen_codes[kid] = _line(kd)
-            ring = _text(kd.get("ring")) or None
+            what = f"code {kid!r}"
+            ring = text(kd, "ring", path, what) or None
             if ring and ring not in ring_ids:
                 raise InputError(path, f"code {kid!r}: ring {ring!r} is not declared under 'rings'", _line(kd))
-            examples = kd.get("examples") or []
-            if isinstance(examples, str):
-                examples = [examples]
-            codes.append(Code(id=kid, label=_require(kd, "label", path, f"code {kid!r}"),
-                              definition=_text(kd.get("definition")), include=_text(kd.get("include")),
-                              exclude=_text(kd.get("exclude")), examples=[_text(e) for e in examples if _text(e)],
-                              ring=ring, kind=_text(kd.get("kind")) or None, category_id=cid,
-                              color=_text(kd.get("color")) or None))
+            examples = [kd["examples"]] if isinstance(kd.get("examples"), str) else seq(kd, "examples", path, what)
+            for e in examples:
+                if not isinstance(e, str | int | float) or isinstance(e, bool):
+                    raise InputError(path, f"{what}: each example must be text, not {strip_meta(e)!r}"[:120],
+                                     key_line(kd, "examples"))
+            codes.append(Code(id=kid, label=_require(kd, "label", path, what),
+                              definition=text(kd, "definition", path, what), include=text(kd, "include", path, what),
+                              exclude=text(kd, "exclude", path, what),
+                              examples=[_text(e) for e in examples if _text(e)],
+                              ring=ring, kind=text(kd, "kind", path, what) or None, category_id=cid,
+                              color=text(kd, "color", path, what) or None))
         categories.append(Category(id=cid, label=_require(cd, "label", path, f"category {cid!r}"),
-                                   description=_text(cd.get("description")), codes=codes))
-    fw = Framework(id=fid, name=_text(data.get("name")) or fid, categories=categories,
-                   version=_text(data.get("version")), language=_text(data.get("language")) or "en",
-                   description=_text(data.get("description")), rings=rings, source_file=str(path))
-    expected = data.get("expected") or {}
+                                   description=text(cd, "description", path, f"category {cid!r}"), codes=codes))
+    fw = Framework(id=fid, name=text(data, "name", path, "framework") or fid, categories=categories,
+                   version=text(data, "version", path, "framework"),
+                   language=text(data, "language", path, "framework") or "en",
+                   description=text(data, "description", path, "framework"), rings=rings, source_file=str(path))
+    expected = _expected(data, path)
     for key, actual in (("codes", len(fw.codes)), ("categories", len(fw.categories))):
-        if key in expected and int(expected[key]) != actual:
+        if key in expected and expected[key] != actual:
             raise InputError(path, f"framework {fid!r} declares {expected[key]} {key} but has {actual}", _line(data))
     if not fw.codes:
         raise InputError(path, f"framework {fid!r} has no codes", _line(data))
@@ -163,7 +164,7 @@ def load_framework(path: str | Path) -> Framework:
     if path.suffix.lower() == ".csv":
         return read_codebook_csv(path)
     data = _load_yaml(path)
-    kind = data.get("kind", "framework")
+    kind = text(data, "kind", path, "the file") or "framework"
     if kind != "framework":
         raise InputError(path, f"kind is {kind!r}, expected 'framework'", _line(data))
     return framework_from_dict(data, path)
@@ -191,63 +192,9 @@ def framework_to_dict(fw: Framework) -> dict:
 
 
 def write_framework_yaml(fw: Framework, path: str | Path) -> None:
-    Path(path).write_text(yaml.safe_dump(framework_to_dict(fw), sort_keys=False, allow_unicode=True, width=110),
-                          encoding="utf-8")
-
-
-# --- codebook CSV -------------------------------------------------------------------------------------------------
-
-CODEBOOK_COLUMNS = ["code", "label", "definition", "category"]
-
-
-def read_codebook_csv(path: str | Path, framework_id: str | None = None, name: str | None = None) -> Framework:
-    """Read ``code,label,definition,category`` (+ optional examples, include, exclude, ring, kind)."""
-    from .ingest import decode_bytes
-
-    path = Path(path)
-    raw = path.read_bytes()
-    if not raw.strip():
-        raise InputError(path, "empty file")
-    text, _ = decode_bytes(raw, path)
-    reader = csv.DictReader(io.StringIO(text))
-    cols = [c.strip().lower() for c in reader.fieldnames or []]
-    if "code" not in cols:
-        raise InputError(path, f"no 'code' column in the header (found: {', '.join(cols) or 'nothing'})", "row 1")
-    reader.fieldnames = cols
-    cats: dict[str, Category] = {}
-    seen: dict[str, int] = {}
-    for rowno, row in enumerate(reader, start=2):
-        row = {k: _text(v) for k, v in row.items() if k}
-        cid = row.get("code", "")
-        if not cid:
-            raise InputError(path, "empty code id", f"row {rowno}")
-        if cid in seen:
-            raise InputError(path, f"duplicate code id {cid!r} (first in row {seen[cid]})", f"row {rowno}")
-        seen[cid] = rowno
-        cat_label = row.get("category") or "Uncategorised"
-        cat = cats.setdefault(cat_label, Category(id=_slug(cat_label), label=cat_label))
-        examples = [e.strip() for e in row.get("examples", "").split("|") if e.strip()]
-        cat.codes.append(Code(id=cid, label=row.get("label") or cid, definition=row.get("definition", ""),
-                              include=row.get("include", ""), exclude=row.get("exclude", ""), examples=examples,
-                              ring=row.get("ring") or None, kind=row.get("kind") or None, category_id=cat.id))
-    if not seen:
-        raise InputError(path, "no codes (only a header)")
-    fid = framework_id or _slug(path.stem)
-    return Framework(id=fid, name=name or path.stem, categories=list(cats.values()), source_file=str(path))
-
-
-def write_codebook_csv(fw: Framework, path: str | Path) -> None:
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(CODEBOOK_COLUMNS + ["examples", "include", "exclude", "ring", "kind"])
-        for cat in fw.categories:
-            for c in cat.codes:
-                w.writerow([c.id, c.label, c.definition, cat.label, "|".join(c.examples), c.include, c.exclude,
-                            c.ring or "", c.kind or ""])
-
-
-def _slug(s: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.\-]+", "_", s.strip()).strip("_") or "category"
+    text = yaml.safe_dump(framework_to_dict(fw), sort_keys=False, allow_unicode=True, width=110)
+    with atomic_output(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
 
 
 # --- crosswalks ---------------------------------------------------------------------------------------------------
@@ -259,19 +206,22 @@ def load_crosswalk(path: str | Path, frameworks: dict[str, Framework] | None = N
     data = _load_yaml(path)
     if data.get("kind") != "crosswalk":
         raise InputError(path, f"kind is {data.get('kind')!r}, expected 'crosswalk'", _line(data))
+    check_keys(data, CROSSWALK_KEYS, path, "the crosswalk")
     cw = Crosswalk(id=_require(data, "id", path, "crosswalk"), from_framework=_require(data, "from", path, "crosswalk"),
                    to_framework=_require(data, "to", path, "crosswalk"), mapping=[],
-                   description=_text(data.get("description")), source_file=str(path))
+                   description=text(data, "description", path, "crosswalk"), source_file=str(path))
     seen: dict[str, str | None] = {}
-    for m in data.get("map") or []:
+    for m in seq(data, "map", path, "crosswalk", of_mappings=True):
+        check_keys(m, CROSSWALK_ENTRY_KEYS, path, "a crosswalk entry")
         src = _require(m, "from", path, "crosswalk entry")
         if src in seen:
             raise InputError(path, f"code {src!r} is mapped twice (first at {seen[src]})", _line(m))
         seen[src] = _line(m)
-        dst = _text(m.get("to")) or None
-        if dst is None and not _text(m.get("reason")):
+        dst = text(m, "to", path, "crosswalk entry") or None
+        reason = text(m, "reason", path, "crosswalk entry")
+        if dst is None and not reason:
             raise InputError(path, f"code {src!r} maps to nothing but gives no 'reason'", _line(m))
-        cw.mapping.append({"from": src, "to": dst, "reason": _text(m.get("reason")), "note": _text(m.get("note")),
+        cw.mapping.append({"from": src, "to": dst, "reason": reason, "note": text(m, "note", path, "crosswalk entry"),
                            "line": m.get("__line__")})
     if not cw.mapping:
         raise InputError(path, "crosswalk has no 'map' entries", _line(data))
@@ -307,26 +257,33 @@ def load_measures(path: str | Path, frameworks: dict[str, Framework] | None = No
     data = _load_yaml(path)
     if data.get("kind") != "measures":
         raise InputError(path, f"kind is {data.get('kind')!r}, expected 'measures'", _line(data))
-    cat = MeasuresCatalogue(id=_require(data, "id", path, "catalogue"), name=_text(data.get("name")) or data["id"],
+    check_keys(data, MEASURES_KEYS, path, "the catalogue")
+    cid = _require(data, "id", path, "catalogue")
+    cat = MeasuresCatalogue(id=cid, name=text(data, "name", path, "catalogue") or cid,
                             framework=_require(data, "framework", path, "catalogue"), measures=[],
-                            source=_text(data.get("source")), source_file=str(path))
+                            source=text(data, "source", path, "catalogue"), source_file=str(path))
     seen: set[str] = set()
-    for m in data.get("measures") or []:
+    for m in seq(data, "measures", path, "catalogue", of_mappings=True):
+        check_keys(m, MEASURE_KEYS, path, "a measure")
         mid = _require(m, "id", path, "measure")
         if mid in seen:
             raise InputError(path, f"duplicate measure id {mid!r}", _line(m))
         seen.add(mid)
         targets = []
-        for tg in m.get("targets") or []:
+        for tg in seq(m, "targets", path, f"measure {mid!r}", of_mappings=True):
+            check_keys(tg, TARGET_KEYS, path, f"a target of measure {mid!r}")
             targets.append({"driver": _require(tg, "driver", path, f"measure {mid!r} target"),
-                            "rationale": _text(tg.get("rationale")), "line": tg.get("__line__")})
+                            "rationale": text(tg, "rationale", path, f"measure {mid!r} target"),
+                            "line": tg.get("__line__")})
+        seq(m, "quantities", path, f"measure {mid!r}")
         cat.measures.append({"id": mid, "title": _require(m, "title", path, f"measure {mid!r}"),
-                             "description": _text(m.get("description")), "section": _strip_lines(m.get("section")),
+                             "description": text(m, "description", path, f"measure {mid!r}"),
+                             "section": _strip_lines(m.get("section")),
                              "quantities": _strip_lines(m.get("quantities") or []), "targets": targets,
                              "line": m.get("__line__")})
     if not cat.measures:
         raise InputError(path, "catalogue has no 'measures'", _line(data))
-    cat.choosing_wisely = _strip_lines(data.get("choosing_wisely") or [])
+    cat.choosing_wisely = _strip_lines(seq(data, "choosing_wisely", path, "catalogue"))
     if frameworks is not None:
         check_measures(cat, frameworks)
     return cat
@@ -345,12 +302,7 @@ def check_measures(cat: MeasuresCatalogue, frameworks: dict[str, Framework]) -> 
                                  f"line {tg['line']}" if tg.get("line") else None)
 
 
-def _strip_lines(v):
-    if isinstance(v, dict):
-        return {k: _strip_lines(x) for k, x in v.items() if k != "__line__"}
-    if isinstance(v, list):
-        return [_strip_lines(x) for x in v]
-    return v
+_strip_lines = strip_meta
 
 
 # --- folders ------------------------------------------------------------------------------------------------------
@@ -371,7 +323,7 @@ def load_folder(folder: str | Path = SHIPPED_DIR) -> FrameworkFolder:
         raise InputError(folder, "no .yaml files here")
     kinds: dict[str, list[Path]] = {"framework": [], "crosswalk": [], "measures": []}
     for p in files:
-        kind = _load_yaml(p).get("kind", "framework")
+        kind = text(_load_yaml(p), "kind", p, "the file") or "framework"
         if kind not in kinds:
             raise InputError(p, f"unknown kind {kind!r} (expected framework, crosswalk or measures)")
         kinds[kind].append(p)
@@ -388,3 +340,7 @@ def load_folder(folder: str | Path = SHIPPED_DIR) -> FrameworkFolder:
         cat = load_measures(p, out.frameworks)
         out.catalogues[cat.id] = cat
     return out
+
+
+# the codebook CSV lives in its own module (it needs ID_RE above)
+from .codebook_csv import CODEBOOK_COLUMNS, read_codebook_csv, write_codebook_csv  # noqa: E402, F401

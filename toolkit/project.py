@@ -7,17 +7,16 @@ nothing.
 
 from __future__ import annotations
 
-import csv
 import fnmatch
 import hashlib
-import io
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import frameworks as fwio
-from .errors import InputError, NotFoundError
+from .codings_csv import CODINGS_COLUMNS, export_codings, import_codings  # noqa: F401 (part of this API)
+from .errors import InputError
 from .models import Framework, ParsedTranscript
 from .store import Project, init_project, open_project
 from .store import core as db
@@ -27,6 +26,7 @@ TRANSCRIPT_EXTENSIONS = (".txt", ".md", ".docx", ".vtt", ".srt")
 # files in a folder that are not transcripts (an explicit file path is always imported)
 DEFAULT_EXCLUDE = ("README*", "readme*", "*guide*", "*Guide*", ".*", "~$*")
 Progress = Callable[[int, int, str], None]
+_DUP_HINT = "to import it anyway, pass allow_duplicates=True (--allow-duplicates)"
 
 __all__ = ["create", "open_project", "import_transcripts", "import_attributes", "add_framework",
            "add_crosswalk", "add_measures", "import_codings", "export_codings", "status", "ImportReport"]
@@ -76,12 +76,16 @@ def _participant_for(name: str, known: Iterable[str], by_transcript: dict[str, s
 def import_transcripts(project: Project, paths: Iterable[str | Path] | str | Path, *,
                        attributes: str | Path | None = None, pseudonyms: str | Path | None = None,
                        interviewer_names: Iterable[str] = (), exclude: Iterable[str] = DEFAULT_EXCLUDE,
-                       actor: str | None = None, progress: Progress | None = None) -> ImportReport:
+                       allow_duplicates: bool = False, actor: str | None = None,
+                       progress: Progress | None = None) -> ImportReport:
     """Import transcript files and/or folders (and optionally a participants CSV/XLSX) in one transaction.
 
     Every file is read and checked before anything is written; any error leaves the project exactly as it was.
     In folders, files matching an ``exclude`` glob (README, interview guide, hidden files) are left out and reported.
     ``pseudonyms`` is a CSV key file ``name,replacement`` (kept apart from the project) applied before storing.
+    A file whose content is already in the project (or in this import) under another name is refused unless
+    ``allow_duplicates``. The attributes file lists the study's participants: one without a transcript (in the project
+    or this import) is still added, with a warning saying so.
     """
     from .ingest import load_name_key, pseudonymise_transcript, read_attributes, read_transcript
 
@@ -109,24 +113,35 @@ def import_transcripts(project: Project, paths: Iterable[str | Path] | str | Pat
     key = load_name_key(pseudonyms) if pseudonyms else {}
     parsed: list[tuple[Path, ParsedTranscript, str]] = []
     names: dict[str, Path] = {}
+    shas: dict[str, Path] = {}
     for i, f in enumerate(files):
         if f.name in names:
             raise InputError(f, f"two transcripts with the same file name (also {names[f.name]})")
         names[f.name] = f
-        raw = f.read_bytes()
-        pt = read_transcript(f, interviewer_names=interviewer_names)
+        pt = read_transcript(f, interviewer_names=interviewer_names)  # checks the size limit before reading
+        sha = hashlib.sha256(f.read_bytes()).hexdigest()
+        if sha in shas and not allow_duplicates:
+            raise InputError(f, f"the same content as {shas[sha].name} in this import; {_DUP_HINT}")
+        shas.setdefault(sha, f)
         if key:
             pt, _ = pseudonymise_transcript(pt, key)
-        parsed.append((f, pt, hashlib.sha256(raw).hexdigest()))
+        parsed.append((f, pt, sha))
         if progress:
             progress(i + 1, len(files), f.name)
     report = ImportReport(left_out=left_out)
     with project.transaction(Action.TRANSCRIPTS_IMPORT, actor=actor,
                              payload={"files": [f.name for f in files], "attributes": str(attributes or "")}) as s:
+        by_transcript = {r["transcript"]: r["id"] for r in attr_rows if r.get("transcript")}
+        known = [p["id"] for p in db.participants(s)]
+        with_transcript = set(known) | {_participant_for(f.name, known + [r["id"] for r in attr_rows], by_transcript)
+                                        for f, _, _ in parsed}
+        with_transcript |= {pid for name, pid in by_transcript.items() if db.transcript_by_name(s, name)}
         for row in attr_rows:
+            if row["id"] not in with_transcript:
+                report.warnings.append(f"{Path(attributes).name}: participant {row['id']!r} has no transcript in the "
+                                       "project or this import (yet)")
             db.upsert_participant(s, row["id"], row.get("attributes"), row.get("pseudonym"))
             report.participants.append(row["id"])
-        by_transcript = {r["transcript"]: r["id"] for r in attr_rows if r.get("transcript")}
         known = [p["id"] for p in db.participants(s)]
         for f, pt, sha in parsed:
             existing = db.transcript_by_name(s, f.name)
@@ -135,6 +150,9 @@ def import_transcripts(project: Project, paths: Iterable[str | Path] | str | Pat
                     report.skipped.append(f.name)
                     continue
                 raise InputError(f, "a different transcript with this name is already in the project")
+            twin = db.transcript_by_sha(s, sha)
+            if twin is not None and not allow_duplicates:
+                raise InputError(f, f"the same content is already in the project as {twin.name!r}; {_DUP_HINT}")
             pid = _participant_for(f.name, known, by_transcript)
             if pid and pid not in known:
                 db.upsert_participant(s, pid)
@@ -146,19 +164,30 @@ def import_transcripts(project: Project, paths: Iterable[str | Path] | str | Pat
     return report
 
 
-def import_attributes(project: Project, path: str | Path, *, actor: str | None = None) -> list[str]:
-    """Add or update participants and their attributes from CSV/XLSX; link transcripts named in a `transcript` column."""
+def import_attributes(project: Project, path: str | Path, *, actor: str | None = None) -> ImportReport:
+    """Update participants' attributes from CSV/XLSX; link transcripts named in a `transcript` column.
+
+    A row for a participant the project does not have (and whose `transcript` names none of its transcripts) is left
+    out with a warning in the report, rather than creating a participant without a transcript.
+    """
     from .ingest import read_attributes
 
     rows = read_attributes(path)
+    report = ImportReport()
     with project.transaction(Action.PARTICIPANTS_IMPORT, actor=actor, payload={"file": str(path)}) as s:
+        known = {p["id"] for p in db.participants(s)}
         for row in rows:
+            tr = db.transcript_by_name(s, row["transcript"]) if row.get("transcript") else None
+            if row["id"] not in known and tr is None:
+                report.warnings.append(f"{Path(path).name}: no participant {row['id']!r} in the project (import "
+                                       "the transcripts first, or name the transcript in a `transcript` column); "
+                                       "not added")
+                continue
             db.upsert_participant(s, row["id"], row.get("attributes"), row.get("pseudonym"))
-            if row.get("transcript"):
-                tr = db.transcript_by_name(s, row["transcript"])
-                if tr is not None:
-                    db.set_transcript_participant(s, tr.id, row["id"])
-    return [r["id"] for r in rows]
+            if tr is not None:
+                db.set_transcript_participant(s, tr.id, row["id"])
+            report.participants.append(row["id"])
+    return report
 
 
 # --- frameworks ---------------------------------------------------------------------------------------------------
@@ -202,93 +231,6 @@ def add_measures(project: Project, path: str | Path, *, actor: str | None = None
     return cat
 
 
-# --- codings CSV --------------------------------------------------------------------------------------------------
-
-CODINGS_COLUMNS = ["transcript", "participant", "start", "end", "text", "code", "coder"]
-
-
-def import_codings(project: Project, path: str | Path, *, framework: str | None = None, coder: str | None = None,
-                   actor: str | None = None) -> int:
-    """Import codings from CSV (``transcript,participant,start,end,text,code,coder``), all or nothing.
-
-    A row whose ``text`` differs from the stored transcript text at ``start:end`` is refused, naming the row.
-    Without ``framework``, each code id must be unique across the project's frameworks (or a ``framework`` column given).
-    """
-    from .ingest import decode_bytes
-
-    path = Path(path)
-    text, _ = decode_bytes(path.read_bytes(), path)
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in ("transcript", "start", "end", "code") if c not in (reader.fieldnames or [])]
-    if missing:
-        raise InputError(path, f"missing column(s) {', '.join(missing)}; expected {','.join(CODINGS_COLUMNS)}", "row 1")
-    n = 0
-    with project.transaction(Action.CODINGS_IMPORT, actor=actor, payload={"file": str(path), "coder": coder}) as s:
-        fids = [framework] if framework else db.framework_ids(s)
-        if framework and not db.has_framework(s, framework):
-            raise NotFoundError(f"no framework {framework!r} in this project (known: {', '.join(db.framework_ids(s))})")
-        code_index: dict[tuple[str, str], int] = {}
-        by_code: dict[str, list[str]] = {}
-        for fid in fids:
-            for cid, pk in db.code_pks(s, fid).items():
-                code_index[(fid, cid)] = pk
-                by_code.setdefault(cid, []).append(fid)
-        texts: dict[str, tuple[int, str]] = {}
-        coders: dict[str, int] = {}
-        for rowno, row in enumerate(reader, start=2):
-            place = f"row {rowno}"
-            tname = (row.get("transcript") or "").strip()
-            if tname not in texts:
-                try:
-                    tr = db.resolve_transcript(s, tname)
-                except NotFoundError:
-                    raise InputError(path, f"unknown transcript {tname!r}", place) from None
-                texts[tname] = (tr.id, tr.text)
-            tid, ttext = texts[tname]
-            try:
-                start, end = int(row["start"]), int(row["end"])
-            except (TypeError, ValueError):
-                raise InputError(path, f"start/end must be whole numbers, got {row.get('start')!r}/{row.get('end')!r}",
-                                 place) from None
-            if not 0 <= start < end <= len(ttext):
-                raise InputError(path, f"span {start}:{end} lies outside transcript {tname!r} "
-                                       f"(length {len(ttext)})", place)
-            given = row.get("text")
-            if given is not None and given != "" and given.replace("\r\n", "\n") != ttext[start:end]:
-                raise InputError(path, f"text does not match transcript {tname!r} at {start}:{end}: file has "
-                                       f"{given[:40]!r}, transcript has {ttext[start:end][:40]!r}", place)
-            cid = (row.get("code") or "").strip()
-            fid = (row.get("framework") or "").strip() or framework
-            if not fid:
-                owners = by_code.get(cid, [])
-                if len(owners) != 1:
-                    why = "unknown" if not owners else f"ambiguous (in {', '.join(owners)}; use --framework)"
-                    raise InputError(path, f"code {cid!r} is {why}", place)
-                fid = owners[0]
-            if (fid, cid) not in code_index:
-                raise InputError(path, f"unknown code {cid!r} (not in framework {fid!r})", place)
-            name = coder or (row.get("coder") or "").strip() or "imported"
-            if name not in coders:
-                coders[name] = db.coder_id(s, name)
-            db.add_coding(s, transcript_id=tid, start=start, end=end, code_pk=code_index[(fid, cid)],
-                          coder=coders[name], origin="imported")
-            n += 1
-        if n == 0:
-            raise InputError(path, "no codings (only a header)")
-    return n
-
-
-def export_codings(project: Project, path: str | Path, *, framework: str | None = None,
-                   coders: Iterable[str] | None = None) -> int:
-    with project.read() as s:
-        df = db.codings_frame(s, framework_id=framework, coders=coders)
-    out = df.rename(columns={"participant_id": "participant", "code_id": "code", "framework_id": "framework"})
-    cols = CODINGS_COLUMNS + ["framework", "origin", "score", "model", "created_at"]
-    out = out.reindex(columns=cols)
-    out.to_csv(path, index=False, lineterminator="\n")
-    return len(out)
-
-
 # --- status -------------------------------------------------------------------------------------------------------
 
 
@@ -317,20 +259,41 @@ def set_model(project: Project, model_path: str | Path | None, *, actor: str | N
 
 def import_uploads(project: Project, files: Iterable[tuple[str, bytes]], *, attributes: tuple[str, bytes] | None = None,
                    actor: str | None = None, progress: Progress | None = None) -> ImportReport:
-    """Import files given as (name, bytes) pairs, e.g. browser uploads, through the same checks as files on disk."""
-    import tempfile
+    """Import files given as (name, bytes) pairs, e.g. browser uploads, through the same checks as files on disk.
 
-    with tempfile.TemporaryDirectory(prefix="fa-upload-") as tmp:
+    Only each name's base name is used, inside a private temporary folder that is removed afterwards."""
+    from .safeio import private_dir, upload_path
+
+    with private_dir() as tmp:
         paths = []
         for name, data in files:
-            p = Path(tmp) / Path(name).name
+            p = upload_path(tmp, name)
+            if p in paths:
+                raise InputError(p.name, "two uploads with the same file name")
             p.write_bytes(data)
             paths.append(p)
         attr_path = None
         if attributes is not None:
-            attr_path = Path(tmp) / ("attributes-" + Path(attributes[0]).name)
+            attr_path = upload_path(tmp, attributes[0], prefix="attributes-")
             attr_path.write_bytes(attributes[1])
         if not paths and attr_path is not None:
-            import_attributes(project, attr_path, actor=actor)
-            return ImportReport(participants=["(attributes)"])
+            return import_attributes(project, attr_path, actor=actor)
         return import_transcripts(project, paths, attributes=attr_path, actor=actor, progress=progress)
+
+
+def add_framework_upload(project: Project, name: str, data: bytes, *, actor: str | None = None) -> Framework:
+    """Add a framework uploaded as ``(name, bytes)`` (YAML or codebook CSV); errors name the uploaded file.
+
+    Only the base name of ``name`` is used, inside a private temporary folder removed afterwards, so a name like
+    ``../../x.yaml`` or ``/var/x.yaml`` never writes outside it (``python -m toolkit frameworks add`` for files)."""
+    from .safeio import private_dir, upload_path
+
+    with private_dir() as tmp:
+        path = upload_path(tmp, name)
+        path.write_bytes(data)
+        try:
+            fw = fwio.load_framework(path)
+        except InputError as e:
+            raise InputError(path.name, e.message, e.place) from None
+        fw.source_file = path.name
+        return add_framework(project, fw, actor=actor)

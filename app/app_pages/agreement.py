@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app.common import coder, framework_picker, project, show_error, version
+from app.common import coder, framework_picker, md, md_join, project, show_error, version
 from toolkit.errors import ToolkitError
 from toolkit.indexing.agreement import compare_coders, record_consensus
 from toolkit.store import core as db
@@ -36,7 +36,7 @@ except ToolkitError as e:
     show_error(e)
     st.stop()
 o = r["overall"]
-st.caption(f"{len(r['transcripts'])} transcript(s): {', '.join(r['transcripts'])}")
+st.caption(f"{len(r['transcripts'])} transcript(s): {md_join(r['transcripts'])}")
 m = st.columns(4)
 m[0].metric("Units", o["units"])
 m[1].metric("Pooled kappa", f"{o['pooled_kappa']:.2f}")
@@ -57,11 +57,11 @@ if code != "(all)":
 resolutions = {}
 for row in d.head(20).itertuples():
     with st.container(border=True):
-        st.markdown(f"**{row.transcript}** · {row.participant_id} · characters {row.start}-{row.end}")
-        st.markdown(f"> {row.text}")
+        st.markdown(f"**{md(row.transcript)}** · {md(row.participant_id)} · characters {row.start}-{row.end}")
+        st.markdown(f"> {md(row.text)}")
         x, y = st.columns(2)
-        x.markdown(f"**{a}** only: {', '.join(row.only_a) or '-'}")
-        y.markdown(f"**{b}** only: {', '.join(row.only_b) or '-'}")
+        x.markdown(f"**{md(a)}** only: {md_join(row.only_a) or '-'}")
+        y.markdown(f"**{md(b)}** only: {md_join(row.only_b) or '-'}")
         options = sorted(set(row.only_a) | set(row.only_b) | set(row.both))
         resolutions[(row.transcript, int(row.start), int(row.end))] = st.multiselect(
             "Consensus codes", options, default=list(row.both), key=f"res_{row.transcript}_{row.start}")

@@ -13,6 +13,8 @@ from app.common import (
     file_bytes,
     flash,
     framework_picker,
+    md,
+    md_join,
     project,
     project_embedder,
     show_error,
@@ -84,7 +86,7 @@ def _style(grid: pd.DataFrame, m):
 def matrix_tab(m, level: str, category: str) -> None:
     grid = _grid(m, show)
     width = "small" if show == "Passages" else "medium"
-    config = {col.id: st.column_config.TextColumn(col.id if level == "code" else col.label, help=col.label,
+    config = {col.id: st.column_config.TextColumn(col.id if level == "code" else col.label, help=md(col.label),
                                                   width=width) for col in m.columns}
     config["participant"] = st.column_config.TextColumn("Participant", pinned=True, width="small")
     done = sum(c.status == "reviewed" for c in m.cells.values())
@@ -126,7 +128,7 @@ def matrix_tab(m, level: str, category: str) -> None:
 
 
 def _drafted(rep) -> str:
-    return (f"Drafted {rep.drafted} cell(s) in {rep.seconds:.1f} s ({rep.model}); kept {rep.kept_researcher} written "
+    return (f"Drafted {rep.drafted} cell(s) in {rep.seconds:.1f} s ({md(rep.model)}); kept {rep.kept_researcher} written "
             f"or reviewed by a researcher, {rep.kept_draft} earlier draft(s); {rep.no_sentences} cell(s) without "
             "participant sentences.")
 
@@ -148,8 +150,8 @@ def cell_panel(m, level: str, col_ids: list[str]) -> None:
     cell = m.cell(pid, code)
     who = f" · {cell.origin or ''} by {cell.author}" if cell.author else ""
     when = f" · {cell.updated_at:%Y-%m-%d %H:%M}" if cell.updated_at else ""
-    st.caption(f"**{pid} × {code} {labels[code]}** · {len(cell.quotes)} passage(s) · status **{cell.status}**"
-               + who + when)
+    st.caption(f"**{md(pid)} × {md(code)} {md(labels[code])}** · {len(cell.quotes)} passage(s) · status "
+               f"**{cell.status}**" + md(who) + when)
     left, right = st.columns([3, 2])
     cited = {q.coding_id for q in cell.cited_quotes()} if cell.summary else set()
     with left:
@@ -158,8 +160,8 @@ def cell_panel(m, level: str, col_ids: list[str]) -> None:
         for q in cell.quotes:
             mark = " · **cited by the summary**" if q.coding_id in cited else ""
             with st.container(border=True):
-                st.markdown(q.text.strip())
-                st.caption(f"{q.reference} · {q.code_id} · coded by {q.coder}{mark}")
+                st.markdown(md(q.text.strip()))
+                st.caption(f"{md(q.reference)} · {md(q.code_id)} · coded by {md(q.coder)}{mark}")
     with right:
         if level == "category":
             st.text_area("Summaries of the category's codes", cell.summary, disabled=True, height=220)
@@ -177,7 +179,7 @@ def summary_form(cell, pid: str, code: str) -> None:
         status = st.radio("Status", ["draft", "reviewed"], horizontal=True, key=f"chart_summary_status_{here}",
                           index=1 if cell.status == "reviewed" else 0)
         if st.form_submit_button("Save summary", type="primary"):
-            saved = f"Saved the summary of {pid} × {code} ({status})."
+            saved = f"Saved the summary of {md(pid)} × {md(code)} ({status})."
             if cell.summary and text.strip() == cell.summary.strip() and status == "reviewed":
                 act(charting.review_summary, p, framework, pid, code, author=coder(), base_version=cell.version,
                     cli="summaries review --participant --code --author", done=saved)
@@ -190,8 +192,8 @@ def coverage_tab() -> None:
     by = st.selectbox("Coverage by", ["(none)"] + attrs, key="chart_cover_by",
                       index=1 + attrs.index("group") if "group" in attrs else 0)
     cov = _coverage(str(p.path), framework, () if by == "(none)" else (by,), version())
-    st.caption(f"Codes no one mentioned: {', '.join(cov.unused) or 'none'} · participants with fewer than "
-               f"{cov.few} passages: {', '.join(cov.sparse) or 'none'}")
+    st.caption(f"Codes no one mentioned: {md_join(cov.unused) or 'none'} · participants with fewer than "
+               f"{cov.few} passages: {md_join(cov.sparse) or 'none'}")
     code_label = dict(zip(cov.codes["code_id"], cov.codes["label"], strict=True))
     heat = cov.heatmap("share").rename(index=lambda c: f"{c} {code_label[c]}")
     st.dataframe(heat.style.background_gradient(cmap="Blues", vmin=0, vmax=1).format("{:.0%}"), width="stretch",

@@ -1,10 +1,8 @@
 """Step 1, Familiarize: read transcripts, search across them, see distinctive terms, write memos."""
 
-import html
-
 import streamlit as st
 
-from app.common import act, coder, flash, framework_picker, project, show_error, transcript_picker, version
+from app.common import act, coder, flash, framework_picker, md, project, show_error, transcript_picker, version
 from toolkit import familiarize as fam
 from toolkit.errors import ToolkitError
 from toolkit.indexing import service as sv
@@ -33,14 +31,13 @@ def _no_fit(path: str, fw_id: str, v: int):
 with read:
     name = transcript_picker()
     view = _view(str(p.path), name, version())
-    attrs = ", ".join(f"{k}: {v}" for k, v in view.attributes.items() if v and k != "pseudonym")
-    st.caption(f"Participant **{view.participant_id or '?'}** · {attrs}")
+    attrs = ", ".join(f"{md(k)}: {md(v)}" for k, v in view.attributes.items() if v and k != "pseudonym")
+    st.caption(f"Participant **{md(view.participant_id or '?')}** · {attrs}")
     for turn in view.turns.itertuples():
-        who = html.escape(turn.speaker or "")
-        time = f"<span style='color:#888'>[{turn.time}]</span> " if turn.time else ""
+        who = md(turn.speaker or "")
+        time = f"<span style='color:#888'>[{md(turn.time)}]</span> " if turn.time else ""
         style = "color:#555;font-style:italic" if turn.role == "interviewer" else ""
-        st.markdown(f"{time}**{who}** <span style='{style}'>{html.escape(turn.text)}</span>",
-                    unsafe_allow_html=True)
+        st.markdown(f"{time}**{who}** <span style='{style}'>{md(turn.text)}</span>", unsafe_allow_html=True)
     with st.form("memo_form", clear_on_submit=True):
         memo = st.text_area("Memo on this transcript")
         if st.form_submit_button("Save memo"):

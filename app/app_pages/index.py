@@ -4,11 +4,10 @@ Keyboard: A accepts the top open suggestion, X rejects it, Right/Left move betwe
 uncertain passage of the project.
 """
 
-import html
 
 import streamlit as st
 
-from app.common import Progress, coder, framework_picker, project, project_embedder, show_error, user, version
+from app.common import Progress, coder, framework_picker, md, project, project_embedder, show_error, user, version
 from toolkit import team
 from toolkit.errors import ToolkitError
 from toolkit.indexing import service as sv
@@ -103,23 +102,23 @@ if lead and nav[2].button("Most uncertain passage", key="uncertain", shortcut="U
         st.session_state["goto_transcript"] = q.transcript.iloc[0]
         st.session_state["goto_passage"] = int(q.passage_id.iloc[0])
         st.rerun()
-nav[3].caption(f"Passage {pos + 1} of {len(visible)} · you are **{who}**")
+nav[3].caption(f"Passage {pos + 1} of {len(visible)} · you are **{md(who)}**")
 
 with st.container(border=True):
     if row.context:
-        st.markdown(f"<span style='color:#666'><i>Asked: {html.escape(row.context[:400])}</i></span>",
+        st.markdown(f"<span style='color:#666'><i>Asked: {md(row.context[:400])}</i></span>",
                     unsafe_allow_html=True)
     when = f" · {int(row.t_start) // 60:02d}:{int(row.t_start) % 60:02d}" if row.t_start == row.t_start and \
         row.t_start is not None else ""
-    st.caption(f"{row.speaker or ''} · characters {row.start}-{row.end}{when}")
-    st.markdown(f"<div style='font-size:1.08em;line-height:1.5'>{html.escape(row.text)}</div>",
+    st.caption(f"{md(row.speaker or '')} · characters {row.start}-{row.end}{when}")
+    st.markdown(f"<div style='font-size:1.08em;line-height:1.5'>{md(row.text)}</div>",
                 unsafe_allow_html=True)
     here = codes_on(row, cod).drop_duplicates(["code_id", "coder"])
     if len(here):
         st.markdown("**Coded:**")
         for c in here.itertuples():
             a, b = st.columns([6, 1])
-            a.markdown(f"`{c.code_id}` {html.escape(c.code_label)} · {c.coder} · {c.origin}"
+            a.markdown(f"**{md(c.code_id)}** {md(c.code_label)} · {md(c.coder)} · {c.origin}"
                        + (f" ({c.score:.2f})" if c.score == c.score and c.score is not None else ""))
             if c.coder == who and b.button("Remove", key=f"remove_{c.id}"):
                 try:
@@ -137,18 +136,18 @@ with st.container(border=True):
     for sg in mine_here.itertuples():
         a, b, c = st.columns([6, 1, 1])
         badge = "✔ suggested" if sg.suggested else "candidate"
-        a.markdown(f"`{sg.code_id}` **{html.escape(sg.code_label)}** · {sg.score:.2f} ({badge})"
-                   + ("" if sg.status == "open" else f" · *{sg.status} by {sg.decided_by}*"))
+        a.markdown(f"**{md(sg.code_id)}** **{md(sg.code_label)}** · {sg.score:.2f} ({badge})"
+                   + ("" if sg.status == "open" else f" · *{sg.status} by {md(sg.decided_by)}*"))
         reason = sg.reason or {}
         with a.expander("Why"):
             cl = reason.get("closest", {})
             st.markdown(f"Closest {cl.get('kind', 'text')} of the code ({cl.get('similarity', 0):.2f}): "
-                        f"*{html.escape(cl.get('text', ''))}*")
+                        f"*{md(cl.get('text', ''))}*")
             for n in reason.get("nearest_coded", []):
-                st.markdown(f"Coded passage like it ({n['similarity']:.2f}, {n['transcript']}): "
-                            f"*{html.escape(n['text'])}*")
+                st.markdown(f"Coded passage like it ({n['similarity']:.2f}, {md(n['transcript'])}): "
+                            f"*{md(n['text'])}*")
             st.caption(f"Threshold {reason.get('threshold', 0):.2f}; {reason.get('evidence', 0)} passages coded "
-                       f"with this code so far. Definition: {codes[sg.code_id].definition}")
+                       f"with this code so far. Definition: {md(codes[sg.code_id].definition)}")
         if sg.status == "open":
             first = sg.id == (open_.id.iloc[0] if len(open_) else None)
             if b.button("Accept", key=f"accept_{sg.id}", shortcut="A" if first else None, type="primary"):
@@ -188,7 +187,7 @@ if me is None:  # bulk decisions are for one person; on a team server each coder
         bcode = b1.selectbox("Code", list(codes), key="bulk_code", format_func=lambda c: f"{c} {codes[c].label}")
         thr = b2.slider("Minimum score", 0.0, 1.0, 0.6, 0.05, key="bulk_threshold")
         n_open = int(((sug.code_id == bcode) & (sug.status == "open") & (sug.score >= thr)).sum())
-        st.caption(f"In this transcript, {n_open} open suggestion(s) of {bcode} reach {thr:.2f}; the bulk accept applies "
+        st.caption(f"In this transcript, {n_open} open suggestion(s) of {md(bcode)} reach {thr:.2f}; the bulk accept applies "
                    "to every transcript.")
         if st.button("Accept all of them", key="bulk_accept"):
             r = sv.bulk_accept(p, fw_id, bcode, thr, coder=who)
@@ -205,8 +204,8 @@ with st.expander("The whole transcript, coded text highlighted"):
     for i in visible:
         r = pas.iloc[i]
         here = codes_on(r, cod)
-        tag = " ".join(f"`{c}`" for c in sorted(set(here.code_id)))
-        text = html.escape(r.text)
+        tag = " ".join(f"**{md(c)}**" for c in sorted(set(here.code_id)))
+        text = md(r.text)
         body = f"<mark>{text}</mark>" if len(here) else text
         marker = "▶ " if i == visible[pos] else ""
         st.markdown(f"{marker}{body} {tag}", unsafe_allow_html=True)

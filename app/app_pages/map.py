@@ -15,6 +15,8 @@ from app.common import (
     file_bytes,
     flash,
     framework_picker,
+    md,
+    md_join,
     project,
     project_embedder,
     show_error,
@@ -29,6 +31,7 @@ from toolkit.interpret import drivers as drivers
 from toolkit.interpret import findings as findings
 from toolkit.interpret import links as linkage
 from toolkit.mapping import mapping_frames
+from toolkit.safeio import csv_bytes
 
 st.title("4–5 · Map and interpret")
 p = project()
@@ -152,11 +155,11 @@ def elements_tab(fw: str, els: pd.DataFrame, dim_label: dict) -> None:
                  help="Elements of one summary merge into the first; give elements of different summaries one "
                       "dimension instead."):
         act(mapping.merge_elements, p, fw, chosen, label=label, cli="map merge", actor=coder(), done=lambda out: f"Merged into key element {out}.")
-    st.markdown(f"**Summary** ({first['participant_id']} × {first['code_id']}): {first['summary'] or ''}")
+    st.markdown(f"**Summary** ({md(first['participant_id'])} × {md(first['code_id'])}): {md(first['summary'])}")
     _t, long = _table(str(p.path), fw, version())
     row = long[long["element_id"] == chosen[0]]
     for q in (row.iloc[0]["quote_texts"].split(" | ") if len(row) and row.iloc[0]["quote_texts"] else []):
-        st.markdown(f"> {q}")
+        st.markdown(f"> {md(q)}")
 
 
 def dimensions_tab(fw: str, els: pd.DataFrame, dims: pd.DataFrame, cats: pd.DataFrame) -> None:
@@ -259,7 +262,8 @@ def linkage_tab(fw: str) -> None:
     except ToolkitError as e:
         show_error(e)
         return
-    group = st.radio("Group", list(res), horizontal=True, key="map_link_group") if len(res) > 1 else "all"
+    group = st.radio("Group", list(res), horizontal=True, key="map_link_group",
+                     format_func=md) if len(res) > 1 else "all"
     lk = res[group]
     left, right = st.columns(2)
     left.plotly_chart(heatmap(lk), key="map_link_heat")
@@ -268,10 +272,10 @@ def linkage_tab(fw: str) -> None:
     st.caption(f"{len(edges)} link(s) in {lk.n_units} {unit}s · select one to read its quotes")
     pick = selected(edges.drop(columns=["example"]), "map_link_grid", height=300)
     for ev in lk.quotes(*edges.loc[pick[0], ["a", "b"]]) if pick else []:
-        st.markdown(f"**{ev['participant']}** · {ev['transcript'] or ''} · `{ev['unit']}`")
+        st.markdown(f"**{md(ev['participant'])}** · {md(ev['transcript'])} · {md(ev['unit'])}")
         for side in ("a", "b"):
             for q in ev[side]:
-                st.markdown(f"> **{q['code_id']}** {q['text'].strip()}")
+                st.markdown(f"> **{md(q['code_id'])}** {md(q['text'].strip())}")
 
 
 def findings_tab(fw: str) -> None:
@@ -290,8 +294,8 @@ def findings_tab(fw: str) -> None:
     names = {f.theme_id: f"{f.theme_id} {f.label}" for f in found}
     theme = st.selectbox("Theme", list(names), format_func=names.get, key="map_find_theme")
     f = next(x for x in found if x.theme_id == theme)
-    st.caption(f"Support: {', '.join(sorted(f.support)) or 'nobody'} · opposite: "
-               f"{', '.join(sorted(f.counter)) or 'nobody'} · silent: {', '.join(f.silent) or 'nobody'}")
+    st.caption(f"Support: {md_join(sorted(f.support)) or 'nobody'} · opposite: "
+               f"{md_join(sorted(f.counter)) or 'nobody'} · silent: {md_join(f.silent) or 'nobody'}")
     rows = [{"id": q["coding_id"], "participant": pid, "group": f.groups.get(pid, ""), "stance": stance,
              "code": q["code_id"], "text": q["text"].strip()}
             for stance, book in (("supports", f.support), ("opposite", f.counter))
@@ -320,9 +324,10 @@ def drivers_tab() -> None:
         show_error(e)
         return
     gaps = a.gaps()
-    st.caption(f"{a.framework_name} ({a.framework_id})" + (f", codings through crosswalk {a.via}" if a.via else "")
+    st.caption(f"{md(a.framework_name)} ({md(a.framework_id)})"
+               + (f", codings through crosswalk {md(a.via)}" if a.via else "")
                + f" · {a.n_participants} participants · gaps (raised by ≥ {a.gap_min}, no measure): "
-               + (", ".join(f"**{d.id}** {d.label} ({d.n_participants})" for d in gaps) or "none"))
+               + (", ".join(f"**{md(d.id)}** {md(d.label)} ({d.n_participants})" for d in gaps) or "none"))
     ev = st.plotly_chart(fig, key="map_driver_fig", on_select="rerun", selection_mode="points")
     ids = [d.id for d in a.drivers]
     for pt in ev.selection.points if ev is not None else []:
@@ -332,14 +337,14 @@ def drivers_tab() -> None:
         st.session_state.pop("map_driver", None)
     d = a.driver(st.selectbox("Driver (or click one on the map)", ids, key="map_driver",
                               format_func=lambda i: f"{i} {a.driver(i).label}"))
-    st.markdown(f"**{d.id} {d.label}** · ring {d.ring} · raised by {d.n_participants} of {a.n_participants} "
-                f"({', '.join(f'{g} {n}' for g, n in d.shares.items() if n) or 'nobody'}) in {d.passages} "
-                f"passage(s) · participants: {', '.join(d.participants) or '-'}"
-                + (f" · said the opposite: {', '.join(d.counter_participants)}" if d.counter_participants else ""))
+    st.markdown(f"**{md(d.id)} {md(d.label)}** · ring {md(d.ring)} · raised by {d.n_participants} of "
+                f"{a.n_participants} ({', '.join(f'{md(g)} {n}' for g, n in d.shares.items() if n) or 'nobody'}) in "
+                f"{d.passages} passage(s) · participants: {md_join(d.participants) or '-'}"
+                + (f" · said the opposite: {md_join(d.counter_participants)}" if d.counter_participants else ""))
     by_id = {m.id: m for m in a.measures}
     for mid in d.measures:
         why = by_id[mid].rationale.get(d.id)
-        st.markdown(f"- **{mid}** {by_id[mid].title}" + (f": _{why}_" if why else ""))
+        st.markdown(f"- **{md(mid)}** {md(by_id[mid].title)}" + (f": _{md(why)}_" if why else ""))
     if a.catalogue_id and level == "code":
         l1, l2, l3 = st.columns([2, 3, 1])
         mid = l1.selectbox("Measure", list(by_id), format_func=lambda m: f"{m} {by_id[m].title}"[:60],
@@ -361,7 +366,7 @@ def drivers_tab() -> None:
     r2.download_button("Driver map (SVG)", key="map_svg", file_name=f"drivers_{a.framework_id}.svg",
                        data=lambda: file_bytes(lambda f: svg(a, f), ".svg"))
     r3.download_button("Driver x measure table (CSV)", key="map_matrix_csv", file_name="drivers_measures.csv",
-                       data=lambda: a.matrix().to_csv().encode())
+                       data=lambda: csv_bytes(a.matrix(), index=True))
 
 
 flash()

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from app.common import Progress, act, coder, flash, project, project_path, set_project
+from app.common import Progress, act, coder, flash, md, project, project_path, set_project
 from toolkit import project as proj
 
 
@@ -24,19 +24,19 @@ with st.expander("Open or create a project", expanded=not project_path()):
             set_project(path)
             st.rerun()
         else:
-            st.error(f"{path}: no such project file")
+            st.error(f"{md(path)}: no such project file")
     if c2.button("Create new (with the shipped frameworks)", key="create_project", disabled=not path):
-        if act(_create, path, cli="init", done=f"Created {path}.", rerun=False):
+        if act(_create, path, cli="init", done=f"Created {md(path)}.", rerun=False):
             set_project(path)
             st.rerun()
 
 p = project()
 st_ = proj.status(p)
-st.subheader(st_["name"] or Path(st_["path"]).stem)
+st.subheader(md(st_["name"] or Path(st_["path"]).stem))
 cols = st.columns(5)
 for col, key in zip(cols, ("participants", "transcripts", "segments", "codings", "memos"), strict=True):
     col.metric(key.capitalize(), st_[key])
-st.caption(f"File: `{st_['path']}` · coders: {', '.join(st_['coders']) or 'none yet'}")
+st.caption(f"File: {md(st_['path'])} · coders: {md(', '.join(st_['coders'])) or 'none yet'}")
 st.dataframe(st_["frameworks"], hide_index=True, width="stretch")
 
 st.subheader("Import transcripts")
@@ -56,21 +56,16 @@ if st.button("Import", key="import", type="primary", disabled=not (uploads or at
                   cli="import --attributes", done=None, rerun=False, before_rerun=bar.done)
     if rep is not None:
         st.success(f"Imported {len(rep.transcripts)} transcript(s); {len(rep.participants)} participant row(s)."
-                   + (f" Already present: {', '.join(rep.skipped)}." if rep.skipped else ""))
+                   + (f" Already present: {md(', '.join(rep.skipped))}." if rep.skipped else ""))
         for w in rep.warnings:
-            st.warning(w)
+            st.warning(md(w))
 
 st.subheader("Frameworks")
 fw_file = st.file_uploader("Add a framework (YAML, or codebook CSV `code,label,definition,category`)",
                            type=["yaml", "yml", "csv"])
 if st.button("Add framework", key="add_framework", disabled=fw_file is None):
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as tmp:
-        fpath = Path(tmp) / fw_file.name
-        fpath.write_bytes(fw_file.getvalue())
-        act(proj.add_framework, p, fpath, actor=coder(), cli="frameworks add",
-            done=lambda fw: f"Added {fw.id}: {len(fw.codes)} codes in {len(fw.categories)} categories")
+    act(proj.add_framework_upload, p, fw_file.name, fw_file.getvalue(), actor=coder(), cli="frameworks add",
+        done=lambda fw: f"Added {md(fw.id)}: {len(fw.codes)} codes in {len(fw.categories)} categories")
 
 with st.expander("Embedding model"):
     model = st.text_input("Local sentence-transformers model folder (empty: the packaged all-MiniLM-L6-v2)")

@@ -5,7 +5,7 @@ and gets agreement feedback against the reference indexing; a teacher can reset 
 import pandas as pd
 import streamlit as st
 
-from app.common import act, coder, flash, project, show_error, transcript_picker, version
+from app.common import act, coder, flash, md, project, show_error, transcript_picker, version
 from toolkit import project as proj
 from toolkit import teaching
 from toolkit.errors import ToolkitError
@@ -62,7 +62,7 @@ def coding_exercise(student: str) -> None:
         st.warning("This transcript has no participant speech to code.")
         return
     done = sum(1 for r in units.itertuples() if (r.start, r.end) in mine)
-    st.progress(done / len(units), text=f"You have coded {done} of {len(units)} passages of {transcript}")
+    st.progress(done / len(units), text=f"You have coded {done} of {len(units)} passages of {md(transcript)}")
     key = f"teach_passage_{transcript}"
     n = st.session_state.get(key, 0) % len(units)
     r = units.iloc[n]
@@ -70,15 +70,15 @@ def coding_exercise(student: str) -> None:
     if c1.button("← Previous", key="teach_prev", disabled=n == 0):
         st.session_state[key] = n - 1
         st.rerun()
-    c2.markdown(f"**Passage {n + 1} of {len(units)}** · {r['speaker']}"
+    c2.markdown(f"**Passage {n + 1} of {len(units)}** · {md(r['speaker'])}"
                 + (" · coded" if (r["start"], r["end"]) in mine else " · not coded yet"))
     if c3.button("Next →", key="teach_next", disabled=n == len(units) - 1):
         st.session_state[key] = n + 1
         st.rerun()
     if r["question"]:
-        st.caption(f"Question asked: {r['question']}")
+        st.caption(f"Question asked: {md(r['question'])}")
     with st.container(border=True):
-        st.markdown(r["text"])
+        st.markdown(md(r["text"]))
     with st.form(f"teach_form_{transcript}_{n}"):
         chosen = st.multiselect("Codes for this passage", list(codes["code"]), key=f"teach_codes_{transcript}_{n}",
                                 default=mine.get((r["start"], r["end"]), []),
@@ -130,16 +130,16 @@ def feedback(student: str, transcript: str, mine: dict) -> None:
     st.caption(f"{len(dis)} passage(s) where your codes differ from the reference.")
     for d in dis.itertuples():
         with st.container(border=True):
-            st.markdown(f"> {d.text}")
+            st.markdown(f"> {md(d.text)}")
             a, b = st.columns(2)
             a.markdown("**Only the reference:**\n\n" + _defs(d.only_a_definitions))
             b.markdown("**Only you:**\n\n" + _defs(d.only_b_definitions))
             if d.both:
-                st.caption(f"Both: {', '.join(d.both)}")
+                st.caption(f"Both: {md(', '.join(d.both))}")
 
 
 def _defs(text: str) -> str:
-    return "\n".join(f"- {line}" for line in text.split("\n") if line) or "_nothing_"
+    return "\n".join(f"- {md(line)}" for line in text.split("\n") if line) or "_nothing_"
 
 
 def teacher() -> None:
@@ -149,10 +149,11 @@ def teacher() -> None:
             st.caption("No student has coded yet.")
             return
         who = st.selectbox("Student", names, key="teach_reset_who")
-        sure = st.checkbox(f"Remove every coding of {who} (kept in the project's history)", key="teach_reset_sure")
+        sure = st.checkbox(f"Remove every coding of {md(who)} (kept in the project's history)",
+                           key="teach_reset_sure")
         if st.button("Reset", key="teach_reset", disabled=not sure):
             act(teaching.reset_student, p, who, teacher=coder(), cli="teach reset --student --teacher",
-                done=lambda n: f"Removed {n} coding(s) of {who}.")
+                done=lambda n: f"Removed {n} coding(s) of {md(who)}.")
 
 
 if "teach_student" not in st.session_state:

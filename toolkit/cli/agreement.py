@@ -6,6 +6,7 @@ import argparse
 import json
 
 from ..indexing.agreement import compare_coders, record_consensus
+from ..safeio import write_csv
 from ._common import open_
 
 
@@ -53,7 +54,7 @@ def cmd_agreement(a) -> int:
         d = r["disagreements"].copy()
         for col in ("only_a", "only_b", "both", "codings"):
             d[col] = d[col].map(lambda v: ";".join(map(str, v)))
-        d.to_csv(a.disagreements, index=False)
+        write_csv(d, a.disagreements)
     if a.json:
         with open(a.json, "w", encoding="utf-8") as fh:
             json.dump({"overall": o, "per_code": r["per_code"].to_dict(orient="records")}, fh, indent=2, default=str)

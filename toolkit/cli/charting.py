@@ -10,6 +10,7 @@ from pathlib import Path
 from .. import charting as ch
 from .. import export
 from ..errors import InputError
+from ..safeio import write_csv
 from ._common import open_, print_table, progress_bar
 
 
@@ -177,7 +178,7 @@ def cmd_refine(a) -> int:
     rep = ch.refine(open_(a.project), a.crosswalk, actor=a.actor, dry_run=a.dry_run)
     print(rep.text())
     if a.csv:
-        rep.merges.to_csv(a.csv, index=False, lineterminator="\n")
+        write_csv(rep.merges, a.csv)
         print(f"wrote the merge report to {a.csv}")
     return 0
 
@@ -188,6 +189,6 @@ def cmd_coverage(a) -> int:
     print(f"\ncodes no one mentioned ({len(cov.unused)}): {', '.join(cov.unused) or 'none'}")
     print(f"participants with fewer than {cov.few} passages ({len(cov.sparse)}): {', '.join(cov.sparse) or 'none'}")
     if a.csv:
-        cov.codes.to_csv(a.csv, index=False, lineterminator="\n")
+        write_csv(cov.codes, a.csv)
         print(f"wrote {a.csv}")
     return 0

@@ -10,6 +10,7 @@ from ..errors import InputError
 from ..interpret import drivers as drv
 from ..interpret import findings as fnd
 from ..interpret import links as lnk
+from ..safeio import write_csv
 from ._common import open_, print_table
 
 
@@ -259,9 +260,9 @@ def cmd_linkage(a) -> int:
     print(f"{fid}: {a.level}s linked in the same {a.unit} (at least {a.min_count} times)")
     print_table(table[cols].to_dict("records"), cols)
     if a.csv:
-        table.to_csv(a.csv, index=False, lineterminator="\n")
+        write_csv(table, a.csv)
     if a.matrix_csv:
-        res["all"].jaccard.round(4).to_csv(a.matrix_csv, lineterminator="\n")
+        write_csv(res["all"].jaccard.round(4), a.matrix_csv, index=True)
     if a.graphml:
         lnk.write_graphml(res["all"].graph(a.min_count), a.graphml)
     return 0
@@ -281,7 +282,7 @@ def cmd_findings(a) -> int:
              "silent": len(f.silent), "opposing": ", ".join(sorted(f.counter))} for f in found]
     print_table(rows, ["theme", "label", "support", "opposite", "silent", "opposing"])
     if a.csv:
-        fnd.findings_frame(found).to_csv(a.csv, index=False, lineterminator="\n")
+        write_csv(fnd.findings_frame(found), a.csv)
     return 0
 
 
@@ -301,7 +302,7 @@ def cmd_drivers(a) -> int:
     print(f"gaps (raised by >= {an.gap_min} participants, no measure): "
           + (", ".join(f"{d.id} ({d.n_participants})" for d in gaps) or "none"))
     if a.csv:
-        table.to_csv(a.csv, index=False, lineterminator="\n")
+        write_csv(table, a.csv)
     if a.svg or a.png:
         import matplotlib.pyplot as plt
 

@@ -24,12 +24,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--attributes", help="participants CSV/XLSX (id + attributes)")
     p.add_argument("--pseudonyms", help="CSV key file name,replacement applied before storing (kept apart)")
     p.add_argument("--interviewer", action="append", default=[], help="name of the interviewer (repeatable)")
+    p.add_argument("--allow-duplicates", action="store_true",
+                   help="import a file even if its content is already in the project under another name")
     p.set_defaults(handler=cmd_import)
 
     p = sub.add_parser("attributes", help="add or update participant attributes from CSV/XLSX")
     p.add_argument("project")
     p.add_argument("file")
-    p.set_defaults(handler=lambda a: print(f"{len(proj.import_attributes(open_(a.project), a.file))} participants"))
+    p.set_defaults(handler=cmd_attributes)
 
     p = sub.add_parser("status", help="what the project holds")
     p.add_argument("project")
@@ -103,11 +105,20 @@ def cmd_init(a) -> int:
 def cmd_import(a) -> int:
     project = open_(a.project)
     rep = proj.import_transcripts(project, a.paths, attributes=a.attributes, pseudonyms=a.pseudonyms,
-                                  interviewer_names=a.interviewer, progress=progress_bar("reading transcripts"))
+                                  interviewer_names=a.interviewer, allow_duplicates=a.allow_duplicates,
+                                  progress=progress_bar("reading transcripts"))
     print(f"imported {len(rep.transcripts)} transcript(s), {len(rep.participants)} participant row(s)"
           + (f", skipped {len(rep.skipped)} already present" if rep.skipped else ""))
     if rep.left_out:
         print(f"not transcripts, left out: {', '.join(rep.left_out)}")
+    for w in rep.warnings:
+        print(f"warning: {w}")
+    return 0
+
+
+def cmd_attributes(a) -> int:
+    rep = proj.import_attributes(open_(a.project), a.file)
+    print(f"{len(rep.participants)} participants")
     for w in rep.warnings:
         print(f"warning: {w}")
     return 0
@@ -192,7 +203,8 @@ def cmd_fw_import_csv(a) -> int:
 
 def cmd_codings_import(a) -> int:
     n = proj.import_codings(open_(a.project), a.file, framework=a.framework, coder=a.coder)
-    print(f"imported {n} codings")
+    already = f" ({n.skipped} already in the project, not added again)" if n.skipped else ""
+    print(f"imported {n} codings{already}")
     return 0
 
 

@@ -109,7 +109,10 @@ def framework_to_qdc(fw: Framework) -> bytes:
 
 
 def write_qdc(fw: Framework, path: str | Path) -> None:
-    Path(path).write_bytes(framework_to_qdc(fw))
+    from ..safeio import atomic_output
+
+    with atomic_output(path) as tmp:
+        tmp.write_bytes(framework_to_qdc(fw))
 
 
 # --- reading ------------------------------------------------------------------------------------------------------

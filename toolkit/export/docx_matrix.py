@@ -50,13 +50,11 @@ def writable(path: str | Path) -> Path:
 
 
 def save(obj, path: Path) -> None:
-    """``obj.save(path)`` with OS errors (read-only folder, file open in another program) as ``InputError``."""
-    from ..errors import InputError
+    """``obj.save(path)`` through a temporary file renamed into place (nothing half-written is left on failure), with
+    OS errors (read-only folder, file open in another program) as ``InputError``."""
+    from ..safeio import save_atomic
 
-    try:
-        obj.save(str(path))
-    except OSError as e:
-        raise InputError(path, f"cannot write: {e.strerror or e}") from None
+    save_atomic(obj, path)
 
 
 def _twips(length) -> str:

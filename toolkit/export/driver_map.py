@@ -216,10 +216,14 @@ def render_static(a: DriverAnalysis, *, svg: str | Path | None = None, png: str 
         ax.set_title(title or f"Drivers ({a.framework_id})" + (f" and measures ({a.catalogue_id})"
                                                                if a.catalogue_id else ""), fontsize=13)
         fig.tight_layout()
+        from ..safeio import atomic_output
+
         if svg:
-            fig.savefig(svg, format="svg")
+            with atomic_output(svg) as tmp:
+                fig.savefig(tmp, format="svg")
         if png:
-            fig.savefig(png, format="png", dpi=dpi)
+            with atomic_output(png) as tmp:
+                fig.savefig(tmp, format="png", dpi=dpi)
     return fig, lay
 
 

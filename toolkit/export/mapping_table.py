@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..mapping.table import TABLE_COLUMNS, mapping_frames
+from ..safeio import save_atomic, write_csv
 from ..store import Project
 from ..store import core as db
 from .docx_common import add_table, new_document
@@ -27,9 +28,9 @@ def export_mapping(project: Project, framework_id: str, *, docx: str | Path | No
     """Write the mapping table to Word and/or CSV (Table-2 layout) and/or the long CSV. Returns the table."""
     table, long = mapping_frames(project, framework_id, accepted_only=accepted_only)
     if csv:
-        table.to_csv(csv, index=False, lineterminator="\n")
+        write_csv(table, csv)
     if long_csv:
-        long.to_csv(long_csv, index=False, lineterminator="\n")
+        write_csv(long, long_csv)
     if docx:
         with project.read() as s:
             fw = db.get_framework(s, framework_id)
@@ -42,5 +43,5 @@ def export_mapping(project: Project, framework_id: str, *, docx: str | Path | No
             doc.add_paragraph("No key elements yet.")
         else:
             add_mapping_table(doc, table, {c.id: c.label for c in fw.codes})
-        doc.save(str(docx))
+        save_atomic(doc, docx)
     return table

@@ -23,6 +23,7 @@ from ..interpret.findings import check_findings
 from ..interpret.links import linkage, participant_groups, resolve_codings
 from ..interpret.quotes import pick_quotes
 from ..mapping.table import mapping_frames
+from ..safeio import save_atomic
 from ..store import Project
 from ..store import core as db
 from ..store import mapping as mdb
@@ -170,5 +171,5 @@ def write_report(project: Project, out: str | Path, *, framework_id: str | None 
         add_mapping_table(doc, table)
     for section in doc.sections:
         section.bottom_margin = Cm(1.5)
-    doc.save(str(out))
+    save_atomic(doc, out)
     return Path(out)

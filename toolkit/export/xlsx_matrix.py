@@ -14,12 +14,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..charting.matrix import Matrix, clock
-from ..errors import InputError
+from ..safeio import write_csv, xlsx_cell
 from .docx_matrix import _check_attributes, clean, save, writable
 
 __all__ = ["export_csv", "export_xlsx", "sheet_name"]
@@ -42,14 +41,13 @@ def sheet_name(title: str, used: set[str]) -> str:
 
 
 def _cell(ws, value, *, font=None, fill=None, wrap=True):
-    c = WriteOnlyCell(ws, value=clean(value) if isinstance(value, str) else value)
-    if wrap:
-        c.alignment = WRAP
+    """A cell of project text: illegal characters dropped, formula-like text neutralised, typed as a string."""
+    style = {"alignment": WRAP} if wrap else {}
     if font is not None:
-        c.font = font
+        style["font"] = font
     if fill is not None:
-        c.fill = fill
-    return c
+        style["fill"] = fill
+    return xlsx_cell(ws, clean(value) if isinstance(value, str) else value, **style)
 
 
 def export_xlsx(matrix: Matrix, path: str | Path, *, title: str | None = None,
@@ -126,7 +124,7 @@ def _quotes_sheet(wb, matrix: Matrix, tables, used: set[str]) -> None:
                     vals = [pid, col.category_id, col.id, q.code_id, q.transcript, q.start, q.end, t, q.coder,
                             " ".join(map(str, q.coding_ids or (q.coding_id,))), "yes" if id(q) in cited else "",
                             q.text]
-                    ws.append([clean(v) if isinstance(v, str) else v for v in vals[:-1]] + [_cell(ws, vals[-1])])
+                    ws.append([_cell(ws, v, wrap=False) for v in vals[:-1]] + [_cell(ws, vals[-1])])
 
 
 def export_csv(matrix: Matrix, path: str | Path, *, attributes: Sequence[str] | None = None) -> Path:
@@ -137,8 +135,4 @@ def export_csv(matrix: Matrix, path: str | Path, *, attributes: Sequence[str] | 
     df = matrix.long()
     drop = [a for a in matrix.attributes if a not in attrs]
     df = df.drop(columns=drop)
-    try:
-        df.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
-    except OSError as e:
-        raise InputError(path, f"cannot write: {e.strerror or e}") from None
-    return path
+    return write_csv(df, path)

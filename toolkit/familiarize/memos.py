@@ -24,14 +24,14 @@ def edit_memo(project: Project, memo_id: int, text: str, *, author: str) -> None
     """Replace a memo's text (the event log keeps who changed it and when)."""
     if not text.strip():
         raise InputError(None, "empty memo (delete it instead)")
-    with project.transaction("memo.edit", actor=author, payload={"memo": memo_id}) as s:
+    with project.transaction(Action.MEMO_EDIT, actor=author, payload={"memo": memo_id}) as s:
         db.update_memo(s, memo_id, text)
 
 
 def delete_memo(project: Project, memo_id: int, *, author: str) -> None:
     """Delete a memo; its text stays in the event log's entry for the deletion."""
     payload: dict = {"memo": memo_id}
-    with project.transaction("memo.delete", actor=author, payload=payload) as s:
+    with project.transaction(Action.MEMO_DELETE, actor=author, payload=payload) as s:
         payload["deleted"] = db.delete_memo(s, memo_id)  # the event row is written from this dict at commit
 
 

@@ -8,6 +8,7 @@ import zipfile
 from collections import Counter
 
 from toolkit.errors import InputError
+from toolkit.limits import check_zip
 
 from .speakers import is_known_label, name_shape_ok, norm
 from .turns import _TS
@@ -29,7 +30,11 @@ def _open(data: bytes, file):
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise InputError(file, "not a valid .docx (zip) file")
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            check_zip(file, zf, len(data))
         return docx.Document(io.BytesIO(data))
+    except InputError:
+        raise
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as e:
         raise InputError(file, f"not a valid .docx (zip) file: {e}") from None
     except Exception as e:  # lxml errors in a damaged document part

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from toolkit.errors import InputError
 from toolkit.models import ParsedTranscript, Turn
+from toolkit.safeio import atomic_output, plain_cell, safe_cell
 
 from .decode import decode_bytes, read_bytes
 
@@ -104,7 +105,7 @@ def load_name_key(path) -> dict[str, str]:
     key: dict[str, str] = {}
     first: dict[str, int] = {}
     for n, row in enumerate(rows[1:], start=2):
-        cells = [c.strip() for c in row]
+        cells = [plain_cell(c).strip() for c in row]
         if not any(cells):
             continue
         if len(cells) < 2 or not cells[0] or not cells[1]:
@@ -133,7 +134,8 @@ def write_name_key(path, mapping: Mapping[str, str]) -> Path:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(["name", "replacement"])
     for name, replacement in sorted(mapping.items(), key=lambda kv: (kv[1], kv[0])):
-        writer.writerow([name, replacement])
+        writer.writerow([safe_cell(name), safe_cell(replacement)])
     p.parent.mkdir(parents=True, exist_ok=True)
-    p.write_text(buf.getvalue(), encoding="utf-8")
+    with atomic_output(p) as tmp:
+        tmp.write_text(buf.getvalue(), encoding="utf-8")
     return p

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from toolkit.errors import InputError
+from toolkit.limits import check_size
 from toolkit.models import ParsedTranscript
 
 from .decode import decode_bytes, read_bytes
@@ -32,6 +33,7 @@ def read_transcript_bytes(
             f"unsupported transcript format {ext or '(no extension)'!r}; "
             f"supported: {', '.join(SUPPORTED_EXTENSIONS)}",
         )
+    check_size(filename, len(data), "FA_MAX_TRANSCRIPT_MB", "the transcript")
     if not data or not data.strip():
         raise InputError(filename, "empty transcript")
     if ext == ".docx":
@@ -69,6 +71,11 @@ def read_transcript(path, *, interviewer_names: Iterable[str] = ()) -> ParsedTra
             f"unsupported transcript format {p.suffix.lower() or '(no extension)'!r}; "
             f"supported: {', '.join(SUPPORTED_EXTENSIONS)}",
         )
+    try:
+        size = p.stat().st_size
+    except OSError:
+        size = 0  # read_bytes names the problem
+    check_size(str(path), size, "FA_MAX_TRANSCRIPT_MB", "the transcript")  # before reading a byte of it
     data = read_bytes(p)
     parsed = read_transcript_bytes(data, str(path), interviewer_names=interviewer_names)
     return parsed

@@ -155,6 +155,20 @@ def _resolve_prefixes(cues: list[_Cue]) -> None:
         c.prefix = None
 
 
+def _order_warnings(cues: list[_Cue], fmt: str) -> list[str]:
+    """Cues out of time order or overlapping the cue before them are kept in file order, but said."""
+    back = [c for p, c in zip(cues, cues[1:], strict=False) if c.t_start < p.t_start]
+    over = [c for p, c in zip(cues, cues[1:], strict=False) if p.t_start <= c.t_start < p.t_end]
+    out = []
+    if back:
+        out.append(f"{len(back)} .{fmt} cue(s) start before the cue above them (first at "
+                   f"{format_timestamp(back[0].t_start)}); kept in file order, check the file's timing")
+    if over:
+        out.append(f"{len(over)} .{fmt} cue(s) overlap the cue above them (first at "
+                   f"{format_timestamp(over[0].t_start)}); kept in file order, check the file's timing")
+    return out
+
+
 def subtitles_to_transcript(
     text: str, file, fmt: str, interviewer_names: Iterable[str] = ()
 ) -> tuple[str, list[Turn], list[str]]:
@@ -167,6 +181,7 @@ def subtitles_to_transcript(
     cues = _parse_cues(text, file, fmt)
     if not cues:
         raise InputError(file, f"no cue with text in this .{fmt} file")
+    order = _order_warnings(cues, fmt)
     _resolve_prefixes(cues)
     groups: list[list[_Cue]] = []
     current: str | None = None
@@ -193,7 +208,7 @@ def subtitles_to_transcript(
         turns.append(Turn(start=start, end=start + len(body), speaker=speaker,
                           t_start=g[0].t_start, t_end=max(c.t_end for c in g)))
     stored = "\n\n".join(parts)
-    warnings: list[str] = []
+    warnings: list[str] = order
     if not any(t.speaker for t in turns):
         warnings.append(f"no speakers found in the .{fmt} cues; {len(turns)} turn(s) without speaker")
     else:

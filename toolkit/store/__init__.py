@@ -3,19 +3,20 @@
 A project is one SQLite file (``*.fa`` by convention, the default for one person) or one PostgreSQL database
 (``postgresql://user@host/dbname``, for a team), opened through SQLAlchemy (``backend`` knows the difference; no
 module outside this package does). The schema is versioned with Alembic migrations (``toolkit/store/migrations``);
-opening an older project upgrades it: an SQLite file after copying it to ``<name>.bak``, a PostgreSQL database in
-one transaction (its DDL is transactional: the upgrade lands whole or not at all). Every user action runs in one
-transaction (``Project.transaction``) that also appends to the event log, so an action lands whole or not at all.
+opening an older project upgrades it: an SQLite file after copying it to ``<name>.bak`` (restored if the upgrade
+fails), a PostgreSQL database in one transaction (its DDL is transactional: the upgrade lands whole or not at all).
+Every user action runs in one transaction (``Project.transaction``) that also appends to the event log, so an action
+lands whole or not at all.
 """
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import ProjectError
@@ -33,9 +34,17 @@ from .backend import (
     table_names,
 )
 from .events import Action, check_action
-from .migrate import current_revision, head_revision, upgrade
+from .migrate import current_revision, head_revision, known_revision, upgrade
+from .safety import backup, probe, problem, restore
 
-__all__ = ["Action", "Project", "init_project", "open_project", "is_project_location", "project_exists", "remove_project"]
+__all__ = ["Action", "Project", "init_project", "open_project", "backup_project", "is_project_location",
+           "project_exists", "remove_project"]
+
+
+def set_event(session: Session, action: Action, *, actor: str | None = None, payload: dict | None = None) -> None:
+    """Name the event of the current ``transaction()`` from inside it, when the action depends on what happened
+    (e.g. a login's outcome); it replaces the one given to ``transaction()``."""
+    session.info["event"] = (check_action(action), actor, payload)
 
 
 def is_project_location(value: str | Path) -> bool:
@@ -66,12 +75,20 @@ class Project:
             action = check_action(action)
         with self._sessions() as session:
             try:
+                session.connection(execution_options={"fa_write": True})
                 yield session
+                if "event" in session.info:  # an action decided inside the unit of work (see ``set_event``)
+                    action, actor, payload = session.info.pop("event")
                 if action:
                     session.add(schema.Event(action=action.value, actor=actor, payload=payload or {}))
                 session.commit()
-            except BaseException:
-                session.rollback()
+            except BaseException as e:
+                try:
+                    session.rollback()
+                except DBAPIError:
+                    pass
+                if isinstance(e, DBAPIError | OSError) and (clear := self._problem(e)) is not None:
+                    raise clear from e
                 raise
 
     @contextmanager
@@ -79,7 +96,16 @@ class Project:
         """A read-only unit of work: nothing is committed (closing the session rolls back), and objects read stay
         usable after the block."""
         with self._sessions() as session:
-            yield session
+            try:
+                yield session
+            except DBAPIError as e:
+                if (clear := self._problem(e)) is not None:
+                    raise clear from e
+                raise
+
+    def _problem(self, e: BaseException) -> ProjectError | None:
+        """A clear error for a known failure of an SQLite file (busy, read-only, disk full, damaged)."""
+        return None if isinstance(self.path, DatabaseURL) else problem(e, self.path)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -137,16 +163,17 @@ def create_empty(path: str | Path) -> Project:
         if loc.exists():
             raise ProjectError(f"{loc}: already exists; open it instead, or choose another file name")
         loc.parent.mkdir(parents=True, exist_ok=True)
-    engine = _engine(loc)
     try:
+        engine = _engine(loc)
         upgrade(engine)
-    except BaseException:
-        engine.dispose()
+    except BaseException as e:
         if isinstance(loc, DatabaseURL):
             if created:
                 drop_database(loc)
         else:
             remove_project(loc)
+            if isinstance(e, DBAPIError | OSError):
+                raise problem(e, loc) or ProjectError(f"{loc}: cannot create the project ({e})") from e
         raise
     project = Project(loc, engine)
     project.created = created or not isinstance(loc, DatabaseURL)
@@ -155,34 +182,93 @@ def create_empty(path: str | Path) -> Project:
 
 def open_project(path: str | Path, *, migrate: bool = True) -> Project:
     """Open an existing project, upgrading its schema if it is older than this toolkit (a file after a ``.bak``
-    copy; a database in one transaction)."""
+    copy; a database in one transaction).
+
+    A file that is not a project, is damaged, or comes from a newer toolkit is refused before anything is written to
+    it (it is read through a read-only connection first). An upgrade that fails leaves the project as it was.
+    """
     loc = location(path)
     if isinstance(loc, DatabaseURL):
-        if not database_exists(loc):
-            raise ProjectError(f"{loc.safe}: no such database (create the project with "
-                               f"`python -m toolkit init URL`)")
-    else:
-        if not loc.is_file():
-            raise ProjectError(f"{loc}: no such project file (create one with `python -m toolkit init {loc}`)")
-        with loc.open("rb") as fh:
-            if fh.read(16) != b"SQLite format 3\x00":
-                raise ProjectError(f"{loc}: not a project file (not an SQLite database)")
+        return _open_database(loc, migrate)
+    path = loc
+    if not path.is_file():
+        raise ProjectError(f"{path}: no such project file (create one with `python -m toolkit init {path}`)")
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(16)
+    except OSError as e:
+        raise ProjectError(f"{path}: cannot read the file ({e.strerror or e})") from None
+    if header != b"SQLite format 3\x00":
+        raise ProjectError(f"{path}: not a project file (not an SQLite database)")
+    info = probe(path)
+    if not {"project_info", "alembic_version"} <= info.tables or info.revision is None:
+        raise ProjectError(f"{path}: an SQLite file, but not a toolkit project (left unchanged)")
+    head = head_revision()
+    if not known_revision(info.revision):
+        raise ProjectError(f"{path}: made by a newer version of the toolkit (schema {info.revision}; this toolkit "
+                           f"knows up to {head}); update the toolkit to open it")
+    if info.revision == head:
+        missing = sorted(set(schema.Base.metadata.tables) - info.tables)
+        if missing:
+            raise ProjectError(f"{path}: the project file is damaged: table(s) {', '.join(missing)} are missing; "
+                               f"restore it from a backup (e.g. {path.name}.bak)")
+        return Project(path, _engine(path))
+    if not migrate:
+        raise ProjectError(f"{path}: schema {info.revision} is older than this toolkit's {head}")
+    bak = path.with_name(path.name + ".bak")
+    backup(path, bak)
+    engine = _engine(path)
+    try:
+        upgrade(engine)
+    except Exception as e:
+        engine.dispose()
+        restore(bak, path)
+        why = problem(e, path) or getattr(e, "orig", None) or e
+        raise ProjectError(f"{path}: could not upgrade the project from schema {info.revision} to {head} "
+                           f"({str(why).splitlines()[0]}); the file is unchanged (a copy is at {bak.name})") from e
+    return Project(path, engine)
+
+
+def _open_database(loc: DatabaseURL, migrate: bool) -> Project:
+    if not database_exists(loc):
+        raise ProjectError(f"{loc.safe}: no such database (create the project with `python -m toolkit init URL`)")
     engine = _engine(loc)
     if "project_info" not in table_names(engine, loc):
         engine.dispose()
-        kind = "a database" if isinstance(loc, DatabaseURL) else "an SQLite file"
-        raise ProjectError(f"{display(loc)}: {kind}, but not a toolkit project")
-    rev = current_revision(engine)
-    if rev != head_revision():
+        raise ProjectError(f"{loc.safe}: a database, but not a toolkit project")
+    rev, head = current_revision(engine), head_revision()
+    if rev != head:
+        if not known_revision(rev):
+            engine.dispose()
+            raise ProjectError(f"{loc.safe}: made by a newer version of the toolkit (schema {rev}; this toolkit "
+                               f"knows up to {head}); update the toolkit to open it")
         if not migrate:
             engine.dispose()
-            raise ProjectError(f"{display(loc)}: schema {rev} is older than this toolkit's {head_revision()}")
-        if not isinstance(loc, DatabaseURL):
-            engine.dispose()
-            shutil.copy2(loc, loc.with_name(loc.name + ".bak"))
-            engine = _engine(loc)
-        upgrade(engine)
+            raise ProjectError(f"{loc.safe}: schema {rev} is older than this toolkit's {head}")
+        upgrade(engine)  # one transaction under an advisory lock (see migrations/env.py)
     return Project(loc, engine)
+
+
+def backup_project(path: str | Path, out: str | Path) -> Path:
+    """A consistent copy of a project file (including what is still in its -wal file) at ``out``, via SQLite's backup
+    API. ``out`` may be a folder (the copy keeps the project's file name). The project itself is only read. (A
+    database project is copied with ``toolkit.store.copy.copy_project``.)
+    """
+    if isinstance(location(path), DatabaseURL):
+        raise ProjectError(f"{display(location(path))}: a database project; copy it to a file with "
+                           "`python -m toolkit copy URL FILE.fa`")
+    path, out = Path(path), Path(out)
+    if not path.is_file():
+        raise ProjectError(f"{path}: no such project file")
+    info = probe(path)  # refuse what is not a project, before writing anything
+    if not {"project_info", "alembic_version"} <= info.tables:
+        raise ProjectError(f"{path}: an SQLite file, but not a toolkit project")
+    if out.is_dir():
+        out = out / path.name
+    if out.exists():
+        raise ProjectError(f"{out}: already exists; choose another name for the backup")
+    backup(path, out)
+    return out
 
 
 def undo_create(project: Project) -> None:

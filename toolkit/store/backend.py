@@ -77,16 +77,28 @@ def _plain(u: URL) -> URL:
 
 
 def sqlite_engine(path: Path) -> Engine:
-    engine = create_engine(f"sqlite:///{path}", future=True)
+    from .safety import busy_timeout
+
+    timeout = busy_timeout()
+    engine = create_engine(f"sqlite:///{path}", future=True, connect_args={"timeout": timeout})
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_conn, _record):  # noqa: ANN001
+        dbapi_conn.isolation_level = None  # the driver starts no transactions of its own: "begin" below does
         cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=FULL")
-        cur.execute("PRAGMA busy_timeout=10000")
         cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):  # noqa: ANN001
+        # A writer takes the write lock at its start (waiting up to the busy timeout for another writer), so what it
+        # read cannot change before it writes: get-or-create and check-then-insert are safe between processes.
+        # Migrations run in one transaction too, so an upgrade lands whole or not at all. (PostgreSQL needs none of
+        # this: row locks, and transactional DDL.)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("fa_write") else "BEGIN")
 
     return engine
 

@@ -5,10 +5,12 @@ codings, memos and the event log. Every function takes an open ``Session`` from 
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable, Sequence
 
 import pandas as pd
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .. import models
@@ -33,13 +35,23 @@ def get_setting(s: Session, key: str, default: str | None = None) -> str | None:
 
 
 def coder_id(s: Session, name: str, kind: str = "human") -> int:
-    """The id of coder ``name``, created on first use."""
-    row = s.scalar(select(t.Coder).where(t.Coder.name == name))
-    if row is None:
-        row = t.Coder(name=name, kind=kind)
-        s.add(row)
-        s.flush()
-    return row.id
+    """The id of coder ``name``, created on first use; safe when two programs create the same coder at once
+    (insert-or-ignore on the unique name, then select)."""
+    found = s.scalar(select(t.Coder.id).where(t.Coder.name == name))
+    if found is not None:
+        return found
+    dialect = s.get_bind().dialect.name
+    if dialect in ("sqlite", "postgresql"):
+        insert = importlib.import_module(f"sqlalchemy.dialects.{dialect}").insert
+        s.execute(insert(t.Coder).values(name=name, kind=kind, created_at=utcnow())
+                  .on_conflict_do_nothing(index_elements=["name"]))
+    else:  # pragma: no cover - other back ends: a savepoint, retried as a select on a clash
+        try:
+            with s.begin_nested():
+                s.add(t.Coder(name=name, kind=kind))
+        except IntegrityError:
+            pass
+    return s.scalar(select(t.Coder.id).where(t.Coder.name == name))
 
 
 def coder_id_or_none(s: Session, name: str) -> int | None:
@@ -262,6 +274,13 @@ def add_coding(s: Session, *, transcript_id: int, start: int, end: int, code_pk:
         # the callers pass ids they read from the store; the foreign key refuses any other
         links.set_links(s, links.CODING_SOURCES, row.id, sources, check=False, new=True)
     return row.id
+
+
+def coding_keys(s: Session, coder: int) -> set[tuple[int, int, int, int]]:
+    """(transcript, start, end, code pk) of the coder's active codings: to recognise a re-imported row."""
+    q = select(t.Coding.transcript_id, t.Coding.start, t.Coding.end, t.Coding.code_pk).where(
+        t.Coding.coder_id == coder, t.Coding.removed_at.is_(None))
+    return {tuple(r) for r in s.execute(q).all()}
 
 
 def remove_coding(s: Session, coding_id: int, coder: int) -> None:

@@ -25,6 +25,8 @@ class Action(StrEnum):
     QDPX_IMPORT = "qdpx.import"
     # familiarisation
     MEMO_ADD = "memo.add"
+    MEMO_EDIT = "memo.edit"
+    MEMO_DELETE = "memo.delete"
     # indexing
     PASSAGES_CUT = "passages.cut"
     SUGGEST = "suggest"

@@ -39,3 +39,13 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 def downgrade(engine: Engine, revision: str) -> None:
     command.downgrade(_config(engine), revision)
+
+
+def known_revision(revision: str) -> bool:
+    """Whether this toolkit's migrations know ``revision`` (an unknown one comes from a newer toolkit)."""
+    from alembic.util.exc import CommandError
+
+    try:
+        return ScriptDirectory.from_config(_config()).get_revision(revision) is not None
+    except CommandError:
+        return False

@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 from ..errors import InputError, NotFoundError
 from . import schema as t
 from .core import coder_id
-from .events import Action, check_action
 from .schema import utcnow
 
 # --- accounts -----------------------------------------------------------------------------------------------------
@@ -58,11 +57,6 @@ def update_account(s: Session, name: str, **fields) -> None:
     for k, v in fields.items():
         setattr(row, k, v)
     s.flush()
-
-
-def log_event(s: Session, action: Action, *, actor: str | None, payload: dict | None = None) -> None:
-    """An event row decided inside a transaction (e.g. a login's outcome)."""
-    s.add(t.Event(action=check_action(action).value, actor=actor, payload=payload or {}))
 
 
 def record_login(s: Session, row: t.Account, *, ok: bool, at: datetime | None = None) -> None:

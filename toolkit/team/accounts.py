@@ -16,7 +16,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from ..errors import InputError, NotFoundError, PermissionDenied, ToolkitError
-from ..store import Action, Project
+from ..store import Action, Project, set_event
 from ..store import team as tdb
 
 
@@ -153,8 +153,8 @@ def authenticate(project: Project, name: str, password: str, *, now: datetime | 
             else:
                 tdb.record_login(s, row, ok=False, at=now)
                 outcome = LoginError("wrong name or password")
-        tdb.log_event(s, Action.ACCOUNT_LOGIN if isinstance(outcome, User) else Action.ACCOUNT_LOGIN_FAILED,
-                      actor=(name or "")[:64], payload={"throttled": isinstance(outcome, LoginThrottled)})
+        set_event(s, Action.ACCOUNT_LOGIN if isinstance(outcome, User) else Action.ACCOUNT_LOGIN_FAILED,
+                  actor=(name or "")[:64], payload={"throttled": isinstance(outcome, LoginThrottled)})
     if isinstance(outcome, LoginError):
         raise outcome
     return outcome
