@@ -162,8 +162,9 @@ def create_empty(path: str | Path) -> Project:
     else:
         if loc.exists():
             raise ProjectError(f"{loc}: already exists; open it instead, or choose another file name")
-        loc.parent.mkdir(parents=True, exist_ok=True)
     try:
+        if not isinstance(loc, DatabaseURL):
+            loc.parent.mkdir(parents=True, exist_ok=True)
         engine = _engine(loc)
         upgrade(engine)
     except BaseException as e:
@@ -301,7 +302,10 @@ def remove_project(path: str | Path) -> None:
             drop_database(loc)
         return
     for suffix in ("", "-wal", "-shm"):
-        Path(str(loc) + suffix).unlink(missing_ok=True)
+        try:
+            Path(str(loc) + suffix).unlink(missing_ok=True)
+        except OSError:  # e.g. a read-only folder: nothing was made there either
+            pass
 
 
 def absolute_location(path: str | Path) -> str:
