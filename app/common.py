@@ -12,9 +12,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from toolkit import overview
+from toolkit import overview, team
 from toolkit.errors import ToolkitError
-from toolkit.store import Project, open_project
+from toolkit.store import Project, absolute_location, open_project, project_exists
 from toolkit.textsafe import md, md_join  # noqa: F401 - the pages' one escaping helper for Markdown/HTML
 
 REPO = Path(__file__).resolve().parent.parent
@@ -28,11 +28,26 @@ def _cli_project() -> str | None:
     return os.environ.get("FA_PROJECT")
 
 
+def team_mode() -> bool:
+    """Served to a team (``python -m toolkit app URL --team``): everyone logs in, the project is fixed."""
+    return os.environ.get("FA_TEAM") == "1"
+
+
 def project_path() -> str | None:
+    if team_mode():  # the server's project only: never one named in the URL
+        return os.environ.get("FA_PROJECT")
     if "project_path" not in st.session_state:
         st.session_state["project_path"] = st.query_params.get("project") or _cli_project() or (
             str(DEFAULT_PROJECT) if DEFAULT_PROJECT.is_file() else None)
     return st.session_state["project_path"]
+
+
+def project_label(path: str) -> str:
+    """A short name of the project location for the sidebar (never a password)."""
+    from toolkit.store.backend import display, location
+
+    loc = location(path)
+    return loc.name if isinstance(loc, Path) else display(loc)
 
 
 @st.cache_resource(show_spinner=False)
@@ -43,11 +58,11 @@ def _open(path: str) -> Project:
 def project() -> Project:
     """The open project, or stop the page with a pointer to the Project page."""
     path = project_path()
-    if not path or not Path(path).is_file():
+    if not path or not project_exists(path):
         st.info("No project is open. Create or open one on the **Project** page.")
         st.stop()
     try:
-        return _open(str(Path(path).resolve()))
+        return _open(absolute_location(path))
     except ToolkitError as e:  # not a project, damaged, from a newer toolkit, read-only...: say so, no traceback
         show_error(e)
         st.stop()
@@ -70,14 +85,32 @@ def project_embedder():
     return embedder(overview.model_path(project()))
 
 
+def user() -> team.User | None:
+    """The logged-in user of a team server (None without ``--team``)."""
+    return st.session_state.get("user") if team_mode() else None
+
+
 def coder() -> str:
-    """The name of the person working, kept in the URL (``?coder=``) so a reload keeps it."""
+    """The name of the person working: the login on a team server; else kept in the URL (``?coder=``) so a reload
+    keeps it."""
+    if team_mode():
+        u = user()
+        if u is None:
+            st.stop()
+        return u.name
     if "coder" not in st.session_state:
         st.session_state["coder"] = st.query_params.get("coder", "researcher")
     return st.session_state["coder"]
 
 
 def coder_picker() -> str:
+    if team_mode():
+        u = user()
+        st.sidebar.markdown(f"Signed in as **{u.name}** ({u.role})")
+        if st.sidebar.button("Log out", key="logout"):
+            st.session_state.pop("user", None)
+            st.rerun()
+        return u.name
     known = [c["name"] for c in overview.coders(project(), kind="human")]
     current = coder()
     name = st.sidebar.text_input("You are (coder)", value=current, key="coder_input",

@@ -8,26 +8,36 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # so `app.*` im
 import streamlit as st  # noqa: E402
 
 from app.background import suggestion_progress  # noqa: E402
-from app.common import coder_picker, md, project_path  # noqa: E402
+from app.common import coder_picker, md, project_label, project_path, team_mode, user  # noqa: E402
+from toolkit.store import project_exists  # noqa: E402
 
 st.set_page_config(page_title="Framework analysis", page_icon=":material/grid_on:", layout="wide")
 
 PAGES = Path(__file__).resolve().parent / "app_pages"
-pages = {
-    "Project": [st.Page(PAGES / "project.py", title="Project", icon=":material/folder_open:", default=True)],
-    "The five steps": [
-        st.Page(PAGES / "familiarize.py", title="1 Familiarize", icon=":material/menu_book:"),
-        st.Page(PAGES / "index.py", title="2 Index", icon=":material/label:"),
-        st.Page(PAGES / "agreement.py", title="2b Agreement", icon=":material/handshake:"),
-        st.Page(PAGES / "chart.py", title="3 Chart", icon=":material/table_chart:"),
-        st.Page(PAGES / "map.py", title="4-5 Map and interpret", icon=":material/hub:"),
-    ],
-    "Learn": [st.Page(PAGES / "teach.py", title="Teaching mode", icon=":material/school:")],
-}
-nav = st.navigation(pages)
+#: (group, page file, title, icon, the capability a team role needs to see it: toolkit.team.CAPABILITIES)
+SPEC = [
+    ("Project", "project.py", "Project", ":material/folder_open:", "project"),
+    ("The five steps", "familiarize.py", "1 Familiarize", ":material/menu_book:", "familiarize"),
+    ("The five steps", "index.py", "2 Index", ":material/label:", "index"),
+    ("The five steps", "agreement.py", "2b Agreement", ":material/handshake:", "agreement"),
+    ("The five steps", "chart.py", "3 Chart", ":material/table_chart:", "chart"),
+    ("The five steps", "map.py", "4-5 Map and interpret", ":material/hub:", "map"),
+    ("Learn", "teach.py", "Teaching mode", ":material/school:", "teach"),
+]
+if team_mode():
+    SPEC.insert(1, ("Project", "team.py", "Team", ":material/group:", "assign"))
 path = project_path()
-st.sidebar.caption(f"Project: {md(Path(path).name)}" if path else "No project open")
-if path and Path(path).is_file():
+who = user()
+if team_mode() and who is None:  # nothing but the login page until someone logs in
+    SPEC = [("", "login.py", "Log in", ":material/login:", None)]
+elif team_mode():  # each role sees its pages only
+    SPEC = [row for row in SPEC if who.can(row[4])]
+pages: dict[str, list] = {}
+for i, (group, file, title, icon, _cap) in enumerate(SPEC):
+    pages.setdefault(group, []).append(st.Page(PAGES / file, title=title, icon=icon, default=i == 0))
+nav = st.navigation(pages)
+st.sidebar.caption(f"Project: {md(project_label(path))}" if path else "No project open")
+if path and project_exists(path) and (not team_mode() or user() is not None):
     coder_picker()
     if nav.title != "Project":  # the Project page shows it in full
         with st.sidebar:

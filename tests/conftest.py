@@ -54,3 +54,33 @@ def sample_project(sample_project_file, tmp_path):
     project = open_project(dst)
     yield project
     project.close()
+
+
+# --- project backends: SQLite files and a throwaway PostgreSQL cluster ---------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A PostgreSQL cluster started for this test session (see tests/pg_cluster.py); skips without the binaries."""
+    from pg_cluster import Cluster, pg_bin
+
+    bindir = pg_bin()
+    if bindir is None:
+        pytest.skip("PostgreSQL is not installed (apt-get install postgresql; .ci/run does)")
+    cluster = Cluster(bindir).start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def project_location(request, tmp_path):
+    """Where a new project goes: a file path, or the URL of a not-yet-created PostgreSQL database (dropped after
+    the test). Tests that take it run once per backend."""
+    if request.param == "sqlite":
+        yield tmp_path / "p.fa"
+        return
+    from pg_cluster import drop
+
+    url = request.getfixturevalue("pg_server").new_url()
+    yield url
+    drop(url)

@@ -86,10 +86,10 @@ def write_study(folder: Path) -> Path:
     return folder
 
 
-def make_project(tmp_path: Path, name: str = "p.fa"):
+def make_project(tmp_path: Path, name: str = "p.fa", location=None):
     """The project, open; codings of lvi84 as in PLAN plus one span running from an interviewer turn into P03's."""
     study = write_study(tmp_path / "study")
-    project = proj.create(tmp_path / name)
+    project = proj.create(location or tmp_path / name)
     proj.import_transcripts(project, [study / f for f in ("P01_gp_rural.txt", "P02_gp_urban.txt",
                                                            "P03_radiologist_urban.vtt")],
                             attributes=study / "participants.csv")

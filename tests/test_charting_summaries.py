@@ -16,8 +16,8 @@ from toolkit.store import core as db
 
 
 @pytest.fixture
-def project(tmp_path):
-    p = make_project(tmp_path)
+def project(tmp_path, project_location):
+    p = make_project(tmp_path, location=project_location)
     yield p
     p.close()
 

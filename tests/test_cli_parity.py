@@ -81,6 +81,7 @@ NAVIGATION = {
     "index.py": {"prev", "next", "uncertain"},
     "agreement.py": {"dis_prev", "dis_next"},
     "teach.py": {"teach_prev", "teach_next"},
+    "login.py": {None},  # logging in to a team server: a command-line user works on the project directly
 }
 
 

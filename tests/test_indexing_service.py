@@ -63,10 +63,10 @@ class CountingFake(FakeEmbedder):
 
 
 @pytest.fixture
-def project(tmp_path):
+def project(tmp_path, project_location):
     (tmp_path / "fw.yaml").write_text(FW)
     (tmp_path / "P01.txt").write_text(TRANSCRIPT)
-    p = proj.create(tmp_path / "p.fa", shipped=False)
+    p = proj.create(project_location, shipped=False)
     proj.add_framework(p, tmp_path / "fw.yaml")
     proj.import_transcripts(p, tmp_path / "P01.txt")
     yield p
@@ -100,7 +100,7 @@ def test_cache_hit_never_reencodes(project, tmp_path):
     first = sum(emb.calls)
     assert first > 0
     project.close()
-    reopened = proj.open_project(tmp_path / "p.fa")
+    reopened = proj.open_project(project.path)
     emb.calls.clear()
     # a decision changes the labels, so suggest really fits and scores again
     sid = int(_sugg(reopened, status="open")["id"].iloc[0])
@@ -186,7 +186,7 @@ def test_cli_suggest_and_review(project, tmp_path, monkeypatch, capsys):
     import toolkit.embed
 
     monkeypatch.setattr(toolkit.embed, "load_embedder", lambda path=None: FakeEmbedder(64))
-    path = str(tmp_path / "p.fa")
+    path = str(project.path)
     project.close()
     assert main(["suggest", path, "--framework", "fw", "--scheme", "turn"]) == 0
     assert "4 passages" in capsys.readouterr().out

@@ -28,7 +28,7 @@ categories:
 
 
 @pytest.fixture
-def study(tmp_path):
+def study(tmp_path, project_location):
     d = tmp_path / "study"
     d.mkdir()
     (d / "P01_gp.txt").write_text("I: What drives imaging?\nP01: Patients expect an MR, they ask for it.\n\n"
@@ -39,9 +39,10 @@ def study(tmp_path):
     (d / "participants.csv").write_text("id,group,setting,transcript\nP01,GP,rural,P01_gp.txt\n"
                                         "P02,radiologist,urban,P02_rad.txt\n")
     (tmp_path / "fw.yaml").write_text(FW)
-    p = proj.create(tmp_path / "p.fa", shipped=False)
+    p = proj.create(project_location, shipped=False)
     proj.add_framework(p, tmp_path / "fw.yaml")
-    return p, d
+    yield p, d
+    p.close()
 
 
 def snapshot(p):
@@ -156,6 +157,8 @@ def test_killed_process_mid_import_leaves_project_unchanged(study):
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
     q = open_project(p.path)
-    with q.engine.connect() as c:
-        assert c.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+    if q.engine.dialect.name == "sqlite":
+        with q.engine.connect() as c:
+            assert c.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
     assert snapshot(q) == before
+    q.close()

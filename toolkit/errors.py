@@ -28,3 +28,12 @@ class NotFoundError(ToolkitError):
 
 class ProjectError(ToolkitError):
     """The project file cannot be opened or is not a toolkit project."""
+
+
+class ConflictError(ToolkitError):
+    """Someone else changed the same thing since it was read (e.g. a chart summary saved by another coder):
+    nothing was overwritten; reload and apply the change again."""
+
+
+class PermissionDenied(ToolkitError):
+    """The logged-in user's role (or assignment) does not allow this action."""

@@ -247,7 +247,7 @@ def status(project: Project) -> dict:
     with project.read() as s:
         return {
             "name": db.get_setting(s, "name"),
-            "path": str(project.path),
+            "path": project.label,
             "participants": db.count(s, "participant"),
             "transcripts": db.count(s, "transcript"),
             "segments": db.count(s, "segment"),

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from . import project as proj
 from ._data import folder
+from .store import remove_project
 
 SAMPLE_DIR = folder("sample")
 CODINGS = (("reference_indexing.csv", "reference"), ("second_coder_indexing.csv", "second"))
@@ -39,8 +40,6 @@ def build_sample(path: str | Path, *, sample_dir: str | Path = SAMPLE_DIR, progr
         step(n, n, "done")
     except BaseException:
         project.close()
-        Path(path).unlink(missing_ok=True)
-        for suffix in ("-wal", "-shm"):
-            Path(str(path) + suffix).unlink(missing_ok=True)
+        remove_project(path)
         raise
     return project

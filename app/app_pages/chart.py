@@ -18,9 +18,10 @@ from app.common import (
     project,
     project_embedder,
     show_error,
+    user,
     version,
 )
-from toolkit import charting
+from toolkit import charting, team
 from toolkit import project as proj
 from toolkit.errors import ToolkitError
 from toolkit.export import export_csv, export_docx, export_xlsx
@@ -34,8 +35,12 @@ MARK = {"reviewed": "✓ ", "draft": "✎ ", "empty": ""}
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _matrix(path: str, framework: str, category: str | None, group_by: tuple, level: str, v: int):
-    return charting.build_matrix(project(), framework, category=category, group_by=group_by, level=level)
+def _matrix(path: str, framework: str, category: str | None, group_by: tuple, level: str, v: int,
+            who: str | None = None):
+    me = user()  # on a team server, a coder's chart quotes only what blind coding lets them see
+    coders = team.chart_coders(project(), me) if me is not None else None
+    return charting.build_matrix(project(), framework, category=category, group_by=group_by, level=level,
+                                 coders=coders)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -176,11 +181,11 @@ def summary_form(cell, pid: str, code: str) -> None:
         if st.form_submit_button("Save summary", type="primary"):
             saved = f"Saved the summary of {md(pid)} × {md(code)} ({status})."
             if cell.summary and text.strip() == cell.summary.strip() and status == "reviewed":
-                act(charting.review_summary, p, framework, pid, code, author=coder(),
+                act(charting.review_summary, p, framework, pid, code, author=coder(), base_version=cell.version,
                     cli="summaries review --participant --code --author", done=saved)
-            else:
+            else:  # with the version it was based on: a save over someone else's newer one is a conflict
                 act(charting.set_summary, p, framework, pid, code, text, status=status, author=coder(),
-                    cli="summaries set --participant --code --text --reviewed --author", done=saved)
+                    base_version=cell.version, cli="summaries set --participant --code --text --reviewed --author", done=saved)
 
 
 def coverage_tab() -> None:
@@ -245,7 +250,7 @@ show = c3.radio("Cells show", ["Summaries", "Passages"], horizontal=True, key="c
 level = "category" if category == ALL else "code"
 try:
     matrix = _matrix(str(p.path), framework, None if level == "category" else category, tuple(group_by), level,
-                     version())
+                     version(), user() and user().name)
 except ToolkitError as e:
     show_error(e)
     st.stop()

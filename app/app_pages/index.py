@@ -7,7 +7,8 @@ uncertain passage of the project.
 
 import streamlit as st
 
-from app.common import Progress, coder, framework_picker, md, project, project_embedder, show_error, version
+from app.common import Progress, coder, framework_picker, md, project, project_embedder, show_error, user, version
+from toolkit import team
 from toolkit.errors import ToolkitError
 from toolkit.indexing import service as sv
 from toolkit.store import core as db
@@ -15,12 +16,16 @@ from toolkit.store import core as db
 st.title("2 · Index")
 p = project()
 who = coder()
+me = user()  # on a team server: blind coding through toolkit.team (own decisions, own codings until revealed)
+lead = me is None or me.can("assign")
 c1, c2, c3 = st.columns([2, 2, 1])
 with c1:
     fw_id = framework_picker()
 with p.read() as s:
     names = [t["name"] for t in db.transcripts(s)]
     fw = db.get_framework(s, fw_id)
+if me is not None:
+    names = team.my_transcripts(p, me)
 if not names:
     st.info("No transcripts yet: import them on the Project page.")
     st.stop()
@@ -35,22 +40,25 @@ with c3:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _load(path: str, fw_id: str, tname: str, v: int):
+def _load(path: str, fw_id: str, tname: str, v: int, who: str | None):
+    if me is not None:
+        return team.review_view(project(), me, fw_id, tname)
     return sv.passages(project(), fw_id, tname)
 
 
-pas, sug, cod = _load(str(p.path), fw_id, tname, version())
+pas, sug, cod = _load(str(p.path), fw_id, tname, version(), me and me.name)
 if pas.empty or sug.empty:
     st.info("No suggestions for this framework yet. Compute them (the model reads every passage once; later runs "
-            "reuse the cached vectors and learn from your decisions).")
-if st.button("Update suggestions", key="suggest", type="primary" if sug.empty else "secondary"):
+            "reuse the cached vectors and learn from your decisions)." if lead else
+            "No suggestions for this framework yet: your lead computes them. You can code passages by hand below.")
+if lead and st.button("Update suggestions", key="suggest", type="primary" if sug.empty else "secondary"):
     bar = Progress("Embedding passages")
     try:
         r = sv.suggest(p, fw_id, project_embedder(), progress=bar)
         bar.done()
         st.success(f"{r['passages']} passages; {r['suggested']} codes suggested above their thresholds; "
                    f"{r['no_fit']} passages fit no code well; learned from {r['labelled_passages']} coded passages.")
-        pas, sug, cod = _load(str(p.path), fw_id, tname, version())
+        pas, sug, cod = _load(str(p.path), fw_id, tname, version(), me and me.name)
     except ToolkitError as e:
         bar.done()
         show_error(e)
@@ -86,7 +94,7 @@ if nav[0].button("Previous", key="prev", shortcut="Left", disabled=pos == 0):
 if nav[1].button("Next", key="next", shortcut="Right", disabled=pos >= len(visible) - 1):
     st.session_state[key_pos] = pos + 1
     st.rerun()
-if nav[2].button("Most uncertain passage", key="uncertain", shortcut="U"):
+if lead and nav[2].button("Most uncertain passage", key="uncertain", shortcut="U"):
     q = sv.review_queue(p, fw_id, n=1)
     if q.empty:
         st.info("Nothing to review: every suggestion is decided, or none computed yet.")
@@ -114,7 +122,10 @@ with st.container(border=True):
                        + (f" ({c.score:.2f})" if c.score == c.score and c.score is not None else ""))
             if c.coder == who and b.button("Remove", key=f"remove_{c.id}"):
                 try:
-                    sv.remove_code(p, int(c.id), coder=who)
+                    if me is not None:
+                        team.remove_code(p, me, int(c.id))
+                    else:
+                        sv.remove_code(p, int(c.id), coder=who)
                     st.rerun()
                 except ToolkitError as e:
                     show_error(e)
@@ -141,40 +152,53 @@ with st.container(border=True):
             first = sg.id == (open_.id.iloc[0] if len(open_) else None)
             if b.button("Accept", key=f"accept_{sg.id}", shortcut="A" if first else None, type="primary"):
                 try:
-                    sv.accept(p, int(sg.id), coder=who)
+                    if me is not None:
+                        team.accept(p, me, int(sg.id))
+                    else:
+                        sv.accept(p, int(sg.id), coder=who)
                     st.rerun()
                 except ToolkitError as e:
                     show_error(e)
             if c.button("Reject", key=f"reject_{sg.id}", shortcut="X" if first else None):
-                sv.reject(p, int(sg.id), coder=who)
-                st.rerun()
+                try:
+                    if me is not None:
+                        team.reject(p, me, int(sg.id))
+                    else:
+                        sv.reject(p, int(sg.id), coder=who)
+                    st.rerun()
+                except ToolkitError as e:
+                    show_error(e)
     a, b = st.columns([6, 1])
     add = a.selectbox("Add a code", [""] + list(codes), key=f"add_code_{row.id}",
                       format_func=lambda c: "choose a code..." if not c else f"{c} {codes[c].label}")
     if b.button("Add", key=f"add_{row.id}", disabled=not add):
         try:
-            sv.add_code(p, fw_id, tname, int(row.start), int(row.end), add, coder=who)
+            if me is not None:
+                team.add_code(p, me, fw_id, tname, int(row.start), int(row.end), add)
+            else:
+                sv.add_code(p, fw_id, tname, int(row.start), int(row.end), add, coder=who)
             st.rerun()
         except ToolkitError as e:
             show_error(e)
 
-with st.expander("Bulk accept one code (with undo)"):
-    b1, b2 = st.columns(2)
-    bcode = b1.selectbox("Code", list(codes), key="bulk_code", format_func=lambda c: f"{c} {codes[c].label}")
-    thr = b2.slider("Minimum score", 0.0, 1.0, 0.6, 0.05, key="bulk_threshold")
-    n_open = int(((sug.code_id == bcode) & (sug.status == "open") & (sug.score >= thr)).sum())
-    st.caption(f"In this transcript, {n_open} open suggestion(s) of {md(bcode)} reach {thr:.2f}; the bulk accept applies "
-               "to every transcript.")
-    if st.button("Accept all of them", key="bulk_accept"):
-        r = sv.bulk_accept(p, fw_id, bcode, thr, coder=who)
-        st.session_state["last_batch"] = r["batch"]
-        st.success(f"Accepted {r['accepted']} suggestions (batch {r['batch']}).")
-    if st.session_state.get("last_batch") and st.button("Undo the last bulk accept", key="undo_batch"):
-        try:
-            n = sv.undo_batch(p, st.session_state.pop("last_batch"), coder=who)
-            st.success(f"Removed {n} codings; their suggestions are open again.")
-        except ToolkitError as e:
-            show_error(e)
+if me is None:  # bulk decisions are for one person; on a team server each coder decides passage by passage
+    with st.expander("Bulk accept one code (with undo)"):
+        b1, b2 = st.columns(2)
+        bcode = b1.selectbox("Code", list(codes), key="bulk_code", format_func=lambda c: f"{c} {codes[c].label}")
+        thr = b2.slider("Minimum score", 0.0, 1.0, 0.6, 0.05, key="bulk_threshold")
+        n_open = int(((sug.code_id == bcode) & (sug.status == "open") & (sug.score >= thr)).sum())
+        st.caption(f"In this transcript, {n_open} open suggestion(s) of {md(bcode)} reach {thr:.2f}; the bulk accept applies "
+                   "to every transcript.")
+        if st.button("Accept all of them", key="bulk_accept"):
+            r = sv.bulk_accept(p, fw_id, bcode, thr, coder=who)
+            st.session_state["last_batch"] = r["batch"]
+            st.success(f"Accepted {r['accepted']} suggestions (batch {r['batch']}).")
+        if st.session_state.get("last_batch") and st.button("Undo the last bulk accept", key="undo_batch"):
+            try:
+                n = sv.undo_batch(p, st.session_state.pop("last_batch"), coder=who)
+                st.success(f"Removed {n} codings; their suggestions are open again.")
+            except ToolkitError as e:
+                show_error(e)
 
 with st.expander("The whole transcript, coded text highlighted"):
     for i in visible:

@@ -78,6 +78,7 @@ class Cell:
     summary_quotes: list[int] = field(default_factory=list)  # coding ids the summary draws on
     summary_id: int | None = None
     sources: list[int] | None = None  # summaries carried into this one by refinement
+    version: int = 0  # the stored summary's version (0: none yet); a save passes it back to detect conflicts
 
     def cited_quotes(self) -> list[Quote]:
         """The quotes behind the summary: those it lists, or every passage of the cell when it lists none."""
@@ -224,7 +225,7 @@ def build_matrix(project: Project, framework_id: str, *, category: str | None = 
         places = cdb.segment_places(s, codings["transcript_id"].unique() if len(codings) else [])
         sums = cdb.summaries_frame(s, framework_id)
     if pframe.empty:
-        raise InputError(str(project.path), "the project has no participants: import transcripts and a participants "
+        raise InputError(project.label, "the project has no participants: import transcripts and a participants "
                                             "file first")
     cats = fw.categories
     if category is not None:
@@ -255,6 +256,7 @@ def build_matrix(project: Project, framework_id: str, *, category: str | None = 
         cell.author, cell.updated_at, cell.summary_id = r.author, r.updated_at, int(r.id)
         cell.summary_quotes = [int(x) for x in (r.quotes or [])]
         cell.sources = list(r.sources) if isinstance(r.sources, list) else None
+        cell.version = int(r.version)
     unassigned = int(codings["participant_id"].isna().sum()) if len(codings) else 0
     matrix = Matrix(fw.id, fw.name, "code", group_by, rows, code_cols, cells, [(c.id, c.label) for c in cats],
                     project_name=project_name, unassigned=unassigned)

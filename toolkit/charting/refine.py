@@ -102,7 +102,7 @@ def _refine(s, project: Project, crosswalk, actor: str | None, payload: dict) ->
         mdb.add_crosswalk(s, cw)
     src = db.codings_frame(s, framework_id=cw.from_framework, with_text=False)
     if src.empty:
-        raise InputError(str(project.path), f"no codings of framework {cw.from_framework!r} to recode "
+        raise InputError(project.label, f"no codings of framework {cw.from_framework!r} to recode "
                                             f"(index the transcripts or import codings first)")
     to_of = {m["from"]: m["to"] for m in cw.mapping}
     to_pks = db.code_pks(s, cw.to_framework)

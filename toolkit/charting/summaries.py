@@ -199,11 +199,13 @@ def _cell_keys(s, framework_id: str, participant: str, code: str) -> int:
 
 def set_summary(project: Project, framework_id: str, participant: str, code: str, text: str, *,
                 status: str = "draft", author: str, quotes: Iterable[int] | None = None,
-                actor: str | None = None) -> int | None:
+                actor: str | None = None, base_version: int | None = None) -> int | None:
     """Write (or replace) a cell's summary as researcher ``author``; returns its id.
 
     ``quotes`` are the coding ids it draws on (they must be codings of this cell); when omitted, the ids already
     listed are kept. Empty ``text`` removes the summary (returns None). The previous text is kept in the event log.
+    ``base_version`` is the version the edit started from (``Cell.version``; 0 for an empty cell): if someone saved
+    the cell since, ``ConflictError`` is raised and nothing is overwritten. ``None`` skips the check.
     """
     if status not in STATUSES:
         raise InputError(None, f"status must be one of {', '.join(STATUSES)}, not {status!r}")
@@ -218,7 +220,7 @@ def set_summary(project: Project, framework_id: str, participant: str, code: str
             payload["previous"] = {k: old[k] for k in ("text", "status", "origin", "quotes")}
         if not text:
             if old:
-                cdb.delete_summary(s, old["id"])
+                cdb.delete_summary(s, old["id"], expected_version=base_version)
             return None
         if quotes is not None:
             quotes = [int(q) for q in quotes]
@@ -230,11 +232,12 @@ def set_summary(project: Project, framework_id: str, participant: str, code: str
             quotes = old["quotes"] if old else []
         return cdb.put_summary(s, framework_id=framework_id, participant_id=participant, code_pk=code_pk,
                                text=text, status=status, origin="manual", quotes=quotes,
-                               author_id=db.coder_id(s, author.strip()), sources=old["sources"] if old else None)
+                               author_id=db.coder_id(s, author.strip()), sources=old["sources"] if old else None,
+                               expected_version=base_version)
 
 
 def review_summary(project: Project, framework_id: str, participant: str, code: str, *, author: str,
-                   actor: str | None = None) -> int:
+                   actor: str | None = None, base_version: int | None = None) -> int:
     """Mark a cell's summary as reviewed by ``author`` (its text and provenance stay as they are)."""
     if not (author or "").strip():
         raise InputError(None, "a review needs the reviewer's name")
@@ -246,4 +249,5 @@ def review_summary(project: Project, framework_id: str, participant: str, code: 
             raise InputError(None, f"{participant} x {code} has no summary to review; write one first")
         return cdb.put_summary(s, framework_id=framework_id, participant_id=participant, code_pk=code_pk,
                                text=old["text"], status="reviewed", origin=old["origin"], quotes=old["quotes"],
-                               author_id=db.coder_id(s, author.strip()), sources=old["sources"])
+                               author_id=db.coder_id(s, author.strip()), sources=old["sources"],
+                               expected_version=base_version)

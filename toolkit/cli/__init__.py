@@ -30,6 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     args = build_parser().parse_args(argv)
+    from ._common import close_opened
+
     try:
         return int(args.handler(args) or 0)
     except ToolkitError as e:
@@ -38,3 +40,5 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted; the project is unchanged by the unfinished action", file=sys.stderr)
         return 130
+    finally:
+        close_opened()

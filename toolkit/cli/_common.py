@@ -8,12 +8,24 @@ from collections.abc import Callable
 from ..store import Project, open_project
 
 
-def project_arg(p, help_text: str = "project file (e.g. study.fa)") -> None:
+def project_arg(p, help_text: str = "project file (e.g. study.fa) or database URL (postgresql://...)") -> None:
     p.add_argument("project", help=help_text)
 
 
+_opened: list[Project] = []
+
+
 def open_(path: str) -> Project:
-    return open_project(path)
+    """Open a project for this command; ``close_opened`` (called by ``main`` when the command ends) closes it, so a
+    process running many commands (a load test, a script) holds no database connections between them."""
+    project = open_project(path)
+    _opened.append(project)
+    return project
+
+
+def close_opened() -> None:
+    while _opened:
+        _opened.pop().close()
 
 
 def progress_bar(desc: str) -> Callable[..., None]:

@@ -1,59 +1,92 @@
-"""``python -m toolkit app [P.fa] [--port N]``: start the app on this machine only, from any folder.
+"""``python -m toolkit app [PROJECT] [--port N] [--team [--host H]]``: start the app.
 
-The server is bound to 127.0.0.1 with usage statistics off and CORS/XSRF protection on, given as command-line flags
-to Streamlit, which override every config file (``~/.streamlit`` and the current folder's ``.streamlit``): a config
-file in the folder it is started from cannot widen that. Streamlit runs as a child process (the toolkit never
-imports it); the project is checked first, so a bad file is one clear error instead of a server that fails later.
+Without ``--team`` the server is bound to 127.0.0.1 (this machine only) and has no login, as for one person. With
+``--team`` the app asks everyone to log in (accounts made with ``python -m toolkit user add``; the coder identity
+comes from the login), shows each role its pages only, and may listen on ``--host`` (e.g. 0.0.0.0 or the machine's
+LAN address) for the team. Usage statistics are off either way, and the settings are given as command-line flags to
+Streamlit, which override any config file. The project location is handed over in the environment (never on the
+command line, where a database password would show in the process list). Streamlit runs as a child process: the
+toolkit never imports it.
 """
 
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
-from ..errors import ToolkitError
-from ..store import open_project
+from .. import team
+from ..errors import InputError, ToolkitError
+from ..store import absolute_location, open_project
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "app" / "streamlit_app.py"
-LOCAL_ONLY = {"server.address": "127.0.0.1", "browser.serverAddress": "127.0.0.1",
-              "browser.gatherUsageStats": "false", "server.enableCORS": "true",
-              "server.enableXsrfProtection": "true", "server.headless": "true"}
+FLAGS = {"browser.gatherUsageStats": "false", "server.enableCORS": "true", "server.enableXsrfProtection": "true",
+         "server.headless": "true"}
+LOOPBACK = "127.0.0.1"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("app", help="start the app on this machine only (127.0.0.1, no usage statistics)")
-    p.add_argument("project", nargs="?", help="project file to open (default: the sample project if built)")
-    p.add_argument("--port", type=int, default=8501, help="port on 127.0.0.1 (default 8501)")
+    p = sub.add_parser("app", help="start the app (this machine only; --team: with logins, for a team)")
+    p.add_argument("project", nargs="?", help="project file or database URL (default: the sample project if built)")
+    p.add_argument("--port", type=int, default=8501, help="port (default 8501)")
+    p.add_argument("--team", action="store_true", help="team server: everyone logs in; roles limit the pages")
+    p.add_argument("--host", default=LOOPBACK, help="address to listen on (only with --team; default 127.0.0.1)")
     p.set_defaults(handler=cmd_app)
 
 
-def app_command(project: str | None, port: int) -> tuple[list[str], dict[str, str]]:
-    """The command line and environment that start the app bound to 127.0.0.1 (see the module doc)."""
+def app_command(project: str | None, port: int, *, team_mode: bool = False,
+                host: str = LOOPBACK) -> tuple[list[str], dict[str, str]]:
+    """The command line and environment that start the app (see the module doc)."""
     if not SCRIPT.is_file():
         raise ToolkitError(f"{SCRIPT}: the app is not installed with this toolkit")
     if not 1 <= port <= 65535:
-        raise ToolkitError(f"--port {port}: not a port number")
-    flags = {**LOCAL_ONLY, "server.port": str(port)}
+        raise InputError(None, f"--port {port}: not a port number")
+    if host != LOOPBACK and not team_mode:
+        raise InputError(None, "--host is only for a team server (--team, with logins); without it the app stays "
+                               "on 127.0.0.1")
+    try:
+        ipaddress.ip_address(host)
+    except ValueError as e:
+        raise InputError(None, f"--host {host!r}: not an IP address") from e
+    flags = {**FLAGS, "server.address": host, "server.port": str(port)}
+    if host == LOOPBACK:
+        flags["browser.serverAddress"] = LOOPBACK
     cmd = [sys.executable, "-m", "streamlit", "run", str(SCRIPT)]
     for k, v in flags.items():
         cmd += [f"--{k}", v]
     env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1",
                **{"STREAMLIT_" + k.upper().replace(".", "_"): v for k, v in flags.items()})
+    env.pop("FA_TEAM", None)
     if project:
-        cmd += ["--", "--project", str(Path(project).resolve())]
+        env["FA_PROJECT"] = absolute_location(project)
+    if team_mode:
+        env["FA_TEAM"] = "1"
     return cmd, env
 
 
 def cmd_app(a) -> int:
+    if a.team and not a.project:
+        raise InputError(None, "a team server needs the project: python -m toolkit app URL --team")
     if a.project:
-        open_project(a.project).close()  # not a project, damaged, newer...: one clear error, before starting
-    cmd, env = app_command(a.project, a.port)
-    print(f"starting the app at http://127.0.0.1:{a.port} (this machine only; Ctrl+C stops it)", flush=True)
+        with open_project(a.project) as p:  # not a project, damaged, unreachable...: one clear error, first
+            label = p.label
+            if a.team and not any(u["role"] == "lead" and u["active"] for u in team.users(p)):
+                raise InputError(None, f"{label} has no lead account yet: create one with "
+                                       "`python -m toolkit user add PROJECT NAME --role lead`")
+    cmd, env = app_command(a.project, a.port, team_mode=a.team, host=a.host)
+    where = "this machine only" if a.host == LOOPBACK else f"listening on {a.host}"
+    mode = "team server, login required" if a.team else "no login"
+    print(f"starting the app at http://{a.host}:{a.port} ({where}; {mode}; Ctrl+C stops it)", flush=True)
+    proc = subprocess.Popen(cmd, env=env, cwd=ROOT)
+    signal.signal(signal.SIGTERM, lambda *_: proc.terminate())  # stopping this command stops the server
     try:
-        return subprocess.call(cmd, env=env, cwd=ROOT)
+        return proc.wait()
     except KeyboardInterrupt:
+        proc.terminate()
+        proc.wait()
         return 0

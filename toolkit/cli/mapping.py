@@ -33,7 +33,7 @@ def _framework(project, given: str | None) -> str:
         return str(counts.index[0])
     if len(fids) == 1:
         return fids[0]
-    raise InputError(str(project.path), "no codings yet; name the framework with --framework")
+    raise InputError(project.label, "no codings yet; name the framework with --framework")
 
 
 def register(sub: argparse._SubParsersAction) -> None:

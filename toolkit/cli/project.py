@@ -100,7 +100,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_init(a) -> int:
     project = proj.create(a.project, name=a.name, shipped=not a.no_shipped)
     st = proj.status(project)
-    print(f"created {a.project} with {len(st['frameworks'])} framework(s)")
+    print(f"created {project.label} with {len(st['frameworks'])} framework(s)")
+    project.close()
     return 0
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from .. import frameworks as fwio
 from ..errors import InputError
 from ..models import Framework
-from ..store import Project, init_project, open_project
+from ..store import Project, init_project, open_project, project_exists, remove_project
 from ..store import charting as cdb
 from ..store import core as db
 from ..store import qdpx as sq
@@ -41,7 +41,7 @@ def same_framework(a: Framework, b: Framework) -> bool:
     return replace(a, source_file=None) == replace(b, source_file=None)
 
 
-def _new_project(path: Path, plan: ImportPlan) -> Project:
+def _new_project(path: str | Path, plan: ImportPlan) -> Project:
     """A new project with the shipped frameworks, except those the file redefines (and what depends on them)."""
     folder = fwio.load_folder(fwio.SHIPPED_DIR) if fwio.SHIPPED_DIR.is_dir() else None
     project = init_project(path, plan.name)
@@ -91,7 +91,7 @@ def _frameworks(s, plan: ImportPlan, rep: QdpxImportReport) -> dict[str, str]:
 
 
 def apply_plan(plan: ImportPlan, project: Project, *, actor: str | None = None) -> QdpxImportReport:
-    rep = QdpxImportReport(file=plan.file, project=str(project.path), skipped=list(plan.skipped),
+    rep = QdpxImportReport(file=plan.file, project=project.label, skipped=list(plan.skipped),
                            warnings=list(plan.warnings))
     payload = {"file": plan.file, "sources": len(plan.sources), "codings": len(plan.codings)}
     with project.transaction(Action.QDPX_IMPORT, actor=actor, payload=payload) as s:
@@ -174,8 +174,8 @@ def import_qdpx(source: str | Path, project: Project | str | Path, *, actor: str
     plan = read_qdpx(source, **limits)
     if isinstance(project, Project):
         return apply_plan(plan, project, actor=actor)
-    path = Path(project)
-    if path.exists():
+    path = project
+    if project_exists(path):
         with open_project(path) as p:
             return apply_plan(plan, p, actor=actor)
     p = _new_project(path, plan)
@@ -183,8 +183,7 @@ def import_qdpx(source: str | Path, project: Project | str | Path, *, actor: str
         return apply_plan(plan, p, actor=actor)
     except BaseException:
         p.close()
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(path) + suffix).unlink(missing_ok=True)
+        remove_project(path)
         raise
     finally:
         p.close()

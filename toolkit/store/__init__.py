@@ -1,9 +1,12 @@
 """The data-access layer: the only package that talks SQL.
 
-A project is one SQLite file (``*.fa`` by convention) opened through SQLAlchemy with foreign keys on and WAL
-journaling. The schema is versioned with Alembic migrations (``toolkit/store/migrations``); opening an older project
-upgrades it after copying the file to ``<name>.bak``. Every user action runs in one transaction
-(``Project.transaction``) that also appends to the event log, so an action lands whole or not at all.
+A project is one SQLite file (``*.fa`` by convention, the default for one person) or one PostgreSQL database
+(``postgresql://user@host/dbname``, for a team), opened through SQLAlchemy (``backend`` knows the difference; no
+module outside this package does). The schema is versioned with Alembic migrations (``toolkit/store/migrations``);
+opening an older project upgrades it: an SQLite file after copying it to ``<name>.bak`` (restored if the upgrade
+fails), a PostgreSQL database in one transaction (its DDL is transactional: the upgrade lands whole or not at all).
+Every user action runs in one transaction (``Project.transaction``) that also appends to the event log, so an action
+lands whole or not at all.
 """
 
 from __future__ import annotations
@@ -12,49 +15,51 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import ProjectError
 from . import schema
+from .backend import (
+    DatabaseURL,
+    Location,
+    create_database,
+    database_exists,
+    display,
+    drop_database,
+    location,
+    postgres_engine,
+    sqlite_engine,
+    table_names,
+)
 from .events import Action, check_action
-from .migrate import head_revision, known_revision, upgrade
-from .safety import backup, busy_timeout, probe, problem, restore
+from .migrate import current_revision, head_revision, known_revision, upgrade
+from .safety import backup, probe, problem, restore
 
-__all__ = ["Action", "Project", "init_project", "open_project", "backup_project"]
+__all__ = ["Action", "Project", "init_project", "open_project", "backup_project", "is_project_location",
+           "project_exists", "remove_project"]
 
 
-def _engine(path: Path) -> Engine:
-    timeout = busy_timeout()
-    engine = create_engine(f"sqlite:///{path}", future=True, connect_args={"timeout": timeout})
+def set_event(session: Session, action: Action, *, actor: str | None = None, payload: dict | None = None) -> None:
+    """Name the event of the current ``transaction()`` from inside it, when the action depends on what happened
+    (e.g. a login's outcome); it replaces the one given to ``transaction()``."""
+    session.info["event"] = (check_action(action), actor, payload)
 
-    @event.listens_for(engine, "connect")
-    def _pragmas(dbapi_conn, _record):  # noqa: ANN001
-        dbapi_conn.isolation_level = None  # the driver starts no transactions of its own: "begin" below does
-        cur = dbapi_conn.cursor()
-        cur.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
-        cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA synchronous=FULL")
-        cur.close()
 
-    @event.listens_for(engine, "begin")
-    def _begin(conn):  # noqa: ANN001
-        # A writer takes the write lock at its start (waiting up to the busy timeout for another writer), so what it
-        # read cannot change before it writes: get-or-create and check-then-insert are safe between processes.
-        # Migrations run in one transaction too, so an upgrade lands whole or not at all.
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("fa_write") else "BEGIN")
-
-    return engine
+def is_project_location(value: str | Path) -> bool:
+    """Whether ``value`` names a database project (a URL) rather than a file."""
+    return isinstance(location(value), DatabaseURL)
 
 
 class Project:
     """An open project file. Use ``transaction()`` for every change and ``read()`` for queries."""
 
     def __init__(self, path: str | Path, engine: Engine):
-        self.path = Path(path)
+        #: where the project lives: a ``Path`` or a ``DatabaseURL`` (a str with ``name``/``stem``); ``str(path)``
+        #: reopens it with ``open_project``
+        self.path: Location = location(path)
+        self.created = False  # made by this process (create_empty): removing it undoes a failed init or copy
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
@@ -72,6 +77,8 @@ class Project:
             try:
                 session.connection(execution_options={"fa_write": True})
                 yield session
+                if "event" in session.info:  # an action decided inside the unit of work (see ``set_event``)
+                    action, actor, payload = session.info.pop("event")
                 if action:
                     session.add(schema.Event(action=action.value, actor=actor, payload=payload or {}))
                 session.commit()
@@ -80,7 +87,7 @@ class Project:
                     session.rollback()
                 except DBAPIError:
                     pass
-                if isinstance(e, DBAPIError | OSError) and (clear := problem(e, self.path)) is not None:
+                if isinstance(e, DBAPIError | OSError) and (clear := self._problem(e)) is not None:
                     raise clear from e
                 raise
 
@@ -92,9 +99,13 @@ class Project:
             try:
                 yield session
             except DBAPIError as e:
-                if (clear := problem(e, self.path)) is not None:
+                if (clear := self._problem(e)) is not None:
                     raise clear from e
                 raise
+
+    def _problem(self, e: BaseException) -> ProjectError | None:
+        """A clear error for a known failure of an SQLite file (busy, read-only, disk full, damaged)."""
+        return None if isinstance(self.path, DatabaseURL) else problem(e, self.path)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -106,47 +117,81 @@ class Project:
         self.close()
 
     def __repr__(self) -> str:
-        return f"Project({str(self.path)!r})"
+        return f"Project({display(self.path)!r})"
+
+    @property
+    def label(self) -> str:
+        """The location for messages (a database URL without its password)."""
+        return display(self.path)
+
+
+def _engine(loc: Location) -> Engine:
+    return postgres_engine(loc) if isinstance(loc, DatabaseURL) else sqlite_engine(loc)
 
 
 def init_project(path: str | Path, name: str | None = None) -> Project:
-    """Create a new, empty project file at the newest schema. Refuses to overwrite an existing file."""
-    path = Path(path)
-    if path.exists():
-        raise ProjectError(f"{path}: already exists; open it instead, or choose another file name")
+    """Create a new, empty project at the newest schema: a new file, or a database (created when it does not exist
+    yet; an existing one must be empty). Refuses to overwrite anything; a failed init leaves nothing behind."""
+    project = create_empty(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        engine = _engine(path)
-        upgrade(engine)
-    except (DBAPIError, OSError) as e:
-        _discard(path)
-        raise problem(e, path) or ProjectError(f"{path}: cannot create the project ({e})") from e
-    except BaseException:
-        _discard(path)
-        raise
-    project = Project(path, engine)
-    from .core import set_setting
+        from .core import set_setting
 
-    with project.transaction(Action.PROJECT_INIT, payload={"name": name or path.stem}) as s:
-        set_setting(s, "name", name or path.stem)
+        with project.transaction(Action.PROJECT_INIT, payload={"name": name or project.path.stem}) as s:
+            set_setting(s, "name", name or project.path.stem)
+    except BaseException:
+        undo_create(project)
+        raise
     return project
 
 
-def _discard(path: Path) -> None:
-    for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-        try:
-            p.unlink(missing_ok=True)
-        except OSError:
-            pass
+def create_empty(path: str | Path) -> Project:
+    """A new project at the newest schema with no rows at all (``init_project`` and ``copy`` start from this)."""
+    loc = location(path)
+    created = False
+    if isinstance(loc, DatabaseURL):
+        if database_exists(loc):
+            eng = postgres_engine(loc)
+            try:
+                if table_names(eng, loc):
+                    raise ProjectError(f"{loc.safe}: the database is not empty; open it instead, or name a new one")
+            finally:
+                eng.dispose()
+        else:
+            create_database(loc)
+            created = True
+    else:
+        if loc.exists():
+            raise ProjectError(f"{loc}: already exists; open it instead, or choose another file name")
+    try:
+        if not isinstance(loc, DatabaseURL):
+            loc.parent.mkdir(parents=True, exist_ok=True)
+        engine = _engine(loc)
+        upgrade(engine)
+    except BaseException as e:
+        if isinstance(loc, DatabaseURL):
+            if created:
+                drop_database(loc)
+        else:
+            remove_project(loc)
+            if isinstance(e, DBAPIError | OSError):
+                raise problem(e, loc) or ProjectError(f"{loc}: cannot create the project ({e})") from e
+        raise
+    project = Project(loc, engine)
+    project.created = created or not isinstance(loc, DatabaseURL)
+    return project
 
 
 def open_project(path: str | Path, *, migrate: bool = True) -> Project:
-    """Open an existing project, upgrading its schema (after a ``.bak`` copy) if it is older than this toolkit.
+    """Open an existing project, upgrading its schema if it is older than this toolkit (a file after a ``.bak``
+    copy; a database in one transaction).
 
     A file that is not a project, is damaged, or comes from a newer toolkit is refused before anything is written to
-    it (it is read through a read-only connection first). An upgrade that fails leaves the file as it was.
+    it (it is read through a read-only connection first). An upgrade that fails leaves the project as it was.
     """
-    path = Path(path)
+    loc = location(path)
+    if isinstance(loc, DatabaseURL):
+        return _open_database(loc, migrate)
+    path = loc
     if not path.is_file():
         raise ProjectError(f"{path}: no such project file (create one with `python -m toolkit init {path}`)")
     try:
@@ -185,11 +230,34 @@ def open_project(path: str | Path, *, migrate: bool = True) -> Project:
     return Project(path, engine)
 
 
-def backup_project(path: str | Path, out: str | Path) -> Path:
-    """A consistent copy of a project (including what is still in its -wal file) at ``out``, via SQLite's backup API.
+def _open_database(loc: DatabaseURL, migrate: bool) -> Project:
+    if not database_exists(loc):
+        raise ProjectError(f"{loc.safe}: no such database (create the project with `python -m toolkit init URL`)")
+    engine = _engine(loc)
+    if "project_info" not in table_names(engine, loc):
+        engine.dispose()
+        raise ProjectError(f"{loc.safe}: a database, but not a toolkit project")
+    rev, head = current_revision(engine), head_revision()
+    if rev != head:
+        if not known_revision(rev):
+            engine.dispose()
+            raise ProjectError(f"{loc.safe}: made by a newer version of the toolkit (schema {rev}; this toolkit "
+                               f"knows up to {head}); update the toolkit to open it")
+        if not migrate:
+            engine.dispose()
+            raise ProjectError(f"{loc.safe}: schema {rev} is older than this toolkit's {head}")
+        upgrade(engine)  # one transaction under an advisory lock (see migrations/env.py)
+    return Project(loc, engine)
 
-    ``out`` may be a folder (the copy keeps the project's file name). The project itself is only read.
+
+def backup_project(path: str | Path, out: str | Path) -> Path:
+    """A consistent copy of a project file (including what is still in its -wal file) at ``out``, via SQLite's backup
+    API. ``out`` may be a folder (the copy keeps the project's file name). The project itself is only read. (A
+    database project is copied with ``toolkit.store.copy.copy_project``.)
     """
+    if isinstance(location(path), DatabaseURL):
+        raise ProjectError(f"{display(location(path))}: a database project; copy it to a file with "
+                           "`python -m toolkit copy URL FILE.fa`")
     path, out = Path(path), Path(out)
     if not path.is_file():
         raise ProjectError(f"{path}: no such project file")
@@ -202,3 +270,45 @@ def backup_project(path: str | Path, out: str | Path) -> Path:
         raise ProjectError(f"{out}: already exists; choose another name for the backup")
     backup(path, out)
     return out
+
+
+def undo_create(project: Project) -> None:
+    """Undo ``create_empty`` after a failure: remove what it made (the file or database; in a database that was
+    there, empty, before: the tables)."""
+    project.close()
+    if project.created:
+        remove_project(project.path)
+        return
+    engine = _engine(project.path)
+    try:
+        with engine.begin() as conn:
+            schema.Base.metadata.drop_all(conn)
+            conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    finally:
+        engine.dispose()
+
+
+def project_exists(path: str | Path) -> bool:
+    """Whether something is already at ``path`` (a file, or a database of that name)."""
+    loc = location(path)
+    return database_exists(loc) if isinstance(loc, DatabaseURL) else loc.exists()
+
+
+def remove_project(path: str | Path) -> None:
+    """Delete the project at ``path`` (a file with its journal, or a database). Used to undo a failed creation."""
+    loc = location(path)
+    if isinstance(loc, DatabaseURL):
+        if database_exists(loc):
+            drop_database(loc)
+        return
+    for suffix in ("", "-wal", "-shm"):
+        try:
+            Path(str(loc) + suffix).unlink(missing_ok=True)
+        except OSError:  # e.g. a read-only folder: nothing was made there either
+            pass
+
+
+def absolute_location(path: str | Path) -> str:
+    """``path`` as a string that opens the same project from any folder (an absolute file path, or the URL)."""
+    loc = location(path)
+    return str(loc) if isinstance(loc, DatabaseURL) else str(loc.resolve())

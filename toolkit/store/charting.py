@@ -10,15 +10,17 @@ from datetime import datetime
 
 import pandas as pd
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
-from ..errors import NotFoundError
+from ..errors import ConflictError, NotFoundError
 from . import links
 from . import schema as t
 from .schema import utcnow
 
 SUMMARY_COLUMNS = ["id", "framework_id", "participant_id", "code_pk", "code_id", "category_id", "text", "status",
-                   "origin", "quotes", "author", "author_id", "updated_at", "sources"]
+                   "origin", "quotes", "author", "author_id", "updated_at", "sources", "version"]
 
 
 # --- summaries ----------------------------------------------------------------------------------------------------
@@ -29,7 +31,7 @@ def summaries_frame(s: Session, framework_id: str, *, participant_ids: Iterable[
     q = (select(t.Summary.id, t.Summary.framework_id, t.Summary.participant_id, t.Summary.code_pk,
                 t.Code.id.label("code_id"), t.Category.id.label("category_id"), t.Summary.text, t.Summary.status,
                 t.Summary.origin, t.Coder.name.label("author"), t.Summary.author_id,
-                t.Summary.updated_at, t.Summary.sources)
+                t.Summary.updated_at, t.Summary.sources, t.Summary.version)
          .join(t.Code, t.Code.pk == t.Summary.code_pk)
          .join(t.Category, t.Category.pk == t.Code.category_pk)
          .outerjoin(t.Coder, t.Coder.id == t.Summary.author_id)
@@ -53,17 +55,25 @@ def get_summary(s: Session, framework_id: str, participant_id: str, code_pk: int
     return {"id": row.id, "text": row.text, "status": row.status, "origin": row.origin,
             "quotes": links.links_one(s, links.SUMMARY_QUOTES, row.id), "author_id": row.author_id,
             "updated_at": row.updated_at,
-            "sources": list(row.sources) if row.sources is not None else None}
+            "sources": list(row.sources) if row.sources is not None else None, "version": row.version}
 
 
 def put_summary(s: Session, *, framework_id: str, participant_id: str, code_pk: int, text: str, status: str,
                 origin: str, quotes: Sequence[int], author_id: int | None,
-                sources: Sequence[int] | None = None, updated_at: datetime | None = None) -> int:
+                sources: Sequence[int] | None = None, updated_at: datetime | None = None,
+                expected_version: int | None = None) -> int:
     """Insert or replace the summary of one chart cell; returns its id. ``updated_at`` keeps an imported summary's
-    own time (default: now)."""
+    own time (default: now).
+
+    ``expected_version`` is the version the caller's edit was based on (0: the cell had no summary). If the stored
+    summary has moved on since (another session saved it), ``ConflictError`` is raised and nothing is written; the
+    check holds under concurrency (the UPDATE matches the old version only, and a second insert of the same cell
+    hits the unique constraint).
+    """
     row = s.scalar(select(t.Summary).where(t.Summary.framework_id == framework_id,
                                            t.Summary.participant_id == participant_id,
                                            t.Summary.code_pk == code_pk))
+    _check_version(row, expected_version)
     new = row is None
     if new:
         row = t.Summary(framework_id=framework_id, participant_id=participant_id, code_pk=code_pk)
@@ -74,17 +84,40 @@ def put_summary(s: Session, *, framework_id: str, participant_id: str, code_pk: 
     row.author_id = author_id
     row.sources = [int(x) for x in sources] if sources is not None else None
     row.updated_at = updated_at or utcnow()
-    s.flush()
+    _flush_or_conflict(s)
     # charting checks a user's quotes against the cell; the foreign key refuses an id that names no coding
     links.set_links(s, links.SUMMARY_QUOTES, row.id, quotes, check=False, new=new)
     return row.id
 
 
-def delete_summary(s: Session, summary_id: int) -> None:
+def delete_summary(s: Session, summary_id: int, expected_version: int | None = None) -> None:
     row = s.get(t.Summary, summary_id)
+    _check_version(row, expected_version)
     if row is not None:
         s.delete(row)
+        _flush_or_conflict(s)
+
+
+CONFLICT = ("this summary was changed by someone else since you opened it (now version {now}, yours was based on "
+            "{base}); nothing was overwritten: reload it and apply your change again")
+
+
+def _check_version(row, expected: int | None) -> None:
+    if expected is None:
+        return
+    now = row.version if row is not None else 0
+    if now != int(expected):
+        raise ConflictError(CONFLICT.format(now=now, base=expected))
+
+
+def _flush_or_conflict(s: Session) -> None:
+    try:
         s.flush()
+    except (StaleDataError, IntegrityError) as e:
+        msg = str(getattr(e, "orig", e)).lower()
+        if isinstance(e, IntegrityError) and not ("summary" in msg and ("unique" in msg or "duplicate" in msg)):
+            raise
+        raise ConflictError(CONFLICT.format(now="newer", base="older")) from e
 
 
 def cell_coding_ids(s: Session, participant_id: str, code_pk: int) -> set[int]:

@@ -54,6 +54,11 @@ def coder_id(s: Session, name: str, kind: str = "human") -> int:
     return s.scalar(select(t.Coder.id).where(t.Coder.name == name))
 
 
+def coder_id_or_none(s: Session, name: str) -> int | None:
+    """The id of coder ``name`` if it exists (never creates one)."""
+    return s.scalar(select(t.Coder.id).where(t.Coder.name == name))
+
+
 def list_coders(s: Session) -> list[dict]:
     return [{"id": c.id, "name": c.name, "kind": c.kind} for c in s.scalars(select(t.Coder).order_by(t.Coder.name))]
 
@@ -292,6 +297,12 @@ def remove_coding(s: Session, coding_id: int, coder: int) -> None:
         raise NotFoundError(f"no active coding with id {coding_id}")
     row.removed_at = utcnow()
     row.removed_by = coder
+
+
+def coding_coder(s: Session, coding_id: int) -> str | None:
+    """The name of the coder of an active coding (None if there is no such active coding)."""
+    return s.scalar(select(t.Coder.name).join(t.Coding, t.Coding.coder_id == t.Coder.id)
+                    .where(t.Coding.id == int(coding_id), t.Coding.removed_at.is_(None)))
 
 
 def restore_coding(s: Session, coding_id: int) -> None:

@@ -67,6 +67,18 @@ class Action(StrEnum):
     # teaching
     TEACHING_CODE = "teaching.code"
     TEACHING_RESET = "teaching.reset"
+    # team server: accounts, logins, blind double coding
+    ACCOUNT_ADD = "account.add"
+    ACCOUNT_PASSWORD = "account.password"
+    ACCOUNT_ROLE = "account.role"
+    ACCOUNT_ACTIVE = "account.active"
+    ACCOUNT_LOGIN = "account.login"
+    ACCOUNT_LOGIN_FAILED = "account.login_failed"
+    TEAM_ASSIGN = "team.assign"
+    TEAM_UNASSIGN = "team.unassign"
+    TEAM_REVEAL = "team.reveal"
+    TEAM_ACCEPT = "team.accept"
+    TEAM_REJECT = "team.reject"
 
 
 def check_action(action: Action | str) -> Action:

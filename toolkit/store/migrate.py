@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 from alembic import command
@@ -21,7 +22,9 @@ def _config(engine: Engine | None = None) -> Config:
     return cfg
 
 
+@lru_cache(maxsize=1)
 def head_revision() -> str:
+    """The newest schema revision of this toolkit (the scripts do not change while it runs: read once)."""
     return ScriptDirectory.from_config(_config()).get_current_head()
 
 

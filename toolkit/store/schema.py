@@ -272,6 +272,9 @@ class Summary(Base):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("coder.id"))
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     sources: Mapped[list | None] = mapped_column(JSON)  # summary ids carried over by refinement
+    # bumped by every update (optimistic locking): a save based on an older version is refused, nothing overwritten
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
 
 class Crosswalk(Base):
@@ -377,3 +380,6 @@ class MeasureLink(Base):
     code_id: Mapped[str] = mapped_column(String)  # a driver code id of the catalogue's framework
     rationale: Mapped[str | None] = mapped_column(Text)
     origin: Mapped[str] = mapped_column(String, default="catalogue")  # catalogue | user
+
+
+from .schema_team import Account, Assignment, Decision, Reveal  # noqa: E402,F401  (team tables, in Base.metadata)

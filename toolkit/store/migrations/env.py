@@ -14,5 +14,8 @@ if engine is None:  # `alembic` command line (developers): a scratch database gi
 with engine.connect() as connection:
     context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            # one upgrader at a time: a second process opening an old project waits, then finds it at head
+            connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7261001)")
         context.run_migrations()
     connection.commit()

@@ -1,0 +1,125 @@
+"""The app served to a team (``python -m toolkit app URL --team``), under AppTest on SQLite and PostgreSQL: only the
+login page until someone logs in; wrong passwords refused and slowed down; the coder identity comes from the login
+(no text box); each role sees its pages; on the Index page a coder decides blind, through ``toolkit.team``."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("streamlit")
+from app_helpers import APP, PAGES, ok  # noqa: E402
+from streamlit.testing.v1 import AppTest  # noqa: E402
+from test_indexing_service import FW, TRANSCRIPT  # noqa: E402
+
+from toolkit import project as proj  # noqa: E402
+from toolkit import team  # noqa: E402
+from toolkit.cli.app import app_command  # noqa: E402
+from toolkit.embed import FakeEmbedder  # noqa: E402
+from toolkit.errors import InputError  # noqa: E402
+from toolkit.indexing import service as sv  # noqa: E402
+from toolkit.store import team as tdb  # noqa: E402
+from toolkit.team.accounts import utcnow  # noqa: E402
+
+PW = "team password 1"
+
+
+@pytest.fixture
+def served(tmp_path, project_location, monkeypatch):
+    (tmp_path / "fw.yaml").write_text(FW)
+    (tmp_path / "P01.txt").write_text(TRANSCRIPT)
+    p = proj.create(project_location, shipped=False)
+    proj.add_framework(p, tmp_path / "fw.yaml")
+    proj.import_transcripts(p, tmp_path / "P01.txt")
+    lead = team.add_user(p, "lena", PW, role="lead")
+    team.add_user(p, "ann", PW, role="coder")
+    team.add_user(p, "stu", PW, role="student")
+    sv.suggest(p, "fw", FakeEmbedder(64))
+    team.assign(p, lead, "P01.txt", ["ann"])
+    monkeypatch.setenv("FA_TEAM", "1")
+    monkeypatch.setenv("FA_PROJECT", str(p.path))
+    yield p
+    p.close()
+
+
+def _login(name: str, password: str) -> AppTest:
+    at = AppTest.from_file(str(APP / "streamlit_app.py"), default_timeout=120).run()
+    assert at.title[0].value == "Log in"
+    at.text_input(key="login_name").input(name)
+    at.text_input(key="login_password").input(password)
+    return at.button[0].click().run()
+
+
+def test_login_required_and_wrong_password_refused(served):
+    at = AppTest.from_file(str(APP / "streamlit_app.py"), default_timeout=120)
+    at.query_params["project"] = "/etc/passwd"  # a team server never opens another project from the URL
+    at.run()
+    ok(at)
+    assert at.title[0].value == "Log in" and "user" not in at.session_state
+    at = _login("ann", "wrong password")
+    assert at.title[0].value == "Log in" and "Wrong name or password" in at.error[0].value
+    assert next(u for u in team.users(served) if u["name"] == "ann")["failed_logins"] == 1
+    with served.transaction() as s:  # as after 10 failures in a row, the last one just now: a 512 s wait
+        tdb.update_account(s, "ann", failed_logins=10, last_failed_at=utcnow())
+    at.text_input(key="login_password").input(PW).run()
+    at = at.button[0].click().run()
+    assert "wait" in at.error[0].value and "user" not in at.session_state  # even the right password waits
+
+
+def test_coder_logs_in_sees_coder_pages_and_decides_blind(served):
+    at = ok(_login("ann", PW))
+    assert at.session_state["user"] == team.User("ann", "coder")
+    assert "coder_input" not in [t.key for t in at.sidebar.text_input]  # identity from the login, no text box
+    assert any("Signed in as **ann** (coder)" in m.value for m in at.sidebar.markdown)
+    at.switch_page(str(PAGES / "index.py"))
+    ok(at.run())
+    assert at.title[0].value.startswith("2")
+    assert "suggest" not in [b.key for b in at.button]  # the lead updates suggestions, not a coder
+    accept = next(b for b in at.button if b.key and b.key.startswith("accept_"))
+    sid = int(accept.key.split("_")[1])
+    ok(accept.click().run())
+    coded = team.codings(served, team.User("lena", "lead"), "P01.txt")
+    assert list(coded["coder"]) == ["ann"] and list(coded["origin"]) == ["suggestion"]
+    assert sid not in set(team.open_suggestions(served, team.User("ann", "coder"), "fw", "P01.txt")["id"])
+    assert sid in set(team.open_suggestions(served, team.User("lena", "lead"), "fw", "P01.txt")["id"])
+
+
+def test_student_sees_teaching_only_and_lead_everything(served):
+    at = ok(_login("stu", PW))
+    assert at.title[0].value.startswith("Teaching")
+    at = ok(_login("lena", PW))
+    assert at.title[0].value == "Project"
+
+
+def test_app_command_binds_loopback_unless_team():
+    cmd, env = app_command("x.fa", 8611)
+    assert "--server.address" in cmd and cmd[cmd.index("--server.address") + 1] == "127.0.0.1"
+    assert env["STREAMLIT_BROWSER_GATHERUSAGESTATS"] == "false" and "FA_TEAM" not in env
+    with pytest.raises(InputError, match="only for a team server"):
+        app_command("x.fa", 8611, host="0.0.0.0")
+    cmd, env = app_command("postgresql://u:secret@127.0.0.1/db", 8612, team_mode=True, host="0.0.0.0")
+    assert env["FA_TEAM"] == "1" and env["FA_PROJECT"] == "postgresql://u:secret@127.0.0.1/db"
+    assert not any("secret" in c for c in cmd)  # the URL travels in the environment, not the process list
+    assert cmd[cmd.index("--server.address") + 1] == "0.0.0.0"
+
+
+def test_lead_assigns_and_reveals_on_the_team_page(served):
+    at = ok(_login("lena", PW))
+    at.switch_page(str(PAGES / "team.py"))
+    ok(at.run())
+    assert at.title[0].value == "Team"
+    at.multiselect(key="team_coders").set_value(["ann", "lena"])
+    submit = next(b for b in at.button if b.key and b.key.startswith("FormSubmitter:team_assign"))
+    ok(submit.click().run())
+    lead = team.User("lena", "lead")
+    assert sorted(a["coder"] for a in team.assignments(served, lead)) == ["ann", "lena"]
+    ok(at.button(key="team_reveal").click().run())
+    assert all(a["revealed"] for a in team.assignments(served, lead))
+    assert team.visible_coders(served, team.User("ann", "coder"), "P01.txt") is None
+
+
+def test_coder_cannot_open_the_team_page(served):
+    at = ok(_login("ann", PW))
+    with pytest.raises(ValueError, match="Known pages") as e:  # not registered for a coder at all
+        at.switch_page(str(PAGES / "team.py"))
+    assert all(name in str(e.value) for name in ("familiarize.py", "index.py", "chart.py"))
+    assert not any(name in str(e.value) for name in ("project.py", "agreement.py", "map.py", "teach.py"))
