@@ -14,6 +14,7 @@ from app_helpers import page  # noqa: E402
 
 from toolkit import project as proj  # noqa: E402
 from toolkit.safeio import upload_name  # noqa: E402
+from toolkit.textsafe import md  # noqa: E402
 
 FW = """\
 kind: framework
@@ -74,7 +75,7 @@ def test_a_refused_upload_leaves_nothing_behind_and_names_the_upload(sample_proj
     at.run()
     at.button(key="add_framework").click().run()
     assert not at.exception
-    assert any(f"bad-{tag}.yaml" in e.value and "defintion" in e.value for e in at.error)
+    assert any(md(f"bad-{tag}.yaml") in e.value and "defintion" in e.value for e in at.error)  # shown escaped
     assert not (private_tmp.parent / f"bad-{tag}.yaml").exists()
     assert list(private_tmp.iterdir()) == []
 
