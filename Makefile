@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 SAMPLE := sample_project/sample.fa
 PORT   ?= 8501
 
-.PHONY: run test install sample lint bench clean
+.PHONY: run test test-fast install sample lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,12 +30,17 @@ run: $(SAMPLE)
 test: $(STAMP)
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(PY) -m pytest
 
+# the quick part: leaves out tests marked slow (the real model, whole sample projects, the wheel, the browser)
+test-fast: $(STAMP)
+	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 $(PY) -m pytest -m "not slow"
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check toolkit app tests bench
 
 bench: $(STAMP)
 	$(PY) bench/bench_indexing.py
 	$(PY) bench/bench_charting.py
+	$(PY) bench/bench_app_pages.py
 
 clean:
 	rm -rf $(VENV) sample_project

@@ -143,10 +143,12 @@ def act(fn, *args, cli: str, done="Saved.", before_rerun=None, rerun: bool = Tru
 
 
 def flash() -> None:
-    """Show (once) the message the last action left; call it near the top of a page."""
+    """Show (once) the message the last action left; call it near the top of a page. A toast repeats it where the
+    user is, since the button may be far down a long page."""
     msg = st.session_state.pop("_flash", None)
     if msg:
         st.success(msg)  # built by the page: user text in it is escaped there
+        st.toast(msg, icon=":material/check_circle:")
 
 
 class Progress:

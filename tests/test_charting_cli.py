@@ -12,7 +12,7 @@ from test_charting_common import make_project
 from toolkit import charting as ch
 from toolkit.cli import charting as cli_charting
 from toolkit.cli import main
-from toolkit.sample import SAMPLE_DIR, build_sample
+from toolkit.sample import build_sample
 from toolkit.store import charting as cdb
 from toolkit.store import core as db
 
@@ -109,7 +109,6 @@ def test_refine_and_coverage(path, tmp_path, capsys):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not (SAMPLE_DIR / "reference_indexing.csv").is_file(), reason="sample indexing not written yet")
 def test_sample_study_charts_refines_and_charts_again(tmp_path, fake_embedder, capsys):
     sample = tmp_path / "sample.fa"
     project = build_sample(sample)

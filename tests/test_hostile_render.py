@@ -12,7 +12,8 @@ from toolkit import charting as ch  # noqa: E402
 from toolkit import frameworks as fwio  # noqa: E402
 from toolkit import project as proj  # noqa: E402
 from toolkit.errors import InputError  # noqa: E402
-from toolkit.store import core as db  # noqa: E402
+from toolkit.store import core as db
+from toolkit.store.events import Action  # noqa: E402
 from toolkit.textsafe import md  # noqa: E402
 
 IMG = "![b](http://127.0.0.1:9/x)"
@@ -60,7 +61,7 @@ def hostile(tmp_path):
     p = proj.create(tmp_path / "h.fa")
     proj.import_transcripts(p, d / "P01_x.txt", attributes=d / "people.csv")
     proj.add_framework(p, d / "fw.yaml")
-    with p.transaction("test.coding") as s:
+    with p.transaction(Action.CODING_ADD) as s:
         tr = db.transcript_by_name(s, "P01_x.txt")
         start = tr.text.index(TEXT)
         db.add_coding(s, transcript_id=tr.id, start=start, end=start + len(TEXT),

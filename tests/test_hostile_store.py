@@ -16,6 +16,7 @@ from toolkit.errors import ProjectError
 from toolkit.sample import SAMPLE_DIR
 from toolkit.store import backup_project, init_project, open_project
 from toolkit.store import core as db
+from toolkit.store.events import Action
 from toolkit.store.migrate import current_revision, downgrade, head_revision
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -183,7 +184,7 @@ def test_a_read_only_project_is_a_clear_error(small_mount, tmp_path):
     subprocess.run(["mount", "-o", "remount,ro", str(small_mount)], check=True)
     with pytest.raises(ProjectError, match="read-only"):
         p = open_project(small_mount / "p.fa")
-        with p.transaction("x") as s:
+        with p.transaction(Action.PROJECT_SET_MODEL) as s:
             db.set_setting(s, "a", "b")
     with pytest.raises(ProjectError, match="read-only"):
         init_project(small_mount / "new.fa")
@@ -196,7 +197,7 @@ def test_a_read_only_project_file_is_a_clear_error_for_a_normal_user(tmp_path):
     path.chmod(0o444)
     with pytest.raises(ProjectError, match="read-only"):
         p = open_project(path)
-        with p.transaction("x") as s:
+        with p.transaction(Action.PROJECT_SET_MODEL) as s:
             db.set_setting(s, "a", "b")
 
 
@@ -205,7 +206,7 @@ def test_backup_copies_what_is_still_in_the_wal(tmp_path):
     p = open_project(path)
     with p.engine.connect() as c:
         c.exec_driver_sql("PRAGMA wal_autocheckpoint=0")
-    with p.transaction("x") as s:
+    with p.transaction(Action.PROJECT_SET_MODEL) as s:
         db.set_setting(s, "only_in_wal", "yes")
     assert Path(f"{path}-wal").stat().st_size > 0
     plain = tmp_path / "plain.fa"

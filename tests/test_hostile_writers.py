@@ -17,6 +17,7 @@ from toolkit.errors import ProjectError
 from toolkit.sample import SAMPLE_DIR
 from toolkit.store import core as db
 from toolkit.store import open_project
+from toolkit.store.events import Action
 from toolkit.store.safety import busy_timeout
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -118,7 +119,7 @@ def test_a_long_write_elsewhere_gives_a_clear_busy_message(project_copy, monkeyp
     holder = _hold_write_lock(project_copy)
     try:
         with pytest.raises(ProjectError, match="the project is busy: another program is writing to it"):
-            with p.transaction("test.write") as s:
+            with p.transaction(Action.PROJECT_SET_MODEL) as s:
                 db.set_setting(s, "x", "1")
         # and from the command line: one line, no traceback
         env = dict(os.environ, PYTHONPATH=str(ROOT), FA_BUSY_TIMEOUT="0.5")
@@ -145,7 +146,7 @@ def test_a_writer_waits_for_a_short_write_elsewhere_instead_of_failing(project_c
 
     t = threading.Thread(target=release)
     t.start()
-    with p.transaction("test.write") as s:
+    with p.transaction(Action.PROJECT_SET_MODEL) as s:
         db.set_setting(s, "after", "yes")
     t.join()
     holder.close()

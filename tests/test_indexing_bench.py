@@ -1,8 +1,12 @@
-"""The synthetic study generator used by the benchmarks: sizes, carried-over codings at the right offsets."""
+"""The benchmarks' own code: the synthetic study generator (sizes, carried-over codings at the right offsets) and
+the page-rerun benchmark's report."""
 
 import csv
 import importlib.util
+import json
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -14,6 +18,7 @@ def _load(name):
     return mod
 
 
+@pytest.mark.slow
 def test_synthetic_study_is_importable_with_its_codings(tmp_path):
     ms = _load("make_synthetic")
     report = ms.generate(tmp_path / "syn", n=3, words=800, seed=1)
@@ -32,3 +37,15 @@ def test_synthetic_study_is_importable_with_its_codings(tmp_path):
             assert {p["group"] for p in db.participants(s)} <= set(ms.GROUPS)
     finally:
         project.close()
+
+
+@pytest.mark.slow
+def test_app_pages_bench_times_a_page_and_reports_json(tmp_path, capsys):
+    """The page-rerun timings live in bench/bench_app_pages.py (never asserted here): it runs and reports."""
+    bench = _load("bench_app_pages")
+    assert bench.main(["--page", "project", "--page", "index", "--reruns", "2", "--out", str(tmp_path / "b.json")]) == 0
+    report = json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))
+    assert json.loads(capsys.readouterr().out) == report
+    assert [r["page"] for r in report["results"]] == ["project", "index"] and report["pages_timed"] == 2
+    for r in report["results"]:
+        assert r["problems"] == [] and r["reruns"] == 2 and 0 < r["median_ms"] <= r["max_ms"]

@@ -16,7 +16,6 @@ from toolkit.store import core as db
 from toolkit.store import open_project
 
 FIX = Path(__file__).parent / "fixtures" / "qdpx"
-SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "refi-qda" / "samples"
 NS = 'xmlns="urn:QDA-XML:project:1.0"'
 CODE = "C0DE0000-0000-4000-8000-00000000000"
 SRC = "5E1D7A30-0000-4000-8000-000000000001"
@@ -130,19 +129,21 @@ def test_hand_made_project_imports_notes_where_they_are_anchored(interview_qdpx,
                                          "Years in practice": 14, "Rural": True}
 
 
-@pytest.mark.skipif(not SAMPLES.is_dir(), reason="../shared/refi-qda/samples (the ATLAS.ti exports) not present")
-def test_the_two_atlas_ti_samples_import(tmp_path):
-    blank = import_qdpx(SAMPLES / "blank-atlas-project.qdpx", tmp_path / "blank.fa")
-    assert blank.coders == ["Enric Llagostera", "ATLAS.ti"] and blank.transcripts == []
+def test_atlas_ti_shaped_exports_import(tmp_path):
+    """Projects shaped like ATLAS.ti 23's exports (tests/fixtures/qdpx/atlas_ti/, written for these tests): the
+    ATLAS.ti system user beside the researcher, no sources, a code tree one level deep."""
+    atlas = FIX / "atlas_ti"
+    blank = import_qdpx(make_qdpx(tmp_path / "blank.qdpx", (atlas / "blank.qde").read_bytes()), tmp_path / "blank.fa")
+    assert blank.coders == ["Maria Hansen", "ATLAS.ti"] and blank.transcripts == []
     assert blank.frameworks_added == []
-    target = import_qdpx(SAMPLES / "target-atlas-project.qdpx", tmp_path / "target.fa")
-    [fid] = target.frameworks_added
-    with open_project(tmp_path / "target.fa") as p, p.read() as s:
+    tree = import_qdpx(make_qdpx(tmp_path / "tree.qdpx", (atlas / "code_tree.qde").read_bytes()), tmp_path / "tree.fa")
+    [fid] = tree.frameworks_added
+    with open_project(tmp_path / "tree.fa") as p, p.read() as s:
         fw = db.get_framework(s, fid)
-        assert db.get_setting(s, "name") == "target-atlas-project"
-    assert fw.name == "target-atlas-project"
+        assert db.get_setting(s, "name") == "travel-study"
+    assert fw.name == "travel-study"
     assert [(c.label, [k.label for k in c.codes]) for c in fw.categories] == [
-        ("Commits", ["2022-05-10T02:05:59Z 19e4dce", "2022-02-11T10:39:25Z cdbfd92"])]
+        ("Barriers", ["Long travel distance", "Waiting lists"])]
 
 
 # --- positions: line breaks, BOM, code units, inclusive ends ------------------------------------------------------

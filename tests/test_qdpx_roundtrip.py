@@ -18,6 +18,8 @@ from toolkit.store import core as db
 from toolkit.store import open_project
 from toolkit.store import qdpx as sq
 
+pytestmark = pytest.mark.slow  # whole sample projects out and back in: each test takes 15-25 s
+
 
 def _fallback_project(path: Path):
     p = proj.create(path)
@@ -35,7 +37,7 @@ def _fallback_project(path: Path):
 
 def enrich(p) -> None:
     """What charting and mapping add on top of the sample: memos, a second coder, summaries, key elements."""
-    with p.transaction("test.enrich") as s:
+    with p.transaction() as s:
         cf = db.codings_frame(s, framework_id="lvi84")
         pks = db.code_pks(s, "lvi84")
         me = db.coder_id(s, "Ingrid")

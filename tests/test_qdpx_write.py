@@ -16,10 +16,9 @@ from toolkit.store import core as db
 from toolkit.store import qdpx as sq
 
 ROOT = Path(__file__).resolve().parents[1]
-XSD = ROOT.parent / "shared" / "refi-qda" / "Project-mrt2019.xsd"
+XSD = ROOT / "tests" / "fixtures" / "qdpx" / "Project-mrt2019.xsd"  # QDA-XML 1.0 (REFI, MIT licence inside)
 SAMPLE = ROOT / "transcripts_sample"
 N = {"q": "urn:QDA-XML:project:1.0"}
-needs_xsd = pytest.mark.skipif(not XSD.is_file(), reason="../shared/refi-qda/Project-mrt2019.xsd not present")
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +70,6 @@ def exported(small, tmp_path_factory):
     return rep, etree.fromstring(qde), files, qde
 
 
-@needs_xsd
 def test_export_validates_against_the_schema(exported):
     assert schema_errors(exported[3], XSD) == []
 
@@ -163,7 +161,6 @@ def test_exports_are_reproducible_and_can_be_limited_to_one_framework(small):
     assert rep.codes == 21 and rep.codings == 1 and rep.summaries == 0
 
 
-@needs_xsd
 def test_cli_export_with_schema_check(small, tmp_path, capsys):
     out = tmp_path / "cli.qdpx"
     assert main(["qdpx", "export", str(small.path), str(out), "--schema", str(XSD)]) == 0

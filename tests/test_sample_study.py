@@ -1,6 +1,7 @@
 """The shipped study content: frameworks, crosswalk, measures, the sample interviews and their reference indexing."""
 
 import csv
+import json
 import re
 from pathlib import Path
 
@@ -81,20 +82,25 @@ def test_reference_indexing_imports_and_uses_every_code(sample_project, shipped)
 
 
 def test_second_coder_indexing_covers_first_four_interviews(sample_project):
-    path = SAMPLE_DIR / "second_coder_indexing.csv"
-    if not path.exists():
-        pytest.skip("second coder's indexing not written yet")
     with sample_project.read() as s:
         second = db.codings_frame(s, coders=["second"])
     assert set(second.participant_id) == {"P01", "P02", "P03", "P04"}
     assert len(second) >= 40
 
 
+QUOTES = Path(__file__).parent / "fixtures" / "study" / "quotations.json"  # the study's quotations (CC BY 4.0)
+STUDY = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_404d2f7a20e584ad.txt"
+
+
+def _study_quotes(text: str) -> list[str]:
+    return re.findall(r"“([^”]{40,})”", text)
+
+
 def test_sample_files_are_not_copied_from_the_study():
-    study = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_404d2f7a20e584ad.txt"
-    if not study.exists():
-        pytest.skip("the study seed is not beside the repo")
-    quotes = re.findall(r"“([^”]{40,})”", study.read_text(encoding="utf-8"))
+    quotes = json.loads(QUOTES.read_text(encoding="utf-8"))["quotations"]
+    assert len(quotes) >= 15
+    if STUDY.exists():  # beside the repo: the fixture still holds exactly the article's quotations
+        assert quotes == _study_quotes(STUDY.read_text(encoding="utf-8"))
     sample = " ".join(read_transcript(p).text for p in SAMPLE_DIR.glob("P*") if p.suffix != ".csv")
     norm = lambda x: re.sub(r"\W+", " ", x).lower()  # noqa: E731
     sample_n = norm(sample)

@@ -8,6 +8,7 @@ from sqlalchemy import inspect, text
 from toolkit.errors import ProjectError
 from toolkit.store import core as db
 from toolkit.store import init_project, open_project
+from toolkit.store.events import Action
 from toolkit.store.migrate import current_revision, downgrade, head_revision, upgrade
 
 
@@ -64,7 +65,7 @@ def test_open_older_schema_upgrades_after_backup(tmp_path):
         pytest.skip("only one schema revision so far: nothing older to upgrade from")
     path = tmp_path / "old.fa"
     p = init_project(path)
-    with p.transaction("coder.add") as s:
+    with p.transaction(Action.CODING_ADD) as s:
         db.coder_id(s, "ann")
     downgrade(p.engine, revisions[1])  # the revision before head
     p.close()
@@ -78,18 +79,18 @@ def test_open_older_schema_upgrades_after_backup(tmp_path):
 def test_transaction_rolls_back_everything_on_error_and_logs_events(tmp_path):
     p = init_project(tmp_path / "t.fa")
     with pytest.raises(RuntimeError):
-        with p.transaction("participants.add") as s:
+        with p.transaction(Action.PARTICIPANTS_IMPORT) as s:
             db.upsert_participant(s, "P01", {"group": "GP"})
             raise RuntimeError("boom")
     with p.read() as s:
         assert db.participants(s) == []
         actions = list(db.events_frame(s)["action"])
-    assert "participants.add" not in actions
-    with p.transaction("participants.add", actor="ann") as s:
+    assert "participants.import" not in actions
+    with p.transaction(Action.PARTICIPANTS_IMPORT, actor="ann") as s:
         db.upsert_participant(s, "P01", {"group": "GP"})
     with p.read() as s:
         ev = db.events_frame(s)
-    assert ev.iloc[0]["action"] == "participants.add" and ev.iloc[0]["actor"] == "ann"
+    assert ev.iloc[0]["action"] == "participants.import" and ev.iloc[0]["actor"] == "ann"
 
 
 def test_foreign_keys_are_enforced(tmp_path):

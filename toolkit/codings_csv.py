@@ -16,6 +16,7 @@ from .errors import InputError, NotFoundError
 from .safeio import atomic_output, plain_cell, safe_frame
 from .store import Project
 from .store import core as db
+from .store.events import Action
 
 CODINGS_COLUMNS = ["transcript", "participant", "start", "end", "text", "code", "coder"]
 
@@ -48,7 +49,7 @@ def import_codings(project: Project, path: str | Path, *, framework: str | None 
     if missing:
         raise InputError(path, f"missing column(s) {', '.join(missing)}; expected {','.join(CODINGS_COLUMNS)}", "row 1")
     n = skipped = rows = 0
-    with project.transaction("codings.import", actor=actor, payload={"file": str(path), "coder": coder}) as s:
+    with project.transaction(Action.CODINGS_IMPORT, actor=actor, payload={"file": str(path), "coder": coder}) as s:
         fids = [framework] if framework else db.framework_ids(s)
         if framework and not db.has_framework(s, framework):
             raise NotFoundError(f"no framework {framework!r} in this project (known: {', '.join(db.framework_ids(s))})")

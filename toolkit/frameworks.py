@@ -12,13 +12,14 @@ from pathlib import Path
 
 import yaml
 
+from ._data import folder as _shipped_folder
 from .errors import InputError
 from .models import Category, Code, Framework
 from .safeio import atomic_output
 from .yamlio import check_keys, key_line, line, load_yaml, seq, strip_meta, text
 
 ID_RE = re.compile(r"^[A-Za-z0-9_.\-]+$")
-SHIPPED_DIR = Path(__file__).resolve().parent.parent / "frameworks"
+SHIPPED_DIR = _shipped_folder("frameworks")  # the shipped frameworks (package data; toolkit._data)
 
 
 @dataclass

@@ -20,6 +20,7 @@ from .errors import InputError
 from .models import Framework, ParsedTranscript
 from .store import Project, init_project, open_project
 from .store import core as db
+from .store.events import Action
 
 TRANSCRIPT_EXTENSIONS = (".txt", ".md", ".docx", ".vtt", ".srt")
 # files in a folder that are not transcripts (an explicit file path is always imported)
@@ -37,7 +38,7 @@ def create(path: str | Path, *, name: str | None = None, shipped: bool = True) -
         folder = fwio.load_folder(fwio.SHIPPED_DIR) if fwio.SHIPPED_DIR.is_dir() else None
     project = init_project(path, name)
     if shipped and folder is not None:
-        with project.transaction("frameworks.add_shipped", payload={"frameworks": sorted(folder.frameworks)}) as s:
+        with project.transaction(Action.FRAMEWORKS_ADD_SHIPPED, payload={"frameworks": sorted(folder.frameworks)}) as s:
             for fw in folder.frameworks.values():
                 db.add_framework(s, fw)
             from .store import measures as mdb
@@ -128,7 +129,7 @@ def import_transcripts(project: Project, paths: Iterable[str | Path] | str | Pat
         if progress:
             progress(i + 1, len(files), f.name)
     report = ImportReport(left_out=left_out)
-    with project.transaction("transcripts.import", actor=actor,
+    with project.transaction(Action.TRANSCRIPTS_IMPORT, actor=actor,
                              payload={"files": [f.name for f in files], "attributes": str(attributes or "")}) as s:
         by_transcript = {r["transcript"]: r["id"] for r in attr_rows if r.get("transcript")}
         known = [p["id"] for p in db.participants(s)]
@@ -173,7 +174,7 @@ def import_attributes(project: Project, path: str | Path, *, actor: str | None =
 
     rows = read_attributes(path)
     report = ImportReport()
-    with project.transaction("participants.import", actor=actor, payload={"file": str(path)}) as s:
+    with project.transaction(Action.PARTICIPANTS_IMPORT, actor=actor, payload={"file": str(path)}) as s:
         known = {p["id"] for p in db.participants(s)}
         for row in rows:
             tr = db.transcript_by_name(s, row["transcript"]) if row.get("transcript") else None
@@ -194,7 +195,8 @@ def import_attributes(project: Project, path: str | Path, *, actor: str | None =
 
 def add_framework(project: Project, source: str | Path | Framework, *, actor: str | None = None) -> Framework:
     fw = source if isinstance(source, Framework) else fwio.load_framework(source)
-    with project.transaction("framework.add", actor=actor, payload={"framework": fw.id, "file": fw.source_file}) as s:
+    with project.transaction(Action.FRAMEWORK_ADD, actor=actor,
+                             payload={"framework": fw.id, "file": fw.source_file}) as s:
         if db.has_framework(s, fw.id):
             raise InputError(fw.source_file or fw.id, f"framework {fw.id!r} is already in this project")
         db.add_framework(s, fw)
@@ -209,7 +211,7 @@ def get_framework(project: Project, framework_id: str) -> Framework:
 def add_crosswalk(project: Project, path: str | Path, *, actor: str | None = None) -> fwio.Crosswalk:
     from .store import measures as mdb
 
-    with project.transaction("crosswalk.add", actor=actor, payload={"file": str(path)}) as s:
+    with project.transaction(Action.CROSSWALK_ADD, actor=actor, payload={"file": str(path)}) as s:
         cw = fwio.load_crosswalk(path)
         fws = {fid: db.get_framework(s, fid) for fid in (cw.from_framework, cw.to_framework)
                if db.has_framework(s, fid)}
@@ -221,7 +223,7 @@ def add_crosswalk(project: Project, path: str | Path, *, actor: str | None = Non
 def add_measures(project: Project, path: str | Path, *, actor: str | None = None) -> fwio.MeasuresCatalogue:
     from .store import measures as mdb
 
-    with project.transaction("measures.add", actor=actor, payload={"file": str(path)}) as s:
+    with project.transaction(Action.MEASURES_ADD, actor=actor, payload={"file": str(path)}) as s:
         cat = fwio.load_measures(path)
         fws = {cat.framework: db.get_framework(s, cat.framework)} if db.has_framework(s, cat.framework) else {}
         fwio.check_measures(cat, fws)
@@ -251,7 +253,7 @@ def set_model(project: Project, model_path: str | Path | None, *, actor: str | N
     """Use a local sentence-transformers model directory for this project (None: the packaged default)."""
     if model_path is not None and not Path(model_path).is_dir():
         raise InputError(model_path, "not a local model directory (models are never downloaded)")
-    with project.transaction("project.set_model", actor=actor, payload={"model_path": str(model_path or "")}) as s:
+    with project.transaction(Action.PROJECT_SET_MODEL, actor=actor, payload={"model_path": str(model_path or "")}) as s:
         db.set_setting(s, "model_path", str(Path(model_path).resolve()) if model_path else None)
 
 

@@ -1,12 +1,16 @@
-"""The bundled sample study: a project built from ``transcripts_sample/`` with its reference indexings."""
+"""The bundled sample study: a project built from ``transcripts_sample/`` with its reference indexings.
+
+The folder ships inside the package (``toolkit._data.sample``), so an installed toolkit builds the sample too.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from . import project as proj
+from ._data import folder
 
-SAMPLE_DIR = Path(__file__).resolve().parent.parent / "transcripts_sample"
+SAMPLE_DIR = folder("sample")
 CODINGS = (("reference_indexing.csv", "reference"), ("second_coder_indexing.csv", "second"))
 
 

@@ -15,6 +15,7 @@ import pandas as pd
 from .errors import InputError
 from .store import Project
 from .store import core as db
+from .store.events import Action
 
 SOURCE = ("Brandsæter IØ, Andersen ER, Hofmann BM, Kjelle E. Drivers for low-value imaging: a qualitative study of "
           "stakeholders' perspectives in Norway. BMC Health Serv Res. 2023. Table 1 (CC BY 4.0).")
@@ -106,7 +107,7 @@ def students(project: Project) -> list[str]:
 def reset_student(project: Project, name: str, *, teacher: str) -> int:
     """Remove every active coding and suggestion decision of one student (recorded in the event log)."""
     coder = student_coder(name)
-    with project.transaction("teaching.reset", actor=teacher, payload={"student": coder}) as s:
+    with project.transaction(Action.TEACHING_RESET, actor=teacher, payload={"student": coder}) as s:
         df = db.codings_frame(s, coders=[coder], with_text=False)
         tid = db.coder_id(s, teacher)
         for cid in df["id"]:
@@ -150,7 +151,7 @@ def code_passage(project: Project, student: str, transcript: str | int, start: i
     coder = student_coder(student)
     codes = list(dict.fromkeys(codes))
     payload = {"student": coder, "transcript": str(transcript), "start": start, "end": end, "codes": codes}
-    with project.transaction("teaching.code", actor=coder, payload=payload) as s:
+    with project.transaction(Action.TEACHING_CODE, actor=coder, payload=payload) as s:
         tr = db.resolve_transcript(s, transcript)
         if not 0 <= start < end <= len(tr.text):
             raise InputError(tr.name, f"span {start}:{end} lies outside the transcript (length {len(tr.text)})")

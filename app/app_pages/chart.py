@@ -6,10 +6,12 @@ import streamlit as st
 
 from app.common import (
     Progress,
+    act,
     attribute_names,
     coder,
     crosswalk_ids,
     file_bytes,
+    flash,
     framework_picker,
     md,
     md_join,
@@ -24,6 +26,7 @@ from toolkit.errors import ToolkitError
 from toolkit.export import export_csv, export_docx, export_xlsx
 
 st.title("3 · Chart")
+flash()
 p = project()
 ALL = "(all categories: one column per category)"
 STATUS_FILL = {"reviewed": "#d4edda", "draft": "#fff3cd", "empty": ""}
@@ -100,8 +103,6 @@ def matrix_tab(m, level: str, category: str) -> None:
     for key, options in (("chart_participant", m.participants), ("chart_code", col_ids)):
         if st.session_state.get(key) not in options:
             st.session_state.pop(key, None)
-    if msg := st.session_state.pop("_chart_msg", None):
-        st.success(msg)
     b1, b2, b3, b4 = st.columns([2, 1, 1, 1])
     scope = "all categories" if level == "category" else f"category {category}"
     redo = b1.checkbox("Redraft earlier drafts too", key="chart_overwrite",
@@ -121,20 +122,17 @@ def matrix_tab(m, level: str, category: str) -> None:
     cell_panel(m, level, col_ids)
 
 
+def _drafted(rep) -> str:
+    return (f"Drafted {rep.drafted} cell(s) in {rep.seconds:.1f} s ({md(rep.model)}); kept {rep.kept_researcher} written "
+            f"or reviewed by a researcher, {rep.kept_draft} earlier draft(s); {rep.no_sentences} cell(s) without "
+            "participant sentences.")
+
+
 def draft(codes: list[str] | None, overwrite: bool) -> None:
     bar = Progress("Drafting summaries")
-    try:
-        rep = charting.draft_summaries(p, framework, project_embedder(), codes=codes, overwrite=overwrite,
-                                       actor=coder(), progress=bar)
-    except ToolkitError as e:
-        bar.done()
-        show_error(e)
-        return
-    st.session_state["_chart_msg"] = (
-        f"Drafted {rep.drafted} cell(s) in {rep.seconds:.1f} s ({md(rep.model)}); kept {rep.kept_researcher} written or "
-        f"reviewed by a researcher, {rep.kept_draft} earlier draft(s); {rep.no_sentences} cell(s) without "
-        "participant sentences.")
-    st.rerun()
+    act(lambda: charting.draft_summaries(p, framework, project_embedder(), codes=codes, overwrite=overwrite,
+                                         actor=coder(), progress=bar),
+        cli="summaries draft --overwrite --code", done=_drafted, before_rerun=bar.done)
 
 
 def cell_panel(m, level: str, col_ids: list[str]) -> None:
@@ -176,17 +174,13 @@ def summary_form(cell, pid: str, code: str) -> None:
         status = st.radio("Status", ["draft", "reviewed"], horizontal=True, key=f"chart_summary_status_{here}",
                           index=1 if cell.status == "reviewed" else 0)
         if st.form_submit_button("Save summary", type="primary"):
-            try:
-                if cell.summary and text.strip() == cell.summary.strip() and status == "reviewed":
-                    charting.review_summary(p, framework, pid, code, author=coder())
-                else:
-                    charting.set_summary(p, framework, pid, code, text, status=status, author=coder())
-                st.session_state["_chart_saved"] = f"Saved the summary of {md(pid)} × {md(code)} ({status})."
-                st.rerun()
-            except ToolkitError as e:
-                show_error(e)
-    if msg := st.session_state.pop("_chart_saved", None):
-        st.success(msg)
+            saved = f"Saved the summary of {md(pid)} × {md(code)} ({status})."
+            if cell.summary and text.strip() == cell.summary.strip() and status == "reviewed":
+                act(charting.review_summary, p, framework, pid, code, author=coder(),
+                    cli="summaries review --participant --code --author", done=saved)
+            else:
+                act(charting.set_summary, p, framework, pid, code, text, status=status, author=coder(),
+                    cli="summaries set --participant --code --text --reviewed --author", done=saved)
 
 
 def coverage_tab() -> None:
@@ -215,10 +209,10 @@ def refine_tab() -> None:
     dry = r1.button("Preview (nothing is written)", key="chart_refine_preview")
     apply = r2.button("Apply the crosswalk", key="chart_refine_apply", type="primary")
     if dry or apply:
-        try:
-            st.session_state["_chart_refine"] = charting.refine(p, cw, actor=coder(), dry_run=dry)
-        except ToolkitError as e:
-            show_error(e)
+        rep = act(charting.refine, p, cw, actor=coder(), dry_run=dry, cli="refine --crosswalk --dry-run",
+                  done=None, rerun=False)
+        if rep is not None:
+            st.session_state["_chart_refine"] = rep
     rep = st.session_state.get("_chart_refine")
     if rep is None or rep.crosswalk_id != cw:
         return

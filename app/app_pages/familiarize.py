@@ -2,12 +2,13 @@
 
 import streamlit as st
 
-from app.common import coder, framework_picker, md, project, show_error, transcript_picker, version
+from app.common import act, coder, flash, framework_picker, md, project, show_error, transcript_picker, version
 from toolkit import familiarize as fam
 from toolkit.errors import ToolkitError
 from toolkit.indexing import service as sv
 
 st.title("1 · Familiarize")
+flash()
 p = project()
 read, search, terms, notes, gaps = st.tabs(["Read", "Search", "Distinctive terms", "Memos", "Framework coverage"])
 
@@ -40,11 +41,8 @@ with read:
     with st.form("memo_form", clear_on_submit=True):
         memo = st.text_area("Memo on this transcript")
         if st.form_submit_button("Save memo"):
-            try:
-                fam.add_memo(p, memo, author=coder(), transcript=name)
-                st.success("Memo saved")
-            except ToolkitError as e:
-                show_error(e)
+            act(fam.add_memo, p, memo, author=coder(), transcript=name, cli="memo add --author --transcript",
+                done="Memo saved")
 
 with search:
     q = st.text_input("Search all transcripts (keyword in context)", key="kwic_query")

@@ -4,11 +4,17 @@ from pathlib import Path
 
 import streamlit as st
 
-from app.common import Progress, coder, md, project, project_path, set_project, show_error
+from app.common import Progress, act, coder, flash, md, project, project_path, set_project
 from toolkit import project as proj
-from toolkit.errors import ToolkitError
+
+
+def _create(path: str) -> str:
+    proj.create(path).close()
+    return path
+
 
 st.title("Project")
+flash()
 
 with st.expander("Open or create a project", expanded=not project_path()):
     path = st.text_input("Project file", value=project_path() or "", placeholder="/path/to/study.fa")
@@ -20,12 +26,9 @@ with st.expander("Open or create a project", expanded=not project_path()):
         else:
             st.error(f"{md(path)}: no such project file")
     if c2.button("Create new (with the shipped frameworks)", key="create_project", disabled=not path):
-        try:
-            proj.create(path).close()
+        if act(_create, path, cli="init", done=f"Created {md(path)}.", rerun=False):
             set_project(path)
             st.rerun()
-        except ToolkitError as e:
-            show_error(e)
 
 p = project()
 st_ = proj.status(p)
@@ -44,37 +47,28 @@ attrs = st.file_uploader("Participant attributes", type=["csv", "xlsx"])
 folder = st.text_input("...or a folder on this machine", placeholder="/path/to/transcripts")
 if st.button("Import", key="import", type="primary", disabled=not (uploads or attrs or folder)):
     bar = Progress("Reading transcripts")
-    try:
-        if folder:
-            rep = proj.import_transcripts(p, folder, actor=coder(), progress=bar)
-        else:
-            rep = proj.import_uploads(p, [(f.name, f.getvalue()) for f in uploads or []],
-                                      attributes=(attrs.name, attrs.getvalue()) if attrs else None,
-                                      actor=coder(), progress=bar)
-        bar.done()
+    if folder:
+        rep = act(proj.import_transcripts, p, folder, actor=coder(), progress=bar, cli="import",
+                  done=None, rerun=False, before_rerun=bar.done)
+    else:
+        rep = act(proj.import_uploads, p, [(f.name, f.getvalue()) for f in uploads or []],
+                  attributes=(attrs.name, attrs.getvalue()) if attrs else None, actor=coder(), progress=bar,
+                  cli="import --attributes", done=None, rerun=False, before_rerun=bar.done)
+    if rep is not None:
         st.success(f"Imported {len(rep.transcripts)} transcript(s); {len(rep.participants)} participant row(s)."
                    + (f" Already present: {md(', '.join(rep.skipped))}." if rep.skipped else ""))
         for w in rep.warnings:
             st.warning(md(w))
-    except ToolkitError as e:
-        bar.done()
-        show_error(e)
 
 st.subheader("Frameworks")
 fw_file = st.file_uploader("Add a framework (YAML, or codebook CSV `code,label,definition,category`)",
                            type=["yaml", "yml", "csv"])
 if st.button("Add framework", key="add_framework", disabled=fw_file is None):
-    try:
-        fw = proj.add_framework_upload(p, fw_file.name, fw_file.getvalue(), actor=coder())
-        st.success(f"Added {md(fw.id)}: {len(fw.codes)} codes in {len(fw.categories)} categories")
-    except ToolkitError as e:
-        show_error(e)
+    act(proj.add_framework_upload, p, fw_file.name, fw_file.getvalue(), actor=coder(), cli="frameworks add",
+        done=lambda fw: f"Added {md(fw.id)}: {len(fw.codes)} codes in {len(fw.categories)} categories")
 
 with st.expander("Embedding model"):
     model = st.text_input("Local sentence-transformers model folder (empty: the packaged all-MiniLM-L6-v2)")
     if st.button("Use this model", key="set_model"):
-        try:
-            proj.set_model(p, model or None, actor=coder())
-            st.success("Saved. Suggestions will use it from now on.")
-        except ToolkitError as e:
-            show_error(e)
+        act(proj.set_model, p, model or None, actor=coder(), cli="model set",
+            done="Saved. Suggestions will use it from now on.")

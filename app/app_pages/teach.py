@@ -5,7 +5,7 @@ and gets agreement feedback against the reference indexing; a teacher can reset 
 import pandas as pd
 import streamlit as st
 
-from app.common import coder, md, project, show_error, transcript_picker, version
+from app.common import act, coder, flash, md, project, show_error, transcript_picker, version
 from toolkit import project as proj
 from toolkit import teaching
 from toolkit.errors import ToolkitError
@@ -16,6 +16,7 @@ WHERE = {"familiarize": "**1 Familiarize** (read, search, memos)", "index": "the
          "interpret": "**4–5 Map and interpret** (driver map, findings)"}
 
 st.title("Teaching mode")
+flash()
 p = project()
 
 
@@ -83,13 +84,11 @@ def coding_exercise(student: str) -> None:
                                 default=mine.get((r["start"], r["end"]), []),
                                 format_func=lambda c: f"{c} {label[c]}", placeholder="Type a code or a word…")
         if st.form_submit_button("Save and go to the next passage", type="primary", disabled=not student):
-            try:
-                teaching.code_passage(p, student, transcript, int(r["start"]), int(r["end"]), chosen,
-                                      framework=FRAMEWORK)
+            saved = act(teaching.code_passage, p, student, transcript, int(r["start"]), int(r["end"]), chosen,
+                        framework=FRAMEWORK, cli="teach code --student --framework", done=None, rerun=False)
+            if saved is not None:
                 st.session_state[key] = min(n + 1, len(units) - 1)
                 st.rerun()
-            except ToolkitError as e:
-                show_error(e)
     with st.expander("The codes and their definitions"):
         st.dataframe(codes, hide_index=True, width="stretch", height=320)
     feedback(student, transcript, mine)
@@ -106,7 +105,7 @@ def feedback(student: str, transcript: str, mine: dict) -> None:
         show_error(e)
         return
     o = fb["overall"]
-    st.caption(f"Compared passage by passage over all {fb['units']} passages of {transcript}: a passage you have not "
+    st.caption(f"Compared passage by passage over all {fb['units']} passages of {md(transcript)}: a passage you have not "
                "coded yet counts as 'no code', so code the whole transcript before you read the figures.")
     m1, m2, m3 = st.columns(3)
     m1.metric("Agreement on the codes used", f"{o['pooled_agreement']:.0%}",
@@ -153,11 +152,8 @@ def teacher() -> None:
         sure = st.checkbox(f"Remove every coding of {md(who)} (kept in the project's history)",
                            key="teach_reset_sure")
         if st.button("Reset", key="teach_reset", disabled=not sure):
-            try:
-                n = teaching.reset_student(p, who, teacher=coder())
-                st.success(f"Removed {n} coding(s) of {md(who)}.")
-            except ToolkitError as e:
-                show_error(e)
+            act(teaching.reset_student, p, who, teacher=coder(), cli="teach reset --student --teacher",
+                done=lambda n: f"Removed {n} coding(s) of {md(who)}.")
 
 
 if "teach_student" not in st.session_state:

@@ -21,6 +21,7 @@ from ..store import Project
 from ..store import charting as cdb
 from ..store import core as db
 from ..store import measures as mdb
+from ..store.events import Action
 
 __all__ = ["REFINE_CODER", "RefineReport", "refine"]
 
@@ -83,7 +84,7 @@ def refine(project: Project, crosswalk: str | Path, *, actor: str | None = None,
     """
     holder: dict[str, RefineReport] = {}
     try:
-        with project.transaction("crosswalk.refine", actor=actor, payload=(payload := {})) as s:
+        with project.transaction(Action.CROSSWALK_REFINE, actor=actor, payload=(payload := {})) as s:
             report = _refine(s, project, crosswalk, actor, payload)
             holder["report"] = report
             if dry_run:

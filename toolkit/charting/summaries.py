@@ -19,6 +19,7 @@ from ..errors import InputError, NotFoundError
 from ..store import Project
 from ..store import charting as cdb
 from ..store import core as db
+from ..store.events import Action
 from ..vectors import encode_cached
 from .matrix import Cell, build_matrix
 from .sentences import Sentence, candidates
@@ -167,7 +168,7 @@ def draft_summaries(project: Project, framework_id: str, embedder: Embedder, *, 
         drafts.append((cell, DRAFT_SEPARATOR.join(x.text for x in chosen), ids))
         if progress and (n == len(per_cell) or n % step == 0):
             progress(n, len(per_cell), "drafting cells")
-    with project.transaction("summaries.draft", actor=actor,
+    with project.transaction(Action.SUMMARIES_DRAFT, actor=actor,
                              payload={"framework": framework_id, "model": embedder.name, "cells": len(drafts),
                                       "overwrite": overwrite}) as s:
         author = db.coder_id(s, f"draft:{embedder.name}", kind="model")
@@ -210,7 +211,7 @@ def set_summary(project: Project, framework_id: str, participant: str, code: str
         raise InputError(None, "a summary needs an author (the researcher's name)")
     text = (text or "").strip()
     payload = {"framework": framework_id, "participant": participant, "code": code, "status": status}
-    with project.transaction("summary.set", actor=actor or author, payload=payload) as s:
+    with project.transaction(Action.SUMMARY_SET, actor=actor or author, payload=payload) as s:
         code_pk = _cell_keys(s, framework_id, participant, code)
         old = cdb.get_summary(s, framework_id, participant, code_pk)
         if old:
@@ -237,7 +238,7 @@ def review_summary(project: Project, framework_id: str, participant: str, code: 
     """Mark a cell's summary as reviewed by ``author`` (its text and provenance stay as they are)."""
     if not (author or "").strip():
         raise InputError(None, "a review needs the reviewer's name")
-    with project.transaction("summary.review", actor=actor or author,
+    with project.transaction(Action.SUMMARY_REVIEW, actor=actor or author,
                              payload={"framework": framework_id, "participant": participant, "code": code}) as s:
         code_pk = _cell_keys(s, framework_id, participant, code)
         old = cdb.get_summary(s, framework_id, participant, code_pk)

@@ -15,6 +15,7 @@ from ..store import Project, init_project, open_project
 from ..store import charting as cdb
 from ..store import core as db
 from ..store import qdpx as sq
+from ..store.events import Action
 from .qdpx_read import ImportPlan, read_qdpx
 from .refi_common import norm_guid
 
@@ -48,7 +49,7 @@ def _new_project(path: Path, plan: ImportPlan) -> Project:
         return project
     mine = {fw.id: fw for fw in plan.codebook.frameworks}
     clash = {fid for fid, fw in folder.frameworks.items() if fid in mine and not same_framework(fw, mine[fid])}
-    with project.transaction("frameworks.add_shipped", payload={"left_out": sorted(clash)}) as s:
+    with project.transaction(Action.FRAMEWORKS_ADD_SHIPPED, payload={"left_out": sorted(clash)}) as s:
         from ..store import measures as mdb
 
         for fid, fw in folder.frameworks.items():
@@ -93,7 +94,7 @@ def apply_plan(plan: ImportPlan, project: Project, *, actor: str | None = None) 
     rep = QdpxImportReport(file=plan.file, project=str(project.path), skipped=list(plan.skipped),
                            warnings=list(plan.warnings))
     payload = {"file": plan.file, "sources": len(plan.sources), "codings": len(plan.codings)}
-    with project.transaction("qdpx.import", actor=actor, payload=payload) as s:
+    with project.transaction(Action.QDPX_IMPORT, actor=actor, payload=payload) as s:
         for src in plan.sources:
             if db.transcript_by_name(s, src.name) is not None:
                 raise InputError(plan.file, f"a transcript named {src.name!r} is already in the project", src.place)

@@ -19,6 +19,7 @@ from sklearn.metrics import cohen_kappa_score
 from ..errors import InputError
 from ..store import Project
 from ..store import core as db
+from ..store.events import Action
 from .units import split_turn
 
 __all__ = ["compare_coders", "units", "record_consensus"]
@@ -150,7 +151,7 @@ def record_consensus(project: Project, comparison: dict, resolutions: Mapping[tu
     u, sa, sb = comparison["_units"], comparison["_a"], comparison["_b"]
     framework = comparison["framework"]
     n = 0
-    with project.transaction("agreement.consensus", actor=actor,
+    with project.transaction(Action.AGREEMENT_CONSENSUS, actor=actor,
                              payload={"coders": list(comparison["coders"]), "framework": framework,
                                       "resolved": len(resolutions)}) as s:
         pks = db.code_pks(s, framework)

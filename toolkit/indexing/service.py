@@ -26,6 +26,7 @@ from ..errors import InputError
 from ..store import Project
 from ..store import core as db
 from ..store import indexing as idb
+from ..store.events import Action
 from ..vectors import encode_cached
 from .codespace import CodeSpace, lexical_similarity
 from .suggester import CodeSuggester
@@ -47,7 +48,7 @@ def ensure_passages(project: Project, scheme: str = DEFAULT_SCHEME) -> int:
         todo = [tr["id"] for tr in db.transcripts(s) if not idb.has_passages(s, tr["id"], scheme)]
     if not todo:
         return 0
-    with project.transaction("passages.cut", payload={"scheme": scheme, "transcripts": len(todo)}) as s:
+    with project.transaction(Action.PASSAGES_CUT, payload={"scheme": scheme, "transcripts": len(todo)}) as s:
         for tid in todo:
             rows = passages_from_segments(db.segments_frame(s, tid), scheme)
             idb.add_passages(s, rows)
@@ -188,7 +189,7 @@ def _suggest(project: Project, framework_id: str, embedder: Embedder, *, scheme:
                                                   for j, sim in near],
                                 "evidence": int(model.evidence_[k]), "fit_strength": round(float(strength[r]), 3),
                                 "calibrated": bool(model.calibrated_)}})
-    with project.transaction("suggest", payload={"framework": framework_id, "scheme": scheme, "model": model_name,
+    with project.transaction(Action.SUGGEST, payload={"framework": framework_id, "scheme": scheme, "model": model_name,
                                                  "passages": len(target)}) as s:
         idb.replace_open_suggestions(s, framework_id, pas["id"].iloc[target].tolist(), rows)
         if transcripts is None:
@@ -212,7 +213,7 @@ def passages(project: Project, framework_id: str, transcript: str | int, *, sche
 
 def accept(project: Project, suggestion_id: int, *, coder: str, batch: str | None = None) -> int:
     """Accept a suggestion: a coding of the passage with origin 'suggestion', its score and model."""
-    with project.transaction("suggestion.accept", actor=coder, payload={"suggestion": int(suggestion_id)}) as s:
+    with project.transaction(Action.SUGGESTION_ACCEPT, actor=coder, payload={"suggestion": int(suggestion_id)}) as s:
         return _accept(s, suggestion_id, db.coder_id(s, coder), batch)
 
 
@@ -229,7 +230,7 @@ def _accept(s, suggestion_id: int, cid: int, batch: str | None) -> int:
 
 def reject(project: Project, suggestion_id: int, *, coder: str) -> None:
     """Reject a suggestion: recorded, and learned from at the next ``suggest``."""
-    with project.transaction("suggestion.reject", actor=coder, payload={"suggestion": int(suggestion_id)}) as s:
+    with project.transaction(Action.SUGGESTION_REJECT, actor=coder, payload={"suggestion": int(suggestion_id)}) as s:
         idb.suggestion(s, suggestion_id)
         idb.set_decision(s, suggestion_id, "rejected", db.coder_id(s, coder))
 
@@ -237,7 +238,7 @@ def reject(project: Project, suggestion_id: int, *, coder: str) -> None:
 def add_code(project: Project, framework_id: str, transcript: str | int, start: int, end: int, code_id: str, *,
              coder: str) -> int:
     """Code any character span by hand (origin 'manual')."""
-    with project.transaction("coding.add", actor=coder, payload={"transcript": str(transcript), "start": start,
+    with project.transaction(Action.CODING_ADD, actor=coder, payload={"transcript": str(transcript), "start": start,
                                                                  "end": end, "code": code_id}) as s:
         tr = db.resolve_transcript(s, transcript)
         if not 0 <= start < end <= len(tr.text):
@@ -251,14 +252,14 @@ def add_code(project: Project, framework_id: str, transcript: str | int, start: 
 
 def remove_code(project: Project, coding_id: int, *, coder: str) -> None:
     """Remove a coding (kept in the history, with who removed it and when)."""
-    with project.transaction("coding.remove", actor=coder, payload={"coding": int(coding_id)}) as s:
+    with project.transaction(Action.CODING_REMOVE, actor=coder, payload={"coding": int(coding_id)}) as s:
         db.remove_coding(s, int(coding_id), db.coder_id(s, coder))
 
 
 def bulk_accept(project: Project, framework_id: str, code_id: str, threshold: float, *, coder: str) -> dict:
     """Accept every open suggestion of one code scoring at least ``threshold``, as one batch that can be undone."""
     batch = uuid.uuid4().hex[:12]
-    with project.transaction("suggestion.bulk_accept", actor=coder,
+    with project.transaction(Action.SUGGESTION_BULK_ACCEPT, actor=coder,
                              payload={"framework": framework_id, "code": code_id, "threshold": threshold,
                                       "batch": batch}) as s:
         if code_id not in db.code_pks(s, framework_id):
@@ -273,7 +274,7 @@ def bulk_accept(project: Project, framework_id: str, code_id: str, threshold: fl
 
 def undo_batch(project: Project, batch: str, *, coder: str) -> int:
     """Undo a bulk accept: its codings are removed and its suggestions are open again."""
-    with project.transaction("suggestion.undo_batch", actor=coder, payload={"batch": batch}) as s:
+    with project.transaction(Action.SUGGESTION_UNDO_BATCH, actor=coder, payload={"batch": batch}) as s:
         ids = idb.batch_codings(s, batch)
         if not ids:
             raise InputError(None, f"no active codings in batch {batch!r}")

@@ -27,6 +27,7 @@ from ..errors import InputError
 from ..store import Project
 from ..store import core as db
 from ..store import measures as msdb
+from ..store.events import Action
 from .links import NO_GROUP, compute, participant_groups, resolve_codings
 
 GAP_SHARE = 1 / 3  # default gap threshold: raised by at least a third of the participants (and by two or more)
@@ -295,7 +296,7 @@ def add_measure(project: Project, catalogue_id: str, measure_id: str, title: str
                 quantities: list | None = None, targets: Iterable[str] = (), actor: str | None = None) -> None:
     """Add a measure of the user's own to a project catalogue, optionally linked to driver codes."""
     targets = list(targets)
-    with project.transaction("measures.add_measure", actor=actor,
+    with project.transaction(Action.MEASURES_ADD_MEASURE, actor=actor,
                              payload={"catalogue": catalogue_id, "measure": measure_id, "targets": targets}) as s:
         cat = msdb.get_catalogue(s, catalogue_id)
         if any(m["id"] == measure_id for m in cat.measures):
@@ -308,7 +309,7 @@ def add_measure(project: Project, catalogue_id: str, measure_id: str, title: str
 
 def link_measure(project: Project, catalogue_id: str, measure_id: str, code_id: str, rationale: str = "", *,
                  actor: str | None = None) -> None:
-    with project.transaction("measures.link", actor=actor,
+    with project.transaction(Action.MEASURES_LINK, actor=actor,
                              payload={"catalogue": catalogue_id, "measure": measure_id, "driver": code_id}) as s:
         cat = msdb.get_catalogue(s, catalogue_id)
         _check_driver(s, cat.framework, code_id)
@@ -317,7 +318,7 @@ def link_measure(project: Project, catalogue_id: str, measure_id: str, code_id: 
 
 def unlink_measure(project: Project, catalogue_id: str, measure_id: str, code_id: str, *,
                    actor: str | None = None) -> None:
-    with project.transaction("measures.unlink", actor=actor,
+    with project.transaction(Action.MEASURES_UNLINK, actor=actor,
                              payload={"catalogue": catalogue_id, "measure": measure_id, "driver": code_id}) as s:
         msdb.remove_link(s, catalogue_id, measure_id, code_id)
 

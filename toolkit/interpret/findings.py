@@ -17,6 +17,7 @@ from ..errors import InputError
 from ..store import Project
 from ..store import core as db
 from ..store import mapping as mdb
+from ..store.events import Action
 from .links import NO_GROUP, participant_groups, resolve_codings
 
 LEVELS = ("category", "code", "map")
@@ -136,6 +137,6 @@ def mark_counter(project: Project, coding_ids: Iterable[int], counter: bool = Tr
                  actor: str | None = None) -> None:
     """Mark (or unmark) coded passages as counter-evidence for their code."""
     ids = [int(i) for i in coding_ids]
-    with project.transaction("coding.counter", actor=actor, payload={"codings": ids, "counter": counter}) as s:
+    with project.transaction(Action.CODING_COUNTER, actor=actor, payload={"codings": ids, "counter": counter}) as s:
         for cid in ids:
             db.set_counter_evidence(s, cid, counter)

@@ -23,6 +23,7 @@ from ..errors import InputError
 from ..store import Project
 from ..store import core as db
 from ..store import mapping as mdb
+from ..store.events import Action
 from ..vectors import encode_cached
 from .phrases import backed_by_words, candidate_phrases, link_quotes, select_phrases
 
@@ -33,6 +34,10 @@ DEFAULT_THRESHOLD = 0.8
 DEFAULT_LINKAGE = "complete"
 LINKAGES = ("complete", "average", "single")
 KINDS = ("element", "dimension", "category")
+RENAME = {"element": Action.MAP_RENAME_ELEMENT, "dimension": Action.MAP_RENAME_DIMENSION,
+          "category": Action.MAP_RENAME_CATEGORY}
+REMOVE = {"element": Action.MAP_REMOVE_ELEMENT, "dimension": Action.MAP_REMOVE_DIMENSION,
+          "category": Action.MAP_REMOVE_CATEGORY}
 Progress = Callable[[int, int, str], None]
 _WHO = re.compile(r"\b(?:[A-Z]{1,3}\d{1,4}|the participant|the informant|participants?|informants?)\b", re.IGNORECASE)
 
@@ -111,7 +116,7 @@ def propose_elements(project: Project, framework_id: str, *, embedder: Embedder 
                                             else None), strict=True))
     plan = [(sid, phrase, linked or link_quotes(phrase, quotes, phrase_vector=v, quote_vectors=qvec))
             for sid, phrase, v, quotes, linked in chosen]
-    with project.transaction("map.propose_elements", actor=actor,
+    with project.transaction(Action.MAP_PROPOSE_ELEMENTS, actor=actor,
                              payload={"framework": framework_id, "per_summary": per_summary}) as s:
         if replace:
             mdb.clear_proposed(s, framework_id, elements=True)
@@ -123,7 +128,8 @@ def propose_elements(project: Project, framework_id: str, *, embedder: Embedder 
 def add_element(project: Project, framework_id: str, label: str, *, summary_id: int | None = None,
                 quotes: list[int] | None = None, dimension_id: int | None = None, actor: str | None = None) -> int:
     """A key element written by the researcher (accepted from the start)."""
-    with project.transaction("map.add_element", actor=actor, payload={"framework": framework_id, "label": label}) as s:
+    with project.transaction(Action.MAP_ADD_ELEMENT, actor=actor,
+                             payload={"framework": framework_id, "label": label}) as s:
         _framework(s, framework_id)
         if summary_id is not None and not quotes:
             quotes = mdb.summary_quotes(s, summary_id)
@@ -178,7 +184,7 @@ def propose_dimensions(project: Project, framework_id: str, embedder: Embedder, 
     vecs = encode_cached(project, embedder, [for_embedding(x) for x in free["label"]])  # a new threshold re-encodes nothing
     labels = cluster(vecs, threshold, linkage)
     out = Proposal()
-    with project.transaction("map.propose_dimensions", actor=actor,
+    with project.transaction(Action.MAP_PROPOSE_DIMENSIONS, actor=actor,
                              payload={"framework": framework_id, "threshold": threshold, "linkage": linkage}) as s:
         mdb.clear_proposed(s, framework_id, dimensions=True)
         for c in range(int(labels.max()) + 1):
@@ -216,7 +222,7 @@ def propose_categories(project: Project, framework_id: str, *, method: str = "fr
                                "(or there are no dimensions yet)")
     out = Proposal()
     cat_labels = {c.id: c.label for c in fw.categories}
-    with project.transaction("map.propose_categories", actor=actor,
+    with project.transaction(Action.MAP_PROPOSE_CATEGORIES, actor=actor,
                              payload={"framework": framework_id, "method": method}) as s:
         if method == "framework":
             for d in open_dims.itertuples():
@@ -257,7 +263,7 @@ def propose_categories(project: Project, framework_id: str, *, method: str = "fr
 def accept(project: Project, framework_id: str, *, elements: list[int] = (), dimensions: list[int] = (),
            with_elements: bool = True, actor: str | None = None) -> None:
     """Mark elements and dimensions accepted (an accepted dimension's elements too, with ``with_elements``)."""
-    with project.transaction("map.accept", actor=actor,
+    with project.transaction(Action.MAP_ACCEPT, actor=actor,
                              payload={"framework": framework_id, "elements": list(elements),
                                       "dimensions": list(dimensions)}) as s:
         for eid in elements:
@@ -275,7 +281,7 @@ def rename(project: Project, framework_id: str, kind: str, item_id: int, label: 
     """Rename an element, dimension or category (renaming a proposal also accepts it)."""
     if kind not in KINDS:
         raise InputError(None, f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
-    with project.transaction(f"map.rename_{kind}", actor=actor,
+    with project.transaction(RENAME[kind], actor=actor,
                              payload={"framework": framework_id, "id": item_id, "label": label}) as s:
         if kind == "element":
             mdb.update_key_element(s, item_id, framework_id=framework_id, label=label, status="accepted")
@@ -288,7 +294,7 @@ def rename(project: Project, framework_id: str, kind: str, item_id: int, label: 
 def move_element(project: Project, framework_id: str, element_ids: list[int], *, dimension_id: int | None = None,
                  new_dimension: str | None = None, actor: str | None = None) -> int | None:
     """Move elements into a dimension (an existing one, a new one named ``new_dimension``, or none)."""
-    with project.transaction("map.move_element", actor=actor,
+    with project.transaction(Action.MAP_MOVE_ELEMENT, actor=actor,
                              payload={"framework": framework_id, "elements": list(element_ids),
                                       "dimension": dimension_id, "new": new_dimension}) as s:
         if new_dimension:
@@ -300,7 +306,7 @@ def move_element(project: Project, framework_id: str, element_ids: list[int], *,
 def move_dimension(project: Project, framework_id: str, dimension_ids: list[int], *, category_id: int | None = None,
                    new_category: str | None = None, actor: str | None = None) -> int | None:
     """Put dimensions into a category (an existing one, a new one named ``new_category``, or none)."""
-    with project.transaction("map.move_dimension", actor=actor,
+    with project.transaction(Action.MAP_MOVE_DIMENSION, actor=actor,
                              payload={"framework": framework_id, "dimensions": list(dimension_ids),
                                       "category": category_id, "new": new_category}) as s:
         if new_category:
@@ -317,7 +323,7 @@ def merge_dimensions(project: Project, framework_id: str, dimension_ids: list[in
     if len(set(dimension_ids)) < 2:
         raise InputError(None, "merging needs at least two different dimensions")
     keep, *rest = list(dict.fromkeys(dimension_ids))
-    with project.transaction("map.merge_dimensions", actor=actor,
+    with project.transaction(Action.MAP_MERGE_DIMENSIONS, actor=actor,
                              payload={"framework": framework_id, "dimensions": list(dimension_ids),
                                       "label": label}) as s:
         for did in dimension_ids:
@@ -341,7 +347,7 @@ def merge_elements(project: Project, framework_id: str, element_ids: list[int], 
     if len(set(element_ids)) < 2:
         raise InputError(None, "merging needs at least two different key elements")
     keep, *rest = list(dict.fromkeys(element_ids))
-    with project.transaction("map.merge_elements", actor=actor,
+    with project.transaction(Action.MAP_MERGE_ELEMENTS, actor=actor,
                              payload={"framework": framework_id, "elements": list(element_ids), "label": label}) as s:
         rows = [mdb.element(s, eid, framework_id) for eid in [keep, *rest]]
         if len({r["summary_id"] for r in rows}) > 1:
@@ -358,7 +364,8 @@ def merge_elements(project: Project, framework_id: str, element_ids: list[int], 
 
 def add_category(project: Project, framework_id: str, label: str, description: str | None = None, *,
                  actor: str | None = None) -> int:
-    with project.transaction("map.add_category", actor=actor, payload={"framework": framework_id, "label": label}) as s:
+    with project.transaction(Action.MAP_ADD_CATEGORY, actor=actor,
+                             payload={"framework": framework_id, "label": label}) as s:
         _framework(s, framework_id)
         return mdb.add_map_category(s, framework_id, label, description)
 
@@ -367,7 +374,7 @@ def remove(project: Project, framework_id: str, kind: str, ids: list[int], *, ac
     """Delete elements, dimensions (their elements stay, without dimension) or categories (dimensions stay)."""
     if kind not in KINDS:
         raise InputError(None, f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
-    with project.transaction(f"map.remove_{kind}", actor=actor, payload={"framework": framework_id, "ids": ids}) as s:
+    with project.transaction(REMOVE[kind], actor=actor, payload={"framework": framework_id, "ids": ids}) as s:
         if kind == "element":
             mdb.delete_key_elements(s, ids, framework_id)
         elif kind == "dimension":

@@ -19,10 +19,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import ProjectError
 from . import schema
+from .events import Action, check_action
 from .migrate import head_revision, known_revision, upgrade
 from .safety import backup, busy_timeout, probe, problem, restore
 
-__all__ = ["Project", "init_project", "open_project", "backup_project"]
+__all__ = ["Action", "Project", "init_project", "open_project", "backup_project"]
 
 
 def _engine(path: Path) -> Engine:
@@ -58,18 +59,21 @@ class Project:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     @contextmanager
-    def transaction(self, action: str | None = None, *, actor: str | None = None,
+    def transaction(self, action: Action | None = None, *, actor: str | None = None,
                     payload: dict | None = None) -> Iterator[Session]:
         """One user action: commits on success, rolls back everything on any error.
 
-        When ``action`` is given, an event row (who, when, what) is appended in the same transaction.
+        When ``action`` (a member of :class:`~toolkit.store.events.Action`) is given, an event row (who, when, what)
+        is appended in the same transaction; an action that is not a member is refused before anything happens.
         """
+        if action is not None:
+            action = check_action(action)
         with self._sessions() as session:
             try:
                 session.connection(execution_options={"fa_write": True})
                 yield session
                 if action:
-                    session.add(schema.Event(action=action, actor=actor, payload=payload or {}))
+                    session.add(schema.Event(action=action.value, actor=actor, payload=payload or {}))
                 session.commit()
             except BaseException as e:
                 try:
@@ -123,7 +127,7 @@ def init_project(path: str | Path, name: str | None = None) -> Project:
     project = Project(path, engine)
     from .core import set_setting
 
-    with project.transaction("project.init", payload={"name": name or path.stem}) as s:
+    with project.transaction(Action.PROJECT_INIT, payload={"name": name or path.stem}) as s:
         set_setting(s, "name", name or path.stem)
     return project
 

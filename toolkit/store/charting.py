@@ -12,6 +12,8 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..errors import NotFoundError
+from . import links
 from . import schema as t
 from .schema import utcnow
 
@@ -26,7 +28,7 @@ def summaries_frame(s: Session, framework_id: str, *, participant_ids: Iterable[
     """Every stored summary of a framework, with its code id, category id and author name."""
     q = (select(t.Summary.id, t.Summary.framework_id, t.Summary.participant_id, t.Summary.code_pk,
                 t.Code.id.label("code_id"), t.Category.id.label("category_id"), t.Summary.text, t.Summary.status,
-                t.Summary.origin, t.Summary.quotes, t.Coder.name.label("author"), t.Summary.author_id,
+                t.Summary.origin, t.Coder.name.label("author"), t.Summary.author_id,
                 t.Summary.updated_at, t.Summary.sources)
          .join(t.Code, t.Code.pk == t.Summary.code_pk)
          .join(t.Category, t.Category.pk == t.Code.category_pk)
@@ -35,7 +37,11 @@ def summaries_frame(s: Session, framework_id: str, *, participant_ids: Iterable[
          .order_by(t.Summary.participant_id, t.Category.position, t.Code.position))
     if participant_ids is not None:
         q = q.where(t.Summary.participant_id.in_(list(participant_ids)))
-    return pd.DataFrame(s.execute(q).all(), columns=SUMMARY_COLUMNS)
+    cols = [c for c in SUMMARY_COLUMNS if c != "quotes"]
+    df = pd.DataFrame(s.execute(q).all(), columns=cols)
+    quotes = links.links_of(s, links.SUMMARY_QUOTES, q.with_only_columns(t.Summary.id).order_by(None))
+    df.insert(cols.index("origin") + 1, "quotes", [quotes.get(int(i), []) for i in df["id"]])
+    return df
 
 
 def get_summary(s: Session, framework_id: str, participant_id: str, code_pk: int) -> dict | None:
@@ -45,7 +51,8 @@ def get_summary(s: Session, framework_id: str, participant_id: str, code_pk: int
     if row is None:
         return None
     return {"id": row.id, "text": row.text, "status": row.status, "origin": row.origin,
-            "quotes": list(row.quotes or []), "author_id": row.author_id, "updated_at": row.updated_at,
+            "quotes": links.links_one(s, links.SUMMARY_QUOTES, row.id), "author_id": row.author_id,
+            "updated_at": row.updated_at,
             "sources": list(row.sources) if row.sources is not None else None}
 
 
@@ -57,17 +64,19 @@ def put_summary(s: Session, *, framework_id: str, participant_id: str, code_pk: 
     row = s.scalar(select(t.Summary).where(t.Summary.framework_id == framework_id,
                                            t.Summary.participant_id == participant_id,
                                            t.Summary.code_pk == code_pk))
-    if row is None:
+    new = row is None
+    if new:
         row = t.Summary(framework_id=framework_id, participant_id=participant_id, code_pk=code_pk)
         s.add(row)
     row.text = text
     row.status = status
     row.origin = origin
-    row.quotes = [int(q) for q in quotes]
     row.author_id = author_id
     row.sources = [int(x) for x in sources] if sources is not None else None
     row.updated_at = updated_at or utcnow()
     s.flush()
+    # charting checks a user's quotes against the cell; the foreign key refuses an id that names no coding
+    links.set_links(s, links.SUMMARY_QUOTES, row.id, quotes, check=False, new=new)
     return row.id
 
 
@@ -111,13 +120,16 @@ def segment_places(s: Session, transcript_ids: Iterable[int]) -> pd.DataFrame:
 def batch_codings(s: Session, batch: str) -> list[dict]:
     """Codings written by one bulk action (e.g. ``crosswalk:lvi84_to_lvi21``), removed ones included."""
     q = select(t.Coding).where(t.Coding.batch == batch).order_by(t.Coding.id)
+    sources = links.links_of(s, links.CODING_SOURCES, select(t.Coding.id).where(t.Coding.batch == batch))
     return [{"id": c.id, "transcript_id": c.transcript_id, "start": c.start, "end": c.end, "code_pk": c.code_pk,
-             "coder_id": c.coder_id, "sources": list(c.sources or []), "removed": c.removed_at is not None,
+             "coder_id": c.coder_id, "sources": sources.get(c.id, []), "removed": c.removed_at is not None,
              "removed_by": c.removed_by} for c in s.scalars(q)]
 
 
 def set_coding_sources(s: Session, coding_id: int, sources: Sequence[int]) -> None:
-    s.get(t.Coding, coding_id).sources = [int(x) for x in sources]
+    if s.get(t.Coding, coding_id) is None:
+        raise NotFoundError(f"no coding with id {coding_id}")
+    links.set_links(s, links.CODING_SOURCES, coding_id, sources, check=False)
 
 
 def coder_ids(s: Session, names: Iterable[str]) -> dict[str, int]:

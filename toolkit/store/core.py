@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from .. import models
 from ..errors import NotFoundError
+from . import links
 from . import schema as t
 from .schema import utcnow
 
@@ -261,10 +262,12 @@ def add_coding(s: Session, *, transcript_id: int, start: int, end: int, code_pk:
         segment_id = s.scalar(select(t.Segment.id).where(t.Segment.transcript_id == transcript_id,
                                                         t.Segment.start <= start, t.Segment.end >= end))
     row = t.Coding(transcript_id=transcript_id, start=start, end=end, code_pk=code_pk, coder_id=coder, origin=origin,
-                   score=score, model=model, segment_id=segment_id, batch=batch,
-                   sources=list(sources) if sources else None)
+                   score=score, model=model, segment_id=segment_id, batch=batch)
     s.add(row)
     s.flush()
+    if sources:
+        # the callers pass ids they read from the store; the foreign key refuses any other
+        links.set_links(s, links.CODING_SOURCES, row.id, sources, check=False, new=True)
     return row.id
 
 
@@ -309,7 +312,7 @@ def codings_frame(s: Session, *, framework_id: str | None = None, coders: Iterab
                 t.Coding.start, t.Coding.end, t.Coding.segment_id, t.Code.framework_id, t.Category.id.label("category_id"),
                 t.Code.id.label("code_id"), t.Code.pk.label("code_pk"), t.Code.label.label("code_label"),
                 t.Coder.name.label("coder"), t.Coding.origin, t.Coding.score, t.Coding.model, t.Coding.created_at,
-                t.Coding.batch, t.Coding.sources, t.Coding.counter, t.Coding.removed_at)
+                t.Coding.batch, t.Coding.counter, t.Coding.removed_at)
          .join(t.Transcript, t.Transcript.id == t.Coding.transcript_id)
          .join(t.Code, t.Code.pk == t.Coding.code_pk)
          .join(t.Category, t.Category.pk == t.Code.category_pk)
@@ -328,6 +331,8 @@ def codings_frame(s: Session, *, framework_id: str | None = None, coders: Iterab
         return pd.DataFrame(columns=CODING_COLUMNS + (["removed_at"] if include_removed else []))
     if not include_removed:
         df = df.drop(columns=["removed_at"])
+    sources = links.links_of(s, links.CODING_SOURCES, q.with_only_columns(t.Coding.id).order_by(None))
+    df.insert(df.columns.get_loc("batch") + 1, "sources", [sources.get(int(i)) for i in df["id"]])
     if with_text:
         texts = {tid: transcript_text(s, tid) for tid in df["transcript_id"].unique()}
         df["text"] = [texts[tid][a:b] for tid, a, b in zip(df["transcript_id"], df["start"], df["end"], strict=True)]
@@ -353,6 +358,17 @@ def update_memo(s: Session, memo_id: int, text: str) -> None:
         raise NotFoundError(f"no memo with id {memo_id}")
     row.text = text
     row.updated_at = utcnow()
+
+
+def delete_memo(s: Session, memo_id: int) -> dict:
+    """Delete a memo; returns what it held (for the event log, so the text is not lost)."""
+    row = s.get(t.Memo, memo_id)
+    if row is None:
+        raise NotFoundError(f"no memo with id {memo_id}")
+    held = {"id": row.id, "title": row.title, "text": row.text, "transcript_id": row.transcript_id,
+            "start": row.start, "end": row.end, "participant_id": row.participant_id, "code_pk": row.code_pk}
+    s.delete(row)
+    return held
 
 
 def memos_frame(s: Session, transcript_id: int | None = None) -> pd.DataFrame:

@@ -15,6 +15,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from ..errors import InputError, NotFoundError
+from . import links
 from . import schema as t
 
 SUMMARY_COLUMNS = ["id", "framework_id", "participant_id", "code_id", "code_label", "category_id", "category_label",
@@ -32,21 +33,22 @@ def summaries_frame(s: Session, framework_id: str, *, with_empty: bool = False) 
     """The chart summaries of one framework, with their participant, code and category."""
     q = (select(t.Summary.id, t.Summary.framework_id, t.Summary.participant_id, t.Code.id.label("code_id"),
                 t.Code.label.label("code_label"), t.Category.id.label("category_id"),
-                t.Category.label.label("category_label"), t.Summary.text, t.Summary.status, t.Summary.quotes)
+                t.Category.label.label("category_label"), t.Summary.text, t.Summary.status)
          .join(t.Code, t.Code.pk == t.Summary.code_pk)
          .join(t.Category, t.Category.pk == t.Code.category_pk)
          .where(t.Summary.framework_id == framework_id)
          .order_by(t.Category.position, t.Code.position, t.Summary.participant_id))
-    df = pd.DataFrame(s.execute(q).mappings().all(), columns=SUMMARY_COLUMNS)
+    df = pd.DataFrame(s.execute(q).mappings().all(), columns=SUMMARY_COLUMNS[:-1])
     if not with_empty and not df.empty:
         df = df[df["text"].fillna("").str.strip() != ""].reset_index(drop=True)
-    df["quotes"] = [list(q or []) for q in df["quotes"]]
+    quotes = links.links_of(s, links.SUMMARY_QUOTES, select(t.Summary.id).where(t.Summary.framework_id == framework_id))
+    df["quotes"] = [quotes.get(int(i), []) for i in df["id"]]
     return df
 
 
 def summary_quotes(s: Session, summary_id: int) -> list[int]:
-    row = _get(s, t.Summary, summary_id, "summary")
-    return list(row.quotes or [])
+    _get(s, t.Summary, summary_id, "summary")
+    return links.links_one(s, links.SUMMARY_QUOTES, summary_id)
 
 
 def coding_texts(s: Session, coding_ids: Iterable[int]) -> dict[int, str]:
@@ -72,11 +74,14 @@ def _get(s: Session, model, row_id: int, what: str, framework_id: str | None = N
     return row
 
 
-def add_map_category(s: Session, framework_id: str, label: str, description: str | None = None) -> int:
+def add_map_category(s: Session, framework_id: str, label: str, description: str | None = None, *,
+                     position: int | None = None) -> int:
+    """A map category, placed last unless ``position`` is given (an import keeps the file's)."""
     label = _label(label, "category")
-    pos = s.scalar(select(func.coalesce(func.max(t.MapCategory.position), -1))
-                   .where(t.MapCategory.framework_id == framework_id)) + 1
-    row = t.MapCategory(framework_id=framework_id, label=label, description=description, position=pos)
+    if position is None:
+        position = s.scalar(select(func.coalesce(func.max(t.MapCategory.position), -1))
+                            .where(t.MapCategory.framework_id == framework_id)) + 1
+    row = t.MapCategory(framework_id=framework_id, label=label, description=description, position=position)
     s.add(row)
     s.flush()
     return row.id
@@ -117,13 +122,15 @@ def map_categories_frame(s: Session, framework_id: str) -> pd.DataFrame:
 
 
 def add_dimension(s: Session, framework_id: str, label: str, *, category_id: int | None = None,
-                  status: str = "proposed") -> int:
+                  status: str = "proposed", position: int | None = None) -> int:
+    """A key dimension, placed last unless ``position`` is given (an import keeps the file's)."""
     if category_id is not None:
         _get(s, t.MapCategory, category_id, "map category", framework_id)
-    pos = s.scalar(select(func.coalesce(func.max(t.Dimension.position), -1))
-                   .where(t.Dimension.framework_id == framework_id)) + 1
+    if position is None:
+        position = s.scalar(select(func.coalesce(func.max(t.Dimension.position), -1))
+                            .where(t.Dimension.framework_id == framework_id)) + 1
     row = t.Dimension(framework_id=framework_id, label=_label(label, "dimension"), category_id=category_id,
-                      status=_status(status), position=pos)
+                      status=_status(status), position=position)
     s.add(row)
     s.flush()
     return row.id
@@ -175,16 +182,15 @@ def add_key_element(s: Session, framework_id: str, label: str, *, summary_id: in
         _get(s, t.Summary, summary_id, "summary", framework_id)
     if dimension_id is not None:
         _get(s, t.Dimension, dimension_id, "key dimension", framework_id)
-    quotes = [int(q) for q in quotes]
-    for q in quotes:
-        if s.get(t.Coding, q) is None:
-            raise NotFoundError(f"no coding with id {q} (a key element's quote must be a coded passage)")
+    quotes = links.clean_ids(quotes)
+    links.check_codings(s, quotes, links.ELEMENT_QUOTES.what)
     row = t.KeyElement(framework_id=framework_id, label=_label(label, "key element"), summary_id=summary_id,
-                       quotes=quotes, dimension_id=dimension_id, status=_status(status))
+                       dimension_id=dimension_id, status=_status(status))
     if created_at is not None:
         row.created_at = created_at
     s.add(row)
     s.flush()
+    links.set_links(s, links.ELEMENT_QUOTES, row.id, quotes, check=False, new=True)
     return row.id
 
 
@@ -199,7 +205,8 @@ def update_key_element(s: Session, element_id: int, *, framework_id: str | None 
             if value is not None:
                 _get(s, t.Dimension, value, "key dimension", row.framework_id)
         elif key == "quotes":
-            value = sorted({int(q) for q in value})
+            links.set_links(s, links.ELEMENT_QUOTES, row.id, sorted({int(q) for q in value}))
+            continue
         else:
             raise ValueError(f"cannot set key element field {key!r}")
         setattr(row, key, value)
@@ -227,21 +234,24 @@ def move_dimension_elements(s: Session, from_ids: Iterable[int], to_id: int) -> 
 def element(s: Session, element_id: int, framework_id: str | None = None) -> dict:
     row = _get(s, t.KeyElement, element_id, "key element", framework_id)
     return {"id": row.id, "framework_id": row.framework_id, "label": row.label, "summary_id": row.summary_id,
-            "quotes": list(row.quotes or []), "dimension_id": row.dimension_id, "status": row.status}
+            "quotes": links.links_one(s, links.ELEMENT_QUOTES, row.id), "dimension_id": row.dimension_id,
+            "status": row.status}
 
 
 def key_elements_frame(s: Session, framework_id: str) -> pd.DataFrame:
     """Key elements with the participant, code and text of the summary they came from."""
     q = (select(t.KeyElement.id, t.KeyElement.framework_id, t.KeyElement.label, t.KeyElement.summary_id,
-                t.KeyElement.quotes, t.KeyElement.dimension_id, t.KeyElement.status, t.Summary.participant_id,
+                t.KeyElement.dimension_id, t.KeyElement.status, t.Summary.participant_id,
                 t.Code.id.label("code_id"), t.Code.label.label("code_label"), t.Category.id.label("category_id"),
                 t.Summary.text.label("summary"))
          .outerjoin(t.Summary, t.Summary.id == t.KeyElement.summary_id)
          .outerjoin(t.Code, t.Code.pk == t.Summary.code_pk)
          .outerjoin(t.Category, t.Category.pk == t.Code.category_pk)
          .where(t.KeyElement.framework_id == framework_id).order_by(t.KeyElement.id))
-    df = pd.DataFrame(s.execute(q).mappings().all(), columns=ELEMENT_COLUMNS)
-    df["quotes"] = [list(q or []) for q in df["quotes"]]
+    df = pd.DataFrame(s.execute(q).mappings().all(), columns=[c for c in ELEMENT_COLUMNS if c != "quotes"])
+    quotes = links.links_of(s, links.ELEMENT_QUOTES,
+                            select(t.KeyElement.id).where(t.KeyElement.framework_id == framework_id))
+    df.insert(ELEMENT_COLUMNS.index("quotes"), "quotes", [quotes.get(int(i), []) for i in df["id"]])
     for col in ("summary_id", "dimension_id"):
         df[col] = df[col].astype("Int64")
     return df

@@ -43,13 +43,10 @@ def add_catalogue(s: Session, cat) -> None:
                              meta={"choosing_wisely": cat.choosing_wisely}, source_file=cat.source_file))
     s.flush()
     for m in cat.measures:
-        row = t.Measure(catalogue_id=cat.id, id=m["id"], title=m["title"], description=m.get("description"),
-                        section=m.get("section"), quantities=m.get("quantities") or [], origin="catalogue")
-        s.add(row)
-        s.flush()
+        add_measure(s, cat.id, m["id"], m["title"], m.get("description"), m.get("quantities"),
+                    section=m.get("section"), origin="catalogue")
         for tg in m.get("targets") or []:
-            s.add(t.MeasureLink(measure_pk=row.pk, code_id=tg["driver"], rationale=tg.get("rationale"),
-                                origin="catalogue"))
+            set_link(s, cat.id, m["id"], tg["driver"], tg.get("rationale"), origin="catalogue")
     s.flush()
 
 
@@ -83,20 +80,23 @@ def _measure(s: Session, catalogue_id: str, measure_id: str) -> t.Measure:
     return row
 
 
-def add_measure(s: Session, catalogue_id: str, measure_id: str, title: str, description: str = "",
-                quantities: list | None = None) -> None:
+def add_measure(s: Session, catalogue_id: str, measure_id: str, title: str, description: str | None = "",
+                quantities: list | None = None, *, section: dict | None = None, origin: str = "user") -> None:
+    """A measure of a catalogue: a user's own (``origin="user"``) or one the catalogue file lists."""
     if s.get(t.MeasureCatalogue, catalogue_id) is None:
         raise NotFoundError(f"no measures catalogue {catalogue_id!r}")
-    s.add(t.Measure(catalogue_id=catalogue_id, id=measure_id, title=title, description=description,
-                    quantities=quantities or [], origin="user"))
+    s.add(t.Measure(catalogue_id=catalogue_id, id=measure_id, title=title, description=description, section=section,
+                    quantities=quantities or [], origin=origin))
     s.flush()
 
 
-def set_link(s: Session, catalogue_id: str, measure_id: str, code_id: str, rationale: str = "") -> None:
+def set_link(s: Session, catalogue_id: str, measure_id: str, code_id: str, rationale: str | None = "", *,
+             origin: str = "user") -> None:
+    """Link a measure to a driver code (or change the rationale of its link)."""
     m = _measure(s, catalogue_id, measure_id)
     row = s.scalar(select(t.MeasureLink).where(t.MeasureLink.measure_pk == m.pk, t.MeasureLink.code_id == code_id))
     if row is None:
-        s.add(t.MeasureLink(measure_pk=m.pk, code_id=code_id, rationale=rationale, origin="user"))
+        s.add(t.MeasureLink(measure_pk=m.pk, code_id=code_id, rationale=rationale, origin=origin))
     else:
         row.rationale = rationale
     s.flush()

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import mapping
+from . import links, mapping
 from . import schema as t
 
 
@@ -40,10 +40,12 @@ def summaries(s: Session, framework_ids: list[str] | None = None) -> list[dict]:
          .order_by(t.Summary.framework_id, t.Summary.participant_id, t.Code.position, t.Summary.id))
     if framework_ids is not None:
         q = q.where(t.Summary.framework_id.in_(framework_ids))
+    rows = s.execute(q).all()
+    quotes = links.links_of(s, links.SUMMARY_QUOTES, [r.id for r, _, _ in rows])
     return [{"id": r.id, "framework_id": r.framework_id, "participant_id": r.participant_id, "code_id": code_id,
              "code_pk": r.code_pk, "text": r.text, "status": r.status, "origin": r.origin,
-             "quotes": list(r.quotes or []), "author": author, "updated_at": r.updated_at}
-            for r, code_id, author in s.execute(q)]
+             "quotes": quotes.get(r.id, []), "author": author, "updated_at": r.updated_at}
+            for r, code_id, author in rows]
 
 
 # --- key elements -------------------------------------------------------------------------------------------------
@@ -56,10 +58,12 @@ def key_elements(s: Session, framework_ids: list[str] | None = None) -> list[dic
          .order_by(t.KeyElement.framework_id, t.KeyElement.id))
     if framework_ids is not None:
         q = q.where(t.KeyElement.framework_id.in_(framework_ids))
+    rows = s.execute(q).all()
+    quotes = links.links_of(s, links.ELEMENT_QUOTES, [ke.id for ke, _, _ in rows])
     out = []
-    for ke, dim, cat in s.execute(q):
+    for ke, dim, cat in rows:
         d = {"id": ke.id, "framework_id": ke.framework_id, "label": ke.label, "summary_id": ke.summary_id,
-             "quotes": list(ke.quotes or []), "status": ke.status, "created_at": ke.created_at, "dimension": None}
+             "quotes": quotes.get(ke.id, []), "status": ke.status, "created_at": ke.created_at, "dimension": None}
         if dim is not None:
             d["dimension"] = {"label": dim.label, "status": dim.status, "position": dim.position,
                               "category": None if cat is None else
@@ -69,25 +73,22 @@ def key_elements(s: Session, framework_ids: list[str] | None = None) -> list[dic
 
 
 def _dimension_id(s: Session, framework_id: str, dim: dict) -> int:
+    """The dimension of this label in the framework, else a new one through the mapping repository (with its map
+    category, found by label or created the same way)."""
     cat_id = None
     if dim.get("category"):
         c = dim["category"]
-        row = s.scalar(select(t.MapCategory).where(t.MapCategory.framework_id == framework_id,
-                                                   t.MapCategory.label == c["label"]))
-        if row is None:
-            row = t.MapCategory(framework_id=framework_id, label=c["label"], description=c.get("description"),
-                                position=int(c.get("position") or 0))
-            s.add(row)
-            s.flush()
-        cat_id = row.id
-    row = s.scalar(select(t.Dimension).where(t.Dimension.framework_id == framework_id,
-                                             t.Dimension.label == dim["label"]))
-    if row is None:
-        row = t.Dimension(framework_id=framework_id, label=dim["label"], category_id=cat_id,
-                          status=dim.get("status") or "proposed", position=int(dim.get("position") or 0))
-        s.add(row)
-        s.flush()
-    return row.id
+        cat_id = s.scalar(select(t.MapCategory.id).where(t.MapCategory.framework_id == framework_id,
+                                                         t.MapCategory.label == (c["label"] or "").strip()))
+        if cat_id is None:
+            cat_id = mapping.add_map_category(s, framework_id, c["label"], c.get("description"),
+                                              position=int(c.get("position") or 0))
+    dim_id = s.scalar(select(t.Dimension.id).where(t.Dimension.framework_id == framework_id,
+                                                   t.Dimension.label == (dim["label"] or "").strip()))
+    if dim_id is None:
+        dim_id = mapping.add_dimension(s, framework_id, dim["label"], category_id=cat_id,
+                                       status=dim.get("status") or "proposed", position=int(dim.get("position") or 0))
+    return dim_id
 
 
 def add_key_element(s: Session, *, framework_id: str, label: str, summary_id: int | None = None,

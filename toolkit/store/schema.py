@@ -182,7 +182,6 @@ class Coding(Base):
     model: Mapped[str | None] = mapped_column(String)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     batch: Mapped[str | None] = mapped_column(String, index=True)  # groups a bulk action for undo
-    sources: Mapped[list | None] = mapped_column(JSON)  # ids of the codings this one came from (crosswalk, consensus)
     counter: Mapped[bool] = mapped_column(Boolean, default=False)  # marked as counter-evidence for its code
     removed_at: Mapped[datetime | None] = mapped_column(DateTime)
     removed_by: Mapped[int | None] = mapped_column(ForeignKey("coder.id"))
@@ -253,7 +252,8 @@ class Suggestion(Base):
 
 
 class Summary(Base):
-    """A chart cell's summary: participant x code of a framework. ``quotes`` lists the coding ids it draws on."""
+    """A chart cell's summary: participant x code of a framework. The codings it quotes are rows of
+    ``summary_quote``."""
 
     __tablename__ = "summary"
     __table_args__ = (UniqueConstraint("framework_id", "participant_id", "code_pk"),)
@@ -264,7 +264,6 @@ class Summary(Base):
     text: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String, default="draft")  # draft | reviewed
     origin: Mapped[str] = mapped_column(String, default="manual")  # manual | drafted | carried
-    quotes: Mapped[list] = mapped_column(JSON, default=list)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("coder.id"))
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     sources: Mapped[list | None] = mapped_column(JSON)  # summary ids carried over by refinement
@@ -279,6 +278,34 @@ class Crosswalk(Base):
     description: Mapped[str | None] = mapped_column(Text)
     source_file: Mapped[str | None] = mapped_column(String)
     added_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# --- provenance links: which codings a summary or key element quotes, which codings a coding came from ---------
+# Each link row has a position so a list of ids reads back in the order it was written; removing either end
+# (a hard delete) removes the link.
+
+
+class SummaryQuote(Base):
+    __tablename__ = "summary_quote"
+    summary_id: Mapped[int] = mapped_column(ForeignKey("summary.id", ondelete="CASCADE"), primary_key=True)
+    coding_id: Mapped[int] = mapped_column(ForeignKey("coding.id", ondelete="CASCADE"), primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class KeyElementQuote(Base):
+    __tablename__ = "key_element_quote"
+    key_element_id: Mapped[int] = mapped_column(ForeignKey("key_element.id", ondelete="CASCADE"), primary_key=True)
+    coding_id: Mapped[int] = mapped_column(ForeignKey("coding.id", ondelete="CASCADE"), primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CodingSource(Base):
+    """A crosswalk or consensus coding (``coding_id``) came from ``source_id``."""
+
+    __tablename__ = "coding_source"
+    coding_id: Mapped[int] = mapped_column(ForeignKey("coding.id", ondelete="CASCADE"), primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("coding.id", ondelete="CASCADE"), primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
 
 
 # --- mapping and interpretation -----------------------------------------------------------------------------------
@@ -309,7 +336,6 @@ class KeyElement(Base):
     framework_id: Mapped[str] = mapped_column(ForeignKey("framework.id", ondelete="CASCADE"), index=True)
     label: Mapped[str] = mapped_column(String)
     summary_id: Mapped[int | None] = mapped_column(ForeignKey("summary.id", ondelete="CASCADE"), index=True)
-    quotes: Mapped[list] = mapped_column(JSON, default=list)  # coding ids
     dimension_id: Mapped[int | None] = mapped_column(ForeignKey("dimension.id", ondelete="SET NULL"), index=True)
     status: Mapped[str] = mapped_column(String, default="proposed")  # proposed | accepted
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

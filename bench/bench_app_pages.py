@@ -1,0 +1,133 @@
+"""Benchmark of the app's page reruns: what every click costs once a page's reads are cached.
+
+Each page runs under ``streamlit.testing.v1.AppTest`` on a copy of the sample project (the Index page on two sample
+interviews with stored suggestions from the fake model): one first run (reads not cached yet), then ``--reruns``
+reruns timed one by one. Reports per page and state: first run, median, p95 and max of the reruns in milliseconds,
+and whether the median is under the target (``--target-ms``, 300). Prints JSON; ``--out FILE`` also writes it.
+The headless-browser figures (click to settled in Chromium) are in ``bench/bench_app_browser.py`` where present.
+
+    python bench/bench_app_pages.py [--reruns 5] [--page chart] [--target-ms 300] [--out bench.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+PAGES = ROOT / "app" / "app_pages"
+SMALL = ("P01_gp_rural.txt", "P03_radiologist_urban.vtt")
+#: (page, session state) on the sample project; "index" runs on the suggested two-interview project
+CASES: list[tuple[str, dict]] = [
+    ("project", {}), ("familiarize", {}), ("agreement", {}), ("chart", {}), ("chart", {"chart_tab": "Coverage"}),
+    ("map", {"map_tab": "Key elements"}), ("map", {"map_tab": "Linkages"}), ("map", {"map_tab": "Findings"}),
+    ("map", {"map_tab": "Driver map and measures"}), ("interpret", {}),
+    ("teach", {"teach_step": "index", "teach_student": "ola"}), ("index", {}),
+]
+
+
+def build_projects(folder: Path) -> dict[str, Path]:
+    """The sample study, and two of its interviews with their reference indexing and fake-model suggestions."""
+    from toolkit import project as proj
+    from toolkit.embed import FakeEmbedder
+    from toolkit.indexing import service as sv
+    from toolkit.sample import SAMPLE_DIR, build_sample
+
+    sample = folder / "sample.fa"
+    build_sample(sample).close()
+    small = folder / "small.fa"
+    p = proj.create(small, name="Two sample interviews")
+    try:
+        proj.import_transcripts(p, [SAMPLE_DIR / n for n in SMALL], attributes=SAMPLE_DIR / "participants.csv")
+        with (SAMPLE_DIR / "reference_indexing.csv").open(encoding="utf-8") as fh:
+            rows = [r for r in csv.DictReader(fh) if r["transcript"] in SMALL]
+        ref = folder / "reference.csv"
+        with ref.open("w", newline="", encoding="utf-8") as fh:
+            w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+            w.writeheader()
+            w.writerows(rows)
+        proj.import_codings(p, ref, framework="lvi84", coder="reference")
+        sv.suggest(p, "lvi84", FakeEmbedder())
+    finally:
+        p.close()
+    return {"sample": sample, "small": small}
+
+
+def _problems(at) -> list[str]:
+    return [str(e.value) for e in at.exception] + [str(e.value) for e in at.error]
+
+
+def time_page(name: str, state: dict, project_path: Path, reruns: int) -> dict:
+    """First run and ``reruns`` timed reruns of one page (on a private copy of the project)."""
+    from streamlit.testing.v1 import AppTest
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / project_path.name
+        shutil.copy2(project_path, path)
+        at = AppTest.from_file(str(PAGES / f"{name}.py"), default_timeout=300)
+        at.session_state["project_path"] = str(path)
+        for k, v in state.items():
+            at.session_state[k] = v
+        t0 = time.perf_counter()
+        at.run()
+        first = (time.perf_counter() - t0) * 1000
+        times = []
+        for _ in range(reruns):
+            t0 = time.perf_counter()
+            at.run()
+            times.append((time.perf_counter() - t0) * 1000)
+        times.sort()
+        return {"page": name, "state": state, "first_run_ms": round(first), "reruns": reruns,
+                "median_ms": round(statistics.median(times)),
+                "p95_ms": round(times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]),
+                "max_ms": round(times[-1]), "problems": _problems(at)}
+
+
+def run(reruns: int = 5, only: list[str] | None = None, target_ms: float = 300) -> dict:
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        projects = build_projects(Path(tmp))
+        for name, state in CASES:
+            if only and name not in only:
+                continue
+            if not (PAGES / f"{name}.py").is_file():
+                results.append({"page": name, "state": state, "skipped": "no such page"})
+                continue
+            r = time_page(name, state, projects["small" if name == "index" else "sample"], reruns)
+            r["under_target"] = r["median_ms"] < target_ms and not r["problems"]
+            results.append(r)
+    timed = [r for r in results if "median_ms" in r]
+    return {"bench": "app_pages", "target_ms": target_ms, "reruns_per_page": reruns,
+            "pages_timed": len(timed), "pages_under_target": sum(r["under_target"] for r in timed),
+            "slowest": max(timed, key=lambda r: r["median_ms"], default=None), "results": results}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--reruns", type=int, default=5)
+    ap.add_argument("--page", action="append", help="only this page (repeatable)")
+    ap.add_argument("--target-ms", type=float, default=300)
+    ap.add_argument("--out", type=Path)
+    a = ap.parse_args(argv)
+    report = run(a.reruns, a.page, a.target_ms)
+    text = json.dumps(report, indent=2)
+    print(text)
+    if a.out:
+        a.out.write_text(text + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,140 @@
+"""Step 1, familiarization: ``kwic`` (keyword in context), ``terms`` (distinctive terms), ``memo add/list/edit/delete``.
+
+The same toolkit calls as the Familiarize page (``toolkit.familiarize``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+
+import pandas as pd
+
+from .. import familiarize as fam
+from ._common import open_, print_table
+
+ROLES = ("participant", "unknown", "interviewer")
+
+
+def _who() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name in some containers
+        return "researcher"
+
+
+def _one_line(text, width: int | None = None) -> str:
+    """Project text on one terminal line: line breaks and control characters become spaces."""
+    s = "".join(ch if ch.isprintable() else " " for ch in str(text if text is not None else ""))
+    return s if width is None or len(s) <= width else s[: width - 1] + "…"
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("kwic", help="keyword in context across all transcripts (case-insensitive)")
+    p.add_argument("project")
+    p.add_argument("query", help="a word or phrase (words starting with it match), or a regular expression with --regex")
+    p.add_argument("--window", type=int, default=60, help="characters of context on each side (default 60)")
+    p.add_argument("--regex", action="store_true", help="QUERY is a regular expression")
+    p.add_argument("--anywhere", action="store_true", help="match inside words too (default: at a word start)")
+    p.add_argument("--role", action="append", choices=ROLES, dest="roles",
+                   help="only turns of this speaker role (repeatable; default: all)")
+    p.add_argument("--csv", help="write every hit as CSV here")
+    p.set_defaults(handler=cmd_kwic)
+
+    p = sub.add_parser("terms", help="distinctive terms (TF-IDF) per participant or per attribute value")
+    p.add_argument("project")
+    p.add_argument("--by", default="participant", help="participant (default) or an attribute, e.g. group")
+    p.add_argument("--top", type=int, default=10, help="terms per participant or value (default 10)")
+    p.add_argument("--csv", help="write the table (one row per term) here")
+    p.set_defaults(handler=cmd_terms)
+
+    m = sub.add_parser("memo", help="add, list, edit and delete memos")
+    ms = m.add_subparsers(dest="memo_command", required=True, metavar="ACTION")
+    p = ms.add_parser("add", help="write a memo (on the project, or on a transcript or a span of it)")
+    p.add_argument("project")
+    p.add_argument("text")
+    p.add_argument("--transcript", help="transcript name or id")
+    p.add_argument("--start", type=int, help="character offset where the memo's span starts (with --transcript)")
+    p.add_argument("--end", type=int, help="character offset where it ends")
+    p.add_argument("--title")
+    p.add_argument("--author", default=_who())
+    p.set_defaults(handler=cmd_memo_add)
+    p = ms.add_parser("list", help="the memos, oldest first")
+    p.add_argument("project")
+    p.add_argument("--transcript", help="only the memos on this transcript")
+    p.add_argument("--csv", help="write them as CSV here")
+    p.set_defaults(handler=cmd_memo_list)
+    p = ms.add_parser("edit", help="replace a memo's text")
+    p.add_argument("project")
+    p.add_argument("id", type=int, help="memo id (see memo list)")
+    p.add_argument("text")
+    p.add_argument("--author", default=_who())
+    p.set_defaults(handler=cmd_memo_edit)
+    p = ms.add_parser("delete", help="delete a memo (its text stays in the project's event log)")
+    p.add_argument("project")
+    p.add_argument("id", type=int)
+    p.add_argument("--author", default=_who())
+    p.set_defaults(handler=cmd_memo_delete)
+
+
+def cmd_kwic(a) -> int:
+    hits = fam.kwic(open_(a.project), a.query, window=a.window, regex=a.regex, whole_word=not a.anywhere,
+                    roles=tuple(a.roles or ROLES))
+    if a.csv:
+        hits.to_csv(a.csv, index=False)
+        print(f"wrote {len(hits)} hit(s) to {a.csv}")
+        return 0
+    for h in hits.itertuples():
+        where = f"{h.transcript} {h.participant_id or ''}".strip() + (f" [{h.time}]" if h.time else "")
+        print(f"{_one_line(where)}: …{_one_line(h.left)}[{_one_line(h.match)}]{_one_line(h.right)}…")
+    print(f"{len(hits)} hit(s)")
+    return 0
+
+
+def cmd_terms(a) -> int:
+    df = fam.distinctive_terms(open_(a.project), by=a.by, top=a.top)
+    if a.csv:
+        df.to_csv(a.csv, index=False)
+        print(f"wrote {len(df)} term(s) to {a.csv}")
+        return 0
+    rows = [{a.by: _one_line(key), "terms": ", ".join(g["term"])} for key, g in df.groupby(a.by, sort=True)]
+    print_table(rows, [a.by, "terms"])
+    return 0
+
+
+def cmd_memo_add(a) -> int:
+    if (a.start is None) != (a.end is None) or (a.start is not None and a.transcript is None):
+        from ..errors import InputError
+
+        raise InputError(None, "a memo's span needs --transcript, --start and --end together")
+    mid = fam.add_memo(open_(a.project), a.text, author=a.author, transcript=a.transcript, start=a.start, end=a.end,
+                       title=a.title)
+    print(f"memo {mid} added")
+    return 0
+
+
+def cmd_memo_list(a) -> int:
+    df = fam.memos(open_(a.project), a.transcript)
+    if a.csv:
+        df.to_csv(a.csv, index=False)
+        print(f"wrote {len(df)} memo(s) to {a.csv}")
+        return 0
+    rows = [{"id": r.id, "author": _one_line(r.author) if pd.notna(r.author) else "",
+             "transcript": _one_line(r.transcript) if pd.notna(r.transcript) else "",
+             "span": f"{int(r.start)}-{int(r.end)}" if pd.notna(r.start) and pd.notna(r.end) else "",
+             "updated": f"{r.updated_at:%Y-%m-%d %H:%M}", "text": _one_line(r.text, 70)}
+            for r in df.itertuples()]
+    print_table(rows, ["id", "author", "transcript", "span", "updated", "text"])
+    return 0
+
+
+def cmd_memo_edit(a) -> int:
+    fam.edit_memo(open_(a.project), a.id, a.text, author=a.author)
+    print(f"memo {a.id} changed")
+    return 0
+
+
+def cmd_memo_delete(a) -> int:
+    fam.delete_memo(open_(a.project), a.id, author=a.author)
+    print(f"memo {a.id} deleted")
+    return 0

@@ -1,0 +1,76 @@
+"""The actions the event log records: one member per kind of user action, passed to ``Project.transaction``.
+
+The stored value is the member's string (the same strings as before the enum), so events written by any version of
+the toolkit still read as they were. ``Project.transaction`` refuses an action that is not listed here: add a member
+when you add an action.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Action(StrEnum):
+    # project and its inputs
+    PROJECT_INIT = "project.init"
+    PROJECT_MIGRATE = "project.migrate"  # written by a schema migration that changed stored data
+    PROJECT_SET_MODEL = "project.set_model"
+    FRAMEWORKS_ADD_SHIPPED = "frameworks.add_shipped"
+    FRAMEWORK_ADD = "framework.add"
+    CROSSWALK_ADD = "crosswalk.add"
+    MEASURES_ADD = "measures.add"
+    TRANSCRIPTS_IMPORT = "transcripts.import"
+    PARTICIPANTS_IMPORT = "participants.import"
+    CODINGS_IMPORT = "codings.import"
+    QDPX_IMPORT = "qdpx.import"
+    # familiarisation
+    MEMO_ADD = "memo.add"
+    # indexing
+    PASSAGES_CUT = "passages.cut"
+    SUGGEST = "suggest"
+    SUGGESTION_ACCEPT = "suggestion.accept"
+    SUGGESTION_REJECT = "suggestion.reject"
+    SUGGESTION_BULK_ACCEPT = "suggestion.bulk_accept"
+    SUGGESTION_UNDO_BATCH = "suggestion.undo_batch"
+    CODING_ADD = "coding.add"
+    CODING_REMOVE = "coding.remove"
+    CODING_COUNTER = "coding.counter"
+    AGREEMENT_CONSENSUS = "agreement.consensus"
+    # charting
+    SUMMARIES_DRAFT = "summaries.draft"
+    SUMMARY_SET = "summary.set"
+    SUMMARY_REVIEW = "summary.review"
+    CROSSWALK_REFINE = "crosswalk.refine"
+    # mapping
+    MAP_PROPOSE_ELEMENTS = "map.propose_elements"
+    MAP_PROPOSE_DIMENSIONS = "map.propose_dimensions"
+    MAP_PROPOSE_CATEGORIES = "map.propose_categories"
+    MAP_ADD_ELEMENT = "map.add_element"
+    MAP_ADD_CATEGORY = "map.add_category"
+    MAP_ACCEPT = "map.accept"
+    MAP_MOVE_ELEMENT = "map.move_element"
+    MAP_MOVE_DIMENSION = "map.move_dimension"
+    MAP_MERGE_ELEMENTS = "map.merge_elements"
+    MAP_MERGE_DIMENSIONS = "map.merge_dimensions"
+    MAP_RENAME_ELEMENT = "map.rename_element"
+    MAP_RENAME_DIMENSION = "map.rename_dimension"
+    MAP_RENAME_CATEGORY = "map.rename_category"
+    MAP_REMOVE_ELEMENT = "map.remove_element"
+    MAP_REMOVE_DIMENSION = "map.remove_dimension"
+    MAP_REMOVE_CATEGORY = "map.remove_category"
+    # interpretation
+    MEASURES_ADD_MEASURE = "measures.add_measure"
+    MEASURES_LINK = "measures.link"
+    MEASURES_UNLINK = "measures.unlink"
+    # teaching
+    TEACHING_CODE = "teaching.code"
+    TEACHING_RESET = "teaching.reset"
+
+
+def check_action(action: Action | str) -> Action:
+    """The member for ``action`` (a member, or its stored string); anything else is refused with ValueError."""
+    try:
+        return Action(action)
+    except ValueError:
+        raise ValueError(f"unknown event action {action!r}: event actions are members of "
+                         f"toolkit.store.events.Action (add one there for a new kind of action)") from None
