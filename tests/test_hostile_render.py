@@ -12,7 +12,7 @@ from toolkit import charting as ch  # noqa: E402
 from toolkit import frameworks as fwio  # noqa: E402
 from toolkit import project as proj  # noqa: E402
 from toolkit.errors import InputError  # noqa: E402
-from toolkit.store import core as db  # noqa: E402
+from toolkit.store import core as db
 from toolkit.textsafe import md  # noqa: E402
 
 IMG = "![b](http://127.0.0.1:9/x)"

@@ -352,9 +352,9 @@ def drivers_tab() -> None:
         why = l2.text_input("Why it acts on this driver", key="map_link_why")
         if mid in d.measures:
             if l3.button("Unlink", key="map_unlink"):
-                act(drivers.unlink_measure, p, a.catalogue_id, mid, d.id, cli="measures-edit unlink", actor=coder(), done=f"Unlinked {mid} from {d.id}.")
+                act(drivers.unlink_measure, p, a.catalogue_id, mid, d.id, cli="measures-edit unlink", actor=coder(), done=f"Unlinked {md(mid)} from {md(d.id)}.")
         elif l3.button("Link", key="map_link_measure"):
-            act(drivers.link_measure, p, a.catalogue_id, mid, d.id, why, cli="measures-edit link", actor=coder(), done=f"Linked {mid} to {d.id}.")
+            act(drivers.link_measure, p, a.catalogue_id, mid, d.id, why, cli="measures-edit link", actor=coder(), done=f"Linked {md(mid)} to {md(d.id)}.")
     table = a.driver_table()
     st.dataframe(table.style.apply(lambda r: ["background-color: #f8d7da" if r["gap"] else ""] * len(r), axis=1),
                  hide_index=True, width="stretch")

@@ -105,7 +105,7 @@ def feedback(student: str, transcript: str, mine: dict) -> None:
         show_error(e)
         return
     o = fb["overall"]
-    st.caption(f"Compared passage by passage over all {fb['units']} passages of {transcript}: a passage you have not "
+    st.caption(f"Compared passage by passage over all {fb['units']} passages of {md(transcript)}: a passage you have not "
                "coded yet counts as 'no code', so code the whole transcript before you read the figures.")
     m1, m2, m3 = st.columns(3)
     m1.metric("Agreement on the codes used", f"{o['pooled_agreement']:.0%}",
