@@ -14,7 +14,6 @@ import gc
 import hashlib
 import json
 import time
-import uuid
 from collections.abc import Callable
 from contextlib import contextmanager
 
@@ -26,8 +25,11 @@ from ..errors import InputError
 from ..store import Project
 from ..store import core as db
 from ..store import indexing as idb
+from ..store import decisions as ddb
 from ..vectors import encode_cached
 from .codespace import CodeSpace, lexical_similarity
+from .decisions import (accept, add_code, add_span, bulk_accept, nocode, reject, remove_code, undo,  # noqa: F401
+                        undo_batch, undo_last)
 from .suggester import CodeSuggester
 from .units import DEFAULT_SCHEME, parse_scheme, passages_from_segments
 
@@ -35,8 +37,9 @@ Progress = Callable[[int, int, str], None]
 POSITIVE_ORIGINS = ("manual", "suggestion", "imported", "consensus")
 MIN_COVER = 0.5  # a coding labels a passage when it covers at least half of it
 
-__all__ = ["ensure_passages", "encode_cached", "suggest", "passages", "accept", "reject", "add_code", "remove_code",
-           "bulk_accept", "undo_batch", "review_queue", "no_fit", "DEFAULT_SCHEME"]
+__all__ = ["ensure_passages", "encode_cached", "suggest", "passages", "accept", "reject", "add_code", "add_span",
+           "remove_code", "nocode", "bulk_accept", "undo", "undo_last", "undo_batch", "review_queue", "no_fit",
+           "DEFAULT_SCHEME"]
 
 
 def ensure_passages(project: Project, scheme: str = DEFAULT_SCHEME) -> int:
@@ -55,9 +58,10 @@ def ensure_passages(project: Project, scheme: str = DEFAULT_SCHEME) -> int:
     return added
 
 
-def _labels(codings: pd.DataFrame, decided: pd.DataFrame, pas: pd.DataFrame, code_ids: list[str]) -> np.ndarray:
+def _labels(codings: pd.DataFrame, decided: pd.DataFrame, pas: pd.DataFrame, code_ids: list[str],
+            nocode: list[int] | None = None) -> np.ndarray:
     """Y in {1, 0, -1}: codes the researchers gave a passage (1); for a coded passage, the other codes (0); rejected
-    suggestions (0); otherwise unknown (-1)."""
+    suggestions (0); every code of a passage marked "no code here" and not coded since (0); otherwise unknown (-1)."""
     col = {c: k for k, c in enumerate(code_ids)}
     Y = np.full((len(pas), len(code_ids)), -1, dtype=np.int8)
     pos_of = {pid: i for i, pid in enumerate(pas["id"])}
@@ -79,6 +83,10 @@ def _labels(codings: pd.DataFrame, decided: pd.DataFrame, pas: pd.DataFrame, cod
         i = pos_of.get(d.passage_id)
         if i is not None and d.code_id in col:
             Y[i, col[d.code_id]] = 1 if d.status == "accepted" else 0
+    for pid in nocode or ():
+        i = pos_of.get(pid)
+        if i is not None:
+            Y[i, Y[i] == -1] = 0
     return Y
 
 
@@ -128,11 +136,12 @@ def _suggest(project: Project, framework_id: str, embedder: Embedder, *, scheme:
         pas = idb.passages_frame(s, scheme)
         codings = db.codings_frame(s, framework_id=framework_id, with_text=False)
         decided = idb.decided_pairs(s, framework_id)
+        nocode_ids = ddb.nocode_passages(s, framework_id)
         pks = db.code_pks(s, framework_id)
     if pas.empty:
         raise InputError(None, "no participant passages to suggest codes for: import transcripts first")
     code_ids = [c.id for c in fw.codes]
-    Y = _labels(codings, decided, pas, code_ids)
+    Y = _labels(codings, decided, pas, code_ids, nocode_ids)
     fingerprint = _fingerprint(fw, embedder.name, scheme, top_k, pas, Y)
     key = f"suggest:{framework_id}:{scheme}"
     if transcripts is None:
@@ -210,82 +219,6 @@ def passages(project: Project, framework_id: str, transcript: str | int, *, sche
     return pas, sug, cod
 
 
-def accept(project: Project, suggestion_id: int, *, coder: str, batch: str | None = None) -> int:
-    """Accept a suggestion: a coding of the passage with origin 'suggestion', its score and model."""
-    with project.transaction("suggestion.accept", actor=coder, payload={"suggestion": int(suggestion_id)}) as s:
-        return _accept(s, suggestion_id, db.coder_id(s, coder), batch)
-
-
-def _accept(s, suggestion_id: int, cid: int, batch: str | None) -> int:
-    sg = idb.suggestion(s, suggestion_id)
-    if sg.status == "accepted":
-        raise InputError(None, f"suggestion {suggestion_id} is already accepted")
-    p = idb.passage(s, sg.passage_id)
-    coding = db.add_coding(s, transcript_id=p.transcript_id, start=p.start, end=p.end, code_pk=sg.code_pk, coder=cid,
-                           origin="suggestion", score=sg.score, model=sg.model, segment_id=p.segment_id, batch=batch)
-    idb.set_decision(s, sg.id, "accepted", cid)
-    return coding
-
-
-def reject(project: Project, suggestion_id: int, *, coder: str) -> None:
-    """Reject a suggestion: recorded, and learned from at the next ``suggest``."""
-    with project.transaction("suggestion.reject", actor=coder, payload={"suggestion": int(suggestion_id)}) as s:
-        idb.suggestion(s, suggestion_id)
-        idb.set_decision(s, suggestion_id, "rejected", db.coder_id(s, coder))
-
-
-def add_code(project: Project, framework_id: str, transcript: str | int, start: int, end: int, code_id: str, *,
-             coder: str) -> int:
-    """Code any character span by hand (origin 'manual')."""
-    with project.transaction("coding.add", actor=coder, payload={"transcript": str(transcript), "start": start,
-                                                                 "end": end, "code": code_id}) as s:
-        tr = db.resolve_transcript(s, transcript)
-        if not 0 <= start < end <= len(tr.text):
-            raise InputError(tr.name, f"span {start}:{end} lies outside the transcript (length {len(tr.text)})")
-        pks = db.code_pks(s, framework_id)
-        if code_id not in pks:
-            raise InputError(None, f"unknown code {code_id!r} in framework {framework_id!r}")
-        return db.add_coding(s, transcript_id=tr.id, start=start, end=end, code_pk=pks[code_id],
-                             coder=db.coder_id(s, coder), origin="manual")
-
-
-def remove_code(project: Project, coding_id: int, *, coder: str) -> None:
-    """Remove a coding (kept in the history, with who removed it and when)."""
-    with project.transaction("coding.remove", actor=coder, payload={"coding": int(coding_id)}) as s:
-        db.remove_coding(s, int(coding_id), db.coder_id(s, coder))
-
-
-def bulk_accept(project: Project, framework_id: str, code_id: str, threshold: float, *, coder: str) -> dict:
-    """Accept every open suggestion of one code scoring at least ``threshold``, as one batch that can be undone."""
-    batch = uuid.uuid4().hex[:12]
-    with project.transaction("suggestion.bulk_accept", actor=coder,
-                             payload={"framework": framework_id, "code": code_id, "threshold": threshold,
-                                      "batch": batch}) as s:
-        if code_id not in db.code_pks(s, framework_id):
-            raise InputError(None, f"unknown code {code_id!r} in framework {framework_id!r}")
-        sug = idb.suggestions_frame(s, framework_id, status="open", code_id=code_id)
-        sug = sug[sug.score >= threshold]
-        cid = db.coder_id(s, coder)
-        for sid in sug["id"]:
-            _accept(s, int(sid), cid, batch)
-    return {"batch": batch, "accepted": len(sug)}
-
-
-def undo_batch(project: Project, batch: str, *, coder: str) -> int:
-    """Undo a bulk accept: its codings are removed and its suggestions are open again."""
-    with project.transaction("suggestion.undo_batch", actor=coder, payload={"batch": batch}) as s:
-        ids = idb.batch_codings(s, batch)
-        if not ids:
-            raise InputError(None, f"no active codings in batch {batch!r}")
-        sids = idb.accepted_suggestions_for_codings(s, ids)
-        cid = db.coder_id(s, coder)
-        for i in ids:
-            db.remove_coding(s, i, cid)
-        for sid in sids:
-            idb.set_decision(s, sid, "open", None)
-    return len(ids)
-
-
 def _open_with_passages(project: Project, framework_id: str, scheme: str) -> pd.DataFrame:
     with project.read() as s:
         sug = idb.suggestions_frame(s, framework_id, status="open")
@@ -299,9 +232,13 @@ def _open_with_passages(project: Project, framework_id: str, scheme: str) -> pd.
                      left_on="passage_id", right_on="id", suffixes=("", "_passage"))
 
 
-def review_queue(project: Project, framework_id: str, *, scheme: str = DEFAULT_SCHEME, n: int = 20) -> pd.DataFrame:
-    """Passages worth reviewing next: those whose best code sits closest to its threshold (most uncertain first)."""
+def review_queue(project: Project, framework_id: str, *, scheme: str = DEFAULT_SCHEME, n: int = 20,
+                 transcript: str | None = None) -> pd.DataFrame:
+    """Passages worth reviewing next: those whose best code sits closest to its threshold (most uncertain first);
+    only those of ``transcript`` when given."""
     top = _open_with_passages(project, framework_id, scheme)
+    if not top.empty and transcript is not None:
+        top = top[top.transcript == transcript]
     if top.empty:
         return top
     top["uncertainty"] = -np.abs(np.log(np.maximum(top["score"], 1e-9) / np.maximum(top["threshold"], 1e-9)))
