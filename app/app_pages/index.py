@@ -9,8 +9,7 @@ import html
 
 import streamlit as st
 
-from app.common import (Progress, act, coder, flash, framework_picker, on_click, project, project_embedder,
-                        version)
+from app.common import Progress, act, coder, flash, framework_picker, on_click, project, project_embedder, version
 from toolkit import overview
 from toolkit.indexing import decisions as dec
 from toolkit.indexing import review, workspace
@@ -38,7 +37,6 @@ if st.session_state.get("index_transcript") not in names:
 with c2:
     tname = st.selectbox("Transcript", names, key="index_transcript")
 scheme = workspace.unit_of_analysis(p, fw_id)
-humans = review.human_coders(p)
 with c3:
     others = st.toggle("Compare: show other coders' codings", key="index_compare", value=False,
                        help="Off while you index: with two or more coders each indexes blind. The Agreement page is "
@@ -55,10 +53,9 @@ def _choices(path: str, fw: str, who: str, v: int) -> list[dict]:
     return review.code_choices(project(), fw, who)
 
 
-blind = len(set(humans) | {who}) >= 2 and not others
-st.caption(f"Unit of analysis: **{scheme}** ({workspace.unit_label(scheme)}) · you are **{html.escape(who)}**"
-           + (" · blind: only your own codings are shown" if blind else ""))
 view0 = _view(str(p.path), fw_id, tname, who, others, version())
+st.caption(f"Unit of analysis: **{scheme}** ({workspace.unit_label(scheme)}) · you are **{html.escape(who)}**"
+           + (" · blind: only your own codings are shown" if view0["blind"] else ""))
 u1, u2 = st.columns([2, 5])
 if u1.button("Update suggestions", key="suggest"):
     bar = Progress("Embedding passages")

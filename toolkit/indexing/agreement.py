@@ -9,7 +9,7 @@ Per code: percent agreement, Cohen's kappa (scikit-learn) and Krippendorff's alp
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 import krippendorff
 import numpy as np

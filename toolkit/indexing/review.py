@@ -86,7 +86,7 @@ def transcript_view(project: Project, framework: str, transcript: str | int, cod
         tid, tname = tr.id, tr.name
     _ensure_cut(project, tid, scheme)
     humans = human_coders(project)
-    blind = len(humans) >= 2 and not show_others
+    blind = len(set(humans) | {coder}) >= 2 and not show_others
     with project.read() as s:
         pas = idb.passages_frame(s, scheme, [tid])
         sug = idb.suggestions_frame(s, framework, passage_ids=pas["id"].tolist())

@@ -24,12 +24,11 @@ from ..embed import Embedder
 from ..errors import InputError
 from ..store import Project
 from ..store import core as db
-from ..store import indexing as idb
 from ..store import decisions as ddb
+from ..store import indexing as idb
 from ..vectors import encode_cached
 from .codespace import CodeSpace, lexical_similarity
-from .decisions import (accept, add_code, add_span, bulk_accept, nocode, reject, remove_code, undo,  # noqa: F401
-                        undo_batch, undo_last)
+from .decisions import accept, add_code, add_span, bulk_accept, nocode, reject, remove_code, undo, undo_batch, undo_last  # noqa: F401
 from .suggester import CodeSuggester
 from .units import DEFAULT_SCHEME, parse_scheme, passages_from_segments
 
