@@ -176,7 +176,7 @@ def on_click(fn, *args, cli: str, done="Saved.", **kwargs) -> dict:
     """The ``on_click``/``args``/``kwargs`` of a button whose action is ``act(fn, *args, **kwargs)`` run as its
     callback: the action happens before the (fragment) rerun the click starts, so one run shows its result.
     Use as ``st.button("Accept", key=..., **on_click(fn, ..., cli="index accept"))``."""
-    return {"on_click": act, "args": (fn, *args), "kwargs": dict(kwargs, cli=cli, done=done, rerun=False)}
+    return {"on_click": act, "args": (fn, *args), "kwargs": {**kwargs, "cli": cli, "done": done, "rerun": False}}
 
 
 def flash() -> None:

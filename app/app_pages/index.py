@@ -167,7 +167,7 @@ def panel() -> None:
             if c["mine"]:
                 b.button("Remove", key=f"remove_{c['id']}", **on_click(
                     dec.remove_code, p, c["id"], coder=who, cli="index uncode --coder", done=f"Removed {c['code_id']}."))
-        first_open = next((s["id"] for s in row["suggestions"] if s["state"] == "open"), None)
+        first_open = next((s["id"] for s in row["suggestions"] + row["candidates"] if s["state"] == "open"), None)
         if row["suggestions"]:
             st.markdown("**Suggested** (above the code's calibrated threshold):")
         for s in row["suggestions"]:
@@ -175,7 +175,7 @@ def panel() -> None:
         if row["candidates"]:
             with st.expander(f"{len(row['candidates'])} candidate(s) below their threshold"):
                 for s in row["candidates"]:
-                    _row(s, False)
+                    _row(s, s["id"] == first_open)
         _add_codes(row)
         if row["history"]:
             with st.expander(f"History of this passage ({len(row['history'])})"):
