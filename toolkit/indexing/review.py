@@ -96,50 +96,66 @@ def transcript_view(project: Project, framework: str, transcript: str | int, cod
     if blind:
         cod = cod[cod.coder == coder]
         dec = dec[dec.coder == coder]
-    mine = cod[cod.coder == coder]
-    my_dec = dec[(dec.coder == coder) & dec.undone_at.isna()]
-    rejects = {(int(r.passage_id), r.code_id): int(r.id) for r in my_dec[my_dec.kind == "reject"].itertuples()
-               if pd.notna(r.passage_id)}
-    nocodes = {int(r.passage_id): int(r.id) for r in my_dec[my_dec.kind == "nocode"].itertuples()
-               if pd.notna(r.passage_id)}
-    sug_by = {pid: g for pid, g in sug.groupby("passage_id")} if len(sug) else {}
+    # plain records from here on: a few hundred rows, looped per passage (pandas per-row access is far slower)
+    cods = cod.to_dict("records")
+    decs = dec.to_dict("records")
+    rejects, nocodes = {}, {}
+    for d in decs:
+        if d["coder"] != coder or _present(d["undone_at"]) or not _present(d["passage_id"]):
+            continue
+        if d["kind"] == "reject":
+            rejects[(int(d["passage_id"]), d["code_id"])] = int(d["id"])
+        elif d["kind"] == "nocode":
+            nocodes[int(d["passage_id"])] = int(d["id"])
+    sug_by: dict[int, list[dict]] = {}
+    for sg in sug.to_dict("records"):
+        sug_by.setdefault(int(sg["passage_id"]), []).append(sg)
     out = []
-    for p in pas.itertuples():
-        a, b = int(p.start), int(p.end)
-        here = cod[(cod.end > a) & (cod.start < b)]
-        codings = [{"id": int(c.id), "code_id": c.code_id, "label": c.code_label, "coder": c.coder,
-                    "origin": c.origin, "start": int(c.start), "end": int(c.end), "mine": c.coder == coder,
-                    "score": None if pd.isna(c.score) else float(c.score)} for c in here.itertuples()]
-        mine_here = mine[(mine.end > a) & (mine.start < b)]
-        covering = {}
-        for c in mine_here.itertuples():
-            if ddb._covers(int(c.start), int(c.end), a, b):
-                covering.setdefault(c.code_id, []).append(int(c.id))
+    for p in pas.to_dict("records"):
+        pid, a, b = int(p["id"]), int(p["start"]), int(p["end"])
+        codings, covering = [], {}
+        for c in cods:
+            if c["end"] > a and c["start"] < b:
+                mine = c["coder"] == coder
+                codings.append({"id": int(c["id"]), "code_id": c["code_id"], "label": c["code_label"],
+                                "coder": c["coder"], "origin": c["origin"], "start": int(c["start"]),
+                                "end": int(c["end"]), "mine": mine,
+                                "score": float(c["score"]) if _present(c["score"]) else None})
+                if mine and ddb._covers(int(c["start"]), int(c["end"]), a, b):
+                    covering.setdefault(c["code_id"], []).append(int(c["id"]))
         shown, folded = [], []
-        g = sug_by.get(p.id)
-        for sg in ([] if g is None else g.itertuples()):
-            if sg.code_id in covering:
-                state, ref = "coded", covering[sg.code_id]
-            elif (int(p.id), sg.code_id) in rejects:
-                state, ref = "rejected", rejects[(int(p.id), sg.code_id)]
+        for sg in sug_by.get(pid, ()):
+            code = sg["code_id"]
+            if code in covering:
+                state, ref = "coded", covering[code]
+            elif (pid, code) in rejects:
+                state, ref = "rejected", rejects[(pid, code)]
             else:
                 state, ref = "open", None
-            item = {"id": int(sg.id), "code_id": sg.code_id, "label": sg.code_label, "score": float(sg.score),
-                    "suggested": bool(sg.suggested), "state": state, "ref": ref,
-                    "reason": reason_line(sg.reason, float(sg.score)), "detail": sg.reason or {}}
-            (shown if sg.suggested else folded).append(item)
-        pdec = dec[(dec.passage_id == p.id) | ((dec.transcript_id == tid) & (dec.end > a) & (dec.start < b))]
-        history = [{"id": int(d.id), "what": KIND_WORDS.get(d.kind, d.kind), "kind": d.kind,
-                    "code": d.code_id if isinstance(d.code_id, str) else ", ".join((d.note or {}).get("codes", [])),
-                    "coder": d.coder, "at": str(d.at)[:19], "undone": pd.notna(d.undone_at)}
-                   for d in pdec.drop_duplicates("id").itertuples()]
-        out.append({"id": int(p.id), "start": a, "end": b, "text": p.text, "context": p.context,
-                    "speaker": p.speaker or "", "t_start": None if pd.isna(p.t_start) else float(p.t_start),
+            item = {"id": int(sg["id"]), "code_id": code, "label": sg["code_label"], "score": float(sg["score"]),
+                    "suggested": bool(sg["suggested"]), "state": state, "ref": ref,
+                    "reason": reason_line(sg["reason"], float(sg["score"])), "detail": sg["reason"] or {}}
+            (shown if sg["suggested"] else folded).append(item)
+        history = []
+        for d in decs:
+            if d["passage_id"] == pid or (d["transcript_id"] == tid and _present(d["start"])
+                                          and d["end"] > a and d["start"] < b):
+                code = d["code_id"] if isinstance(d["code_id"], str) else ", ".join((d["note"] or {}).get("codes", []))
+                history.append({"id": int(d["id"]), "what": KIND_WORDS.get(d["kind"], d["kind"]), "kind": d["kind"],
+                                "code": code, "coder": d["coder"], "at": str(d["at"])[:19],
+                                "undone": _present(d["undone_at"])})
+        t_start = p["t_start"]
+        out.append({"id": pid, "start": a, "end": b, "text": p["text"], "context": p["context"],
+                    "speaker": p["speaker"] or "", "t_start": float(t_start) if _present(t_start) else None,
                     "codings": codings, "suggestions": shown, "candidates": folded, "history": history,
-                    "nocode": nocodes.get(int(p.id)) if not covering else None,
-                    "coded": sorted(covering)})
+                    "nocode": nocodes.get(pid) if not covering else None, "coded": sorted(covering)})
     return {"scheme": scheme, "transcript": tname, "blind": blind, "coders": humans, "passages": out,
             "sentences": _sentences(segs), "has_suggestions": len(sug) > 0}
+
+
+def _present(x) -> bool:
+    """Not None and not NaN/NaT."""
+    return x is not None and not (isinstance(x, float) and x != x) and not pd.isna(x)
 
 
 def passages_with_code(view: dict, code_id: str) -> list[int]:

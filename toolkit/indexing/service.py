@@ -66,13 +66,15 @@ def _labels(codings: pd.DataFrame, decided: pd.DataFrame, pas: pd.DataFrame, cod
     pos_of = {pid: i for i, pid in enumerate(pas["id"])}
     if len(codings):
         codings = codings[codings.origin.isin(POSITIVE_ORIGINS)]
-        by_t = {tid: g for tid, g in codings.groupby("transcript_id")}
-        for i, p in enumerate(pas.itertuples()):
-            g = by_t.get(p.transcript_id)
+        by_t = {tid: (g["start"].to_numpy(), g["end"].to_numpy(), g["code_id"].to_numpy())
+                for tid, g in codings.groupby("transcript_id")}  # arrays once per transcript, not per passage
+        for i, (tid, a, b) in enumerate(zip(pas["transcript_id"].tolist(), pas["start"].tolist(),
+                                            pas["end"].tolist(), strict=True)):
+            g = by_t.get(tid)
             if g is None:
                 continue
-            ov = np.minimum(g["end"].to_numpy(), p.end) - np.maximum(g["start"].to_numpy(), p.start)
-            hit = g["code_id"].to_numpy()[ov >= MIN_COVER * (p.end - p.start)]
+            ov = np.minimum(g[1], b) - np.maximum(g[0], a)
+            hit = g[2][ov >= MIN_COVER * (b - a)]
             if len(hit):
                 Y[i, Y[i] == -1] = 0
                 for c in hit:
@@ -146,15 +148,21 @@ def _suggest(project: Project, framework_id: str, embedder: Embedder, *, scheme:
     if transcripts is None:
         with project.read() as s:
             unchanged = db.get_setting(s, key) == fingerprint
-            stored = idb.suggestions_frame(s, framework_id) if unchanged else None
+            last = json.loads(db.get_setting(s, key + ":result") or "null") if unchanged else None
+            stored = idb.suggestions_frame(s, framework_id) if unchanged and not last else None
+        if unchanged and last:  # the summary of the run that left the project as it is: nothing to redo or read
+            return dict(last, labelled_passages=int((Y != -1).any(1).sum()),
+                        seconds=round(time.perf_counter() - t0, 2), fit_seconds=0.0, unchanged=True)
         if unchanged and stored is not None and len(stored):
             # nothing changed since the last run (same passages, codes, decisions and model): nothing to redo
-            return {"passages": len(pas), "suggestions": len(stored), "suggested": int(stored.suggested.sum()),
-                    "no_fit": int(sum(r.get("fit_strength", 1) < 1 for r in
-                                      stored.sort_values("rank").groupby("passage_id").first()["reason"])),
-                    "labelled_passages": int((Y != -1).any(1).sum()), "calibrated": None,
-                    "model": stored.model.iloc[0], "seconds": round(time.perf_counter() - t0, 2),
-                    "fit_seconds": 0.0, "unchanged": True}
+            summary = {"passages": len(pas), "suggestions": len(stored), "suggested": int(stored.suggested.sum()),
+                       "no_fit": int(sum(r.get("fit_strength", 1) < 1 for r in
+                                         stored.sort_values("rank").groupby("passage_id").first()["reason"])),
+                       "calibrated": None, "model": stored.model.iloc[0]}
+            with project.transaction() as s:  # remembered (no event: nothing of the study changed)
+                db.set_setting(s, key + ":result", json.dumps(summary))
+            return dict(summary, labelled_passages=int((Y != -1).any(1).sum()),
+                        seconds=round(time.perf_counter() - t0, 2), fit_seconds=0.0, unchanged=True)
     texts = list(pas["text"]) + [c for c in pas["context"] if c]
     V = encode_cached(project, embedder, list(dict.fromkeys(texts)), progress)
     row = {x: i for i, x in enumerate(dict.fromkeys(texts))}
@@ -199,12 +207,14 @@ def _suggest(project: Project, framework_id: str, embedder: Embedder, *, scheme:
     with project.transaction("suggest", payload={"framework": framework_id, "scheme": scheme, "model": model_name,
                                                  "passages": len(target)}) as s:
         idb.replace_open_suggestions(s, framework_id, pas["id"].iloc[target].tolist(), rows)
+        summary = {"passages": len(target), "suggestions": len(rows),
+                   "suggested": int(sum(r["suggested"] for r in rows)), "no_fit": int((strength < 1).sum()),
+                   "calibrated": bool(model.calibrated_), "model": model_name}
         if transcripts is None:
             db.set_setting(s, key, fingerprint)
-    return {"passages": len(target), "suggestions": len(rows), "suggested": sum(r["suggested"] for r in rows),
-            "no_fit": int((strength < 1).sum()), "labelled_passages": int((Y != -1).any(1).sum()),
-            "calibrated": bool(model.calibrated_), "model": model_name,
-            "seconds": round(time.perf_counter() - t0, 2), "fit_seconds": round(t_fit - t0, 2)}
+            db.set_setting(s, key + ":result", json.dumps(summary))
+    return dict(summary, labelled_passages=int((Y != -1).any(1).sum()), seconds=round(time.perf_counter() - t0, 2),
+                fit_seconds=round(t_fit - t0, 2))
 
 
 def passages(project: Project, framework_id: str, transcript: str | int, *, scheme: str = DEFAULT_SCHEME
