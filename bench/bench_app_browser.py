@@ -63,15 +63,15 @@ def _calm(page) -> None:
         page.wait_for_timeout(100)
 
 
-CLICK_TO_SETTLED = """async ([sel, cond]) => {
-  const done = new Function('return (' + cond + ') && !document.querySelector(\'[data-stale="true"]\')');
+CLICK_TO_SETTLED = """async (sel) => {
+  const done = () => (%s) && !document.querySelector('[data-stale="true"]');
   const btn = document.querySelector(sel);
   const t0 = performance.now();
   btn.click();
   return await new Promise((resolve, reject) => {
     const check = () => {
       if (done()) resolve(performance.now() - t0);
-      else if (performance.now() - t0 > 120000) reject(new Error('not settled: ' + cond));
+      else if (performance.now() - t0 > 120000) reject(new Error('not settled'));
       else setTimeout(check, 2);
     };
     check();
@@ -86,7 +86,7 @@ def _timed(page, selector: str, cond: str) -> float:
     if not page.locator(selector).first.is_visible():
         _open_candidates(page)  # the button is among the folded candidates: unfold them first (not timed)
         _calm(page)
-    return float(page.evaluate(CLICK_TO_SETTLED, [selector, cond]))
+    return float(page.evaluate(CLICK_TO_SETTLED % cond, selector))
 
 
 def _has(key: str) -> str:

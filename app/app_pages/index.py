@@ -43,7 +43,7 @@ with c3:
                             "where codings meet.")
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=32)  # read-only, shared: no copy per rerun (it is not changed)
 def _view(path: str, fw: str, tname: str, who: str, others: bool, v: int) -> dict:
     return review.transcript_view(project(), fw, tname, who, show_others=others)
 
@@ -59,11 +59,16 @@ st.caption(f"Unit of analysis: **{scheme}** ({workspace.unit_label(scheme)}) · 
 u1, u2 = st.columns([2, 5])
 if u1.button("Update suggestions", key="suggest"):
     bar = Progress("Embedding passages")
-    act(sv.suggest, p, fw_id, project_embedder(lazy=True), progress=bar, before_rerun=bar.done,
-        cli="suggest --framework", done=lambda r: (
-            "Suggestions are up to date: nothing changed since the last run." if r.get("unchanged") else
-            f"{r['passages']} passages; {r['suggested']} codes suggested above their thresholds; {r['no_fit']} "
-            f"passages fit no code well; learned from {r['labelled_passages']} coded passages ({r['seconds']} s)."))
+    out = act(sv.suggest, p, fw_id, project_embedder(lazy=True), progress=bar, before_rerun=bar.done,
+              cli="suggest --framework", rerun=False, done=lambda r: (
+                  "Suggestions are up to date: nothing changed since the last run." if r.get("unchanged") else
+                  f"{r['passages']} passages; {r['suggested']} codes suggested above their thresholds; {r['no_fit']} "
+                  f"passages fit no code well; learned from {r['labelled_passages']} coded passages "
+                  f"({r['seconds']} s)."))
+    if out is None or out.get("unchanged"):
+        flash()  # nothing changed (or an error): say so without another run
+    else:
+        st.rerun()
 if not view0["has_suggestions"]:
     u2.caption("No suggestions for this transcript yet: code by hand below, or compute them (the model reads each "
                "passage once; later runs reuse the cached vectors and learn from your decisions).")
@@ -248,7 +253,9 @@ with st.expander("Bulk accept one code (one decision, undoable)"):
                             f"Removed {n} codings; their suggestions are open again.")[1]))
 
 with st.expander("The whole transcript, your coded text highlighted"):
+    parts = []  # one element for the whole transcript: cheap to send and draw on every run
     for x in view0["passages"]:
-        tag = " ".join(f"`{c}`" for c in sorted({c["code_id"] for c in x["codings"]}))
+        tag = " ".join(f"<code>{html.escape(c)}</code>" for c in sorted({c["code_id"] for c in x["codings"]}))
         text = html.escape(x["text"])
-        st.markdown((f"<mark>{text}</mark>" if x["codings"] else text) + f" {tag}", unsafe_allow_html=True)
+        parts.append(f"<p>{f'<mark>{text}</mark>' if x['codings'] else text} {tag}</p>")
+    st.markdown("".join(parts), unsafe_allow_html=True)
