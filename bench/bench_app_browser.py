@@ -106,9 +106,9 @@ def _first_key(page, prefix: str) -> str | None:
 
 def _open_candidates(page) -> None:
     """Unfold the passage's candidates (below their threshold), so their buttons can be clicked (not timed)."""
-    exp = page.locator("details:not([open]) summary", has_text="below their threshold")
-    if exp.count():
-        exp.first.click()
+    toggle = page.locator(".st-key-index_candidates input[type=checkbox]")
+    if toggle.count() and not toggle.first.is_checked():
+        page.locator(".st-key-index_candidates label").first.click()
         _calm(page)
 
 

@@ -127,9 +127,9 @@ def _visible_key(page, prefix: str) -> str | None:
 
 
 def _unfold_candidates(page) -> None:
-    exp = page.locator("details:not([open]) summary", has_text="below their threshold")
-    if exp.count():
-        exp.first.click()
+    toggle = page.locator(".st-key-index_candidates input[type=checkbox]")
+    if toggle.count() and not toggle.first.is_checked():
+        page.locator(".st-key-index_candidates label").first.click()
         _settle(page)
 
 

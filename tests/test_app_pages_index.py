@@ -87,7 +87,7 @@ def _a_suggestion(p):
 
 
 def test_index_page_accept_remove_accept(suggested):
-    at = ok(page("index", suggested.path))
+    at = ok(page("index", suggested.path, index_candidates=True))
     first, items = _a_suggestion(suggested)
     sid = items[0]["id"]
     assert html.escape(first["text"])[:80] in _text(at)
@@ -103,7 +103,7 @@ def test_index_page_accept_remove_accept(suggested):
 
 
 def test_index_page_reject_then_add_shows_coded(suggested):
-    at = ok(page("index", suggested.path))
+    at = ok(page("index", suggested.path, index_candidates=True))
     first, items = _a_suggestion(suggested)
     sid, code = items[0]["id"], items[0]["code_id"]
     ok(at.button(key=f"reject_{sid}").click().run())
@@ -118,7 +118,7 @@ def test_index_page_reject_then_add_shows_coded(suggested):
 
 
 def test_index_page_a_rejection_can_be_undone(suggested):
-    at = ok(page("index", suggested.path))
+    at = ok(page("index", suggested.path, index_candidates=True))
     _first, items = _a_suggestion(suggested)
     sid = items[0]["id"]
     ok(at.button(key=f"reject_{sid}").click().run())
@@ -130,7 +130,7 @@ def test_index_page_a_rejection_can_be_undone(suggested):
 
 
 def test_index_page_no_code_here_and_history(suggested):
-    at = ok(page("index", suggested.path))
+    at = ok(page("index", suggested.path, index_candidates=True))
     first = _first_passage(suggested)
     ok(at.button(key=f"nocode_{first['id']}").click().run())
     from toolkit.store import decisions as ddb
@@ -146,7 +146,7 @@ def test_index_page_no_code_here_and_history(suggested):
 
 
 def test_index_page_is_blind_until_the_coder_compares(suggested):
-    at = ok(page("index", suggested.path))
+    at = ok(page("index", suggested.path, index_candidates=True))
     with suggested.read() as s:
         ref = db.codings_frame(s, coders=["reference"], transcript_ids=[db.resolve_transcript(s, SMALL[0]).id])
     assert len(ref)
@@ -163,7 +163,7 @@ def test_index_page_is_blind_until_the_coder_compares(suggested):
 
 
 def test_index_page_bulk_accept_with_undo_counts_true(suggested):
-    at = ok(page("index", suggested.path))
+    at = ok(page("index", suggested.path, index_candidates=True))
     with suggested.read() as s:
         sug = idb.suggestions_frame(s, "lvi84", status="open")
     code = sug.code_id.value_counts().index[0]

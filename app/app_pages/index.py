@@ -98,8 +98,8 @@ def _uncertain() -> None:
 def _row(item: dict, first: bool) -> None:
     a, b, c = st.columns([7, 1, 1])
     a.markdown(f"`{item['code_id']}` **{html.escape(item['label'])}**"
-               + {"coded": " · ✓ coded by you", "rejected": " · rejected by you", "open": ""}[item["state"]])
-    a.caption(html.escape(item["reason"]))
+               + {"coded": " · ✓ coded by you", "rejected": " · rejected by you", "open": ""}[item["state"]]
+               + f"<br><small style='color:#555'>{html.escape(item['reason'])}</small>", unsafe_allow_html=True)
     sid = item["id"]
     if item["state"] == "open":
         b.button("Accept", key=f"accept_{sid}", shortcut="A" if first else None,
@@ -153,13 +153,12 @@ def panel() -> None:
     nav[5].caption(f"Passage {pos + 1} of {len(visible)}" + (f" with {only}" if only else "")
                    + f" · characters {row['start']}-{row['end']}")
     with st.container(border=True):
-        if row["context"]:
-            st.markdown(f"<span style='color:#555'><i>Asked: {html.escape(row['context'][:400])}</i></span>",
-                        unsafe_allow_html=True)
         when = f" · {int(row['t_start']) // 60:02d}:{int(row['t_start']) % 60:02d}" if row["t_start"] else ""
-        st.caption(html.escape(row["speaker"]) + when)
-        st.markdown(f"<div style='font-size:1.08em;line-height:1.5'>{html.escape(row['text'])}</div>",
-                    unsafe_allow_html=True)
+        asked = (f"<div style='color:#555'><i>Asked: {html.escape(row['context'][:400])}</i></div>"
+                 if row["context"] else "")
+        st.markdown(f"{asked}<div style='color:#777;font-size:0.85em'>{html.escape(row['speaker'])}{when}</div>"
+                    f"<div style='font-size:1.08em;line-height:1.5'>{html.escape(row['text'])}</div>",
+                    unsafe_allow_html=True)  # one element for the passage: less to draw per click
         if row["nocode"] is not None:
             st.info("You marked this passage: no code here.")
         if row["codings"]:
@@ -172,25 +171,27 @@ def panel() -> None:
             if c["mine"]:
                 b.button("Remove", key=f"remove_{c['id']}", **on_click(
                     dec.remove_code, p, c["id"], coder=who, cli="index uncode --coder", done=f"Removed {c['code_id']}."))
-        first_open = next((s["id"] for s in row["suggestions"] + row["candidates"] if s["state"] == "open"), None)
+        show_cand = bool(row["candidates"]) and st.toggle(
+            f"Show {len(row['candidates'])} candidate(s) below their threshold", key="index_candidates",
+            help="Codes ranked for this passage whose score stays under the code's calibrated threshold")
+        shown = row["suggestions"] + (row["candidates"] if show_cand else [])
+        first_open = next((s["id"] for s in shown if s["state"] == "open"), None)
         if row["suggestions"]:
             st.markdown("**Suggested** (above the code's calibrated threshold):")
-        for s in row["suggestions"]:
+        elif not show_cand:
+            st.caption("No code reaches its threshold here.")
+        for s in shown:
             _row(s, s["id"] == first_open)
-        if row["candidates"]:
-            with st.expander(f"{len(row['candidates'])} candidate(s) below their threshold"):
-                for s in row["candidates"]:
-                    _row(s, s["id"] == first_open)
         _add_codes(row)
         if row["history"]:
             with st.expander(f"History of this passage ({len(row['history'])})"):
-                for h in row["history"]:
-                    a, b = st.columns([7, 1])
-                    a.caption(f"{h['at']} · {html.escape(h['coder'])} · {h['what']} {h['code']}"
-                              + (" · undone" if h["undone"] else ""))
-                    if not h["undone"] and h["coder"] == who:
-                        b.button("Undo", key=f"undo_{h['id']}", **on_click(
-                            dec.undo, p, h["id"], coder=who, cli="index undo --coder", done="Undone."))
+                st.markdown("<br>".join(f"{h['at']} · {html.escape(h['coder'])} · {h['what']} {html.escape(h['code'])}"
+                                        + (" · <i>undone</i>" if h["undone"] else "") for h in row["history"]),
+                            unsafe_allow_html=True)
+                undoable = [h for h in row["history"] if not h["undone"] and h["coder"] == who][-5:]
+                for h in reversed(undoable):
+                    st.button(f"Undo: {h['what']} {h['code']} ({h['at'][11:]})", key=f"undo_{h['id']}", **on_click(
+                        dec.undo, p, h["id"], coder=who, cli="index undo --coder", done="Undone."))
 
 
 def _add_codes(row: dict) -> None:
@@ -220,7 +221,12 @@ def _add_codes(row: dict) -> None:
     st.button(f"Add {len(picked) or ''} code(s) to characters {start}-{end}", key=f"add_{row['id']}",
               disabled=not picked, **on_click(
                   dec.add_span, p, fw_id, tname, start, end, list(picked), coder=who, passage_id=row["id"],
-                  cli="index code --framework --coder", done=f"Coded {start}-{end} with {', '.join(picked)}."))
+                  cli="index code --framework --coder", done=lambda _: _added(row["id"], start, end, picked)))
+
+
+def _added(pid: int, start: int, end: int, codes: list[str]) -> str:
+    st.session_state[f"add_codes_{pid}"] = []  # the picker empties once its codes are added
+    return f"Coded {start}-{end} with {', '.join(codes)}."
 
 
 def view_sentences() -> list[dict]:
