@@ -126,8 +126,10 @@ def _code(at: AppTest, transcript: str, n: int, codes: list[str]) -> AppTest:
 
 def test_teach_page_student_codes_a_transcript_and_gets_feedback(sample_project):
     from toolkit import teaching
+    from toolkit.indexing import workspace
 
     tr = "P01_gp_rural.txt"
+    workspace.set_unit_of_analysis(sample_project, "lvi84", "turn")  # the exercise follows the framework's unit
     units = teaching.passages(sample_project, tr)
     at = ok(page("teach", sample_project.path, teach_step="index"))
     assert any("Type your name" in w.value for w in at.warning)
