@@ -232,7 +232,7 @@ def test_agreement_page_consensus_one_passage_with_undo(sample_project):
     assert shown["Pooled kappa"] == f"{r['overall']['pooled_kappa']:.2f}"
     assert shown["Positive agreement"] == f"{r['overall']['pooled_positive']:.0%}"
     n0 = r["overall"]["unresolved"]
-    assert shown["Units that differ, not resolved"] == str(n0)
+    assert shown["Unresolved units"] == str(n0)
     assert any("agreed absences" in i.value for i in at.info)  # percent agreement explained
     row = r["disagreements"].iloc[0]
     text = " ".join(m.value for m in at.markdown)
@@ -242,11 +242,11 @@ def test_agreement_page_consensus_one_passage_with_undo(sample_project):
     with sample_project.read() as s:
         c = db.codings_frame(s, coders=["consensus"], with_text=False)
     assert sorted(c.code_id) == sorted(row.both) and set(c.start) <= {int(row.start)}
-    assert {m.label: m.value for m in at.metric}["Units that differ, not resolved"] == str(n0 - 1)
+    assert {m.label: m.value for m in at.metric}["Unresolved units"] == str(n0 - 1)
     undo = [k for k in _keys(at) if k and k.startswith("unresolve_")]
     assert len(undo) == 1
     ok(at.button(key=undo[0]).click().run())
-    assert {m.label: m.value for m in at.metric}["Units that differ, not resolved"] == str(n0)
+    assert {m.label: m.value for m in at.metric}["Unresolved units"] == str(n0)
     with sample_project.read() as s:
         assert db.codings_frame(s, coders=["consensus"]).empty
 
@@ -263,3 +263,6 @@ def test_agreement_page_bulk_consensus_previews_then_writes(sample_project):
     ok(at.button(key="record_consensus").click().run())
     with sample_project.read() as s:
         assert len(db.codings_frame(s, coders=["consensus"])) == n["codings"] > 0
+    ok(at.button(key="undo_bulk_consensus").click().run())
+    with sample_project.read() as s:
+        assert db.codings_frame(s, coders=["consensus"]).empty

@@ -59,7 +59,7 @@ m[1].metric("Percent agreement", f"{o['pooled_agreement']:.0%}")
 m[2].metric("Positive agreement", f"{o['pooled_positive']:.0%}")
 m[3].metric("Pooled kappa", f"{o['pooled_kappa']:.2f}")
 m[4].metric("Krippendorff's alpha", f"{o['pooled_alpha']:.2f}")
-m[5].metric("Units that differ, not resolved", o["unresolved"], help=f"{len(d_all)} differ in all")
+m[5].metric("Unresolved units", o["unresolved"], help=f"Units where the coders differ and no consensus is recorded yet ({len(d_all)} differ in all)")
 st.info(f"**Reading these figures.** Percent agreement counts every unit-code pair, so a code that *neither* coder "
         f"gave a unit counts as agreement: with {o['codes_used']} codes in use and few codes per unit, most pairs "
         "are agreed absences and the figure is high even when the coders rarely chose the same codes. **Positive "
@@ -131,9 +131,20 @@ if pv["codings"] == 0:
 else:
     st.warning(f"This will write **{pv['codings']} codings** (coder 'consensus') on {pv['units']} units: the codes "
                f"both {html.escape(a)} and {html.escape(b)} gave. Disagreements are left to the passage-by-passage "
-               "consensus above. It can be undone (Index page history, or `python -m toolkit index undo`).")
+               "consensus above. It can be undone here, or with `python -m toolkit index undo DECISION`.")
     sure = st.checkbox(f"Yes, write {pv['codings']} codings", key="bulk_consensus_sure")
     st.button(f"Write {pv['codings']} consensus codings", key="record_consensus", disabled=not sure, **on_click(
         record_agreed, p, r, expect=pv["codings"], actor=who, cli="consensus --agreed --expect --coders --framework",
-        done=lambda out: f"Wrote {out['codings']} consensus codings on {out['units']} units (undo: decision "
-                         f"{out['decision']})."))
+        done=lambda out: _wrote(out)))
+
+
+def _wrote(out: dict) -> str:
+    st.session_state["last_bulk_consensus"] = out["decision"]
+    return f"Wrote {out['codings']} consensus codings on {out['units']} units (decision {out['decision']})."
+
+
+if st.session_state.get("last_bulk_consensus"):
+    st.button("Undo the bulk consensus just written", key="undo_bulk_consensus", **on_click(
+        dec.undo, p, st.session_state["last_bulk_consensus"], coder=who, cli="index undo --coder",
+        done=lambda r: (st.session_state.pop("last_bulk_consensus", None),
+                        f"Undone: {r['codings']} consensus codings removed.")[1]))
