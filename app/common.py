@@ -80,9 +80,28 @@ def embedder(model_path: str | None = None):
     return load_embedder(model_path)
 
 
-def project_embedder():
-    """The embedding model configured for the open project (default: the packaged all-MiniLM-L6-v2)."""
-    return embedder(overview.model_path(project()))
+class _LazyEmbedder:
+    """The project's embedder, loaded only when something is really embedded: its ``name`` (all a check for "nothing
+    changed since the last run" needs) is known without loading the model."""
+
+    def __init__(self, model_path: str | None):
+        from toolkit.embed import DEFAULT_MODEL
+
+        self.model_path = model_path
+        if hasattr(embedder, "clear"):  # the cached loader: the name follows toolkit.embed's naming of models
+            self.name = DEFAULT_MODEL if model_path is None else Path(model_path).name
+        else:  # a model served in its place (tests): ask it
+            self.name = embedder(model_path).name
+
+    def __getattr__(self, attr):
+        return getattr(embedder(self.model_path), attr)
+
+
+def project_embedder(lazy: bool = False):
+    """The embedding model configured for the open project (default: the packaged all-MiniLM-L6-v2); ``lazy``: loaded
+    only on first real use."""
+    path = overview.model_path(project())
+    return _LazyEmbedder(path) if lazy else embedder(path)
 
 
 def user() -> team.User | None:
@@ -91,16 +110,27 @@ def user() -> team.User | None:
 
 
 def coder() -> str:
-    """The name of the person working: the login on a team server; else kept in the URL (``?coder=``) so a reload
-    keeps it."""
+    """The name of the person working: the login on a team server; else kept for the session (``st.session_state``)
+    and in the URL (``?coder=``, set again on every page, since a page switch drops query parameters) so other pages
+    and a reload keep it."""
     if team_mode():
         u = user()
         if u is None:
             st.stop()
         return u.name
     if "coder" not in st.session_state:
-        st.session_state["coder"] = st.query_params.get("coder", "researcher")
-    return st.session_state["coder"]
+        st.session_state["coder"] = (st.query_params.get("coder") or "researcher").strip() or "researcher"
+    name = st.session_state["coder"]
+    if st.query_params.get("coder") != name:
+        st.query_params["coder"] = name
+    return name
+
+
+def _set_coder() -> None:
+    name = (st.session_state.get("coder_input") or "").strip()
+    if name:
+        st.session_state["coder"] = name
+        st.query_params["coder"] = name
 
 
 def coder_picker() -> str:
@@ -113,13 +143,12 @@ def coder_picker() -> str:
         return u.name
     known = [c["name"] for c in overview.coders(project(), kind="human")]
     current = coder()
-    name = st.sidebar.text_input("You are (coder)", value=current, key="coder_input",
-                                 help="Every coding, decision and summary records this name. Known coders: "
-                                      + (md_join(known) or "none yet"))
-    if name.strip() and name != current:
-        st.session_state["coder"] = name.strip()
-        st.query_params["coder"] = name.strip()
-    return st.session_state["coder"]
+    if st.session_state.get("coder_input") != current:
+        st.session_state["coder_input"] = current
+    st.sidebar.text_input("You are (coder)", key="coder_input", on_change=_set_coder,
+                          help="Every coding, decision and summary records this name; with two or more coders each "
+                               "indexes blind. Known coders: " + (md_join(known) or "none yet"))
+    return coder()
 
 
 def version() -> int:
@@ -150,36 +179,52 @@ def show_error(e: Exception) -> None:
     st.error(f"**Could not do that.** {md(e)}")
 
 
-def act(fn, *args, cli: str, done="Saved.", before_rerun=None, rerun: bool = True, **kwargs):
+def act(fn, *args, cli: str, done="Saved.", before_rerun=None, rerun: bool | str = True, **kwargs):
     """Run one toolkit action for a button: ``fn(*args, **kwargs)``; on success remember a message (``done``, or
     ``done(result)``) shown by ``flash()`` after the rerun; on a ``ToolkitError`` show it and return None.
 
     ``cli`` names the command that does the same from the command line (e.g. ``"index accept"``): every action a page
     offers has one, and ``tests/test_cli_parity.py`` checks that each named command exists.
-    ``before_rerun`` (e.g. a progress bar's ``done``) runs either way.
+    ``before_rerun`` (e.g. a progress bar's ``done``) runs either way. ``rerun="fragment"`` reruns only the fragment
+    the button is in; ``rerun=False`` does not rerun (and, as a widget callback, keeps an error for ``flash()``).
     """
     try:
         out = fn(*args, **kwargs)
     except ToolkitError as e:
         if before_rerun:
             before_rerun()
-        show_error(e)
+        if rerun is False:
+            st.session_state["_flash_error"] = str(e)
+        else:
+            show_error(e)
         return None
     if before_rerun:
         before_rerun()
     msg = done(out) if callable(done) else done
     if msg:
         st.session_state["_flash"] = msg
-    if rerun:
+    if rerun == "fragment":
+        st.rerun(scope="fragment")
+    elif rerun:
         st.rerun()
     return out
 
 
+def on_click(fn, *args, cli: str, done="Saved.", **kwargs) -> dict:
+    """The ``on_click``/``args``/``kwargs`` of a button whose action is ``act(fn, *args, **kwargs)`` run as its
+    callback: the action happens before the (fragment) rerun the click starts, so one run shows its result.
+    Use as ``st.button("Accept", key=..., **on_click(fn, ..., cli="index accept"))``."""
+    return {"on_click": act, "args": (fn, *args), "kwargs": {**kwargs, "cli": cli, "done": done, "rerun": False}}
+
+
 def flash() -> None:
-    """Show (once) the message the last action left; call it near the top of a page."""
+    """Show (once) the message, or the error, the last action left; call it near the top of a page or fragment."""
     msg = st.session_state.pop("_flash", None)
     if msg:
         st.success(msg)
+    err = st.session_state.pop("_flash_error", None)
+    if err:
+        st.error(f"**Could not do that.** {err}")
 
 
 class Progress:

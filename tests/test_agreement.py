@@ -5,7 +5,10 @@ import pytest
 
 from toolkit import project as proj
 from toolkit.errors import InputError
+from toolkit.indexing import decisions as dec
+from toolkit.indexing import workspace
 from toolkit.indexing.agreement import compare_coders, record_consensus
+from toolkit.indexing.consensus import preview_agreed, record_agreed, resolve_unit
 from toolkit.store import core as db
 from toolkit.store.events import Action
 
@@ -32,6 +35,7 @@ def two_coders(tmp_path):
     p = proj.create(tmp_path / "p.fa", shipped=False)
     proj.add_framework(p, tmp_path / "fw.yaml")
     proj.import_transcripts(p, tmp_path / "P01.txt")
+    workspace.set_unit_of_analysis(p, "fw", "sentences:1")  # the framework's unit: one sentence
     with p.read() as s:
         text = db.transcript_text(s, 1)
 
@@ -94,3 +98,52 @@ def test_sample_reference_vs_second_coder(sample_project):
                                 "P04_radiologist_rural.txt"]
     assert 0.3 < r["overall"]["pooled_kappa"] < 0.95
     assert len(r["disagreements"]) > 0
+
+
+def test_positive_agreement_and_labels(two_coders):
+    r = compare_coders(two_coders, "ann", "bob", framework="fw")
+    x = r["per_code"].set_index("code").loc["X"]
+    assert x.positive == pytest.approx(2 * 1 / (2 + 2))  # both gave X to one unit; A gave it twice, B twice
+    assert r["per_code"].set_index("code").loc["Y"].positive == 1.0
+    assert r["disagreements"].iloc[0].labels == {"X": "Expectations"}
+    assert r["unit"] == "sentences:1"
+
+
+def test_the_unit_follows_the_framework_setting(two_coders):
+    workspace.set_unit_of_analysis(two_coders, "fw", "turn")
+    r = compare_coders(two_coders, "ann", "bob", framework="fw")
+    assert r["units"] == 1 and r["unit"] == "turn"
+
+
+def test_consensus_one_passage_at_a_time_with_undo(two_coders):
+    r = compare_coders(two_coders, "ann", "bob", framework="fw")
+    assert r["overall"]["unresolved"] == 2
+    row = r["disagreements"].iloc[0]
+    out = resolve_unit(two_coders, r, row.transcript, int(row.start), int(row.end), ["X"], actor="ann")
+    assert out["codings"] == 1
+    with two_coders.read() as s:
+        c = db.codings_frame(s, coders=["consensus"], with_text=False)
+    assert list(c.code_id) == ["X"] and (int(c.start.iloc[0]), int(c.end.iloc[0])) == (int(row.start), int(row.end))
+    r2 = compare_coders(two_coders, "ann", "bob", framework="fw")
+    assert r2["overall"]["unresolved"] == 1 and r2["disagreements"].iloc[0].resolved == out["decision"]
+    with pytest.raises(InputError, match="already resolved"):
+        resolve_unit(two_coders, r2, row.transcript, int(row.start), int(row.end), [], actor="ann")
+    dec.undo(two_coders, out["decision"], coder="ann")
+    r3 = compare_coders(two_coders, "ann", "bob", framework="fw")
+    assert r3["overall"]["unresolved"] == 2
+    with two_coders.read() as s:
+        assert db.codings_frame(s, coders=["consensus"]).empty
+
+
+def test_bulk_consensus_writes_what_the_preview_said(two_coders):
+    r = compare_coders(two_coders, "ann", "bob", framework="fw")
+    pv = preview_agreed(two_coders, r)
+    assert pv == {"units": 2, "codings": 2}  # unit 0 X and unit 1 Y: the codes both gave
+    with pytest.raises(InputError, match="preview said 5"):
+        record_agreed(two_coders, r, expect=5, actor="ann")
+    with two_coders.read() as s:
+        assert db.codings_frame(s, coders=["consensus"]).empty  # nothing written on a mismatch
+    out = record_agreed(two_coders, r, expect=2, actor="ann")
+    assert out["codings"] == 2 and preview_agreed(two_coders, r)["codings"] == 0
+    dec.undo(two_coders, out["decision"], coder="ann")
+    assert preview_agreed(two_coders, r)["codings"] == 2

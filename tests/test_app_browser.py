@@ -1,9 +1,10 @@
 """The app in a real browser: ``streamlit run`` on localhost, driven by headless Chromium through Playwright.
 
-Opens the sample project, accepts a code suggestion on the Index page, writes and saves a chart summary, downloads
-the Word matrix, and checks through the toolkit that the coding and the summary were stored and that the download is
-the matrix. Screenshots of every step go to ``$FA_BROWSER_OUTPUT`` (default: ``test-output/browser`` in the test's
-temporary folder). Skipped, with the reason, when Chromium or Playwright is missing.
+Opens the sample project as coder ann (blind), accepts, removes and accepts again a suggestion on the Index page,
+rejects one and undoes it, reloads (coder and passage kept), records and undoes a consensus on one passage, writes
+and saves a chart summary, downloads the Word matrix, and checks through the toolkit that the coding and the summary
+were stored, the consensus undone, and that the download is the matrix. Screenshots of every step go to
+``$FA_BROWSER_OUTPUT`` (default: ``test-output/browser`` in the test's temporary folder). Skipped, with the reason, when Chromium or Playwright is missing.
 """
 
 from __future__ import annotations
@@ -116,11 +117,36 @@ def _select(page, key: str, option: str) -> None:
     _settle(page)
 
 
+def _visible_key(page, prefix: str) -> str | None:
+    loc = page.locator(f"[class*='st-key-{prefix}']")
+    for i in range(loc.count()):
+        if loc.nth(i).is_visible():
+            cls = loc.nth(i).get_attribute("class") or ""
+            return next(c[7:] for c in cls.split() if c.startswith(f"st-key-{prefix}"))
+    return None
+
+
+def _unfold_candidates(page) -> None:
+    toggle = page.locator(".st-key-index_candidates input[type=checkbox]")
+    if toggle.count() and not toggle.first.is_checked():
+        page.locator(".st-key-index_candidates label").first.click()
+        _settle(page)
+
+
+def _click(page, key: str) -> None:
+    """Click the button with widget key ``key``, unfolding the candidates first when it is among them."""
+    if not page.locator(f".st-key-{key} button").first.is_visible():
+        _unfold_candidates(page)
+    page.locator(f".st-key-{key} button").first.click()
+    _settle(page)
+
+
 def test_browser_index_chart_and_word_download(server, out_dir):
     from playwright.sync_api import expect, sync_playwright
 
     from toolkit import charting
     from toolkit.indexing import service as sv
+    from toolkit.indexing.agreement import compare_coders
     from toolkit.store import core as db
     from toolkit.store import open_project
 
@@ -129,40 +155,87 @@ def test_browser_index_chart_and_word_download(server, out_dir):
 
     def shot(page, name: str) -> None:
         path = out_dir / f"{len(shots) + 1:02d}_{name}.png"
-        page.screenshot(path=str(path))
+        page.screenshot(path=str(path), full_page=True)
         shots.append(path)
 
     with open_project(copy) as p:
         with p.read() as s:
-            before = db.codings_frame(s, coders=["researcher"], with_text=False)
+            before = db.codings_frame(s, coders=["ann"], with_text=False)
+            first = db.transcripts(s)[0]["name"]
         matrix = charting.build_matrix(p, "lvi84", category="ORG")
-        top = sv.review_queue(p, "lvi84", n=1).iloc[0]  # the most uncertain passage and its top open suggestion
+        top = sv.review_queue(p, "lvi84", n=1, transcript=first).iloc[0]  # this transcript's most uncertain passage
+        unresolved = compare_coders(p, "reference", "second", framework="lvi84")["overall"]["unresolved"]
     assert before.empty
     pid, code = next((pid, c.id) for c in matrix.columns for pid in matrix.participants if matrix.cell(pid, c.id).quotes)
+    sid = int(top.id)
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1500, "height": 1700}, accept_downloads=True)
         page.set_default_timeout(120_000)
-        page.goto(url)
+        expect.set_options(timeout=60_000)  # a busy machine draws slowly
+        page.goto(f"{url}/?coder=ann")
+        _settle(page)
         expect(page.get_by_role("heading", name="Project")).to_be_visible()
         _settle(page)
         expect(page.get_by_text("Sample study: drivers of low-value imaging")).to_be_visible()
         shot(page, "project")
 
-        # Index, with the keyboard: U jumps to the most uncertain passage, A accepts its top open suggestion
+        # Index, blind: the reference and second coder's codes are not shown while ann indexes
         page.get_by_role("link", name="2 Index").click()
         _settle(page)
-        expect(page.locator("[class*='st-key-accept_'] button").first).to_be_visible()
+        expect(page.get_by_text("you are ann").first).to_be_visible()
+        expect(page.get_by_text("blind: only your own codings are shown")).to_be_visible()
+        assert page.get_by_text(" · reference · ").count() == 0
         shot(page, "index")
-        page.keyboard.press("u")
+        page.keyboard.press("u")  # the most uncertain passage of this transcript
         _settle(page)
         expect(page.get_by_text(top.text[:60], exact=False).first).to_be_visible()
+        _unfold_candidates(page)
         shot(page, "index_most_uncertain")
-        page.keyboard.press("a")
-        _settle(page)
-        expect(page.get_by_text("accepted by researcher").first).to_be_visible()
+
+        # accept, remove, accept again: the suggestion's status follows what is true now
+        _click(page, f"accept_{sid}")
+        expect(page.locator(f".st-key-unaccept_{sid}")).to_be_visible()
+        _click(page, f"unaccept_{sid}")
+        expect(page.locator(f".st-key-accept_{sid}")).to_be_visible()
+        _click(page, f"accept_{sid}")
+        expect(page.get_by_text("coded by you").first).to_be_visible()
         shot(page, "index_accepted")
+
+        # reject another suggestion, then undo the rejection
+        _unfold_candidates(page)
+        other = _visible_key(page, "reject_")
+        assert other is not None
+        osid = other.split("_", 1)[1]
+        _click(page, f"reject_{osid}")
+        expect(page.get_by_text("rejected by you").first).to_be_visible()
+        shot(page, "index_rejected")
+        _click(page, f"unreject_{osid}")
+        expect(page.locator(f".st-key-accept_{osid}")).to_be_visible()
+
+        # a reload keeps the coder and the passage
+        page.reload()
+        _settle(page)
+        expect(page.get_by_text("you are ann").first).to_be_visible()
+        expect(page.get_by_text(top.text[:60], exact=False).first).to_be_visible()
+        shot(page, "index_after_reload")
+
+        # Agreement: consensus on one passage, then undo
+        page.get_by_role("link", name="2b Agreement").click()
+        _settle(page)
+        metric = page.locator("[data-testid='stMetric']", has_text="Unresolved units")
+        expect(metric).to_contain_text(str(unresolved))
+        shot(page, "agreement")
+        _click(page, "resolve_unit")
+        expect(metric).to_contain_text(str(unresolved - 1))
+        page.locator("details summary", has_text="Resolved passages").click()
+        _settle(page)
+        shot(page, "agreement_resolved")
+        page.locator("[class*='st-key-unresolve_'] button").first.click()
+        _settle(page)
+        expect(metric).to_contain_text(str(unresolved))
+        assert page.locator(".st-key-coder_input input").input_value() == "ann"  # the coder, on another page
 
         # Chart: open a cell, write its summary, save
         page.get_by_role("link", name="3 Chart").click()
@@ -189,12 +262,14 @@ def test_browser_index_chart_and_word_download(server, out_dir):
 
     with open_project(copy) as p:
         with p.read() as s:
-            after = db.codings_frame(s, coders=["researcher"], with_text=False)
+            after = db.codings_frame(s, coders=["ann"], with_text=False)
+            consensus = db.codings_frame(s, coders=["consensus"], with_text=False)
         cell = charting.build_matrix(p, "lvi84", category="ORG").cell(pid, code)
     assert len(after) == 1 and after.origin.iloc[0] == "suggestion", after
     assert (after.transcript.iloc[0], int(after.start.iloc[0]), int(after.end.iloc[0]), after.code_id.iloc[0]) == (
         top.transcript, int(top.start), int(top.end), top.code_id)
-    assert (cell.summary, cell.status, cell.author) == (SUMMARY, "reviewed", "researcher")
+    assert consensus.empty  # the consensus was undone
+    assert (cell.summary, cell.status, cell.author) == (SUMMARY, "reviewed", "ann")
     from docx import Document
 
     assert word.name == "lvi84_ORG_matrix.docx"

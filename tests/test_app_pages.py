@@ -77,7 +77,7 @@ def test_project_page_shows_an_import_error_naming_the_file(sample_project, tmp_
     next(t for t in at.text_input if t.label.startswith("...or a folder")).input(str(bad)).run()
     at.button(key="import").click().run()
     assert not at.exception
-    assert any(md("P99_bad.srt") in e.value for e in at.error)
+    assert any(md("P99_bad.srt") in e.value for e in at.error), [e.value for e in [*at.error, *at.warning, *at.success, *at.info]]
     assert proj.status(sample_project)["transcripts"] == before
 
 
@@ -97,131 +97,7 @@ def test_familiarize_page_reads_searches_and_stores_a_memo(sample_project):
     assert list(memos["text"]) == ["Distance shapes referral."] and list(memos["author"]) == ["researcher"]
 
 
-# --- index and agreement ---------------------------------------------------------------------------------------
-
-SMALL = ("P01_gp_rural.txt", "P03_radiologist_urban.vtt")
-
-
-@pytest.fixture(scope="session")
-def suggested_file(tmp_path_factory):
-    """Two sample interviews with their reference indexing and stored suggestions (fake model; built once)."""
-    import csv
-
-    from toolkit.embed import FakeEmbedder
-    from toolkit.indexing import service as sv
-    from toolkit.sample import SAMPLE_DIR
-
-    folder = tmp_path_factory.mktemp("suggested")
-    path = folder / "small.fa"
-    p = proj.create(path, name="Two sample interviews")
-    proj.import_transcripts(p, [SAMPLE_DIR / n for n in SMALL], attributes=SAMPLE_DIR / "participants.csv")
-    with (SAMPLE_DIR / "reference_indexing.csv").open(encoding="utf-8") as fh:
-        rows = [r for r in csv.DictReader(fh) if r["transcript"] in SMALL]
-    ref = folder / "reference.csv"
-    with ref.open("w", newline="", encoding="utf-8") as fh:
-        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        w.writeheader()
-        w.writerows(rows)
-    proj.import_codings(p, ref, framework="lvi84", coder="reference")
-    sv.suggest(p, "lvi84", FakeEmbedder())
-    p.close()
-    return path
-
-
-@pytest.fixture
-def suggested(suggested_file, tmp_path):
-    import shutil
-
-    from toolkit.store import open_project
-
-    dst = tmp_path / "small.fa"
-    shutil.copy2(suggested_file, dst)
-    with open_project(dst) as p:
-        yield p
-
-
-def _suggestions(project, transcript=SMALL[0]):
-    from toolkit.indexing import service as sv
-
-    return sv.passages(project, "lvi84", transcript)
-
-
-def _mine(project, coder="researcher"):
-    with project.read() as s:
-        return db.codings_frame(s, framework_id="lvi84", coders=[coder], with_text=False)
-
-
-def test_index_page_accept_reject_add_and_remove(suggested):
-    at = ok(page("index", suggested.path))
-    pas, sug, _cod = _suggestions(suggested)
-    first = pas.iloc[0]
-    here = sug[(sug.passage_id == first.id) & (sug.status == "open")]
-    assert len(here) >= 2
-    assert md(first.text)[:80] in " ".join(m.value for m in at.markdown)
-    top, second = int(here.id.iloc[0]), int(here.id.iloc[1])
-    ok(at.button(key=f"accept_{top}").click().run())
-    mine = _mine(suggested)
-    assert len(mine) == 1 and mine.origin.iloc[0] == "suggestion"
-    assert (int(mine.start.iloc[0]), int(mine.end.iloc[0])) == (int(first.start), int(first.end))
-    assert mine.code_id.iloc[0] == here.code_id.iloc[0]
-    _pas, sug, _cod = _suggestions(suggested)
-    assert sug.set_index("id").loc[top, "status"] == "accepted"
-    assert f"accept_{top}" not in [b.key for b in at.button]  # the page shows the decision, not a stale button
-    ok(at.button(key=f"reject_{second}").click().run())
-    assert _suggestions(suggested)[1].set_index("id").loc[second, "status"] == "rejected"
-    at.selectbox(key=f"add_code_{first.id}").select("CUL01").run()
-    ok(at.button(key=f"add_{first.id}").click().run())
-    mine = _mine(suggested)
-    added = mine[mine.code_id == "CUL01"]
-    assert len(added) == 1 and added.origin.iloc[0] == "manual"
-    ok(at.button(key=f"remove_{int(added.id.iloc[0])}").click().run())
-    assert "CUL01" not in set(_mine(suggested).code_id)
-
-
-def test_index_page_bulk_accept_with_undo(suggested):
-    at = ok(page("index", suggested.path))
-    _pas, sug, _cod = _suggestions(suggested)
-    code = sug[sug.status == "open"].code_id.value_counts().index[0]
-    at.selectbox(key="bulk_code").select(code).run()
-    at.slider(key="bulk_threshold").set_value(0.0).run()
-    ok(at.button(key="bulk_accept").click().run())
-    from toolkit.store import indexing as idb
-
-    with suggested.read() as s:
-        expected = len(idb.suggestions_frame(s, "lvi84", code_id=code, status="accepted"))
-    mine = _mine(suggested)
-    assert len(mine) == expected > 0 and set(mine.code_id) == {code} and mine.batch.nunique() == 1
-    ok(at.button(key="undo_batch").click().run())
-    assert _mine(suggested).empty
-    with suggested.read() as s:
-        assert idb.suggestions_frame(s, "lvi84", code_id=code, status="accepted").empty
-
-
-def test_index_page_jumps_to_the_most_uncertain_passage(suggested):
-    from toolkit.indexing import service as sv
-
-    at = ok(page("index", suggested.path))
-    q = sv.review_queue(suggested, "lvi84", n=1)
-    ok(at.button(key="uncertain").click().run())
-    assert at.selectbox(key="index_transcript").value == q.transcript.iloc[0]
-    assert md(q.text.iloc[0])[:60] in " ".join(m.value for m in at.markdown)
-
-
-def test_agreement_page_compares_two_coders_and_records_the_consensus(sample_project):
-    from toolkit.indexing.agreement import compare_coders
-
-    at = ok(page("agreement", sample_project.path))
-    assert (at.selectbox(key="coder_a").value, at.selectbox(key="coder_b").value) == ("reference", "second")
-    r = compare_coders(sample_project, "reference", "second", framework="lvi84")
-    shown = {m.label: m.value for m in at.metric}
-    assert shown["Units"] == str(r["overall"]["units"])
-    assert shown["Pooled kappa"] == f"{r['overall']['pooled_kappa']:.2f}"
-    assert shown["Units that differ"] == str(len(r["disagreements"]))
-    ok(at.button(key="record_consensus").click().run())
-    with sample_project.read() as s:
-        consensus = db.codings_frame(s, coders=["consensus"], with_text=False)
-    assert len(consensus) > 0 and set(consensus.origin) == {"consensus"}
-    assert any(f"Recorded {len(consensus)} consensus codings" in m.value for m in at.success)
+# Index and Agreement pages: tests/test_app_pages_index.py
 
 
 # --- teaching mode -----------------------------------------------------------------------------------------------
@@ -250,8 +126,10 @@ def _code(at: AppTest, transcript: str, n: int, codes: list[str]) -> AppTest:
 
 def test_teach_page_student_codes_a_transcript_and_gets_feedback(sample_project):
     from toolkit import teaching
+    from toolkit.indexing import workspace
 
     tr = "P01_gp_rural.txt"
+    workspace.set_unit_of_analysis(sample_project, "lvi84", "turn")  # the exercise follows the framework's unit
     units = teaching.passages(sample_project, tr)
     at = ok(page("teach", sample_project.path, teach_step="index"))
     assert any("Type your name" in w.value for w in at.warning)

@@ -166,7 +166,10 @@ def test_learns_from_decisions(project):
     sv.add_code(project, "fw", "P01.txt", int(w["start"]), int(w["end"]), top, coder="ann")
     r = sv.suggest(project, "fw", FakeEmbedder(64), scheme="turn")
     assert r["labelled_passages"] == 1
-    after = _sugg(project)
+    every = _sugg(project)
+    # the suggestion the researcher coded by hand shows as accepted (derived from the coding), not as open
+    assert set(every[(every["passage_id"] == int(w["id"])) & (every["code_id"] == top)]["status"]) == {"accepted"}
+    after = every[every["status"] == "open"]
     # a code already given is not suggested again for that passage; the evidence count is in every reason
     assert not ((after["passage_id"] == int(w["id"])) & (after["code_id"] == top)).any()
     assert all(rr["evidence"] == 1 for rr in after[after["code_id"] == top]["reason"])

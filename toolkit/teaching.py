@@ -115,9 +115,14 @@ def reset_student(project: Project, name: str, *, teacher: str) -> int:
     return len(df)
 
 
-def passages(project: Project, transcript: str | int) -> pd.DataFrame:
-    """The units of the indexing exercise: a transcript's participant turns, each with the question asked before it
+def passages(project: Project, transcript: str | int, *, framework: str = DEFAULT_FRAMEWORK) -> pd.DataFrame:
+    """The units of the indexing exercise: the passages of the framework's unit of analysis (the same as on the Index
+    and Agreement pages: ``toolkit.indexing.workspace.unit_of_analysis``), each with the question asked before it
     (``segment_id``, ``idx``, ``start``, ``end``, ``speaker``, ``time``, ``question``, ``text``)."""
+    from .indexing.units import split_turn
+    from .indexing.workspace import unit_of_analysis
+
+    scheme = unit_of_analysis(project, framework)
     with project.read() as s:
         tr = db.resolve_transcript(s, transcript)
         segs = db.segments_frame(s, tr.id)
@@ -126,8 +131,10 @@ def passages(project: Project, transcript: str | int) -> pd.DataFrame:
         if seg.role == "interviewer":
             question = seg.text
             continue
-        rows.append({"segment_id": int(seg.id), "idx": int(seg.idx), "start": int(seg.start), "end": int(seg.end),
-                     "speaker": seg.speaker or "", "t_start": seg.t_start, "question": question, "text": seg.text})
+        for a, b in split_turn(seg.text, scheme):
+            rows.append({"segment_id": int(seg.id), "idx": int(seg.idx), "start": int(seg.start) + a,
+                         "end": int(seg.start) + b, "speaker": seg.speaker or "", "t_start": seg.t_start,
+                         "question": question, "text": seg.text[a:b]})
     return pd.DataFrame(rows, columns=["segment_id", "idx", "start", "end", "speaker", "t_start", "question", "text"])
 
 
@@ -174,12 +181,12 @@ def code_passage(project: Project, student: str, transcript: str | int, start: i
 
 
 def feedback(project: Project, student: str, transcript: str, *, framework: str = DEFAULT_FRAMEWORK,
-             unit: str = "turn") -> dict:
+             unit: str | None = None) -> dict:
     """The student's indexing of one transcript against the reference: agreement per code and the passages where
     they differ, each with the code definitions side by side.
 
-    ``unit`` is the unit of comparison of ``toolkit.indexing.agreement`` (``turn``: the passages of the exercise, where a
-    reference coding of part of a turn counts for the turn; or ``sentence``). In ``disagreements``, ``only_a`` are
+    ``unit`` is the unit of comparison of ``toolkit.indexing.agreement``; by default the framework's unit of analysis,
+    which is also the unit of the exercise's passages. In ``disagreements``, ``only_a`` are
     the reference's codes the student did not give and ``only_b`` the student's codes the reference did not give.
     """
     from .indexing.agreement import compare_coders

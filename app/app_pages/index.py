@@ -1,211 +1,280 @@
-"""Step 2, Index: passage by passage, the suggested codes with their scores and reasons; accept, reject or add codes.
+"""Step 2, Index: passage by passage, your codes, the suggestions above their threshold (the rest folded as candidates)
+with a one-line reason, and every decision undoable. Code any span by hand, even before any suggestion exists.
 
-Keyboard: A accepts the top open suggestion, X rejects it, Right/Left move between passages, U jumps to the most
-uncertain passage of the project.
+Blind coding: with two or more coders you see only your own codings here; they meet on the Agreement page.
+Keyboard: Right/Left move between passages, A accepts the top open suggestion, X rejects it, N marks "no code here".
 """
 
+import html
 
 import streamlit as st
 
-from app.common import Progress, coder, framework_picker, md, project, project_embedder, show_error, user, version
-from toolkit import team
-from toolkit.errors import ToolkitError
+from app.common import (
+    Progress,
+    act,
+    coder,
+    flash,
+    framework_picker,
+    on_click,
+    project,
+    project_embedder,
+    user,
+    version,
+)
+from toolkit import overview, team
+from toolkit.indexing import decisions as dec
+from toolkit.indexing import review, workspace
 from toolkit.indexing import service as sv
-from toolkit.store import core as db
 
 st.title("2 · Index")
 p = project()
 who = coder()
-me = user()  # on a team server: blind coding through toolkit.team (own decisions, own codings until revealed)
+flash()
+me = user()  # on a team server: the transcripts the lead assigned, and only the lead updates suggestions
 lead = me is None or me.can("assign")
-c1, c2, c3 = st.columns([2, 2, 1])
-with c1:
-    fw_id = framework_picker()
-with p.read() as s:
-    names = [t["name"] for t in db.transcripts(s)]
-    fw = db.get_framework(s, fw_id)
-if me is not None:
-    names = team.my_transcripts(p, me)
+names = [t["name"] for t in overview.transcripts(p)] if me is None else team.my_transcripts(p, me)
 if not names:
     st.info("No transcripts yet: import them on the Project page.")
     st.stop()
-if st.session_state.get("goto_transcript") in names:
-    st.session_state["index_transcript"] = st.session_state.pop("goto_transcript")
+c1, c2, c3 = st.columns([2, 2, 2])
+with c1:
+    fw_id = framework_picker()
+if "index_transcript" not in st.session_state or st.session_state.get("_index_restored") != (who, fw_id):
+    st.session_state["_index_restored"] = (who, fw_id)
+    saved = workspace.get_position(p, who, fw_id)
+    if saved and saved.get("transcript") in names:  # a reload, another page or another day: back where you were
+        st.session_state["index_transcript"] = saved["transcript"]
+        st.session_state["index_goto"] = saved.get("passage")
+if st.session_state.get("index_transcript") not in names:
+    st.session_state["index_transcript"] = names[0]
 with c2:
     tname = st.selectbox("Transcript", names, key="index_transcript")
-codes = {c.id: c for c in fw.codes}
+scheme = workspace.unit_of_analysis(p, fw_id)
 with c3:
-    only = st.selectbox("Filter by code", ["(all)"] + list(codes), key="index_filter",
-                        format_func=lambda c: c if c == "(all)" else f"{c} {codes[c].label}")
+    others = st.toggle("Compare: show other coders' codings", key="index_compare", value=False, disabled=not lead,
+                       help="Off while you index: with two or more coders each indexes blind. The Agreement page is "
+                            "where codings meet.")
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def _load(path: str, fw_id: str, tname: str, v: int, who: str | None):
-    if me is not None:
-        return team.review_view(project(), me, fw_id, tname)
-    return sv.passages(project(), fw_id, tname)
+@st.cache_resource(show_spinner=False, max_entries=32)  # read-only, shared: no copy per rerun (it is not changed)
+def _view(path: str, fw: str, tname: str, who: str, others: bool, v: int) -> dict:
+    return review.transcript_view(project(), fw, tname, who, show_others=others)
 
 
-pas, sug, cod = _load(str(p.path), fw_id, tname, version(), me and me.name)
-if pas.empty or sug.empty:
-    st.info("No suggestions for this framework yet. Compute them (the model reads every passage once; later runs "
-            "reuse the cached vectors and learn from your decisions)." if lead else
-            "No suggestions for this framework yet: your lead computes them. You can code passages by hand below.")
-if lead and st.button("Update suggestions", key="suggest", type="primary" if sug.empty else "secondary"):
+@st.cache_data(show_spinner=False, max_entries=16)
+def _choices(path: str, fw: str, who: str, v: int) -> list[dict]:
+    return review.code_choices(project(), fw, who)
+
+
+view0 = _view(str(p.path), fw_id, tname, who, others, version())
+st.caption(f"Unit of analysis: **{scheme}** ({workspace.unit_label(scheme)}) · you are **{html.escape(who)}**"
+           + (" · blind: only your own codings are shown" if view0["blind"] else ""))
+u1, u2 = st.columns([2, 5])
+if lead and u1.button("Update suggestions", key="suggest"):
     bar = Progress("Embedding passages")
-    try:
-        r = sv.suggest(p, fw_id, project_embedder(), progress=bar)
-        bar.done()
-        st.success(f"{r['passages']} passages; {r['suggested']} codes suggested above their thresholds; "
-                   f"{r['no_fit']} passages fit no code well; learned from {r['labelled_passages']} coded passages.")
-        pas, sug, cod = _load(str(p.path), fw_id, tname, version(), me and me.name)
-    except ToolkitError as e:
-        bar.done()
-        show_error(e)
-if pas.empty:
-    st.stop()
-
-# passages shown: all, or those touching the filtered code
-mine = cod[cod.coder == who]
-
-
-def codes_on(row, frame):
-    hit = frame[(frame.end > row.start) & (frame.start < row.end)]
-    return hit
-
-
-visible = list(range(len(pas)))
-if only != "(all)":
-    keep = set(sug.loc[sug.code_id == only, "passage_id"]) | {
-        pid for pid, a, b in zip(pas.id, pas.start, pas.end, strict=True)
-        if ((cod.code_id == only) & (cod.end > a) & (cod.start < b)).any()}
-    visible = [i for i in visible if pas.id.iloc[i] in keep] or visible
-key_pos = f"pos_{tname}"
-if st.session_state.get("goto_passage") is not None:
-    gp = st.session_state.pop("goto_passage")
-    st.session_state[key_pos] = next((k for k, i in enumerate(visible) if int(pas.id.iloc[i]) == gp), 0)
-pos = min(st.session_state.get(key_pos, 0), len(visible) - 1)
-row = pas.iloc[visible[pos]]
-
-nav = st.columns([1, 1, 2, 3])
-if nav[0].button("Previous", key="prev", shortcut="Left", disabled=pos == 0):
-    st.session_state[key_pos] = pos - 1
-    st.rerun()
-if nav[1].button("Next", key="next", shortcut="Right", disabled=pos >= len(visible) - 1):
-    st.session_state[key_pos] = pos + 1
-    st.rerun()
-if lead and nav[2].button("Most uncertain passage", key="uncertain", shortcut="U"):
-    q = sv.review_queue(p, fw_id, n=1)
-    if q.empty:
-        st.info("Nothing to review: every suggestion is decided, or none computed yet.")
+    out = act(sv.suggest, p, fw_id, project_embedder(lazy=True), progress=bar, before_rerun=bar.done,
+              cli="suggest --framework", rerun=False, done=lambda r: (
+                  "Suggestions are up to date: nothing changed since the last run." if r.get("unchanged") else
+                  f"{r['passages']} passages; {r['suggested']} codes suggested above their thresholds; {r['no_fit']} "
+                  f"passages fit no code well; learned from {r['labelled_passages']} coded passages "
+                  f"({r['seconds']} s)."))
+    if out is None or out.get("unchanged"):
+        flash()  # nothing changed (or an error): say so without another run
     else:
-        st.session_state["goto_transcript"] = q.transcript.iloc[0]
-        st.session_state["goto_passage"] = int(q.passage_id.iloc[0])
         st.rerun()
-nav[3].caption(f"Passage {pos + 1} of {len(visible)} · you are **{md(who)}**")
+if not view0["has_suggestions"]:
+    u2.caption("No suggestions for this transcript yet: code by hand below, or compute them (the model reads each "
+               "passage once; later runs reuse the cached vectors and learn from your decisions).")
+choices_all = _choices(str(p.path), fw_id, who, version())
+labels = {c["id"]: c for c in choices_all}
 
-with st.container(border=True):
-    if row.context:
-        st.markdown(f"<span style='color:#666'><i>Asked: {md(row.context[:400])}</i></span>",
-                    unsafe_allow_html=True)
-    when = f" · {int(row.t_start) // 60:02d}:{int(row.t_start) % 60:02d}" if row.t_start == row.t_start and \
-        row.t_start is not None else ""
-    st.caption(f"{md(row.speaker or '')} · characters {row.start}-{row.end}{when}")
-    st.markdown(f"<div style='font-size:1.08em;line-height:1.5'>{md(row.text)}</div>",
-                unsafe_allow_html=True)
-    here = codes_on(row, cod).drop_duplicates(["code_id", "coder"])
-    if len(here):
-        st.markdown("**Coded:**")
-        for c in here.itertuples():
-            a, b = st.columns([6, 1])
-            a.markdown(f"**{md(c.code_id)}** {md(c.code_label)} · {md(c.coder)} · {c.origin}"
-                       + (f" ({c.score:.2f})" if c.score == c.score and c.score is not None else ""))
-            if c.coder == who and b.button("Remove", key=f"remove_{c.id}"):
-                try:
-                    if me is not None:
-                        team.remove_code(p, me, int(c.id))
-                    else:
-                        sv.remove_code(p, int(c.id), coder=who)
-                    st.rerun()
-                except ToolkitError as e:
-                    show_error(e)
-    mine_here = sug[(sug.passage_id == row.id)]
-    open_ = mine_here[mine_here.status == "open"]
-    if len(mine_here):
-        st.markdown("**Suggested:**")
-    for sg in mine_here.itertuples():
-        a, b, c = st.columns([6, 1, 1])
-        badge = "✔ suggested" if sg.suggested else "candidate"
-        a.markdown(f"**{md(sg.code_id)}** **{md(sg.code_label)}** · {sg.score:.2f} ({badge})"
-                   + ("" if sg.status == "open" else f" · *{sg.status} by {md(sg.decided_by)}*"))
-        reason = sg.reason or {}
-        with a.expander("Why"):
-            cl = reason.get("closest", {})
-            st.markdown(f"Closest {cl.get('kind', 'text')} of the code ({cl.get('similarity', 0):.2f}): "
-                        f"*{md(cl.get('text', ''))}*")
-            for n in reason.get("nearest_coded", []):
-                st.markdown(f"Coded passage like it ({n['similarity']:.2f}, {md(n['transcript'])}): "
-                            f"*{md(n['text'])}*")
-            st.caption(f"Threshold {reason.get('threshold', 0):.2f}; {reason.get('evidence', 0)} passages coded "
-                       f"with this code so far. Definition: {md(codes[sg.code_id].definition)}")
-        if sg.status == "open":
-            first = sg.id == (open_.id.iloc[0] if len(open_) else None)
-            if b.button("Accept", key=f"accept_{sg.id}", shortcut="A" if first else None, type="primary"):
-                try:
-                    if me is not None:
-                        team.accept(p, me, int(sg.id))
-                    else:
-                        sv.accept(p, int(sg.id), coder=who)
-                    st.rerun()
-                except ToolkitError as e:
-                    show_error(e)
-            if c.button("Reject", key=f"reject_{sg.id}", shortcut="X" if first else None):
-                try:
-                    if me is not None:
-                        team.reject(p, me, int(sg.id))
-                    else:
-                        sv.reject(p, int(sg.id), coder=who)
-                    st.rerun()
-                except ToolkitError as e:
-                    show_error(e)
-    a, b = st.columns([6, 1])
-    add = a.selectbox("Add a code", [""] + list(codes), key=f"add_code_{row.id}",
-                      format_func=lambda c: "choose a code..." if not c else f"{c} {codes[c].label}")
-    if b.button("Add", key=f"add_{row.id}", disabled=not add):
-        try:
-            if me is not None:
-                team.add_code(p, me, fw_id, tname, int(row.start), int(row.end), add)
-            else:
-                sv.add_code(p, fw_id, tname, int(row.start), int(row.end), add, coder=who)
+
+def _fmt(cid: str) -> str:
+    if not cid:
+        return "choose a code..."
+    c = labels[cid]
+    return f"{'★ ' if c['recent'] else ''}{c['category']} › {cid} {c['label']}"
+
+
+def _go(key: str, pos: int) -> None:
+    st.session_state[key] = pos
+
+
+def _uncertain() -> None:
+    q = sv.review_queue(p, fw_id, n=1, transcript=tname, scheme=scheme)
+    if q.empty:
+        st.session_state["_flash"] = f"Nothing to review in {tname}: every suggestion here is decided, or none computed."
+    else:
+        st.session_state["index_goto"] = int(q.passage_id.iloc[0])
+
+
+def _row(item: dict, first: bool) -> None:
+    a, b, c = st.columns([7, 1, 1])
+    a.markdown(f"`{item['code_id']}` **{html.escape(item['label'])}**"
+               + {"coded": " · ✓ coded by you", "rejected": " · rejected by you", "open": ""}[item["state"]]
+               + f"<br><small style='color:#555'>{html.escape(item['reason'])}</small>", unsafe_allow_html=True)
+    sid = item["id"]
+    if item["state"] == "open":
+        b.button("Accept", key=f"accept_{sid}", shortcut="A" if first else None,
+                 **on_click(dec.accept, p, sid, coder=who, cli="index accept --coder", done=f"Accepted {item['code_id']}."))
+        c.button("Reject", key=f"reject_{sid}", shortcut="X" if first else None,
+                 **on_click(dec.reject, p, sid, coder=who, cli="index reject --coder", done=f"Rejected {item['code_id']}."))
+    elif item["state"] == "coded":
+        b.button("Remove", key=f"unaccept_{sid}", **on_click(
+            dec.remove_code, p, item["ref"][0], coder=who, cli="index uncode --coder", done=f"Removed {item['code_id']}."))
+    else:
+        b.button("Undo", key=f"unreject_{sid}", help="Take the rejection back", **on_click(
+            dec.undo, p, item["ref"], coder=who, cli="index undo --coder", done="Rejection undone."))
+
+
+@st.fragment
+def panel() -> None:
+    v = version()
+    view = _view(str(p.path), fw_id, tname, who, others, v)
+    pas = view["passages"]
+    if not pas:
+        st.info("This transcript has no participant speech to code.")
+        return
+    only = st.session_state.get("index_filter") or ""
+    visible = review.passages_with_code(view, only) if only else list(range(len(pas)))
+    if only and not visible:
+        st.warning(f"No passage of this transcript is coded or suggested with {only}: showing all.")
+        visible = list(range(len(pas)))
+    key = f"index_pos_{fw_id}_{tname}"
+    goto = st.session_state.pop("index_goto", None)
+    if goto is not None:
+        st.session_state[key] = next((k for k, i in enumerate(visible) if pas[i]["id"] == goto), 0)
+    pos = max(0, min(st.session_state.get(key, 0), len(visible) - 1))
+    row = pas[visible[pos]]
+    if st.session_state.get("_index_saved") != (who, fw_id, tname, row["id"]):
+        st.session_state["_index_saved"] = (who, fw_id, tname, row["id"])
+        workspace.set_position(p, who, fw_id, tname, row["id"])
+    flash()
+    nav = st.columns([1, 1, 1.3, 1.6, 1.6, 2])
+    nav[0].button("Previous", key="prev", shortcut="Left", disabled=pos == 0, on_click=_go, args=(key, pos - 1))
+    nav[1].button("Next", key="next", shortcut="Right", disabled=pos >= len(visible) - 1, on_click=_go,
+                  args=(key, pos + 1))
+    if row["nocode"] is None and not row["coded"]:
+        nav[2].button("No code here", key=f"nocode_{row['id']}", shortcut="N", **on_click(
+            dec.nocode, p, fw_id, row["id"], coder=who, cli="index nocode --framework --coder",
+            done="Marked: no code here."))
+    nav[3].button("Undo my last decision", key="undo_last", **on_click(
+        dec.undo_last, p, fw_id, coder=who, cli="index undo --last --framework --coder",
+        done=lambda r: f"Undid your last decision ({r['kind']})."))
+    nav[4].button("Most uncertain here", key="uncertain", shortcut="U", on_click=_uncertain,
+                  help="The passage of this transcript whose best open suggestion is closest to its threshold")
+    nav[5].caption(f"Passage {pos + 1} of {len(visible)}" + (f" with {only}" if only else "")
+                   + f" · characters {row['start']}-{row['end']}")
+    with st.container(border=True):
+        when = f" · {int(row['t_start']) // 60:02d}:{int(row['t_start']) % 60:02d}" if row["t_start"] else ""
+        asked = (f"<div style='color:#555'><i>Asked: {html.escape(row['context'][:400])}</i></div>"
+                 if row["context"] else "")
+        st.markdown(f"{asked}<div style='color:#777;font-size:0.85em'>{html.escape(row['speaker'])}{when}</div>"
+                    f"<div style='font-size:1.08em;line-height:1.5'>{html.escape(row['text'])}</div>",
+                    unsafe_allow_html=True)  # one element for the passage: less to draw per click
+        if row["nocode"] is not None:
+            st.info("You marked this passage: no code here.")
+        if row["codings"]:
+            st.markdown("**Coded here:**")
+        for c in row["codings"]:
+            a, b = st.columns([7, 1])
+            span = "" if (c["start"], c["end"]) == (row["start"], row["end"]) else f" · span {c['start']}-{c['end']}"
+            a.markdown(f"`{c['code_id']}` {html.escape(c['label'])} · {html.escape(c['coder'])} · {c['origin']}"
+                       + (f" ({c['score']:.2f})" if c["score"] is not None else "") + span)
+            if c["mine"]:
+                b.button("Remove", key=f"remove_{c['id']}", **on_click(
+                    dec.remove_code, p, c["id"], coder=who, cli="index uncode --coder", done=f"Removed {c['code_id']}."))
+        show_cand = bool(row["candidates"]) and st.toggle(
+            f"Show {len(row['candidates'])} candidate(s) below their threshold", key="index_candidates",
+            help="Codes ranked for this passage whose score stays under the code's calibrated threshold")
+        shown = row["suggestions"] + (row["candidates"] if show_cand else [])
+        first_open = next((s["id"] for s in shown if s["state"] == "open"), None)
+        if row["suggestions"]:
+            st.markdown("**Suggested** (above the code's calibrated threshold):")
+        elif not show_cand:
+            st.caption("No code reaches its threshold here.")
+        for s in shown:
+            _row(s, s["id"] == first_open)
+        _add_codes(row)
+        if row["history"]:
+            with st.expander(f"History of this passage ({len(row['history'])})"):
+                st.markdown("<br>".join(f"{h['at']} · {html.escape(h['coder'])} · {h['what']} {html.escape(h['code'])}"
+                                        + (" · <i>undone</i>" if h["undone"] else "") for h in row["history"]),
+                            unsafe_allow_html=True)
+                undoable = [h for h in row["history"] if not h["undone"] and h["coder"] == who][-5:]
+                for h in reversed(undoable):
+                    st.button(f"Undo: {h['what']} {h['code']} ({h['at'][11:]})", key=f"undo_{h['id']}", **on_click(
+                        dec.undo, p, h["id"], coder=who, cli="index undo --coder", done="Undone."))
+
+
+def _add_codes(row: dict) -> None:
+    st.markdown("**Add codes** (grouped by category, your recent codes first ★)")
+    q = st.text_input("Search codes by label or definition", key="code_search", placeholder="e.g. pressure, waiting")
+    found = review.search_codes(choices_all, q)
+    a, b = st.columns([3, 2])
+    picked = a.multiselect("Codes", [c["id"] for c in found], key=f"add_codes_{row['id']}", format_func=_fmt,
+                           placeholder="choose codes...")
+    mode = b.radio("Span", ["this passage", "sentences", "characters"], key="span_mode", horizontal=True)
+    start, end = row["start"], row["end"]
+    if mode == "sentences":
+        sents = view_sentences()
+        near = [k for k, x in enumerate(sents) if x["end"] > row["start"] - 600 and x["start"] < row["end"] + 600]
+        first = next((k for k in near if sents[k]["end"] > row["start"]), near[0])
+        last = max((k for k in near if sents[k]["start"] < row["end"]), default=first)
+        label = lambda k: f"{sents[k]['speaker']}: {sents[k]['text'][:70]}"  # noqa: E731
+        x, y = st.columns(2)
+        k0 = x.selectbox("From sentence", near, index=near.index(first), key=f"span_from_{row['id']}", format_func=label)
+        k1 = y.selectbox("To sentence (may be in a later turn)", near, index=near.index(last),
+                         key=f"span_to_{row['id']}", format_func=label)
+        start, end = sents[min(k0, k1)]["start"], sents[max(k0, k1)]["end"]
+    elif mode == "characters":
+        x, y = st.columns(2)
+        start = int(x.number_input("Start character", 0, value=row["start"], key=f"span_start_{row['id']}"))
+        end = int(y.number_input("End character", 0, value=row["end"], key=f"span_end_{row['id']}"))
+    st.button(f"Add {len(picked) or ''} code(s) to characters {start}-{end}", key=f"add_{row['id']}",
+              disabled=not picked, **on_click(
+                  dec.add_span, p, fw_id, tname, start, end, list(picked), coder=who, passage_id=row["id"],
+                  cli="index code --framework --coder", done=lambda _: _added(row["id"], start, end, picked)))
+
+
+def _added(pid: int, start: int, end: int, codes: list[str]) -> str:
+    st.session_state[f"add_codes_{pid}"] = []  # the picker empties once its codes are added
+    return f"Coded {start}-{end} with {', '.join(codes)}."
+
+
+def view_sentences() -> list[dict]:
+    return _view(str(p.path), fw_id, tname, who, others, version())["sentences"]
+
+
+st.selectbox("Show only passages with code (coded, or suggested above its threshold)", [""] + list(labels),
+             key="index_filter", format_func=lambda c: "(all passages)" if not c else _fmt(c))
+panel()
+
+with st.expander("Bulk accept one code (one decision, undoable)"):
+    b1, b2 = st.columns(2)
+    bcode = b1.selectbox("Code", list(labels), key="bulk_code", format_func=_fmt)
+    thr = b2.slider("Minimum score", 0.0, 1.0, 0.6, 0.05, key="bulk_threshold")
+    n_open = sum(1 for x in view0["passages"] for s in x["suggestions"] + x["candidates"]
+                 if s["code_id"] == bcode and s["state"] == "open" and s["score"] >= thr)
+    st.caption(f"In this transcript, {n_open} open suggestion(s) of {bcode} reach {thr:.2f}; the bulk accept applies "
+               "to every transcript.")
+    if st.button("Accept all of them", key="bulk_accept"):
+        out = act(dec.bulk_accept, p, fw_id, bcode, thr, coder=who, cli="index bulk-accept --framework --code "
+                  "--threshold --coder", rerun=False)
+        if out is not None:
+            st.session_state["last_batch"] = out["batch"]
+            st.session_state["_flash"] = f"Accepted {out['accepted']} suggestions (batch {out['batch']})."
             st.rerun()
-        except ToolkitError as e:
-            show_error(e)
+    if st.session_state.get("last_batch"):
+        st.button("Undo the last bulk accept", key="undo_batch", **on_click(
+            dec.undo_batch, p, st.session_state["last_batch"], coder=who, cli="index undo --batch --coder",
+            done=lambda n: (st.session_state.pop("last_batch", None),
+                            f"Removed {n} codings; their suggestions are open again.")[1]))
 
-if me is None:  # bulk decisions are for one person; on a team server each coder decides passage by passage
-    with st.expander("Bulk accept one code (with undo)"):
-        b1, b2 = st.columns(2)
-        bcode = b1.selectbox("Code", list(codes), key="bulk_code", format_func=lambda c: f"{c} {codes[c].label}")
-        thr = b2.slider("Minimum score", 0.0, 1.0, 0.6, 0.05, key="bulk_threshold")
-        n_open = int(((sug.code_id == bcode) & (sug.status == "open") & (sug.score >= thr)).sum())
-        st.caption(f"In this transcript, {n_open} open suggestion(s) of {md(bcode)} reach {thr:.2f}; the bulk accept applies "
-                   "to every transcript.")
-        if st.button("Accept all of them", key="bulk_accept"):
-            r = sv.bulk_accept(p, fw_id, bcode, thr, coder=who)
-            st.session_state["last_batch"] = r["batch"]
-            st.success(f"Accepted {r['accepted']} suggestions (batch {r['batch']}).")
-        if st.session_state.get("last_batch") and st.button("Undo the last bulk accept", key="undo_batch"):
-            try:
-                n = sv.undo_batch(p, st.session_state.pop("last_batch"), coder=who)
-                st.success(f"Removed {n} codings; their suggestions are open again.")
-            except ToolkitError as e:
-                show_error(e)
-
-with st.expander("The whole transcript, coded text highlighted"):
-    for i in visible:
-        r = pas.iloc[i]
-        here = codes_on(r, cod)
-        tag = " ".join(f"**{md(c)}**" for c in sorted(set(here.code_id)))
-        text = md(r.text)
-        body = f"<mark>{text}</mark>" if len(here) else text
-        marker = "▶ " if i == visible[pos] else ""
-        st.markdown(f"{marker}{body} {tag}", unsafe_allow_html=True)
+with st.expander("The whole transcript, your coded text highlighted"):
+    parts = []  # one element for the whole transcript: cheap to send and draw on every run
+    for x in view0["passages"]:
+        tag = " ".join(f"<code>{html.escape(c)}</code>" for c in sorted({c["code_id"] for c in x["codings"]}))
+        text = html.escape(x["text"])
+        parts.append(f"<p>{f'<mark>{text}</mark>' if x['codings'] else text} {tag}</p>")
+    st.markdown("".join(parts), unsafe_allow_html=True)

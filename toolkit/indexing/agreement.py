@@ -9,7 +9,7 @@ Per code: percent agreement, Cohen's kappa (scikit-learn) and Krippendorff's alp
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
 import krippendorff
 import numpy as np
@@ -19,18 +19,28 @@ from sklearn.metrics import cohen_kappa_score
 from ..errors import InputError
 from ..store import Project
 from ..store import core as db
-from ..store.events import Action
-from .units import split_turn
+from ..store.events import Action  # noqa: F401 (used by consensus)
+from .units import parse_scheme, split_turn
+from .workspace import unit_of_analysis
 
 __all__ = ["compare_coders", "units", "record_consensus"]
 MIN_COVER_CHARS = 40
 
 
+def scheme_of(unit: str) -> str:
+    """A unit name as a passage scheme: ``sentence`` is ``sentences:1``; schemes pass as they are."""
+    scheme = {"sentence": "sentences:1"}.get(unit, unit)
+    try:
+        parse_scheme(scheme)
+    except InputError:
+        raise InputError(None, f"unknown unit {unit!r} (use sentence, turn, paragraph or sentences:N)") from None
+    return scheme
+
+
 def units(segments: pd.DataFrame, *, unit: str = "sentence") -> pd.DataFrame:
-    """Units of comparison cut from participant (and unlabelled) speech: sentence spans or whole turns."""
-    if unit not in ("sentence", "turn"):
-        raise InputError(None, f"unknown unit {unit!r} (use 'sentence' or 'turn')")
-    scheme = "turn" if unit == "turn" else "sentences:1"
+    """Units of comparison cut from participant (and unlabelled) speech, by a passage scheme (the framework's unit of
+    analysis: ``toolkit.indexing.workspace.unit_of_analysis``) or ``sentence``."""
+    scheme = scheme_of(unit)
     rows = []
     for seg in segments[segments.role != "interviewer"].itertuples():
         for a, b in split_turn(seg.text, scheme):
@@ -64,27 +74,42 @@ def _assign(u: pd.DataFrame, codings: pd.DataFrame) -> list[dict[str, list[int]]
 def _stats(a: np.ndarray, b: np.ndarray) -> dict:
     agree = float((a == b).mean()) if len(a) else float("nan")
     used = bool(a.any() or b.any())
+    # positive agreement: of the codes given, the share both gave (2 * both / (A + B)); absences do not count
+    positive = float(2 * (a & b).sum() / (a.sum() + b.sum())) if used else float("nan")
     if not used or len(a) == 0:
-        return {"agreement": agree, "kappa": float("nan"), "alpha": float("nan")}
+        return {"agreement": agree, "positive": positive, "kappa": float("nan"), "alpha": float("nan")}
     if (a == b).all():
         kappa = alpha = 1.0
     else:
         kappa = float(cohen_kappa_score(a, b))
         alpha = float(krippendorff.alpha(reliability_data=np.vstack([a, b]).astype(float),
                                          level_of_measurement="nominal"))
-    return {"agreement": agree, "kappa": kappa, "alpha": alpha}
+    return {"agreement": agree, "positive": positive, "kappa": kappa, "alpha": alpha}
+
+
+def _settled(s, framework: str, a: str, b: str) -> dict[tuple[str, int, int], int]:
+    """(transcript, start, end) -> id of the consensus decision (not undone) that settled it for this pair."""
+    from ..store import decisions as ddb
+
+    d = ddb.decisions_frame(s, framework, kinds=["consensus"], active_only=True)
+    names = {t["id"]: t["name"] for t in db.transcripts(s)} if len(d) else {}
+    return {(names.get(r.transcript_id), int(r.start), int(r.end)): int(r.id) for r in d.itertuples()
+            if pd.notna(r.start) and sorted((r.note or {}).get("coders", [])) == sorted([a, b])}
 
 
 def compare_coders(project: Project, coder_a: str, coder_b: str, *, framework: str,
-                   transcripts: Iterable[str] | None = None, unit: str = "sentence") -> dict:
+                   transcripts: Iterable[str] | None = None, unit: str | None = None) -> dict:
     """Agreement of two coders on the transcripts both coded (or the ones named).
 
     Returns ``{"per_code": DataFrame, "overall": dict, "disagreements": DataFrame, "units": int, "transcripts": [...]}``.
     ``per_code`` has one row per code of the framework: units coded by A, by B, by both, percent agreement, kappa,
     alpha. ``overall`` pools every (unit, code) decision over the codes either coder used, and gives the mean of the
     per-code kappas and the agreement on whether a unit was coded at all. ``disagreements`` lists each unit where the
-    code sets differ, with the text, ``only_a``, ``only_b`` and ``both``.
+    code sets differ, with the text, ``only_a``, ``only_b`` and ``both``, their labels (``labels``) and ``resolved``
+    (the id of the consensus decision that settled it, or None); ``overall["unresolved"]`` counts those not settled.
+    ``unit`` defaults to the framework's unit of analysis.
     """
+    unit = unit or unit_of_analysis(project, framework)
     with project.read() as s:
         fw = db.get_framework(s, framework)
         known = {c["name"] for c in db.list_coders(s)}
@@ -99,6 +124,7 @@ def compare_coders(project: Project, coder_a: str, coder_b: str, *, framework: s
             names = [db.resolve_transcript(s, t).name for t in transcripts]
         tids = [db.transcript_by_name(s, n).id for n in names]
         segs = pd.concat([db.segments_frame(s, tid) for tid in tids]) if tids else pd.DataFrame()
+        settled = _settled(s, framework, coder_a, coder_b)
     if segs.empty:
         raise InputError(None, f"coders {coder_a!r} and {coder_b!r} have no transcript in common to compare")
     u = units(segs, unit=unit)
@@ -121,6 +147,7 @@ def compare_coders(project: Project, coder_a: str, coder_b: str, *, framework: s
     any_b = np.array([bool(x) for x in sb], dtype=int)
     overall = {"units": len(u), "codes_used": len(A), "pooled_agreement": pooled["agreement"],
                "pooled_kappa": pooled["kappa"], "pooled_alpha": pooled["alpha"],
+               "pooled_positive": pooled["positive"],
                "mean_kappa": float(np.nanmean(per_code["kappa"])) if per_code["kappa"].notna().any() else float("nan"),
                "coded_at_all_agreement": _stats(any_a, any_b)["agreement"],
                "coded_at_all_kappa": _stats(any_a, any_b)["kappa"]}
@@ -131,42 +158,20 @@ def compare_coders(project: Project, coder_a: str, coder_b: str, *, framework: s
             dis.append({"transcript": unit_row.transcript, "participant_id": unit_row.participant_id,
                         "start": unit_row.start, "end": unit_row.end, "text": unit_row.text,
                         "only_a": sorted(ka - kb), "only_b": sorted(kb - ka), "both": sorted(ka & kb),
-                        "codings": sorted({c for x in (sa[i], sb[i]) for ids in x.values() for c in ids})})
+                        "labels": {c: labels.get(c, c) for c in ka | kb},
+                        "codings": sorted({c for x in (sa[i], sb[i]) for ids in x.values() for c in ids}),
+                        "resolved": settled.get((unit_row.transcript, int(unit_row.start), int(unit_row.end)))})
     disagreements = pd.DataFrame(dis, columns=["transcript", "participant_id", "start", "end", "text", "only_a",
-                                               "only_b", "both", "codings"])
+                                               "only_b", "both", "labels", "codings", "resolved"])
+    overall["unresolved"] = int(disagreements["resolved"].isna().sum())
     return {"coders": (coder_a, coder_b), "framework": framework, "unit": unit, "transcripts": names,
             "per_code": per_code, "overall": overall, "disagreements": disagreements, "units": len(u),
             "_units": u, "_a": sa, "_b": sb}
 
 
-def record_consensus(project: Project, comparison: dict, resolutions: Mapping[tuple[str, int, int], Iterable[str]]
-                     | None = None, *, coder: str = "consensus", actor: str | None = None) -> int:
-    """Store the consensus indexing of a comparison as codings of ``coder`` (origin ``consensus``).
+def record_consensus(project: Project, comparison: dict, resolutions=None, *, coder: str = "consensus",
+                     actor: str | None = None) -> int:
+    """See ``toolkit.indexing.consensus.record_consensus`` (kept here for older callers)."""
+    from .consensus import record_consensus as record
 
-    Units where the two coders agree keep their shared codes; a disagreement unit takes the codes given in
-    ``resolutions[(transcript, start, end)]`` or, when not resolved, only the codes both coders gave it. Each consensus
-    coding lists in ``sources`` the coders' codings it came from. Returns the number of codings written.
-    """
-    resolutions = {k: list(v) for k, v in (resolutions or {}).items()}
-    u, sa, sb = comparison["_units"], comparison["_a"], comparison["_b"]
-    framework = comparison["framework"]
-    n = 0
-    with project.transaction(Action.AGREEMENT_CONSENSUS, actor=actor,
-                             payload={"coders": list(comparison["coders"]), "framework": framework,
-                                      "resolved": len(resolutions)}) as s:
-        pks = db.code_pks(s, framework)
-        cid = db.coder_id(s, coder)
-        for i, row in enumerate(u.itertuples()):
-            key = (row.transcript, int(row.start), int(row.end))
-            codes = resolutions.get(key)
-            if codes is None:
-                codes = sorted(set(sa[i]) & set(sb[i]))
-            for code in codes:
-                if code not in pks:
-                    raise InputError(None, f"unknown code {code!r} in the resolution of {key}")
-                sources = sorted(set(sa[i].get(code, [])) | set(sb[i].get(code, [])))
-                db.add_coding(s, transcript_id=int(row.transcript_id), start=int(row.start), end=int(row.end),
-                              code_pk=pks[code], coder=cid, origin="consensus", segment_id=int(row.segment_id),
-                              sources=sources)
-                n += 1
-    return n
+    return record(project, comparison, resolutions, coder=coder, actor=actor)

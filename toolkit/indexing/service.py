@@ -14,7 +14,6 @@ import gc
 import hashlib
 import json
 import time
-import uuid
 from collections.abc import Callable
 from contextlib import contextmanager
 
@@ -25,10 +24,12 @@ from ..embed import Embedder
 from ..errors import InputError
 from ..store import Project
 from ..store import core as db
+from ..store import decisions as ddb
 from ..store import indexing as idb
 from ..store.events import Action
 from ..vectors import encode_cached
 from .codespace import CodeSpace, lexical_similarity
+from .decisions import accept, add_code, add_span, bulk_accept, nocode, reject, remove_code, undo, undo_batch, undo_last  # noqa: F401
 from .suggester import CodeSuggester
 from .units import DEFAULT_SCHEME, parse_scheme, passages_from_segments
 
@@ -36,8 +37,9 @@ Progress = Callable[[int, int, str], None]
 POSITIVE_ORIGINS = ("manual", "suggestion", "imported", "consensus")
 MIN_COVER = 0.5  # a coding labels a passage when it covers at least half of it
 
-__all__ = ["ensure_passages", "encode_cached", "suggest", "passages", "accept", "reject", "add_code", "remove_code",
-           "bulk_accept", "undo_batch", "review_queue", "no_fit", "DEFAULT_SCHEME"]
+__all__ = ["ensure_passages", "encode_cached", "suggest", "passages", "accept", "reject", "add_code", "add_span",
+           "remove_code", "nocode", "bulk_accept", "undo", "undo_last", "undo_batch", "review_queue", "no_fit",
+           "DEFAULT_SCHEME"]
 
 
 def ensure_passages(project: Project, scheme: str = DEFAULT_SCHEME) -> int:
@@ -56,21 +58,24 @@ def ensure_passages(project: Project, scheme: str = DEFAULT_SCHEME) -> int:
     return added
 
 
-def _labels(codings: pd.DataFrame, decided: pd.DataFrame, pas: pd.DataFrame, code_ids: list[str]) -> np.ndarray:
+def _labels(codings: pd.DataFrame, decided: pd.DataFrame, pas: pd.DataFrame, code_ids: list[str],
+            nocode: list[int] | None = None) -> np.ndarray:
     """Y in {1, 0, -1}: codes the researchers gave a passage (1); for a coded passage, the other codes (0); rejected
-    suggestions (0); otherwise unknown (-1)."""
+    suggestions (0); every code of a passage marked "no code here" and not coded since (0); otherwise unknown (-1)."""
     col = {c: k for k, c in enumerate(code_ids)}
     Y = np.full((len(pas), len(code_ids)), -1, dtype=np.int8)
     pos_of = {pid: i for i, pid in enumerate(pas["id"])}
     if len(codings):
         codings = codings[codings.origin.isin(POSITIVE_ORIGINS)]
-        by_t = {tid: g for tid, g in codings.groupby("transcript_id")}
-        for i, p in enumerate(pas.itertuples()):
-            g = by_t.get(p.transcript_id)
+        by_t = {tid: (g["start"].to_numpy(), g["end"].to_numpy(), g["code_id"].to_numpy())
+                for tid, g in codings.groupby("transcript_id")}  # arrays once per transcript, not per passage
+        for i, (tid, a, b) in enumerate(zip(pas["transcript_id"].tolist(), pas["start"].tolist(),
+                                            pas["end"].tolist(), strict=True)):
+            g = by_t.get(tid)
             if g is None:
                 continue
-            ov = np.minimum(g["end"].to_numpy(), p.end) - np.maximum(g["start"].to_numpy(), p.start)
-            hit = g["code_id"].to_numpy()[ov >= MIN_COVER * (p.end - p.start)]
+            ov = np.minimum(g[1], b) - np.maximum(g[0], a)
+            hit = g[2][ov >= MIN_COVER * (b - a)]
             if len(hit):
                 Y[i, Y[i] == -1] = 0
                 for c in hit:
@@ -80,6 +85,10 @@ def _labels(codings: pd.DataFrame, decided: pd.DataFrame, pas: pd.DataFrame, cod
         i = pos_of.get(d.passage_id)
         if i is not None and d.code_id in col:
             Y[i, col[d.code_id]] = 1 if d.status == "accepted" else 0
+    for pid in nocode or ():
+        i = pos_of.get(pid)
+        if i is not None:
+            Y[i, Y[i] == -1] = 0
     return Y
 
 
@@ -129,25 +138,32 @@ def _suggest(project: Project, framework_id: str, embedder: Embedder, *, scheme:
         pas = idb.passages_frame(s, scheme)
         codings = db.codings_frame(s, framework_id=framework_id, with_text=False)
         decided = idb.decided_pairs(s, framework_id)
+        nocode_ids = ddb.nocode_passages(s, framework_id)
         pks = db.code_pks(s, framework_id)
     if pas.empty:
         raise InputError(None, "no participant passages to suggest codes for: import transcripts first")
     code_ids = [c.id for c in fw.codes]
-    Y = _labels(codings, decided, pas, code_ids)
+    Y = _labels(codings, decided, pas, code_ids, nocode_ids)
     fingerprint = _fingerprint(fw, embedder.name, scheme, top_k, pas, Y)
     key = f"suggest:{framework_id}:{scheme}"
     if transcripts is None:
         with project.read() as s:
             unchanged = db.get_setting(s, key) == fingerprint
-            stored = idb.suggestions_frame(s, framework_id) if unchanged else None
+            last = json.loads(db.get_setting(s, key + ":result") or "null") if unchanged else None
+            stored = idb.suggestions_frame(s, framework_id) if unchanged and not last else None
+        if unchanged and last:  # the summary of the run that left the project as it is: nothing to redo or read
+            return dict(last, labelled_passages=int((Y != -1).any(1).sum()),
+                        seconds=round(time.perf_counter() - t0, 2), fit_seconds=0.0, unchanged=True)
         if unchanged and stored is not None and len(stored):
             # nothing changed since the last run (same passages, codes, decisions and model): nothing to redo
-            return {"passages": len(pas), "suggestions": len(stored), "suggested": int(stored.suggested.sum()),
-                    "no_fit": int(sum(r.get("fit_strength", 1) < 1 for r in
-                                      stored.sort_values("rank").groupby("passage_id").first()["reason"])),
-                    "labelled_passages": int((Y != -1).any(1).sum()), "calibrated": None,
-                    "model": stored.model.iloc[0], "seconds": round(time.perf_counter() - t0, 2),
-                    "fit_seconds": 0.0, "unchanged": True}
+            summary = {"passages": len(pas), "suggestions": len(stored), "suggested": int(stored.suggested.sum()),
+                       "no_fit": int(sum(r.get("fit_strength", 1) < 1 for r in
+                                         stored.sort_values("rank").groupby("passage_id").first()["reason"])),
+                       "calibrated": None, "model": stored.model.iloc[0]}
+            with project.transaction() as s:  # remembered (no event: nothing of the study changed)
+                db.set_setting(s, key + ":result", json.dumps(summary))
+            return dict(summary, labelled_passages=int((Y != -1).any(1).sum()),
+                        seconds=round(time.perf_counter() - t0, 2), fit_seconds=0.0, unchanged=True)
     texts = list(pas["text"]) + [c for c in pas["context"] if c]
     V = encode_cached(project, embedder, list(dict.fromkeys(texts)), progress)
     row = {x: i for i, x in enumerate(dict.fromkeys(texts))}
@@ -192,12 +208,14 @@ def _suggest(project: Project, framework_id: str, embedder: Embedder, *, scheme:
     with project.transaction(Action.SUGGEST, payload={"framework": framework_id, "scheme": scheme, "model": model_name,
                                                  "passages": len(target)}) as s:
         idb.replace_open_suggestions(s, framework_id, pas["id"].iloc[target].tolist(), rows)
+        summary = {"passages": len(target), "suggestions": len(rows),
+                   "suggested": int(sum(r["suggested"] for r in rows)), "no_fit": int((strength < 1).sum()),
+                   "calibrated": bool(model.calibrated_), "model": model_name}
         if transcripts is None:
             db.set_setting(s, key, fingerprint)
-    return {"passages": len(target), "suggestions": len(rows), "suggested": sum(r["suggested"] for r in rows),
-            "no_fit": int((strength < 1).sum()), "labelled_passages": int((Y != -1).any(1).sum()),
-            "calibrated": bool(model.calibrated_), "model": model_name,
-            "seconds": round(time.perf_counter() - t0, 2), "fit_seconds": round(t_fit - t0, 2)}
+            db.set_setting(s, key + ":result", json.dumps(summary))
+    return dict(summary, labelled_passages=int((Y != -1).any(1).sum()), seconds=round(time.perf_counter() - t0, 2),
+                fit_seconds=round(t_fit - t0, 2))
 
 
 def passages(project: Project, framework_id: str, transcript: str | int, *, scheme: str = DEFAULT_SCHEME
@@ -209,82 +227,6 @@ def passages(project: Project, framework_id: str, transcript: str | int, *, sche
         sug = idb.suggestions_frame(s, framework_id, passage_ids=pas["id"].tolist())
         cod = db.codings_frame(s, framework_id=framework_id, transcript_ids=[tr.id])
     return pas, sug, cod
-
-
-def accept(project: Project, suggestion_id: int, *, coder: str, batch: str | None = None) -> int:
-    """Accept a suggestion: a coding of the passage with origin 'suggestion', its score and model."""
-    with project.transaction(Action.SUGGESTION_ACCEPT, actor=coder, payload={"suggestion": int(suggestion_id)}) as s:
-        return _accept(s, suggestion_id, db.coder_id(s, coder), batch)
-
-
-def _accept(s, suggestion_id: int, cid: int, batch: str | None) -> int:
-    sg = idb.suggestion(s, suggestion_id)
-    if sg.status == "accepted":
-        raise InputError(None, f"suggestion {suggestion_id} is already accepted")
-    p = idb.passage(s, sg.passage_id)
-    coding = db.add_coding(s, transcript_id=p.transcript_id, start=p.start, end=p.end, code_pk=sg.code_pk, coder=cid,
-                           origin="suggestion", score=sg.score, model=sg.model, segment_id=p.segment_id, batch=batch)
-    idb.set_decision(s, sg.id, "accepted", cid)
-    return coding
-
-
-def reject(project: Project, suggestion_id: int, *, coder: str) -> None:
-    """Reject a suggestion: recorded, and learned from at the next ``suggest``."""
-    with project.transaction(Action.SUGGESTION_REJECT, actor=coder, payload={"suggestion": int(suggestion_id)}) as s:
-        idb.suggestion(s, suggestion_id)
-        idb.set_decision(s, suggestion_id, "rejected", db.coder_id(s, coder))
-
-
-def add_code(project: Project, framework_id: str, transcript: str | int, start: int, end: int, code_id: str, *,
-             coder: str) -> int:
-    """Code any character span by hand (origin 'manual')."""
-    with project.transaction(Action.CODING_ADD, actor=coder, payload={"transcript": str(transcript), "start": start,
-                                                                 "end": end, "code": code_id}) as s:
-        tr = db.resolve_transcript(s, transcript)
-        if not 0 <= start < end <= len(tr.text):
-            raise InputError(tr.name, f"span {start}:{end} lies outside the transcript (length {len(tr.text)})")
-        pks = db.code_pks(s, framework_id)
-        if code_id not in pks:
-            raise InputError(None, f"unknown code {code_id!r} in framework {framework_id!r}")
-        return db.add_coding(s, transcript_id=tr.id, start=start, end=end, code_pk=pks[code_id],
-                             coder=db.coder_id(s, coder), origin="manual")
-
-
-def remove_code(project: Project, coding_id: int, *, coder: str) -> None:
-    """Remove a coding (kept in the history, with who removed it and when)."""
-    with project.transaction(Action.CODING_REMOVE, actor=coder, payload={"coding": int(coding_id)}) as s:
-        db.remove_coding(s, int(coding_id), db.coder_id(s, coder))
-
-
-def bulk_accept(project: Project, framework_id: str, code_id: str, threshold: float, *, coder: str) -> dict:
-    """Accept every open suggestion of one code scoring at least ``threshold``, as one batch that can be undone."""
-    batch = uuid.uuid4().hex[:12]
-    with project.transaction(Action.SUGGESTION_BULK_ACCEPT, actor=coder,
-                             payload={"framework": framework_id, "code": code_id, "threshold": threshold,
-                                      "batch": batch}) as s:
-        if code_id not in db.code_pks(s, framework_id):
-            raise InputError(None, f"unknown code {code_id!r} in framework {framework_id!r}")
-        sug = idb.suggestions_frame(s, framework_id, status="open", code_id=code_id)
-        sug = sug[sug.score >= threshold]
-        cid = db.coder_id(s, coder)
-        for sid in sug["id"]:
-            _accept(s, int(sid), cid, batch)
-    return {"batch": batch, "accepted": len(sug)}
-
-
-def undo_batch(project: Project, batch: str, *, coder: str) -> int:
-    """Undo a bulk accept: its codings are removed and its suggestions are open again."""
-    with project.transaction(Action.SUGGESTION_UNDO_BATCH, actor=coder, payload={"batch": batch}) as s:
-        ids = idb.batch_codings(s, batch)
-        if not ids:
-            raise InputError(None, f"no active codings in batch {batch!r}")
-        sids = idb.accepted_suggestions_for_codings(s, ids)
-        cid = db.coder_id(s, coder)
-        for i in ids:
-            db.remove_coding(s, i, cid)
-        for sid in sids:
-            idb.set_decision(s, sid, "open", None)
-    return len(ids)
 
 
 def _open_with_passages(project: Project, framework_id: str, scheme: str) -> pd.DataFrame:
@@ -300,9 +242,13 @@ def _open_with_passages(project: Project, framework_id: str, scheme: str) -> pd.
                      left_on="passage_id", right_on="id", suffixes=("", "_passage"))
 
 
-def review_queue(project: Project, framework_id: str, *, scheme: str = DEFAULT_SCHEME, n: int = 20) -> pd.DataFrame:
-    """Passages worth reviewing next: those whose best code sits closest to its threshold (most uncertain first)."""
+def review_queue(project: Project, framework_id: str, *, scheme: str = DEFAULT_SCHEME, n: int = 20,
+                 transcript: str | None = None) -> pd.DataFrame:
+    """Passages worth reviewing next: those whose best code sits closest to its threshold (most uncertain first);
+    only those of ``transcript`` when given."""
     top = _open_with_passages(project, framework_id, scheme)
+    if not top.empty and transcript is not None:
+        top = top[top.transcript == transcript]
     if top.empty:
         return top
     top["uncertainty"] = -np.abs(np.log(np.maximum(top["score"], 1e-9) / np.maximum(top["threshold"], 1e-9)))

@@ -80,6 +80,13 @@ class Action(StrEnum):
     TEAM_ACCEPT = "team.accept"
     TEAM_REJECT = "team.reject"
 
+    # added at merge
+    CONSENSUS_UNIT = "consensus.unit"
+    CONSENSUS_AGREED = "consensus.agreed"
+    PASSAGE_NOCODE = "passage.nocode"
+    DECISION_UNDO = "decision.undo"
+    UNIT_SET = "unit.set"
+
 
 def check_action(action: Action | str) -> Action:
     """The member for ``action`` (a member, or its stored string); anything else is refused with ValueError."""

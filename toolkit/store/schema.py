@@ -253,6 +253,35 @@ class Suggestion(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
+class Decision(Base):
+    """One indexing decision of a coder, kept for the per-passage history and for undo.
+
+    ``kind``: accept | reject | add | remove | nocode | bulk | consensus. ``coding_ids`` are the codings the decision
+    created (accept, add, bulk, consensus) or removed (remove); undoing sets ``undone_at``/``undone_by`` and reverses
+    them. A suggestion's status is derived from the active codings and the decisions not undone, never stored alone.
+    ``note`` holds what else the decision needs (e.g. the two coders a consensus resolved).
+    """
+
+    __tablename__ = "decision"
+    __table_args__ = (Index("ix_decision_framework_transcript", "framework_id", "transcript_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    framework_id: Mapped[str] = mapped_column(ForeignKey("framework.id", ondelete="CASCADE"))
+    transcript_id: Mapped[int | None] = mapped_column(ForeignKey("transcript.id", ondelete="CASCADE"))
+    start: Mapped[int | None] = mapped_column(Integer)
+    end: Mapped[int | None] = mapped_column(Integer)
+    passage_id: Mapped[int | None] = mapped_column(ForeignKey("passage.id", ondelete="SET NULL"), index=True)
+    code_pk: Mapped[int | None] = mapped_column(ForeignKey("code.pk", ondelete="CASCADE"))
+    suggestion_id: Mapped[int | None] = mapped_column(ForeignKey("suggestion.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String)
+    coder_id: Mapped[int] = mapped_column(ForeignKey("coder.id"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    coding_ids: Mapped[list] = mapped_column(JSON, default=list)
+    batch: Mapped[str | None] = mapped_column(String, index=True)
+    note: Mapped[dict | None] = mapped_column(JSON)
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime)
+    undone_by: Mapped[int | None] = mapped_column(ForeignKey("coder.id"))
+
+
 # --- charting -----------------------------------------------------------------------------------------------------
 
 
@@ -382,4 +411,4 @@ class MeasureLink(Base):
     origin: Mapped[str] = mapped_column(String, default="catalogue")  # catalogue | user
 
 
-from .schema_team import Account, Assignment, Decision, Reveal  # noqa: E402,F401  (team tables, in Base.metadata)
+from .schema_team import Account, Assignment, Reveal, TeamDecision  # noqa: E402,F401  (team tables, in Base.metadata)

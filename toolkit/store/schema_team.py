@@ -53,11 +53,11 @@ class Reveal(Base):
     revealed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
-class Decision(Base):
+class TeamDecision(Base):
     """One coder's decision on a suggestion when coding blind: each coder accepts or rejects for themselves (the
     suggestion's shared ``status`` would show one coder's choices to the other). An accept points at its coding."""
 
-    __tablename__ = "decision"
+    __tablename__ = "team_decision"
     __table_args__ = (UniqueConstraint("suggestion_id", "coder_id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     suggestion_id: Mapped[int] = mapped_column(ForeignKey("suggestion.id", ondelete="CASCADE"), index=True)

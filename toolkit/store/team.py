@@ -134,7 +134,7 @@ def is_revealed(s: Session, transcript_id: int) -> bool:
 
 
 def add_decision(s: Session, suggestion_id: int, coder: int, status: str, coding_id: int | None) -> int:
-    row = t.Decision(suggestion_id=int(suggestion_id), coder_id=coder, status=status, coding_id=coding_id)
+    row = t.TeamDecision(suggestion_id=int(suggestion_id), coder_id=coder, status=status, coding_id=coding_id)
     s.add(row)
     try:
         s.flush()
@@ -143,20 +143,20 @@ def add_decision(s: Session, suggestion_id: int, coder: int, status: str, coding
     return row.id
 
 
-def decision(s: Session, suggestion_id: int, coder: int) -> t.Decision | None:
-    return s.scalar(select(t.Decision).where(t.Decision.suggestion_id == int(suggestion_id),
-                                             t.Decision.coder_id == coder))
+def decision(s: Session, suggestion_id: int, coder: int) -> t.TeamDecision | None:
+    return s.scalar(select(t.TeamDecision).where(t.TeamDecision.suggestion_id == int(suggestion_id),
+                                             t.TeamDecision.coder_id == coder))
 
 
 def decisions_frame(s: Session, coder: int | None = None) -> pd.DataFrame:
-    q = (select(t.Decision.id, t.Decision.suggestion_id, t.Coder.name.label("coder"), t.Decision.status,
-                t.Decision.coding_id, t.Decision.decided_at)
-         .join(t.Coder, t.Coder.id == t.Decision.coder_id).order_by(t.Decision.id))
+    q = (select(t.TeamDecision.id, t.TeamDecision.suggestion_id, t.Coder.name.label("coder"), t.TeamDecision.status,
+                t.TeamDecision.coding_id, t.TeamDecision.decided_at)
+         .join(t.Coder, t.Coder.id == t.TeamDecision.coder_id).order_by(t.TeamDecision.id))
     if coder is not None:
-        q = q.where(t.Decision.coder_id == coder)
+        q = q.where(t.TeamDecision.coder_id == coder)
     return pd.DataFrame(s.execute(q).all(), columns=["id", "suggestion_id", "coder", "status", "coding_id",
                                                       "decided_at"])
 
 
 def decided_suggestion_ids(s: Session, coder: int) -> set[int]:
-    return set(s.scalars(select(t.Decision.suggestion_id).where(t.Decision.coder_id == coder)))
+    return set(s.scalars(select(t.TeamDecision.suggestion_id).where(t.TeamDecision.coder_id == coder)))

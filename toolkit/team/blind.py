@@ -117,7 +117,16 @@ def open_suggestions(project: Project, user: User, framework: str, transcript: s
         tr = db.resolve_transcript(s, transcript)
         pas = idb.passages_frame(s, scheme, [tr.id])
         sug = idb.suggestions_frame(s, framework, passage_ids=pas["id"].tolist())
-        mine = tdb.decided_suggestion_ids(s, db.coder_id_or_none(s, user.name) or -1)
+        mine = set(tdb.decided_suggestion_ids(s, db.coder_id_or_none(s, user.name) or -1))
+        own = db.codings_frame(s, framework_id=framework, transcript_ids=[tr.id], coders=[user.name])
+    # a suggestion is also decided for this coder when they coded its passage with its code (on any page): the status
+    # is derived from the codings, never stored alone
+    span = pas.set_index("id")[["start", "end"]]
+    for row in sug.itertuples():
+        a, b = span.loc[row.passage_id]
+        hit = own[(own["code_id"] == row.code_id) & (own["start"] < b) & (own["end"] > a)]
+        if not hit.empty:
+            mine.add(row.id)
     return sug[~sug["id"].isin(mine)].reset_index(drop=True)
 
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0007'
-down_revision = '0004'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
@@ -59,24 +59,24 @@ def upgrade() -> None:
                             ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('transcript_id', name=op.f('pk_reveal'))
     )
-    op.create_table('decision',
+    op.create_table('team_decision',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('suggestion_id', sa.Integer(), nullable=False),
     sa.Column('coder_id', sa.Integer(), nullable=False),
     sa.Column('status', sa.String(), nullable=False),
     sa.Column('coding_id', sa.Integer(), nullable=True),
     sa.Column('decided_at', sa.DateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['coder_id'], ['coder.id'], name=op.f('fk_decision_coder_id_coder')),
-    sa.ForeignKeyConstraint(['coding_id'], ['coding.id'], name=op.f('fk_decision_coding_id_coding'),
+    sa.ForeignKeyConstraint(['coder_id'], ['coder.id'], name=op.f('fk_team_decision_coder_id_coder')),
+    sa.ForeignKeyConstraint(['coding_id'], ['coding.id'], name=op.f('fk_team_decision_coding_id_coding'),
                             ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['suggestion_id'], ['suggestion.id'], name=op.f('fk_decision_suggestion_id_suggestion'),
+    sa.ForeignKeyConstraint(['suggestion_id'], ['suggestion.id'], name=op.f('fk_team_decision_suggestion_id_suggestion'),
                             ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_decision')),
-    sa.UniqueConstraint('suggestion_id', 'coder_id', name=op.f('uq_decision_suggestion_id'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_team_decision')),
+    sa.UniqueConstraint('suggestion_id', 'coder_id', name=op.f('uq_team_decision_suggestion_id'))
     )
-    with op.batch_alter_table('decision', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_decision_coder_id'), ['coder_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_decision_suggestion_id'), ['suggestion_id'], unique=False)
+    with op.batch_alter_table('team_decision', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_team_decision_coder_id'), ['coder_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_team_decision_suggestion_id'), ['suggestion_id'], unique=False)
 
     # ADD COLUMN is native everywhere: never rebuild ``summary`` (with foreign keys on, dropping the old table would
     # delete the rows that reference it: its quotes and key elements)
@@ -110,10 +110,10 @@ def downgrade() -> None:
             missing = [r for r in rows if tuple(r[c.name] for c in pk) not in present]
             if missing:
                 bind.execute(table.insert(), missing)
-    with op.batch_alter_table('decision', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_decision_suggestion_id'))
-        batch_op.drop_index(batch_op.f('ix_decision_coder_id'))
-    op.drop_table('decision')
+    with op.batch_alter_table('team_decision', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_team_decision_suggestion_id'))
+        batch_op.drop_index(batch_op.f('ix_team_decision_coder_id'))
+    op.drop_table('team_decision')
     op.drop_table('reveal')
     with op.batch_alter_table('assignment', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_assignment_transcript_id'))

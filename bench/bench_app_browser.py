@@ -1,0 +1,223 @@
+"""Click-to-settled times of the Index page in a real browser: ``streamlit run`` on 127.0.0.1 and headless Chromium
+(``/usr/bin/chromium --headless --no-sandbox --disable-gpu``) driven by Playwright's Python package, on the sample
+project with its suggestions computed (as ``make run`` builds it: ``python -m toolkit sample S.fa --suggest lvi84``).
+
+For each action (Next, Accept, Reject, Add, Undo, Update suggestions) the time runs from the click until the page
+shows the action's result and nothing is running or stale any more. Prints JSON: median, p95, n per action (ms),
+and the targets (Next, Accept, Reject, Add, Undo under 300 ms median; Update suggestions under 2 s).
+
+    python bench/bench_app_browser.py --project S.fa [--port 8630] [--rounds 8] [--shots DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+IDLE = ("!document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " && !document.querySelector('[data-stale=\"true\"]')")
+TARGETS_MS = {"Next": 300, "Accept": 300, "Reject": 300, "Add": 300, "Undo": 300, "Update suggestions": 2000}
+
+
+def _serve(project: Path, port: int, log: Path) -> subprocess.Popen:
+    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", PYTHONPATH=str(REPO))
+    cmd = [sys.executable, "-m", "streamlit", "run", "app/streamlit_app.py", "--server.address", "127.0.0.1",
+           "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
+           "--server.fileWatcherType", "none", "--", "--project", str(project)]
+    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+    end = time.monotonic() + 120
+    while time.monotonic() < end:
+        if proc.poll() is not None:
+            raise SystemExit(f"streamlit exited: {log.read_text()[-2000:]}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
+                if r.read().strip() == b"ok":
+                    return proc
+        except OSError:
+            time.sleep(0.3)
+    proc.terminate()
+    raise SystemExit("streamlit did not start")
+
+
+def _settle(page, cond: str = "true", timeout: float = 120_000) -> None:
+    page.wait_for_function(f"() => ({cond}) && {IDLE}", polling=10, timeout=timeout)
+
+
+def _calm(page) -> None:
+    """Idle for 0.5 s in a row (before timing the next click)."""
+    calm = 0
+    while calm < 5:
+        calm = calm + 1 if page.evaluate(f"() => {IDLE}") else 0
+        page.wait_for_timeout(100)
+
+
+CLICK_TO_SETTLED = """async (sel) => {
+  const done = () => (%s) && !document.querySelector('[data-stale="true"]');
+  const btn = document.querySelector(sel);
+  const t0 = performance.now();
+  btn.click();
+  return await new Promise((resolve, reject) => {
+    const check = () => {
+      if (done()) resolve(performance.now() - t0);
+      else if (performance.now() - t0 > 120000) reject(new Error('not settled'));
+      else setTimeout(check, 2);
+    };
+    check();
+  });
+}"""
+
+
+def _timed(page, selector: str, cond: str) -> float:
+    """Milliseconds from the click (dispatched in the page) until ``cond`` holds and nothing is stale, measured with
+    the page's own clock (no round trips to the driver inside the interval)."""
+    _calm(page)
+    if not page.locator(selector).first.is_visible():
+        _open_candidates(page)  # the button is among the folded candidates: unfold them first (not timed)
+        _calm(page)
+    return float(page.evaluate(CLICK_TO_SETTLED % cond, selector))
+
+
+def _has(key: str) -> str:
+    return f"!!document.querySelector('.st-key-{key}')"
+
+
+def _first_key(page, prefix: str) -> str | None:
+    """The widget key (without ``st-key-``) of the first visible element whose key starts with ``prefix``."""
+    loc = page.locator(f"[class*='st-key-{prefix}']")
+    for i in range(loc.count()):
+        el = loc.nth(i)
+        if el.is_visible():
+            cls = el.get_attribute("class") or ""
+            return next(c[7:] for c in cls.split() if c.startswith(f"st-key-{prefix}"))
+    return None
+
+
+def _open_candidates(page) -> None:
+    """Unfold the passage's candidates (below their threshold), so their buttons can be clicked (not timed)."""
+    toggle = page.locator(".st-key-index_candidates input[type=checkbox]")
+    if toggle.count() and not toggle.first.is_checked():
+        page.locator(".st-key-index_candidates label").first.click()
+        _calm(page)
+
+
+def _caption(page) -> str:
+    return page.evaluate("() => [...document.querySelectorAll('[data-testid=\"stCaptionContainer\"]')]"
+                         ".map(e => e.textContent).find(t => t.startsWith('Passage ')) || ''")
+
+
+def run(project: Path, port: int, rounds: int, shots: Path | None) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    times: dict[str, list[float]] = {k: [] for k in TARGETS_MS}
+    log = Path(tempfile.mkdtemp(prefix="fa-bench-")) / "streamlit.log"
+    proc = _serve(project, port, log)
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1500, "height": 1800})
+            page.set_default_timeout(120_000)
+            t0 = time.perf_counter()
+            page.goto(f"http://127.0.0.1:{port}/?coder=bench")
+            _settle(page, "!!document.querySelector('h1')")
+            page.get_by_role("link", name="2 Index").click()
+            _settle(page, _has("next"))
+            first_page = (time.perf_counter() - t0) * 1000
+            if shots:
+                page.screenshot(path=str(shots / "bench_index.png"), full_page=True)
+            for _ in range(rounds):
+                before = _caption(page)
+                times["Next"].append(_timed(
+                    page, ".st-key-next button",
+                    "[...document.querySelectorAll('[data-testid=\"stCaptionContainer\"]')].some(e => "
+                    f"e.textContent.startsWith('Passage ') && e.textContent !== {json.dumps(before)})"))
+                _open_candidates(page)
+                key = _first_key(page, "accept_")
+                if key is None:
+                    continue
+                sid = key.split("_", 1)[1]
+                times["Accept"].append(_timed(page, f".st-key-accept_{sid} button", _has(f"unaccept_{sid}")))
+                times["Undo"].append(_timed(page, ".st-key-undo_last button", _has(f"accept_{sid}")))
+                times["Reject"].append(_timed(page, f".st-key-reject_{sid} button", _has(f"unreject_{sid}")))
+                times["Undo"].append(_timed(page, f".st-key-unreject_{sid} button", _has(f"accept_{sid}")))
+                add = _first_key(page, "add_codes_")
+                pid = add.split("_")[-1]
+                box = page.locator(f".st-key-add_codes_{pid}")
+                box.locator("input").click()
+                page.get_by_role("option").nth(3).click()
+                page.keyboard.press("Escape")
+                _calm(page)
+                n = page.locator("[class*='st-key-remove_']").count()
+                times["Add"].append(_timed(page, f".st-key-add_{pid} button",
+                                           f"document.querySelectorAll(\"[class*='st-key-remove_']\").length > {n}"))
+                times["Undo"].append(_timed(page, ".st-key-undo_last button",
+                                            f"document.querySelectorAll(\"[class*='st-key-remove_']\").length == {n}"))
+            if shots:
+                page.screenshot(path=str(shots / "bench_index_after.png"), full_page=True)
+            for _ in range(3):
+                page.reload()  # a page without an earlier "up to date" message (not timed)
+                _settle(page, _has("suggest"))
+                times["Update suggestions"].append(_timed(
+                    page, ".st-key-suggest button",
+                    "document.body.textContent.includes('Suggestions are up to date')"))
+            browser.close()
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+    def stats(xs: list[float]) -> dict:
+        if not xs:
+            return {"n": 0}
+        xs = sorted(xs)
+        p95 = xs[min(len(xs) - 1, int(round(0.95 * (len(xs) - 1))))]
+        return {"n": len(xs), "median_ms": round(statistics.median(xs)), "p95_ms": round(p95),
+                "max_ms": round(xs[-1])}
+
+    out = {"project": str(project), "rounds": rounds, "first_page_ms": round(first_page),
+           "load_average": [round(x, 2) for x in os.getloadavg()], "actions": {k: stats(v) for k, v in times.items()}}
+    out["targets_ms"] = TARGETS_MS
+    out["met"] = {k: bool(out["actions"][k].get("n")) and out["actions"][k]["median_ms"] < TARGETS_MS[k]
+                  for k in TARGETS_MS}
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--project", help="a sample project built with --suggest lvi84 (copied; default: build one)")
+    ap.add_argument("--port", type=int, default=8630)
+    ap.add_argument("--rounds", type=int, default=8)
+    ap.add_argument("--shots", help="folder for screenshots of the Index page")
+    a = ap.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="fa-bench-"))
+    copy = work / "bench.fa"
+    if a.project:
+        shutil.copy2(a.project, copy)
+    else:
+        subprocess.run([sys.executable, "-m", "toolkit", "sample", str(copy), "--suggest", "lvi84"], cwd=REPO,
+                       check=True, env=dict(os.environ, PYTHONPATH=str(REPO)))
+    from toolkit.store import open_project
+
+    open_project(copy).close()  # upgrade the schema before timing anything
+    shots = Path(a.shots) if a.shots else None
+    if shots:
+        shots.mkdir(parents=True, exist_ok=True)
+    print(json.dumps(run(copy, a.port, a.rounds, shots), indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,188 @@
+"""What the Index page shows a coder, derived from the project as it is now: the transcript's passages (cut on demand,
+no embedding needed), for each the coder's codings, the suggestions above their threshold and the folded candidates,
+each with a status derived from the current codings and decisions, a one-line reason, and the passage's history.
+
+Blind coding: with two or more human coders, a coder sees only their own codings and decisions (``show_others``
+opens the others'); the Agreement page is where codings meet.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..store import Project
+from ..store import core as db
+from ..store import decisions as ddb
+from ..store import indexing as idb
+from ..store.events import Action
+from ..textspans import split_sentences
+from .units import passages_from_segments
+from .workspace import unit_of_analysis
+
+__all__ = ["transcript_view", "reason_line", "code_choices", "search_codes", "passages_with_code", "human_coders"]
+KIND_WORDS = {"accept": "accepted", "reject": "rejected", "add": "coded by hand", "remove": "removed",
+              "nocode": "marked no code here", "bulk": "bulk accepted", "consensus": "consensus recorded"}
+
+
+def human_coders(project: Project) -> list[str]:
+    with project.read() as s:
+        return [c["name"] for c in db.list_coders(s) if c["kind"] == "human"]
+
+
+def reason_line(reason: dict | None, score: float) -> str:
+    """One plain-language line on why a code was suggested for a passage."""
+    r = reason or {}
+    thr = float(r.get("threshold", 0.5))
+    cl = r.get("closest") or {}
+    near = r.get("nearest_coded") or []
+    parts = []
+    if near:
+        n = near[0]
+        parts.append(f"reads like a passage already coded with it ({n.get('transcript', '')}, "
+                     f"similarity {n.get('similarity', 0):.2f})")
+    elif cl.get("text"):
+        words = " ".join(str(cl["text"]).split()[:10])
+        parts.append(f"close to the code's {cl.get('kind', 'text')} \u201c{words}\u2026\u201d "
+                     f"(similarity {cl.get('similarity', 0):.2f})")
+    ev = int(r.get("evidence", 0))
+    parts.append(f"learned from {ev} coded passage{'s' if ev != 1 else ''}" if ev else "no coded examples yet")
+    side = "above" if score >= thr else "below"
+    return f"{score:.2f}, {side} this code's threshold {thr:.2f}: " + "; ".join(parts)
+
+
+def _ensure_cut(project: Project, tid: int, scheme: str) -> None:
+    with project.read() as s:
+        if idb.has_passages(s, tid, scheme):
+            return
+        segs = db.segments_frame(s, tid)
+    rows = passages_from_segments(segs, scheme)
+    if not rows:
+        return
+    with project.transaction(Action.PASSAGES_CUT, payload={"scheme": scheme, "transcripts": 1}) as s:
+        if not idb.has_passages(s, tid, scheme):
+            idb.add_passages(s, rows)
+
+
+def _sentences(segs: pd.DataFrame) -> list[dict]:
+    out = []
+    for seg in segs.sort_values("idx").itertuples():
+        for a, b in split_sentences(seg.text) or [(0, len(seg.text))]:
+            if b > a:
+                out.append({"start": int(seg.start) + a, "end": int(seg.start) + b, "turn": int(seg.idx),
+                            "speaker": seg.speaker or "", "role": seg.role, "text": seg.text[a:b]})
+    return out
+
+
+def transcript_view(project: Project, framework: str, transcript: str | int, coder: str, *,
+                    show_others: bool = False) -> dict:
+    """Everything the Index page needs for one transcript and one coder (cache it by the project version).
+
+    Returns ``{"scheme", "transcript", "blind", "coders", "passages": [ {id, start, end, text, context, speaker,
+    t_start, codings, suggestions, candidates, history, nocode} ...], "sentences": [...]}``. A suggestion's ``state``
+    for this coder is ``coded`` (with the coding ids), ``rejected`` (with the decision id to undo) or ``open``.
+    """
+    scheme = unit_of_analysis(project, framework)
+    with project.read() as s:
+        tr = db.resolve_transcript(s, transcript)
+        tid, tname = tr.id, tr.name
+    _ensure_cut(project, tid, scheme)
+    humans = human_coders(project)
+    blind = len(set(humans) | {coder}) >= 2 and not show_others
+    with project.read() as s:
+        pas = idb.passages_frame(s, scheme, [tid])
+        sug = idb.suggestions_frame(s, framework, passage_ids=pas["id"].tolist())
+        cod = db.codings_frame(s, framework_id=framework, transcript_ids=[tid], with_text=False)
+        dec = ddb.decisions_frame(s, framework, transcript_ids=[tid])
+        segs = db.segments_frame(s, tid)
+    if blind:
+        cod = cod[cod.coder == coder]
+        dec = dec[dec.coder == coder]
+    # plain records from here on: a few hundred rows, looped per passage (pandas per-row access is far slower)
+    cods = cod.to_dict("records")
+    decs = dec.to_dict("records")
+    rejects, nocodes = {}, {}
+    for d in decs:
+        if d["coder"] != coder or _present(d["undone_at"]) or not _present(d["passage_id"]):
+            continue
+        if d["kind"] == "reject":
+            rejects[(int(d["passage_id"]), d["code_id"])] = int(d["id"])
+        elif d["kind"] == "nocode":
+            nocodes[int(d["passage_id"])] = int(d["id"])
+    sug_by: dict[int, list[dict]] = {}
+    for sg in sug.to_dict("records"):
+        sug_by.setdefault(int(sg["passage_id"]), []).append(sg)
+    out = []
+    for p in pas.to_dict("records"):
+        pid, a, b = int(p["id"]), int(p["start"]), int(p["end"])
+        codings, covering = [], {}
+        for c in cods:
+            if c["end"] > a and c["start"] < b:
+                mine = c["coder"] == coder
+                codings.append({"id": int(c["id"]), "code_id": c["code_id"], "label": c["code_label"],
+                                "coder": c["coder"], "origin": c["origin"], "start": int(c["start"]),
+                                "end": int(c["end"]), "mine": mine,
+                                "score": float(c["score"]) if _present(c["score"]) else None})
+                if mine and ddb._covers(int(c["start"]), int(c["end"]), a, b):
+                    covering.setdefault(c["code_id"], []).append(int(c["id"]))
+        shown, folded = [], []
+        for sg in sug_by.get(pid, ()):
+            code = sg["code_id"]
+            if code in covering:
+                state, ref = "coded", covering[code]
+            elif (pid, code) in rejects:
+                state, ref = "rejected", rejects[(pid, code)]
+            else:
+                state, ref = "open", None
+            item = {"id": int(sg["id"]), "code_id": code, "label": sg["code_label"], "score": float(sg["score"]),
+                    "suggested": bool(sg["suggested"]), "state": state, "ref": ref,
+                    "reason": reason_line(sg["reason"], float(sg["score"])), "detail": sg["reason"] or {}}
+            (shown if sg["suggested"] else folded).append(item)
+        history = []
+        for d in decs:
+            if d["passage_id"] == pid or (d["transcript_id"] == tid and _present(d["start"])
+                                          and d["end"] > a and d["start"] < b):
+                code = d["code_id"] if isinstance(d["code_id"], str) else ", ".join((d["note"] or {}).get("codes", []))
+                history.append({"id": int(d["id"]), "what": KIND_WORDS.get(d["kind"], d["kind"]), "kind": d["kind"],
+                                "code": code, "coder": d["coder"], "at": str(d["at"])[:19],
+                                "undone": _present(d["undone_at"])})
+        t_start = p["t_start"]
+        out.append({"id": pid, "start": a, "end": b, "text": p["text"], "context": p["context"],
+                    "speaker": p["speaker"] or "", "t_start": float(t_start) if _present(t_start) else None,
+                    "codings": codings, "suggestions": shown, "candidates": folded, "history": history,
+                    "nocode": nocodes.get(pid) if not covering else None, "coded": sorted(covering)})
+    return {"scheme": scheme, "transcript": tname, "blind": blind, "coders": humans, "passages": out,
+            "sentences": _sentences(segs), "has_suggestions": len(sug) > 0}
+
+
+def _present(x) -> bool:
+    """Not None and not NaN/NaT."""
+    return x is not None and not (isinstance(x, float) and x != x) and not pd.isna(x)
+
+
+def passages_with_code(view: dict, code_id: str) -> list[int]:
+    """Indexes of the view's passages where the code is coded (visibly) or suggested above its threshold."""
+    return [i for i, p in enumerate(view["passages"])
+            if any(c["code_id"] == code_id for c in p["codings"])
+            or any(s["code_id"] == code_id and s["state"] != "rejected" for s in p["suggestions"])]
+
+
+def code_choices(project: Project, framework: str, coder: str) -> list[dict]:
+    """The framework's codes for a picker: recently used by this coder first, then by category in framework order.
+    Each: id, label, category, definition, recent."""
+    with project.read() as s:
+        fw = db.get_framework(s, framework)
+        recent = ddb.recent_codes(s, framework, coder)
+    cats = {c.id: c.label for c in fw.categories}
+    rows = [{"id": c.id, "label": c.label, "category": cats.get(c.category_id, c.category_id or ""),
+             "definition": c.definition or "", "recent": c.id in recent} for c in fw.codes]
+    order = {c: i for i, c in enumerate(recent)}
+    return sorted([r for r in rows if r["recent"]], key=lambda r: order[r["id"]]) + [r for r in rows
+                                                                                   if not r["recent"]]
+
+
+def search_codes(choices: list[dict], query: str) -> list[dict]:
+    """The choices whose id, label or definition contain every word of ``query`` (case-insensitive)."""
+    words = query.lower().split()
+    if not words:
+        return choices
+    return [c for c in choices if all(w in f"{c['id']} {c['label']} {c['definition']}".lower() for w in words)]
