@@ -87,7 +87,7 @@ def test_one_landscape_table_per_category_with_summaries(charted, tmp_path):
 
 
 def test_appendix_lists_the_quotes_behind_each_summary(charted, tmp_path):
-    m = ch.build_matrix(charted, "lvi84")
+    m = ch.build_matrix(charted, "lvi84", coders=["reference", "second"])
     doc = Document(str(export_docx(m, tmp_path / "chart.docx")))
     body = doc.element.body
     marks = body.xpath("//w:bookmarkStart/@w:name")
