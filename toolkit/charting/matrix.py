@@ -118,6 +118,7 @@ class Matrix:
     created_at: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
     unassigned: int = 0  # codings on transcripts not linked to a participant (not charted)
     evidence: Evidence | None = None  # whose codings the passages are
+    crosswalks: tuple[str, ...] = ()  # crosswalks the charted codings came through (refinement), if any
 
     @property
     def participants(self) -> list[str]:
@@ -258,8 +259,16 @@ None = consensus where it exists, else the lead coder; never students or models)
         cell.sources = list(r.sources) if isinstance(r.sources, list) else None
     unassigned = int(codings["participant_id"].isna().sum()) if len(codings) else 0
     matrix = Matrix(fw.id, fw.name, "code", group_by, rows, code_cols, cells, [(c.id, c.label) for c in cats],
-                    project_name=project_name, unassigned=unassigned, evidence=ev)
+                    project_name=project_name, unassigned=unassigned, evidence=ev,
+                    crosswalks=_crosswalks(codings))
     return _category_level(matrix, cats) if level == "category" else matrix
+
+
+def _crosswalks(codings: pd.DataFrame) -> tuple[str, ...]:
+    if codings.empty:
+        return ()
+    batches = codings.loc[codings["origin"] == "crosswalk", "batch"].dropna().astype(str)
+    return tuple(sorted({b.removeprefix("crosswalk:") for b in batches}))
 
 
 def _order_rows(pframe: pd.DataFrame, group_by: tuple[str, ...]) -> pd.DataFrame:
@@ -330,4 +339,5 @@ def _category_level(m: Matrix, cats) -> Matrix:
                 updated_at=latest.updated_at if latest else None,
                 summary_quotes=[i for p in written for i in p.summary_quotes])
     return Matrix(m.framework_id, m.framework_name, "category", m.group_by, m.rows, cols, cells, m.categories,
-                  project_name=m.project_name, created_at=m.created_at, unassigned=m.unassigned, evidence=m.evidence)
+                  project_name=m.project_name, created_at=m.created_at, unassigned=m.unassigned, evidence=m.evidence,
+                  crosswalks=m.crosswalks)
