@@ -19,7 +19,8 @@ pages = {
         st.Page(PAGES / "index.py", title="2 Index", icon=":material/label:"),
         st.Page(PAGES / "agreement.py", title="2b Agreement", icon=":material/handshake:"),
         st.Page(PAGES / "chart.py", title="3 Chart", icon=":material/table_chart:"),
-        st.Page(PAGES / "map.py", title="4-5 Map and interpret", icon=":material/hub:"),
+        st.Page(PAGES / "map.py", title="4 Map", icon=":material/hub:"),
+        st.Page(PAGES / "interpret.py", title="5 Interpret", icon=":material/insights:"),
     ],
     "Learn": [st.Page(PAGES / "teach.py", title="Teaching mode", icon=":material/school:")],
 }

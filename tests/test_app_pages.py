@@ -336,8 +336,8 @@ def _rerun_ms(at: AppTest, n: int = 5) -> list[float]:
 @pytest.mark.slow
 @pytest.mark.parametrize("name,state", [
     ("project", {}), ("familiarize", {}), ("agreement", {}), ("chart", {}), ("chart", {"chart_tab": "Coverage"}),
-    ("map", {"map_tab": "Key elements"}), ("map", {"map_tab": "Linkages"}), ("map", {"map_tab": "Findings"}),
-    ("map", {"map_tab": "Driver map and measures"}), ("teach", {"teach_step": "index", "teach_student": "ola"}),
+    ("map", {"map_tab": "Key elements"}), ("interpret", {"interpret_tab": "Linkages"}),
+    ("interpret", {"interpret_tab": "Findings"}), ("interpret", {"interpret_tab": "Driver map, measures and report"}), ("teach", {"teach_step": "index", "teach_student": "ola"}),
 ])
 def test_page_rerun_takes_under_300_ms(sample_project, name, state):
     """A rerun (what every click costs) once the page's reads are cached: the median of five, under 300 ms."""

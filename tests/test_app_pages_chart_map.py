@@ -174,7 +174,8 @@ def test_map_page_key_elements_accept_rename_merge(charted, fake_model):
     ok(at.button(key="map_propose_elements").click().run())
     els = mapping.state(charted, "lvi84")["elements"]
     assert len(els) > 10 and set(els["status"]) == {"proposed"}
-    assert any(f"Proposed {len(els)} key element(s)" in s.value for s in at.success)
+    assert f"Proposed {len(els)} key element(s)" in toasts(at)  # a toast: nothing shifts under the next click
+    assert not at.success
     ok(select_rows(at, "map_el_grid", [0, 2]))
     ok(at.button(key="map_el_accept").click().run())
     els = mapping.state(charted, "lvi84")["elements"]
@@ -240,18 +241,19 @@ def test_map_page_dimensions_and_categories(charted, fake_model):
 
 
 def test_map_page_linkages_show_the_toolkits_links(sample_project):
-    at = ok(page("map", sample_project.path, map_tab="Linkages", map_framework="lvi21"))
+    at = ok(page("interpret", sample_project.path, interpret_tab="Linkages", map_framework="lvi21"))
     res = linkage.linkage(sample_project, "lvi21", level="category", unit="passage", attribute="group")
     edges = res["all"].edges(2, "jaccard")
     shown = at.dataframe[0].value
     assert list(shown["a"]) == list(edges["a"]) and list(shown["b"]) == list(edges["b"])
     ok(select_rows(at, "map_link_grid", [0]))
     ev = res["all"].quotes(edges.loc[0, "a"], edges.loc[0, "b"])
-    assert ev[0]["a"][0]["text"].strip()[:60] in " ".join(m.value for m in at.markdown)
+    assert ev[0]["a"][0]["text"].strip()[:60] in " ".join(m.value for m in at.text)
+    assert any("Jaccard index" in (c.help or "") for c in [at.selectbox(key="map_link_sort")])
 
 
 def test_map_page_findings_mark_counter_evidence(sample_project):
-    at = ok(page("map", sample_project.path, map_tab="Findings", map_framework="lvi84"))
+    at = ok(page("interpret", sample_project.path, interpret_tab="Findings", map_framework="lvi84"))
     at.radio(key="map_find_level").set_value("code").run()
     found = findings.check_findings(sample_project, "lvi84", level="code")
     theme = next(f for f in found if f.support)
@@ -265,10 +267,13 @@ def test_map_page_findings_mark_counter_evidence(sample_project):
 
 
 def test_map_page_driver_map_links_a_measure_and_writes_the_report(sample_project):
-    at = ok(page("map", sample_project.path, map_tab="Driver map and measures"))
+    at = ok(page("interpret", sample_project.path, interpret_tab="Driver map, measures and report"))
     a = drivers.analyse_drivers(sample_project, catalogue="hmn_radiology_2025")
     gaps = a.gaps()
     assert gaps and all(d.id in " ".join(c.value for c in at.caption) for d in gaps)
+    # one gap threshold everywhere: the input shows the value the caption and the legend use
+    gap_input = next(n for n in at.number_input if n.label.startswith("Gap: raised by at least"))
+    assert gap_input.value == a.gap_min and f"raised by ≥ {a.gap_min}" in " ".join(c.value for c in at.caption)
     assert at.get("plotly_chart")
     gap = gaps[0]
     at.selectbox(key="map_driver").select(gap.id).run()

@@ -12,11 +12,11 @@ from test_charting_common import make_project
 from toolkit import charting as ch
 from toolkit.cli import charting as cli_charting
 from toolkit.cli import main
+from toolkit.project import get_framework
 from toolkit.sample import SAMPLE_DIR, build_sample
 from toolkit.store import charting as cdb
 from toolkit.store import core as db
 from toolkit.store import open_project
-from toolkit.project import get_framework
 
 
 @pytest.fixture

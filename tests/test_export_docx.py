@@ -63,7 +63,7 @@ def test_tables_of_at_most_six_codes_labelled_with_summaries(charted, tmp_path):
     contents = [p.text for p in doc.paragraphs if p.paragraph_format.tab_stops and len(p.paragraph_format.tab_stops)]
     assert len(contents) == len(parts)  # the table of contents lists every table
     assert doc.element.body.xpath("//w:fldSimple[starts-with(@w:instr, 'PAGEREF T1')]")
-    for table, (cid, codes) in zip(doc.tables, parts, strict=True):
+    for table, (_cid, codes) in zip(doc.tables, parts, strict=True):
         assert len(table.columns) <= 9
         header = table.rows[0]
         assert header._tr.trPr.find(qn("w:tblHeader")) is not None  # repeated on each page

@@ -26,8 +26,22 @@ from docx.shared import Cm, Emu, Pt
 
 from ..charting.matrix import Cell, Matrix, Table
 from ..errors import InputError
-from .wordml import (GREY, Body, bookmark, clean, el, link, page_field, para, pageref_field, right_tab, run, save,
-                     twips, writable)
+from .wordml import (
+    GREY,
+    Body,
+    bookmark,
+    clean,
+    el,
+    link,
+    page_field,
+    pageref_field,
+    para,
+    right_tab,
+    run,
+    save,
+    twips,
+    writable,
+)
 
 __all__ = ["LAYOUTS", "MAX_COLUMNS", "MAX_TABLE_COLUMNS", "export_docx", "clean", "provenance", "table_plan"]
 
@@ -170,7 +184,7 @@ def _front_page(body: Body, matrix: Matrix, title: str, attrs, tables, quotes_ap
     n_rev = sum(1 for c in matrix.cells.values() if c.status == "reviewed")
     n_coded = sum(1 for c in matrix.cells.values() if c.quotes)
     what = "categories" if matrix.level == "category" else f"codes in {len(matrix.categories)} categories"
-    shape = (f"one page per participant" if layout == "participant" else f"{len(tables)} table(s)")
+    shape = ("one page per participant" if layout == "participant" else f"{len(tables)} table(s)")
     body.p(f"{len(matrix.participants)} participants"
            + (f", ordered and grouped by {', '.join(matrix.group_by)}" if matrix.group_by else "")
            + f"; {len(matrix.columns)} {what}; {shape}. {n_coded} of {len(matrix.cells)} cells have coded passages; "

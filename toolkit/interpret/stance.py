@@ -63,7 +63,7 @@ def classify(texts: list[str], statement: str | list[str], embed, *, marked: lis
     goal, rest = vecs[:len(goals)], vecs[len(goals):]
     own = {c for g in goals for c in cues(g)}
     out, i = [], 0
-    for t, ss, mark in zip(texts, sents, marked, strict=True):
+    for ss, mark in zip(sents, marked, strict=True):
         v = rest[i:i + len(ss)]
         i += len(ss)
         sims = (v @ goal.T).max(axis=1) if len(ss) else np.zeros(0)
