@@ -19,6 +19,7 @@ from app.common import (
     version,
 )
 from toolkit import charting
+from toolkit import familiarize as memo_ops
 from toolkit import project as proj
 from toolkit.errors import ToolkitError
 from toolkit.export import export_csv, export_docx, export_xlsx
@@ -163,6 +164,25 @@ def cell_panel(m, level: str, col_ids: list[str]) -> None:
         right.caption("Write and review summaries per code: choose a category above.")
         return
     summary_form(cell, pid, code)
+    memo_box(pid, code)
+
+
+def memo_box(pid: str, code: str) -> None:
+    """Memos on this cell and on its code: the ones written so far, and a new one."""
+    mine = memo_ops.memos_table(p)
+    mine = mine[mine["about"].str.startswith((f"{pid} × {code} ", f"{code} "))
+                & mine["about"].str.endswith(f"({framework})")]
+    with st.expander(f"Memos on this cell and on {code} ({len(mine)})"):
+        for r in mine.itertuples():
+            st.caption(f"{r.kind} · {r.author} · {r.updated}" + (f" · {r.title}" if r.title else ""))
+            st.text(r.memo)
+        with st.form(f"chart_memo_{pid}_{code}", clear_on_submit=True):
+            on = st.radio("Memo on", ["this cell", f"the code {code}"], horizontal=True, key=f"chart_memo_on_{code}")
+            text = st.text_area("Memo", key=f"chart_memo_text_{pid}_{code}")
+            if st.form_submit_button("Save memo"):
+                who = {"participant": pid} if on == "this cell" else {}
+                act(memo_ops.add_memo, p, text, author=coder(), framework=framework, code=code, **who,
+                    cli="memo add --participant --framework --code", done="Memo saved.")
 
 
 def summary_form(cell, pid: str, code: str) -> None:
