@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from toolkit import familiarize as mm
 from toolkit.cli import main
 from toolkit.errors import InputError, NotFoundError
-from toolkit import familiarize as mm
 
 
 def test_memos_on_every_kind_edit_and_delete(sample_project):

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .errors import InputError
-from .store import Project
-from .store import core as db
+from ..errors import InputError
+from ..store import Project
+from ..store import core as db
 
 SOURCE = ("Brandsæter IØ, Andersen ER, Hofmann BM, Kjelle E. Drivers for low-value imaging: a qualitative study of "
           "stakeholders' perspectives in Norway. BMC Health Serv Res. 2023. Table 1 (CC BY 4.0).")
@@ -104,13 +104,16 @@ def students(project: Project) -> list[str]:
 
 
 def reset_student(project: Project, name: str, *, teacher: str) -> int:
-    """Remove every active coding and suggestion decision of one student (recorded in the event log)."""
+    """Remove every active coding and the exercise work of one student (recorded in the event log)."""
     coder = student_coder(name)
     with project.transaction("teaching.reset", actor=teacher, payload={"student": coder}) as s:
         df = db.codings_frame(s, coders=[coder], with_text=False)
         tid = db.coder_id(s, teacher)
         for cid in df["id"]:
             db.remove_coding(s, int(cid), tid)
+        from ..store import teaching as tdb
+
+        tdb.delete_work(s, coder)
     return len(df)
 
 
@@ -181,7 +184,7 @@ def feedback(project: Project, student: str, transcript: str, *, framework: str 
     reference coding of part of a turn counts for the turn; or ``sentence``). In ``disagreements``, ``only_a`` are
     the reference's codes the student did not give and ``only_b`` the student's codes the reference did not give.
     """
-    from .indexing.agreement import compare_coders
+    from ..indexing.agreement import compare_coders
 
     coder = student_coder(student)
     result = compare_coders(project, REFERENCE_CODER, coder, framework=framework, transcripts=[transcript], unit=unit)
