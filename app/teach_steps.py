@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from app.common import act, project, project_embedder
+from app.common import act, project, project_embedder, version
 from toolkit import charting, teaching
 from toolkit import project as proj
 from toolkit.export.plain_csv import to_csv_text
@@ -115,20 +115,26 @@ def interpret(student: str) -> None:
                 st.text(e["text"])
 
 
+@st.cache_data(show_spinner="Comparing every student with the reference…", max_entries=4)
+def _overview(path: str, v: int) -> pd.DataFrame:
+    return class_overview(project())
+
+
 def overview() -> None:
     """The teacher's view across students, exportable as CSV."""
     st.subheader("Teacher's overview")
-    table = class_overview(project())
+    table = _overview(str(project().path), version())
     if table.empty:
         st.caption("No student has worked yet.")
         return
-    st.caption(f"{len(table)} student(s). Indexing: passages coded of the transcripts each worked on, and agreement "
-               "with the reference over those passages (read kappa with its n). Other steps: the exercise's own "
-               "measure, averaged over what the student did, with how many.")
+    st.caption(f"{len(table)} student(s). Indexing: passages coded of the transcripts each worked on (n), and "
+               "agreement with the reference over all passages of those transcripts, where a passage not coded yet "
+               "counts as 'no code': with few passages coded, agreement looks high and kappa means little. Other "
+               "steps: the exercise's own measure, averaged over what the student did, with how many.")
     st.dataframe(table, hide_index=True, width="stretch", key="teach_overview_grid",
                  column_config={"index: kappa": st.column_config.NumberColumn(help=explain("kappa")),
                                 "index: agreement": st.column_config.NumberColumn(help=explain("agreement")),
                                 "map: adjusted Rand": st.column_config.NumberColumn(help=explain("ari"))})
     st.download_button("Overview (CSV)", key="teach_overview_csv", file_name="class_overview.csv", mime="text/csv",
-                       data=lambda: to_csv_text(class_overview(project())).encode("utf-8"))
+                       data=lambda: to_csv_text(table).encode("utf-8"))
 
