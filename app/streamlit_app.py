@@ -21,7 +21,8 @@ SPEC = [
     ("The five steps", "index.py", "2 Index", ":material/label:", "index"),
     ("The five steps", "agreement.py", "2b Agreement", ":material/handshake:", "agreement"),
     ("The five steps", "chart.py", "3 Chart", ":material/table_chart:", "chart"),
-    ("The five steps", "map.py", "4-5 Map and interpret", ":material/hub:", "map"),
+    ("The five steps", "map.py", "4 Map", ":material/hub:", "map"),
+    ("The five steps", "interpret.py", "5 Interpret", ":material/insights:", "map"),
     ("Learn", "teach.py", "Teaching mode", ":material/school:", "teach"),
 ]
 if team_mode():

@@ -194,3 +194,40 @@ def test_teaching_code_passage_refuses_bad_input_and_changes_nothing(sample_proj
     with pytest.raises(InputError, match="student's name"):
         teaching.code_passage(sample_project, "  ", tr, 1584, 1649, ["ORG01"])
     assert teaching.students(sample_project) == []
+
+
+# --- speed -------------------------------------------------------------------------------------------------------
+
+
+def _rerun_ms(at: AppTest, n: int = 5) -> list[float]:
+    import time
+
+    times = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        at.run()
+        times.append(round((time.perf_counter() - t0) * 1000))
+    ok(at)
+    return times
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name,state", [
+    ("project", {}), ("familiarize", {}), ("agreement", {}), ("chart", {}), ("chart", {"chart_tab": "Coverage"}),
+    ("map", {"map_tab": "Key elements"}), ("interpret", {"interpret_tab": "Linkages"}),
+    ("interpret", {"interpret_tab": "Findings"}), ("interpret", {"interpret_tab": "Driver map, measures and report"}), ("teach", {"teach_step": "index", "teach_student": "ola"}),
+])
+def test_page_rerun_takes_under_300_ms(sample_project, name, state):
+    """A rerun (what every click costs) once the page's reads are cached: the median of five, under 300 ms."""
+    import statistics
+
+    times = _rerun_ms(ok(page(name, sample_project.path, **state)))
+    assert statistics.median(times) < 300, f"{name} {state}: reruns took {times} ms"
+
+
+@pytest.mark.slow
+def test_index_page_rerun_takes_under_300_ms(suggested):
+    import statistics
+
+    times = _rerun_ms(ok(page("index", suggested.path)))
+    assert statistics.median(times) < 300, f"index: reruns took {times} ms"

@@ -9,14 +9,13 @@ import pytest
 
 pytest.importorskip("streamlit")
 
-from app_helpers import download, ok, page, record_downloads, select_rows, submit, use_model  # noqa: E402
+from app_helpers import download, ok, page, record_downloads, select_rows, use_model  # noqa: E402
 
 from toolkit import charting, mapping  # noqa: E402
 from toolkit import project as proj  # noqa: E402
 from toolkit.interpret import drivers, findings  # noqa: E402
 from toolkit.interpret import links as linkage  # noqa: E402
 from toolkit.store import core as db  # noqa: E402
-from toolkit.textsafe import md  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -40,6 +39,15 @@ def real_model(monkeypatch, embedder):
 # --- chart ------------------------------------------------------------------------------------------------------
 
 
+def press(at, label: str):
+    """Click the form submit button labelled ``label``."""
+    return next(b for b in at.button if b.label == label).click().run()
+
+
+def toasts(at) -> str:
+    return " ".join(t.value for t in at.toast)
+
+
 def _first_cell_with_passages(project, framework="lvi84", category="ORG"):
     m = charting.build_matrix(project, framework, category=category)
     return next((pid, col.id) for col in m.columns for pid in m.participants if m.cell(pid, col.id).quotes), m
@@ -51,30 +59,45 @@ def test_chart_page_shows_a_cell_and_saves_its_summary(sample_project):
     assert at.selectbox(key="chart_category").value == "ORG"
     at.selectbox(key="chart_participant").select(pid).run()
     at.selectbox(key="chart_code").select(code).run()
-    quotes = " ".join(m.value for m in at.markdown)
+    quotes = " ".join(m.value for m in at.text)
     for q in m.cell(pid, code).quotes:
-        assert md(q.text.strip()[:80]) in quotes  # shown escaped (toolkit.textsafe.md)
-    assert any(md(m.cell(pid, code).quotes[0].reference) in c.value for c in at.caption)
-    box = next(t for t in at.text_area if t.label == "Summary")
+        assert q.text.strip()[:80] in quotes
+    assert any(m.cell(pid, code).quotes[0].reference in c.value for c in at.caption)
+    box = next(t for t in at.text_area if t.label == "Summary (in your words)")
     box.input("Long travel makes the GP think twice before referring.")
-    next(r for r in at.radio if r.label == "Status").set_value("reviewed")
-    ok(submit(at, "chart_summary_form"))
+    ok(press(at, "Save as reviewed"))
     cell = charting.build_matrix(sample_project, "lvi84", category="ORG").cell(pid, code)
     assert (cell.summary, cell.status, cell.origin, cell.author) == (
         "Long travel makes the GP think twice before referring.", "reviewed", "manual", "researcher")
-    assert any("Saved the summary" in s.value for s in at.success)
+    assert cell.cited_quotes() == []  # nothing ticked: the summary cites no passage
+    assert "Saved the summary" in toasts(at)
     # the form now shows the stored text; saving it unchanged as reviewed keeps it (a review, not a rewrite)
-    assert next(t for t in at.text_area if t.label == "Summary").value == cell.summary
+    assert next(t for t in at.text_area if t.label == "Summary (in your words)").value == cell.summary
 
 
 def test_chart_page_review_keeps_a_drafts_provenance(sample_project, fake_embedder):
     (pid, code), _m = _first_cell_with_passages(sample_project)
     charting.draft_summaries(sample_project, "lvi84", fake_embedder, participants=[pid], codes=[code], actor="t")
     at = page("chart", sample_project.path, chart_participant=pid, chart_code=code)
-    next(r for r in at.radio if r.label == "Status").set_value("reviewed")
-    ok(submit(at, "chart_summary_form"))
+    assert any("extract" in i.value for i in at.info)  # a draft is labelled as an extract, not a summary
+    cited = [c for c in at.checkbox if c.label.startswith("The summary cites passage")]
+    assert [c.value for c in cited][:1] == [True]  # the draft cites the passage it came from
+    ok(press(at, "Save as reviewed"))
     cell = charting.build_matrix(sample_project, "lvi84", category="ORG").cell(pid, code)
     assert (cell.status, cell.origin, cell.author) == ("reviewed", "drafted", "researcher")
+
+
+def test_chart_page_ticks_the_passages_a_summary_cites(sample_project):
+    m = charting.build_matrix(sample_project, "lvi84", category="ORG")
+    pid, code = next((p, c.id) for c in m.columns for p in m.participants if len(m.cell(p, c.id).quotes) >= 2)
+    at = page("chart", sample_project.path, chart_participant=pid, chart_code=code)
+    next(t for t in at.text_area if t.label == "Summary (in your words)").input("Only the second one counts.")
+    boxes = [c for c in at.checkbox if c.label.startswith("The summary cites passage")]
+    assert len(boxes) == len(m.cell(pid, code).quotes) and not any(b.value for b in boxes)
+    boxes[1].check()
+    ok(press(at, "Keep as draft"))
+    cell = charting.build_matrix(sample_project, "lvi84", category="ORG").cell(pid, code)
+    assert cell.status == "draft" and cell.cited_quotes() == [m.cell(pid, code).quotes[1]]
 
 
 def test_chart_page_cell_selection_in_the_matrix_opens_the_cell(sample_project):
@@ -97,12 +120,11 @@ def test_chart_page_category_level_and_downloads(sample_project):
     wb = load_workbook(io.BytesIO(download(at, "chart_xlsx")))
     assert any("Distance decides." == c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row)
     csv = download(at, "chart_csv").decode("utf-8")
-    assert "Distance decides." in csv and csv.count("\n") == 1 + 12 * len(
-        charting.build_matrix(sample_project, "lvi84", category="ORG").columns)
+    assert "Distance decides." in csv and csv.count("\n") == 1 + 12 * 84  # the whole framework by default
     at.selectbox(key="chart_category").select(at.selectbox(key="chart_category").options[-1]).run()
     ok(at)
     assert at.selectbox(key="chart_code").options[0].startswith("ORG")
-    assert not [t for t in at.text_area if t.label == "Summary"]  # category cells are read, not edited
+    assert not [t for t in at.text_area if t.label == "Summary (in your words)"]  # category cells are read only
 
 
 def test_chart_page_drafts_summaries_with_progress(sample_project, real_model):
@@ -116,7 +138,8 @@ def test_chart_page_drafts_summaries_with_progress(sample_project, real_model):
     assert all(c.status == "draft" for c in drafted)
     other = charting.build_matrix(sample_project, "lvi84", category="ORG")
     assert not any(c.summary for c in other.cells.values())  # only the category shown
-    assert any(f"Drafted {len(drafted)} cell(s)" in s.value for s in at.success)
+    assert f"Drafted {len(drafted)} extract(s)" in toasts(at)
+    assert all(len(c.summary.split()) <= 42 for c in drafted)
 
 
 def test_chart_page_refines_through_the_crosswalk(sample_project):
@@ -151,7 +174,8 @@ def test_map_page_key_elements_accept_rename_merge(charted, fake_model):
     ok(at.button(key="map_propose_elements").click().run())
     els = mapping.state(charted, "lvi84")["elements"]
     assert len(els) > 10 and set(els["status"]) == {"proposed"}
-    assert any(f"Proposed {len(els)} key element(s)" in s.value for s in at.success)
+    assert f"Proposed {len(els)} key element(s)" in toasts(at)  # a toast: nothing shifts under the next click
+    assert not at.success
     ok(select_rows(at, "map_el_grid", [0, 2]))
     ok(at.button(key="map_el_accept").click().run())
     els = mapping.state(charted, "lvi84")["elements"]
@@ -218,19 +242,20 @@ def test_map_page_dimensions_and_categories(charted, fake_model):
 
 @pytest.mark.slow
 def test_map_page_linkages_show_the_toolkits_links(sample_project):
-    at = ok(page("map", sample_project.path, map_tab="Linkages", map_framework="lvi21"))
+    at = ok(page("interpret", sample_project.path, interpret_tab="Linkages", map_framework="lvi21"))
     res = linkage.linkage(sample_project, "lvi21", level="category", unit="passage", attribute="group")
     edges = res["all"].edges(2, "jaccard")
     shown = at.dataframe[0].value
     assert list(shown["a"]) == list(edges["a"]) and list(shown["b"]) == list(edges["b"])
     ok(select_rows(at, "map_link_grid", [0]))
     ev = res["all"].quotes(edges.loc[0, "a"], edges.loc[0, "b"])
-    assert ev[0]["a"][0]["text"].strip()[:60] in " ".join(m.value for m in at.markdown)
+    assert ev[0]["a"][0]["text"].strip()[:60] in " ".join(m.value for m in at.text)
+    assert any("Jaccard index" in (c.help or "") for c in [at.selectbox(key="map_link_sort")])
 
 
 @pytest.mark.slow
 def test_map_page_findings_mark_counter_evidence(sample_project):
-    at = ok(page("map", sample_project.path, map_tab="Findings", map_framework="lvi84"))
+    at = ok(page("interpret", sample_project.path, interpret_tab="Findings", map_framework="lvi84"))
     at.radio(key="map_find_level").set_value("code").run()
     found = findings.check_findings(sample_project, "lvi84", level="code")
     theme = next(f for f in found if f.support)
@@ -245,10 +270,13 @@ def test_map_page_findings_mark_counter_evidence(sample_project):
 
 @pytest.mark.slow
 def test_map_page_driver_map_links_a_measure_and_writes_the_report(sample_project):
-    at = ok(page("map", sample_project.path, map_tab="Driver map and measures"))
+    at = ok(page("interpret", sample_project.path, interpret_tab="Driver map, measures and report"))
     a = drivers.analyse_drivers(sample_project, catalogue="hmn_radiology_2025")
     gaps = a.gaps()
     assert gaps and all(d.id in " ".join(c.value for c in at.caption) for d in gaps)
+    # one gap threshold everywhere: the input shows the value the caption and the legend use
+    gap_input = next(n for n in at.number_input if n.label.startswith("Gap: raised by at least"))
+    assert gap_input.value == a.gap_min and f"raised by ≥ {a.gap_min}" in " ".join(c.value for c in at.caption)
     assert at.get("plotly_chart")
     gap = gaps[0]
     at.selectbox(key="map_driver").select(gap.id).run()

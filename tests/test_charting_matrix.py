@@ -43,7 +43,7 @@ def test_group_by_other_attribute_and_none(project):
 
 
 def test_cells_hold_the_coded_passages_verbatim(project):
-    m = ch.build_matrix(project, "lvi84")
+    m = ch.build_matrix(project, "lvi84", coders=["reference", "second"])
     with project.read() as s:
         df = db.codings_frame(s, framework_id="lvi84")
         texts = db.transcript_texts(s)
@@ -95,7 +95,7 @@ def test_matrix_reads_summaries_with_provenance(project):
     c = ch.build_matrix(project, "lvi84").cell("P02", "CUL15")
     assert (c.summary, c.status, c.origin, c.author) == ("Refers to be on the safe side.", "draft", "manual", "ann")
     assert c.updated_at is not None
-    assert c.cited_quotes() == c.quotes  # lists no quote: all passages of the cell stand behind it
+    assert c.quotes and c.cited_quotes() == []  # lists no passage: cites none (the researcher ticks what it cites)
     long = ch.build_matrix(project, "lvi84").long()
     row = long[(long["participant"] == "P02") & (long["column_id"] == "CUL15")].iloc[0]
     assert row["summary"] == "Refers to be on the safe side." and row["group"] == "GP"

@@ -5,6 +5,7 @@ S3 4 (P1, P2, P3, P5), C1 3 (P1, P2, P3; P4's passage is counter-evidence), C2 1
 R2 3 (P3, P4, P5). Measures: MA -> S1, S2; MB -> R2; MC -> C2. Untargeted: S3 (4), C1 (3), R1 (1).
 """
 
+import itertools
 import math
 
 import matplotlib.pyplot as plt
@@ -16,7 +17,7 @@ from toolkit import frameworks as fwio
 from toolkit import project as proj
 from toolkit.cli import main
 from toolkit.errors import InputError
-from toolkit.export.driver_map import compute_layout, render_plotly, render_static
+from toolkit.export.driver_map import compute_layout, crossings, render_plotly, render_static, short_name
 from toolkit.interpret.drivers import (
     add_measure,
     analyse_drivers,
@@ -162,10 +163,13 @@ def test_static_figure_svg_has_every_driver_and_measure_link(study, tmp_path):
     root = etree.parse(str(tmp_path / "m.svg"))
     ns = {"s": "http://www.w3.org/2000/svg"}
     texts = ["".join(t.itertext()).strip() for t in root.iterfind(".//s:text", ns)]  # one element per line
-    for d in a.drivers:
-        assert f"{d.id} (n={d.n_participants})" in texts, d.id
-    for m in a.measures:
-        assert any(t.startswith(f"{m.id}  ") and m.title.startswith(t[len(m.id) + 2:]) for t in texts), m.id
+    for d in a.drivers:  # a short name on the node (wrapped, never cut mid-word), then id and n
+        assert f"{d.id} \u00b7 n={d.n_participants}" in texts, d.id
+        name = short_name(d.label)
+        assert name.split()[0] in " ".join(texts)
+    for m in a.measures:  # measure labels are wrapped, not cut: every word of the title is drawn
+        assert any(t.startswith(f"{m.id}  ") for t in texts), m.id
+        assert all(w in " ".join(texts) for w in m.title.split()), m.id
     ids = {g.get("id") for g in root.iter() if g.get("id")}
     for mid, did in lay.arrows:
         assert f"arrow-{mid}-{did}" in ids
@@ -179,6 +183,25 @@ def test_static_figure_svg_has_every_driver_and_measure_link(study, tmp_path):
     for i, (x0, y0, x1, y1) in enumerate(boxes):
         for u0, v0, u1, v1 in boxes[i + 1:]:
             assert min(x1, u1) <= max(x0, u0) or min(y1, v1) <= max(y0, v0)
+
+
+def test_short_names_and_fewer_crossings(study):
+    assert short_name("Time constraints, efficiency demands and capacity") == "Time constraints"
+    assert short_name("Communication between referrers and imaging in the region") == (
+        "Communication between referrers")
+    assert short_name("Referral quality") == "Referral quality"
+    assert short_name("Extraordinarily long unpunctuated driver label about many separate things") == (
+        "Extraordinarily long unpunctuated driver\u2026")
+    p, _ = study
+    a = analyse_drivers(p, catalogue="mini_measures")
+    lay = compute_layout(a)
+    targets = {m.id: list(m.drivers) for m in a.measures}
+    worst = max(crossings(dict(zip(lay.measures, perm, strict=True)), lay.drivers, targets)
+                for perm in itertools.permutations(lay.measures.values()))
+    assert crossings(lay.measures, lay.drivers, targets) <= worst
+    assert crossings(lay.measures, lay.drivers, targets) == min(
+        crossings(dict(zip(lay.measures, perm, strict=True)), lay.drivers, targets)
+        for perm in itertools.permutations(lay.measures.values()))  # the small map untangles fully
 
 
 def test_plotly_figure(study):

@@ -59,7 +59,7 @@ def test_csv_has_one_row_per_cell(charted, tmp_path):
     m = ch.build_matrix(charted, "lvi84", category="ORG")
     df = pd.read_csv(export_csv(m, tmp_path / "chart.csv"), keep_default_na=False)
     assert len(df) == len(m.participants) * 13
-    assert list(df.columns[:8]) == ["framework", "category_id", "category", "column_id", "column", "participant",
+    assert list(df.columns[:9]) == ["framework", "evidence", "category_id", "category", "column_id", "column", "participant",
                                     "group", "setting"]
     assert "workplace" not in df.columns  # only the chosen attributes
     row = df[(df["participant"] == "P01") & (df["column_id"] == "ORG01")].iloc[0]

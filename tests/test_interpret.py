@@ -55,7 +55,9 @@ def test_report_structure_quotes_and_gap_highlighting(study, tmp_path, fake_embe
     assert any("No key elements yet" in p.text for p in doc.paragraphs)
     findings = next(t for t in doc.tables if t.rows[0].cells[0].text == "Category")
     cul = next(r for r in findings.rows if r.cells[0].text.startswith("CUL"))
-    assert [c.text for c in cul.cells[1:]] == ["P1, P2, P3, P6", "P4", "P5"]
+    assert [c.text for c in cul.cells[1:]] == ["P1, P2, P3, P6", "P4", "-", "P5"]  # support, counter, mentions
+    head = "\n".join(p.text for p in doc.paragraphs[:10])
+    assert "Framework: " in head and "Crosswalk: " in head and "Evidence: " in head and "Key elements: none yet" in head
 
 
 def test_mapping_themes_replace_framework_categories(study, tmp_path, fake_embedder):

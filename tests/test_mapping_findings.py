@@ -37,14 +37,33 @@ def test_categories_support_counter_and_silence(study):
 def test_codes_by_group(study):
     c1 = by_id(check_findings(study, "cond", level="code"))["C1"]
     g = c1.by_group().set_index("group")
-    assert g.loc["GP"].tolist() == [2, 2, 0, 0]
-    assert g.loc["radiologist"].tolist() == [2, 1, 1, 0]
-    assert g.loc["manager"].tolist() == [2, 0, 0, 2]
+    assert g.loc["GP"].tolist() == [2, 2, 0, 0, 0]
+    assert g.loc["radiologist"].tolist() == [2, 1, 1, 0, 0]
+    assert g.loc["manager"].tolist() == [2, 0, 0, 0, 2]
     frame = findings_frame([c1]).set_index("participant")
     assert frame.loc["P4", "stance"] == "opposes" and frame.loc["P6", "stance"] == "silent"
     assert "afraid of missing a tumour" in frame.loc["P1", "examples"]
     over = findings_overview(check_findings(study, "cond"))
     assert len(over) == 4 * 3 and set(over.columns) >= {"theme", "group", "supports", "opposes", "silent"}
+
+
+def test_stance_is_read_from_the_passage_not_from_coding_alone(study):
+    """Issue 13: coded is not the same as supporting. A passage far from the statement only mentions the theme; a
+    negation in the sentence closest to it makes it counter-evidence even when nobody marked it."""
+    s1 = by_id(check_findings(study, "cond", level="code"))["S1"]  # easy access to imaging
+    assert "P4" in s1.support and s1.support["P4"][0]["text"] == "Access is easy in the city."
+    assert s1.stance("P5") == "mentions only"  # "Waiting lists are short now, so demand rises."
+    assert all(q["why"] and q["similarity"] is not None for qs in s1.mentions.values() for q in qs)
+    with study.read() as s:
+        df = db.codings_frame(s, framework_id="src")
+    p4 = df[(df["participant_id"] == "P4") & (df["code_id"] == "K1")]["id"].tolist()
+    mark_counter(study, p4, False)  # nobody marked it now: the passage itself says "I do not think..."
+    c1 = by_id(check_findings(study, "cond", level="code"))["C1"]
+    assert c1.stance("P4") == "opposes" and "'not'" in c1.counter["P4"][0]["why"]
+    # a statement of one's own: the same passages read against it
+    own = by_id(check_findings(study, "cond", level="code",
+                               statements={"C1": "Doctors order scans because they fear missing a disease"}))["C1"]
+    assert own.statement.startswith("Doctors order scans") and sorted(own.support) == ["P1", "P2", "P3"]
 
 
 def test_marking_and_unmarking_counter_evidence(study):

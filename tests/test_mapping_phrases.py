@@ -22,16 +22,24 @@ def test_reporting_frames_and_connectives_are_trimmed_but_meaning_kept():
          "P03 explains that the referrals lack a clinical question; however, time is short.")
     phrases = candidate_phrases(s)
     assert "Patients expect an MRI" in phrases
-    assert "She finds it hard to say no" in phrases  # 'finds' without 'that' is not a reporting frame
-    assert "They will go to another GP" in phrases
-    assert "The referrals lack a clinical question" in phrases
+    assert "Finds it hard to say no" in phrases  # short: the densest six words, the negation kept
+    assert "Go to another GP" in phrases  # "They will" carries nothing
+    assert "Referrals lack a clinical question" in phrases
     assert "Time is short" in phrases
-    assert all(p[0].isupper() for p in phrases)
+    assert all(p[0].isupper() and len(p.split()) <= 6 for p in phrases)
+
+
+def test_proposals_are_short_phrases_not_verbatim_fragments():
+    """Issue 13: "They have the emergency patients" is a fragment, not a key element."""
+    assert candidate_phrases("They have the emergency patients.") == ["Emergency patients"]
+    long = ("When I worked in town, the X-ray department was across the street, and honestly, I sent people over "
+            "for all sorts of things, because it was easier than having them come back.")
+    assert all(len(p.split()) <= 6 for p in candidate_phrases(long))
 
 
 def test_fragments_without_content_and_repeats_are_dropped():
     phrases = candidate_phrases("Yes. Well, it is. Access is easy. Access is easy! - The GP decides")
-    assert phrases == ["Access is easy", "The GP decides"]
+    assert phrases == ["Access is easy", "GP decides"]
     assert candidate_phrases("") == [] and candidate_phrases("   ") == []
 
 

@@ -4,6 +4,7 @@ downloads (Word, Excel, CSV)."""
 import pandas as pd
 import streamlit as st
 
+from app.analysis_ui import evidence_picker, quiet_flash
 from app.common import (
     Progress,
     act,
@@ -11,23 +12,21 @@ from app.common import (
     coder,
     crosswalk_ids,
     file_bytes,
-    flash,
     framework_picker,
     md,
-    md_join,
     project,
     project_embedder,
     show_error,
-    user,
     version,
 )
-from toolkit import charting, team
+from toolkit import charting
+from toolkit import familiarize as memo_ops
 from toolkit import project as proj
 from toolkit.errors import ToolkitError
 from toolkit.export import export_csv, export_docx, export_xlsx
 
 st.title("3 · Chart")
-flash()
+quiet_flash()
 p = project()
 ALL = "(all categories: one column per category)"
 STATUS_FILL = {"reviewed": "#d4edda", "draft": "#fff3cd", "empty": ""}
@@ -35,12 +34,10 @@ MARK = {"reviewed": "✓ ", "draft": "✎ ", "empty": ""}
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def _matrix(path: str, framework: str, category: str | None, group_by: tuple, level: str, v: int,
-            who: str | None = None):
-    me = user()  # on a team server, a coder's chart quotes only what blind coding lets them see
-    coders = team.chart_coders(project(), me) if me is not None else None
+def _matrix(path: str, framework: str, category: str | None, group_by: tuple, level: str, coders: tuple | None,
+            v: int):
     return charting.build_matrix(project(), framework, category=category, group_by=group_by, level=level,
-                                 coders=coders)
+                                 coders=list(coders) if coders else None)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -49,8 +46,8 @@ def _categories(path: str, framework: str, v: int) -> list[tuple[str, str]]:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _coverage(path: str, framework: str, by: tuple, v: int):
-    return charting.coverage(project(), framework, by=by)
+def _coverage(path: str, framework: str, by: tuple, coders: tuple | None, v: int):
+    return charting.coverage(project(), framework, by=by, coders=list(coders) if coders else None)
 
 
 def _grid(m, show: str) -> pd.DataFrame:
@@ -112,17 +109,26 @@ def matrix_tab(m, level: str, category: str) -> None:
     scope = "all categories" if level == "category" else f"category {category}"
     redo = b1.checkbox("Redraft earlier drafts too", key="chart_overwrite",
                        help="Summaries a researcher wrote, carried over or reviewed are never replaced.")
-    if b1.button(f"Draft summaries ({scope})", key="chart_draft", type="primary"):
+    if b1.button(f"Draft extracts ({scope})", key="chart_draft", type="primary",
+                 help="One or two of the participant's own sentences per cell (at most 40 words), labelled as "
+                      "extracts until you rewrite or confirm them."):
         draft(None if level == "category" else col_ids, redo)
     stem = f"{framework}_{'categories' if level == 'category' else category}_matrix"
     kw = {"title": f"Framework matrix: {m.framework_name}"}
-    b2.download_button("Word", data=lambda: file_bytes(lambda f: export_docx(m, f, **kw), ".docx"),
+    whole = b1.toggle("Downloads: whole framework", key="chart_whole", value=level == "code",
+                      help="Word, Excel and CSV of every category in one file (tables of at most 6 codes)")
+    dm = m
+    if whole and level == "code":
+        stem = f"{framework}_matrix"
+        dm = _matrix(str(p.path), framework, None, tuple(group_by), "code", tuple(coders) if coders else None,
+                    version())
+    b2.download_button("Word", data=lambda: file_bytes(lambda f: export_docx(dm, f, **kw), ".docx"),
                        file_name=f"{stem}.docx", key="chart_docx", icon=":material/description:",
                        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-    b3.download_button("Excel", data=lambda: file_bytes(lambda f: export_xlsx(m, f, **kw), ".xlsx"),
+    b3.download_button("Excel", data=lambda: file_bytes(lambda f: export_xlsx(dm, f, **kw), ".xlsx"),
                        file_name=f"{stem}.xlsx", key="chart_xlsx", icon=":material/table:",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    b4.download_button("CSV", data=lambda: file_bytes(lambda f: export_csv(m, f), ".csv"), file_name=f"{stem}.csv",
+    b4.download_button("CSV", data=lambda: file_bytes(lambda f: export_csv(dm, f), ".csv"), file_name=f"{stem}.csv",
                        key="chart_csv", icon=":material/csv:", mime="text/csv")
     cell_panel(m, level, col_ids)
 
@@ -135,9 +141,11 @@ def _drafted(rep) -> str:
 
 def draft(codes: list[str] | None, overwrite: bool) -> None:
     bar = Progress("Drafting summaries")
-    act(lambda: charting.draft_summaries(p, framework, project_embedder(), codes=codes, overwrite=overwrite,
-                                         actor=coder(), progress=bar),
-        cli="summaries draft --overwrite --code", done=_drafted, before_rerun=bar.done)
+    act(charting.draft_summaries, p, framework, project_embedder(), codes=codes, overwrite=overwrite,
+        coders=coders, actor=coder(), progress=bar, before_rerun=bar.done, cli="summaries draft --overwrite --coder",
+        done=lambda rep: f"Drafted {rep.drafted} extract(s) in {rep.seconds:.1f} s ({rep.model}); kept "
+                         f"{rep.kept_researcher} written or reviewed by a researcher, {rep.kept_draft} earlier "
+                         f"draft(s); {rep.no_sentences} cell(s) without participant sentences.")
 
 
 def cell_panel(m, level: str, col_ids: list[str]) -> None:
@@ -150,50 +158,87 @@ def cell_panel(m, level: str, col_ids: list[str]) -> None:
     cell = m.cell(pid, code)
     who = f" · {cell.origin or ''} by {cell.author}" if cell.author else ""
     when = f" · {cell.updated_at:%Y-%m-%d %H:%M}" if cell.updated_at else ""
-    st.caption(f"**{md(pid)} × {md(code)} {md(labels[code])}** · {len(cell.quotes)} passage(s) · status "
-               f"**{cell.status}**" + md(who) + when)
-    left, right = st.columns([3, 2])
-    cited = {q.coding_id for q in cell.cited_quotes()} if cell.summary else set()
-    with left:
-        if not cell.quotes:
-            st.info("No coded passages in this cell.")
-        for q in cell.quotes:
-            mark = " · **cited by the summary**" if q.coding_id in cited else ""
-            with st.container(border=True):
-                st.markdown(md(q.text.strip()))
-                st.caption(f"{md(q.reference)} · {md(q.code_id)} · coded by {md(q.coder)}{mark}")
-    with right:
-        if level == "category":
-            st.text_area("Summaries of the category's codes", cell.summary, disabled=True, height=220)
-            st.caption("Write and review summaries per code: choose a category above.")
-        else:
-            summary_form(cell, pid, code)
+    st.caption(f"**{pid} × {code} {labels[code]}** · {len(cell.quotes)} passage(s) · status **{cell.status}**"
+               + who + when)
+    if level == "category":
+        left, right = st.columns([3, 2])
+        with left:
+            for q in cell.quotes:
+                with st.container(border=True):
+                    st.text(q.text.strip())
+                    st.caption(f"{q.reference} · {q.code_id} · coded by {q.coder}")
+        right.text_area("Summaries of the category's codes", cell.summary, disabled=True, height=220)
+        right.caption("Write and review summaries per code: choose a category above.")
+        return
+    summary_form(cell, pid, code)
+    memo_box(pid, code)
+
+
+def memo_box(pid: str, code: str) -> None:
+    """Memos on this cell and on its code: the ones written so far, and a new one."""
+    mine = memo_ops.memos_table(p)
+    mine = mine[mine["about"].str.startswith((f"{pid} × {code} ", f"{code} "))
+                & mine["about"].str.endswith(f"({framework})")]
+    with st.expander(f"Memos on this cell and on {code} ({len(mine)})"):
+        for r in mine.itertuples():
+            st.caption(f"{r.kind} · {r.author} · {r.updated}" + (f" · {r.title}" if r.title else ""))
+            st.text(r.memo)
+        with st.form(f"chart_memo_{pid}_{code}", clear_on_submit=True):
+            on = st.radio("Memo on", ["this cell", f"the code {code}"], horizontal=True, key=f"chart_memo_on_{code}")
+            text = st.text_area("Memo", key=f"chart_memo_text_{pid}_{code}")
+            if st.form_submit_button("Save memo"):
+                who = {"participant": pid} if on == "this cell" else {}
+                act(memo_ops.add_memo, p, text, author=coder(), framework=framework, code=code, **who,
+                    cli="memo add --participant --framework --code", done="Memo saved.")
 
 
 def summary_form(cell, pid: str, code: str) -> None:
-    """The cell's summary and status, saved with one toolkit call (a review when only the status changes)."""
+    """The cell's passages (tick those the summary cites) and its summary; saving writes the researcher's text."""
     here = f"{framework}_{pid}_{code}_{cell.summary_id}_{cell.updated_at.timestamp() if cell.updated_at else 0}"
+    if cell.origin == "drafted" and cell.status == "draft":
+        st.info("This is an **extract** the toolkit drafted (one or two of the participant's own sentences), not a "
+                "summary yet. Rewrite it in your words, or confirm it, and tick the passages it rests on.")
+    cited = {i for q in cell.cited_quotes() for i in q.coding_ids}
     with st.form(f"chart_summary_form_{here}"):
-        text = st.text_area("Summary", cell.summary, height=220, key=f"chart_summary_text_{here}",
-                            help="Keep the participant's meaning in fewer words. Empty removes the summary.")
-        status = st.radio("Status", ["draft", "reviewed"], horizontal=True, key=f"chart_summary_status_{here}",
-                          index=1 if cell.status == "reviewed" else 0)
-        if st.form_submit_button("Save summary", type="primary"):
-            saved = f"Saved the summary of {md(pid)} × {md(code)} ({status})."
-            if cell.summary and text.strip() == cell.summary.strip() and status == "reviewed":
-                act(charting.review_summary, p, framework, pid, code, author=coder(), base_version=cell.version,
-                    cli="summaries review --participant --code --author", done=saved)
-            else:  # with the version it was based on: a save over someone else's newer one is a conflict
-                act(charting.set_summary, p, framework, pid, code, text, status=status, author=coder(),
-                    base_version=cell.version, cli="summaries set --participant --code --text --reviewed --author", done=saved)
+        left, right = st.columns([3, 2])
+        ticks = {}
+        with left:
+            if not cell.quotes:
+                st.info("No coded passages in this cell.")
+            for n, q in enumerate(cell.quotes, start=1):
+                with st.container(border=True):
+                    st.text(q.text.strip())
+                    st.caption(f"{q.reference} · coded by {q.coder}")
+                    ticks[n] = st.checkbox(f"The summary cites passage {n}", value=bool(cited & set(q.coding_ids)),
+                                           key=f"chart_cite_{here}_{n}")
+        with right:
+            text = st.text_area("Summary (in your words)", cell.summary, height=220, key=f"chart_summary_text_{here}",
+                                help="Keep the participant's meaning in fewer words. Empty removes the summary.")
+            st.caption("Saving marks the summary **reviewed**: you wrote or confirmed it. Keep it as a draft to come "
+                       "back to it.")
+            b1, b2 = st.columns(2)
+            reviewed = b1.form_submit_button("Save as reviewed", type="primary")
+            as_draft = b2.form_submit_button("Keep as draft")
+    if not (reviewed or as_draft):
+        return
+    ids = [i for n, q in enumerate(cell.quotes, start=1) if ticks.get(n) for i in q.coding_ids]
+    status = "reviewed" if reviewed else "draft"
+    if reviewed and cell.summary and text.strip() == cell.summary.strip() and set(ids) == cited:
+        act(charting.review_summary, p, framework, pid, code, author=coder(), cli="summaries review",
+            done=f"Confirmed the summary of {pid} × {code} (reviewed).")
+    else:
+        act(charting.set_summary, p, framework, pid, code, text, status=status, author=coder(), quotes=ids,
+            cli="summaries set --reviewed --quotes", done=f"Saved the summary of {pid} × {code} ({status}), citing "
+                                                          f"{len(ids)} coding(s).")
 
 
 def coverage_tab() -> None:
     by = st.selectbox("Coverage by", ["(none)"] + attrs, key="chart_cover_by",
                       index=1 + attrs.index("group") if "group" in attrs else 0)
-    cov = _coverage(str(p.path), framework, () if by == "(none)" else (by,), version())
-    st.caption(f"Codes no one mentioned: {md_join(cov.unused) or 'none'} · participants with fewer than "
-               f"{cov.few} passages: {md_join(cov.sparse) or 'none'}")
+    cov = _coverage(str(p.path), framework, () if by == "(none)" else (by,), tuple(coders) if coders else None,
+                    version())
+    st.caption(f"Codes no one mentioned: {', '.join(cov.unused) or 'none'} · participants with fewer than "
+               f"{cov.few} passages: {', '.join(cov.sparse) or 'none'}")
     code_label = dict(zip(cov.codes["code_id"], cov.codes["label"], strict=True))
     heat = cov.heatmap("share").rename(index=lambda c: f"{c} {code_label[c]}")
     st.dataframe(heat.style.background_gradient(cmap="Blues", vmin=0, vmax=1).format("{:.0%}"), width="stretch",
@@ -247,10 +292,11 @@ category = c1.selectbox("Category", cat_ids, format_func=lambda c: c if c == ALL
 group_by = c2.multiselect("Group rows by", attrs, default=[a for a in ("group", "setting") if a in attrs],
                           key="chart_group_by")
 show = c3.radio("Cells show", ["Summaries", "Passages"], horizontal=True, key="chart_show")
+coders, evidence_now = evidence_picker()
 level = "category" if category == ALL else "code"
 try:
     matrix = _matrix(str(p.path), framework, None if level == "category" else category, tuple(group_by), level,
-                     version(), user() and user().name)
+                     tuple(coders) if coders else None, version())
 except ToolkitError as e:
     show_error(e)
     st.stop()

@@ -1,14 +1,19 @@
 """Step 1, Familiarize: read transcripts, search across them, see distinctive terms, write memos."""
 
+import html
+
 import streamlit as st
 
-from app.common import act, coder, flash, framework_picker, md, project, show_error, transcript_picker, version
+from app.analysis_ui import quiet_flash
+from app.common import act, coder, framework_picker, md, project, show_error, transcript_picker, version
 from toolkit import familiarize as fam
+from toolkit import familiarize as memo_ops
+from toolkit import project as proj
 from toolkit.errors import ToolkitError
 from toolkit.indexing import service as sv
 
 st.title("1 · Familiarize")
-flash()
+quiet_flash()
 p = project()
 read, search, terms, notes, gaps = st.tabs(["Read", "Search", "Distinctive terms", "Memos", "Framework coverage"])
 
@@ -37,13 +42,21 @@ with read:
         who = md(turn.speaker or "")
         time = f"<span style='color:#888'>[{md(turn.time)}]</span> " if turn.time else ""
         style = "color:#555;font-style:italic" if turn.role == "interviewer" else ""
-        st.markdown(f"{time}**{who}** <span style='{style}'>{md(turn.text)}</span>", unsafe_allow_html=True)
+        st.markdown(f"{time}**{who}** <span style='{style}'>{html.escape(turn.text)}</span>",
+                    unsafe_allow_html=True)
+    turn_label = {int(t.idx): f"turn {int(t.idx) + 1} · {t.speaker or ''}: {t.text[:60]}" for t in view.turns.itertuples()}
     with st.form("memo_form", clear_on_submit=True):
-        memo = st.text_area("Memo on this transcript")
+        on = st.radio("Memo on", ["this transcript", "one passage (turn)"], horizontal=True, key="memo_on")
+        turn = st.selectbox("Passage", list(turn_label), format_func=turn_label.get, key="memo_turn")
+        title = st.text_input("Title (optional)", key="memo_title")
+        memo = st.text_area("Memo", key="memo_text")
         if st.form_submit_button("Save memo"):
-            if act(fam.add_memo, p, memo, author=coder(), transcript=name, cli="memo add --author --transcript",
-                   done=None, rerun=False) is not None:
-                st.success("Memo saved")  # here, beside the form at the foot of a long transcript
+            span = {}
+            if on != "this transcript" and len(view.turns):
+                row = view.turns[view.turns["idx"] == turn].iloc[0]
+                span = {"start": int(row["start"]), "end": int(row["end"])}
+            act(fam.add_memo, p, memo, author=coder(), transcript=name, title=title, **span,
+                cli="memo add --transcript --start --end --title", done="Memo saved.")
 
 with search:
     q = st.text_input("Search all transcripts (keyword in context)", key="kwic_query")
@@ -66,7 +79,33 @@ with terms:
         show_error(e)
 
 with notes:
-    st.dataframe(fam.memos(p), hide_index=True, width="stretch")
+    kind = st.radio("Show", ["all", *memo_ops.MEMO_KINDS], horizontal=True, key="memo_kind")
+    table = memo_ops.memos_table(p, kind=None if kind == "all" else kind)
+    st.caption(f"{len(table)} memo(s) · select one to edit or delete it · memos go into the interpretation report")
+    ev = st.dataframe(table, key="memo_grid", on_select="rerun", selection_mode="single-row", hide_index=True,
+                      width="stretch", column_config={"memo": st.column_config.TextColumn(width="large"),
+                                                      "id": st.column_config.NumberColumn(width="small")})
+    rows = ev.selection.rows if ev is not None else []
+    if rows and rows[0] < len(table):
+        chosen = table.iloc[rows[0]]
+        mid = int(chosen["id"])
+        with st.form(f"memo_edit_{mid}"):
+            new_title = st.text_input("Title", chosen["title"], key=f"memo_edit_title_{mid}")
+            new_text = st.text_area("Memo", chosen["memo"], key=f"memo_edit_text_{mid}")
+            c1, c2 = st.columns(2)
+            if c1.form_submit_button("Save changes", type="primary"):
+                act(memo_ops.edit_memo, p, mid, new_text, title=new_title, author=coder(),
+                    cli="memo edit --title --text", done=f"Memo {mid} saved.")
+            if c2.form_submit_button("Delete memo"):
+                act(memo_ops.delete_memo, p, mid, author=coder(), cli="memo delete", done=f"Memo {mid} deleted.")
+    with st.expander("New memo on a code"):
+        fw_memo = framework_picker(key="memo_framework")
+        codes = {c.id: c.label for c in proj.get_framework(p, fw_memo).codes}
+        code = st.selectbox("Code", list(codes), format_func=lambda c: f"{c} {codes[c]}", key="memo_code")
+        text = st.text_area("Memo", key="memo_code_text")
+        if st.button("Save memo on the code", key="memo_code_save"):
+            act(fam.add_memo, p, text, author=coder(), framework=fw_memo, code=code, cli="memo add --framework --code",
+                done=f"Memo on {code} saved.")
 
 with gaps:
     st.caption("Passages that fit no code of the framework well (no code reaches its calibrated threshold), weakest "

@@ -5,19 +5,21 @@ and gets agreement feedback against the reference indexing; a teacher can reset 
 import pandas as pd
 import streamlit as st
 
+from app import teach_steps
 from app.common import act, coder, flash, md, project, show_error, transcript_picker, version
 from toolkit import project as proj
 from toolkit import teaching
 from toolkit.errors import ToolkitError
 
 FRAMEWORK = teaching.DEFAULT_FRAMEWORK
-WHERE = {"familiarize": "**1 Familiarize** (read, search, memos)", "index": "the exercise below, or **2 Index**",
-         "chart": "**3 Chart**", "map": "**4–5 Map and interpret** (key elements, dimensions)",
-         "interpret": "**4–5 Map and interpret** (driver map, findings)"}
+WHERE = {"familiarize": "the exercise below (read in **1 Familiarize**)", "index": "the exercise below",
+         "chart": "the exercise below", "map": "the exercise below", "interpret": "the exercise below"}
 
 st.title("Teaching mode")
 flash()
 p = project()
+if msg := st.session_state.pop("_flash", None):
+    st.toast(msg)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -107,11 +109,18 @@ def feedback(student: str, transcript: str, mine: dict) -> None:
     o = fb["overall"]
     st.caption(f"Compared passage by passage over all {fb['units']} passages of {md(transcript)}: a passage you have not "
                "coded yet counts as 'no code', so code the whole transcript before you read the figures.")
+    done = sum(1 for r in _passages(str(p.path), transcript, version()).itertuples() if (r.start, r.end) in mine)
+    total = fb["units"]
+    if done < total / 2:
+        st.warning(f"You have coded {done} of {total} passages: too few for stable figures. Agreement counts the "
+                   "passages you have not coded as 'no code', and kappa swings widely on few passages.")
     m1, m2, m3 = st.columns(3)
-    m1.metric("Agreement on the codes used", f"{o['pooled_agreement']:.0%}",
+    m1.metric(f"Agreement on the codes used (n = {done} of {total} passages coded)", f"{o['pooled_agreement']:.0%}",
               help="Share of (passage, code) decisions where you and the reference agree, over the codes either used")
     kappa = o["mean_kappa"]
-    m2.metric("Mean kappa per code", "–" if pd.isna(kappa) else f"{0.0 if abs(kappa) < 0.005 else kappa:.2f}")
+    m2.metric(f"Mean kappa per code (n = {done} passages)",
+              "–" if pd.isna(kappa) else f"{0.0 if abs(kappa) < 0.005 else kappa:.2f}",
+              help="Cohen's kappa: agreement corrected for chance; 1 perfect, 0 chance. Unstable on few passages.")
     m3.metric("Agreement on coding a passage at all", f"{o['coded_at_all_agreement']:.0%}",
               help="Share of passages that both of you coded, or both left uncoded")
     per = fb["per_code"]
@@ -152,10 +161,8 @@ def teacher() -> None:
         sure = st.checkbox(f"Remove every coding of {md(who)} (kept in the project's history)",
                            key="teach_reset_sure")
         if st.button("Reset", key="teach_reset", disabled=not sure):
-            n = act(teaching.reset_student, p, who, teacher=coder(), cli="teach reset --student --teacher",
-                    done=None, rerun=False)
-            if n is not None:
-                st.success(f"Removed {n} coding(s) of {md(who)}.")  # here, at the foot of the page where the button is
+            act(teaching.reset_student, p, who, teacher=coder(), cli="teach reset --student --teacher",
+                done=lambda n: f"Removed {n} coding(s) and the exercise work of {who}.")
 
 
 if "teach_student" not in st.session_state:
@@ -174,4 +181,9 @@ if step.key == "index":
     if not name:
         st.warning("Type your name above to save your coding.")
     coding_exercise(name)
+elif step.key in ("familiarize", "chart", "map", "interpret"):
+    {"familiarize": teach_steps.familiarize, "chart": teach_steps.chart, "map": teach_steps.mapping,
+     "interpret": teach_steps.interpret}[step.key](name)
+if st.toggle("Teacher's overview of every student", key="teach_show_overview"):
+    teach_steps.overview()
 teacher()

@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..codetree import code_tree, parse_level, rollup
 from ..errors import InputError, NotFoundError
+from ..evidence import Evidence, merge_overlaps, resolve
 from ..store import Project
 from ..store import charting as cdb
 from ..store import core as db
@@ -42,7 +43,8 @@ def clock(seconds: float | None) -> str:
 
 @dataclass(frozen=True)
 class Quote:
-    """One coded passage. ``coding_ids`` lists every coding of this exact span and code (one per coder)."""
+    """One coded passage. ``coding_ids`` lists every coding merged into it: overlapping spans of one code (of the
+    evidence's coders) become one quote covering their union."""
 
     coding_id: int
     transcript: str
@@ -81,9 +83,9 @@ class Cell:
     version: int = 0  # the stored summary's version (0: none yet); a save passes it back to detect conflicts
 
     def cited_quotes(self) -> list[Quote]:
-        """The quotes behind the summary: those it lists, or every passage of the cell when it lists none."""
+        """The quotes the summary cites (those whose codings it lists; none when it lists none)."""
         if not self.summary_quotes:
-            return list(self.quotes)
+            return []
         wanted = set(self.summary_quotes)
         return [q for q in self.quotes if wanted.intersection(q.coding_ids or (q.coding_id,))]
 
@@ -118,6 +120,8 @@ class Matrix:
     project_name: str = ""
     created_at: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
     unassigned: int = 0  # codings on transcripts not linked to a participant (not charted)
+    evidence: Evidence | None = None  # whose codings the passages are
+    crosswalks: tuple[str, ...] = ()  # crosswalks the charted codings came through (refinement), if any
 
     @property
     def participants(self) -> list[str]:
@@ -178,7 +182,8 @@ class Matrix:
         for col in self.columns:
             for pid in self.participants:
                 c = self.cells[(pid, col.id)]
-                rec = {"framework": self.framework_id, "category_id": col.category_id,
+                rec = {"framework": self.framework_id, "evidence": self.evidence.short if self.evidence else "",
+                       "category_id": col.category_id,
                        "category": col.category_label, "column_id": col.id, "column": col.label, "participant": pid}
                 rec.update({a: self.value(pid, a) for a in self.attributes})
                 rec.update({"status": c.status, "origin": c.origin or "", "author": c.author or "",
@@ -204,12 +209,13 @@ def _check_attributes(names: Sequence[str], known: Sequence[str], what: str) -> 
 
 def build_matrix(project: Project, framework_id: str, *, category: str | None = None,
                  group_by: Sequence[str] | None = DEFAULT_GROUP_BY, level: str = "code",
-                 coders: Iterable[str] | None = None) -> Matrix:
+                 coders: Iterable[str] | Evidence | None = None) -> Matrix:
     """The chart of ``framework_id`` (one category of it with ``category``).
 
     ``group_by`` names participant attributes to order and group rows by; the default (group, setting) uses those of
     the two the project has, while any name given explicitly must exist. ``level="category"`` gives one column per
-    category (its cell joins the code summaries and passages). ``coders`` limits the passages to some coders' codings.
+    category (its cell joins the code summaries and passages). ``coders``: whose codings count (``toolkit.evidence``:
+None = consensus where it exists, else the lead coder; never students or models).
     Raises ``NotFoundError`` for an unknown framework, category or attribute, ``InputError`` for a project without
     participants.
     """
@@ -221,8 +227,11 @@ def build_matrix(project: Project, framework_id: str, *, category: str | None = 
         fw = db.get_framework(s, framework_id)
         pframe = db.participants_frame(s)
         project_name = db.get_setting(s, "name", "") or ""
-        codings = db.codings_frame(s, framework_id=framework_id, coders=list(coders) if coders is not None else None)
-        places = cdb.segment_places(s, codings["transcript_id"].unique() if len(codings) else [])
+        ev = resolve(s, coders)
+        codings = ev.filter(db.codings_frame(s, framework_id=framework_id, coders=list(ev.coders), with_text=False))
+        tids = codings["transcript_id"].unique() if len(codings) else []
+        places = cdb.segment_places(s, tids)
+        texts = {int(tid): db.transcript_text(s, int(tid)) for tid in tids}
         sums = cdb.summaries_frame(s, framework_id)
     if pframe.empty:
         raise InputError(project.label, "the project has no participants: import transcripts and a participants "
@@ -243,7 +252,7 @@ def build_matrix(project: Project, framework_id: str, *, category: str | None = 
     code_cols = [Column(n.id, n.label, n.category_id, n.category_label) for n in code_tree(fw)
                  if n.category_id in cat_ids]
     code_ids = {c.id for c in code_cols}
-    quotes = _quotes(codings[codings["code_id"].isin(code_ids)], places)
+    quotes = _quotes(codings[codings["code_id"].isin(code_ids)], places, texts)
     cells: dict[tuple[str, str], Cell] = {}
     for pid in rows.index:
         for col in code_cols:
@@ -259,7 +268,8 @@ def build_matrix(project: Project, framework_id: str, *, category: str | None = 
         cell.version = int(r.version)
     unassigned = int(codings["participant_id"].isna().sum()) if len(codings) else 0
     matrix = Matrix(fw.id, fw.name, "code", group_by, rows, code_cols, cells, [(c.id, c.label) for c in cats],
-                    project_name=project_name, unassigned=unassigned)
+                    project_name=project_name, unassigned=unassigned, evidence=ev,
+                    crosswalks=_crosswalks(codings))
     if depth == 0:
         return _rolled_up(matrix, [(Column(cat.id, cat.label, cat.id, cat.label), [c.id for c in cat.codes])
                                    for cat in cats], "category")
@@ -270,6 +280,13 @@ def build_matrix(project: Project, framework_id: str, *, category: str | None = 
             groups.setdefault(gid, (Column(gid, glabel, col.category_id, col.category_label), []))[1].append(col.id)
         return _rolled_up(matrix, list(groups.values()), f"depth:{depth}")
     return matrix
+
+
+def _crosswalks(codings: pd.DataFrame) -> tuple[str, ...]:
+    if codings.empty:
+        return ()
+    batches = codings.loc[codings["origin"] == "crosswalk", "batch"].dropna().astype(str)
+    return tuple(sorted({b.removeprefix("crosswalk:") for b in batches}))
 
 
 def _order_rows(pframe: pd.DataFrame, group_by: tuple[str, ...]) -> pd.DataFrame:
@@ -302,25 +319,19 @@ def _span_time(segs, start: int, end: int) -> tuple[float | None, float | None]:
     return (min(starts) if starts else None, max(ends) if ends else None)
 
 
-def _quotes(codings: pd.DataFrame, places: pd.DataFrame) -> dict[tuple[str, str], list[Quote]]:
-    """Quotes per (participant, code): identical spans of one code coded by several coders become one quote."""
+def _quotes(codings: pd.DataFrame, places: pd.DataFrame, texts: dict[int, str]) -> dict[tuple[str, str], list[Quote]]:
+    """Quotes per (participant, code): overlapping spans of one code (any of the evidence's coders) become one."""
     times = _times(places)
     out: dict[tuple[str, str], list[Quote]] = {}
-    if codings.empty:
-        return out
-    codings = codings[codings["participant_id"].notna()].sort_values(["transcript", "start", "end", "id"])
-    groups: dict[tuple, list[dict]] = {}
-    for r in codings[["id", "transcript_id", "transcript", "participant_id", "start", "end", "code_id", "coder",
-                      "text"]].to_dict("records"):
-        groups.setdefault((r["participant_id"], r["code_id"], r["transcript"], r["start"], r["end"]), []).append(r)
-    for (pid, code_id, tname, start, end), grp in groups.items():
-        first = grp[0]
-        tid = int(first["transcript_id"])
-        t0, t1 = _span_time(times.get(tid, ()), int(start), int(end))
-        q = Quote(coding_id=int(first["id"]), transcript=tname, start=int(start), end=int(end), text=first["text"],
-                  coder=", ".join(dict.fromkeys(r["coder"] for r in grp)), code_id=code_id, t_start=t0, t_end=t1,
-                  coding_ids=tuple(int(r["id"]) for r in grp), transcript_id=tid)
-        out.setdefault((str(pid), code_id), []).append(q)
+    codings = codings[codings["participant_id"].notna()] if len(codings) else codings
+    for r in merge_overlaps(codings, ("participant_id", "code_id", "transcript")):
+        tid = int(r["transcript_id"])
+        start, end = r["start"], r["end"]
+        t0, t1 = _span_time(times.get(tid, ()), start, end)
+        q = Quote(coding_id=int(r["ids"][0]), transcript=r["transcript"], start=start, end=end,
+                  text=texts[tid][start:end], coder=", ".join(r["coders"]), code_id=r["code_id"], t_start=t0,
+                  t_end=t1, coding_ids=tuple(r["ids"]), transcript_id=tid)
+        out.setdefault((str(r["participant_id"]), r["code_id"]), []).append(q)
     return out
 
 
@@ -349,4 +360,5 @@ def _rolled_up(m: Matrix, groups: list[tuple[Column, list[str]]], level: str) ->
                 summary_quotes=[i for p in written for i in (p.summary_quotes or
                                                              [j for q in p.quotes for j in q.coding_ids])])
     return Matrix(m.framework_id, m.framework_name, level, m.group_by, m.rows, cols, cells, m.categories,
-                  project_name=m.project_name, created_at=m.created_at, unassigned=m.unassigned)
+                  project_name=m.project_name, created_at=m.created_at, unassigned=m.unassigned, evidence=m.evidence,
+                  crosswalks=m.crosswalks)

@@ -1,9 +1,11 @@
 """Chart-cell summaries: extractive drafts to start from, and the researcher's own text and review.
 
-A draft is *extractive*: it is made of the most representative sentences of the cell's coded passages, chosen with
-sentence embeddings (closeness to the centre of the cell's sentences, and to the code's definition), and every one
-of its sentences occurs verbatim in a coded passage. Drafts are joined with ``DRAFT_SEPARATOR`` and list the coding
-ids they drew on. Drafting never replaces a summary a researcher wrote, carried over or reviewed.
+A draft is a labelled *extract*, not a summary: the one or two most central sentences of the cell's coded passages
+(closeness to the centre of the cell's sentences and to the code's definition, by sentence embeddings), at most
+``MAX_WORDS`` words; a longer sentence is cut at a word boundary and ends with an ellipsis. Every piece occurs
+verbatim in a coded passage; pieces are joined with ``DRAFT_SEPARATOR``; the draft lists the coding ids it drew on.
+It stays a ``draft`` (shown as "extract") until the researcher edits or confirms it. Drafting never replaces a
+summary a researcher wrote, carried over or reviewed.
 """
 
 from __future__ import annotations
@@ -27,7 +29,9 @@ from .sentences import Sentence, candidates
 __all__ = ["DRAFT_SEPARATOR", "STATUSES", "DraftReport", "draft_summaries", "drafted_sentences", "review_summary",
            "select_sentences", "set_summary"]
 
-DRAFT_SEPARATOR = " [\u2026] "
+DRAFT_SEPARATOR = " \u2026 "
+ELLIPSIS = "\u2026"
+MAX_WORDS = 40
 STATUSES = ("draft", "reviewed")
 Progress = Callable[[int, int, str], None]
 
@@ -45,8 +49,27 @@ class DraftReport:
 
 
 def drafted_sentences(text: str) -> list[str]:
-    """The sentences of a drafted summary (each a verbatim piece of a coded passage)."""
-    return [p for p in text.split(DRAFT_SEPARATOR) if p]
+    """The pieces of a drafted summary (each a verbatim piece of a coded passage; a cut one loses its ellipsis)."""
+    return [p.removesuffix(ELLIPSIS) for p in text.split(DRAFT_SEPARATOR) if p]
+
+
+def clip_words(text: str, max_words: int) -> str:
+    """``text`` cut after ``max_words`` words (at a comma or semicolon in the last third when there is one), with an
+    ellipsis; unchanged when short enough. The kept part is a verbatim prefix."""
+    words = text.split()
+    if len(words) <= max_words:
+        return text
+    cut = 0
+    for _ in range(max_words):  # end of the max_words-th word in the original text
+        while cut < len(text) and text[cut].isspace():
+            cut += 1
+        while cut < len(text) and not text[cut].isspace():
+            cut += 1
+    head = text[:cut]
+    soft = max(head.rfind(", "), head.rfind("; "))
+    if soft > len(head) * 2 // 3:
+        head = head[:soft]
+    return head.rstrip(" ,;:-") + ELLIPSIS
 
 
 def _replaceable(cell: Cell, overwrite: bool) -> str | None:
@@ -110,9 +133,11 @@ def _cell_sentences(cell: Cell, segments: dict[int, list[tuple[int, int, str]]])
 
 def draft_summaries(project: Project, framework_id: str, embedder: Embedder, *, overwrite: bool = False,
                     participants: Iterable[str] | None = None, codes: Iterable[str] | None = None,
-                    coders: Iterable[str] | None = None, max_sentences: int = 3, max_chars: int = 350,
+                    coders: Iterable[str] | None = None, max_sentences: int = 2, max_words: int = MAX_WORDS,
                     actor: str | None = None, progress: Progress | None = None) -> DraftReport:
-    """Draft an extractive summary for every chart cell with coded passages (or the given participants/codes).
+    """Draft a labelled extract (at most ``max_sentences`` sentences, ``max_words`` words) for every chart cell with
+    coded passages (or the given participants/codes), from the passages of the evidence ``coders`` (default: see
+    ``toolkit.evidence``).
 
     Cells whose summary a researcher wrote, carried over or reviewed are never touched; cells with an earlier draft
     are redrafted only with ``overwrite``. All drafts are written in one transaction; ``progress(done, total, what)``
@@ -161,11 +186,11 @@ def draft_summaries(project: Project, framework_id: str, embedder: Embedder, *, 
             report.no_sentences += 1
             continue
         v = vecs[[row[x.text] for x in sents]]
-        pick = select_sentences(v, [len(x.text) for x in sents], vecs[code_row[cell.column]],
-                                max_sentences=max_sentences, max_chars=max_chars)
+        pick = select_sentences(v, [x.words for x in sents], vecs[code_row[cell.column]],
+                                max_sentences=max_sentences, max_chars=max_words)
         chosen = [sents[i] for i in sorted(pick)]
         ids = list(dict.fromkeys(i for x in chosen for i in x.coding_ids))
-        drafts.append((cell, DRAFT_SEPARATOR.join(x.text for x in chosen), ids))
+        drafts.append((cell, DRAFT_SEPARATOR.join(clip_words(x.text, max_words) for x in chosen), ids))
         if progress and (n == len(per_cell) or n % step == 0):
             progress(n, len(per_cell), "drafting cells")
     with project.transaction(Action.SUMMARIES_DRAFT, actor=actor,

@@ -21,6 +21,10 @@ def _who() -> str:
         return "researcher"
 
 
+EVIDENCE_HELP = ("whose codings count (repeatable; default: consensus where it exists, else the project's lead "
+                 "coder; never students or models; see `evidence show`)")
+
+
 def _framework_args(p) -> None:
     p.add_argument("project", help="project file (e.g. study.fa)")
     p.add_argument("--framework", required=True, help="framework id (see `frameworks list --project P.fa`)")
@@ -44,23 +48,26 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="columns: code (default), category, or depth:N (each code under its ancestor at depth N of "
                         "the code tree; depth:1 = the codes directly under the categories)")
     p.add_argument("--title")
-    p.add_argument("--coder", action="append", dest="coders", help="only this coder's codings (repeatable)")
+    p.add_argument("--coder", action="append", dest="coders", help=EVIDENCE_HELP)
     p.add_argument("--no-appendix", action="store_true", help="leave out the Word appendix of quotes")
-    p.add_argument("--max-columns", type=int, default=0,
-                   help="Word: split categories wider than this many codes into parts, each repeating the participant "
-                        "columns (default 0: one table per category; 8 keeps a 19-code category readable)")
+    p.add_argument("--max-columns", type=int, default=6,
+                   help="Word: code columns per table (default 6; each part repeats the participant columns; a table "
+                        "never has more than 9 columns in all)")
+    p.add_argument("--layout", choices=["matrix", "participant"], default="matrix",
+                   help="Word: participants in rows (matrix) or one participant per page with codes as rows")
     p.add_argument("--draft", action="store_true", help="first draft summaries for cells that have none")
     p.add_argument("--model", help="sentence-transformers model directory for --draft (default: packaged model)")
     p.set_defaults(handler=cmd_chart)
 
     sm = sub.add_parser("summaries", help="draft, write, review and list chart-cell summaries")
     sms = sm.add_subparsers(dest="summaries_command", required=True, metavar="ACTION")
-    p = sms.add_parser("draft", help="extractive drafts (verbatim sentences) for cells without a summary")
+    p = sms.add_parser("draft", help="labelled extracts (1-2 verbatim sentences, at most 40 words) for cells without a "
+                                      "summary")
     _framework_args(p)
     p.add_argument("--overwrite", action="store_true", help="redraft cells whose summary is still a toolkit draft")
     p.add_argument("--participant", action="append", dest="participants")
     p.add_argument("--code", action="append", dest="codes")
-    p.add_argument("--coder", action="append", dest="coders", help="only this coder's codings (repeatable)")
+    p.add_argument("--coder", action="append", dest="coders", help=EVIDENCE_HELP)
     p.add_argument("--model", help="sentence-transformers model directory (default: packaged model)")
     p.set_defaults(handler=cmd_draft)
     p = sms.add_parser("set", help="write a cell's summary (empty text removes it)")
@@ -97,7 +104,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     _framework_args(p)
     p.add_argument("--by", nargs="*", default=[], metavar="ATTRIBUTE")
     p.add_argument("--few", type=int, default=3, help="list participants with fewer passages than this")
-    p.add_argument("--coder", action="append", dest="coders")
+    p.add_argument("--coder", action="append", dest="coders", help=EVIDENCE_HELP)
     p.add_argument("--csv", help="write the per-code table here")
     p.set_defaults(handler=cmd_coverage)
 
@@ -123,9 +130,10 @@ def cmd_chart(a) -> int:
     group_by = ch.DEFAULT_GROUP_BY if a.group_by is None else a.group_by
     m = export.chart(project, a.framework, docx=a.docx, xlsx=a.xlsx, csv=a.csv, category=a.category, group_by=group_by,
                  level=a.level, attributes=a.attributes, title=a.title, quotes_appendix=not a.no_appendix,
-                 coders=a.coders, max_columns=a.max_columns or None)
+                 coders=a.coders, max_columns=a.max_columns or None, layout=a.layout)
     n_sum = sum(1 for c in m.cells.values() if c.summary)
     n_coded = sum(1 for c in m.cells.values() if c.quotes)
+    print(m.evidence.describe())
     columns = _COLUMNS.get(m.level, f"columns ({m.level})")
     print(f"{m.framework_id}: {len(m.participants)} participants x {len(m.columns)} {columns}; "
           f"{n_coded} cells coded, {n_sum} summarised")

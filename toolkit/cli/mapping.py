@@ -133,6 +133,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--csv", help="one row per theme and participant, with stance and an example quote")
     p.add_argument("--counter", type=int, nargs="+", default=[], help="mark these codings as counter-evidence")
     p.add_argument("--uncounter", type=int, nargs="+", default=[], help="unmark these codings")
+    p.add_argument("--statement", action="append", default=[], metavar="THEME=TEXT",
+                   help="the finding to check for a theme (default: its label and its codes' definitions)")
+    p.add_argument("--model", help="sentence-transformers model directory (default: the project's)")
     p.set_defaults(handler=cmd_findings)
 
     p = sub.add_parser("drivers", help="driver map (SVG/PNG/HTML), measures per driver, gap list, interpretation report")
@@ -277,10 +280,28 @@ def cmd_findings(a) -> int:
         fnd.mark_counter(project, a.uncounter, False)
         print(f"unmarked {len(a.uncounter)} coding(s)")
     fid = _framework(project, a.framework)
-    found = fnd.check_findings(project, fid, level=a.level, attribute=a.attribute, coders=a.coders)
+    statements = {}
+    for item in a.statement:
+        theme, sep, text = item.partition("=")
+        if not sep or not text.strip():
+            raise InputError(None, f"--statement must be THEME=TEXT, not {item!r}")
+        statements[theme.strip()] = text.strip()
+    emb = None
+    if a.model:
+        from ..embed import load_embedder
+
+        emb = load_embedder(a.model)
+    found = fnd.check_findings(project, fid, level=a.level, attribute=a.attribute, coders=a.coders, embedder=emb,
+                               statements=statements)
+    from ..evidence import resolve
+    from ..interpret.stance import RULE
+
+    print(resolve(project, a.coders).describe())
     rows = [{"theme": f.theme_id, "label": f.label[:40], "support": len(f.support), "opposite": len(f.counter),
-             "silent": len(f.silent), "opposing": ", ".join(sorted(f.counter))} for f in found]
-    print_table(rows, ["theme", "label", "support", "opposite", "silent", "opposing"])
+             "mentions only": sum(f.stance(p) == "mentions only" for p in f.groups), "silent": len(f.silent),
+             "opposing": ", ".join(sorted(f.counter))} for f in found]
+    print_table(rows, ["theme", "label", "support", "opposite", "mentions only", "silent", "opposing"])
+    print(f"\n{RULE}")
     if a.csv:
         write_csv(fnd.findings_frame(found), a.csv)
     return 0

@@ -1,9 +1,12 @@
-"""Word export of a chart: one landscape table per category, for reports and appendices.
+"""Word export of a chart: the whole framework in one readable landscape file.
 
-First page: title, framework name and id, project, date and a key. Then one table per category (a wide category may
-be split every ``max_columns`` codes on request, each part repeating the participant columns; by default it is not), with the header row repeated on
-every page (``w:tblHeader``), participant id and chosen attributes in the first columns, group rows between
-attribute groups, and the summaries in the cells. An optional appendix lists, for every summary, the quotes behind it
+First page: title, framework name and id, the crosswalk the codings came through (if any), the evidence (whose
+codings: ``toolkit.evidence``), project, date and a key; then a table of contents linking every table. Then one table
+per category, split every ``max_columns`` codes (default 6, and never more than ``MAX_TABLE_COLUMNS`` columns in all),
+each part repeating the participant columns, with code labels in the header row (the id beneath), the header
+repeated on every page (``w:tblHeader``), participant id and chosen attributes in the first columns, group rows
+between attribute groups, and the summaries in the cells. ``layout="participant"`` instead gives one participant per
+page with the codes as rows, for long summaries. An optional appendix lists, for every summary, the quotes behind it
 with transcript references (name, character span, and timestamps where the segment has them); each summary links to
 its appendix entry ``[Qn]``.
 
@@ -14,149 +17,45 @@ elements directly, because python-docx's own ``add_run`` handles text one charac
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.shared import Cm, Emu, Pt
-from lxml.etree import SubElement
 
-from ..charting.matrix import Cell, Matrix
+from ..charting.matrix import Cell, Matrix, Table
+from ..errors import InputError
+from .wordml import (
+    GREY,
+    Body,
+    bookmark,
+    clean,
+    el,
+    link,
+    page_field,
+    pageref_field,
+    para,
+    right_tab,
+    run,
+    save,
+    twips,
+    writable,
+)
 
-__all__ = ["export_docx", "clean"]
+__all__ = ["LAYOUTS", "MAX_COLUMNS", "MAX_TABLE_COLUMNS", "export_docx", "clean", "provenance", "table_plan"]
 
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
-GREY, LINK, HEAD_FILL, GROUP_FILL = "666666", "1F4E99", "D9E2F3", "EDEDED"
+HEAD_FILL, GROUP_FILL = "D9E2F3", "EDEDED"
 PAGE_W, PAGE_H, MARGIN = Cm(29.7), Cm(21.0), Cm(1.5)
-_BAD_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def clean(text) -> str:
-    """Text safe for XML (Word and Excel refuse control characters)."""
-    return _BAD_XML.sub("", "" if text is None else str(text))
-
-
-def writable(path: str | Path) -> Path:
-    """``path`` as a Path, after checking its folder exists (``InputError`` otherwise)."""
-    from ..errors import InputError
-
-    path = Path(path)
-    if not path.parent.is_dir():
-        raise InputError(path, f"cannot write here: no folder {str(path.parent)!r}")
-    return path
-
-
-def save(obj, path: Path) -> None:
-    """``obj.save(path)`` through a temporary file renamed into place (nothing half-written is left on failure), with
-    OS errors (read-only folder, file open in another program) as ``InputError``."""
-    from ..safeio import save_atomic
-
-    save_atomic(obj, path)
-
-
-def _twips(length) -> str:
-    return str(int(Emu(length).twips))
-
-
-# --- WordprocessingML building blocks -----------------------------------------------------------------------------
-
-
-def _el(parent, tag: str, **attrs):
-    el = SubElement(parent, W + tag)
-    for k, v in attrs.items():
-        el.set(W + k, str(v))
-    return el
-
-
-def _run(parent, text: str, *, size: float | None = None, bold=False, italic=False, color: str | None = None,
-         underline=False):
-    """Append a run with ``text`` (line breaks kept) to the paragraph element ``parent``."""
-    r = _el(parent, "r")
-    if size or bold or italic or color or underline:
-        rpr = _el(r, "rPr")
-        if bold:
-            _el(rpr, "b")
-        if italic:
-            _el(rpr, "i")
-        if color:
-            _el(rpr, "color", val=color)
-        if size:
-            _el(rpr, "sz", val=int(round(size * 2)))
-        if underline:
-            _el(rpr, "u", val="single")
-    for i, line in enumerate(clean(text).split("\n")):
-        if i:
-            _el(r, "br")
-        t = _el(r, "t")
-        t.text = line
-        t.set(XML_SPACE, "preserve")
-    return r
-
-
-def _p(parent, *, style: str | None = None, before: float | None = None, after: float | None = None,
-       indent: float = 0, keep_next: bool = False, page_break: bool = False, anchor=None):
-    """A paragraph element appended to ``parent`` (or inserted before ``anchor``); spacing in points, indent in cm."""
-    if anchor is not None:
-        p = anchor.makeelement(W + "p", {})
-        anchor.addprevious(p)
-    else:
-        p = _el(parent, "p")
-    ppr = _el(p, "pPr")
-    if style:
-        _el(ppr, "pStyle", val=style)
-    if keep_next:
-        _el(ppr, "keepNext")
-    if page_break:
-        _el(ppr, "pageBreakBefore")
-    if before is not None or after is not None:
-        _el(ppr, "spacing", before=int((before or 0) * 20), after=int((after or 0) * 20))
-    if indent:
-        _el(ppr, "ind", left=int(indent / 2.54 * 1440))
-    return p
-
-
-def _bookmark(p, name: str, bid: int) -> None:
-    """Bookmark the paragraph element ``p`` as ``name``."""
-    p.find(W + "pPr").addnext(p.makeelement(W + "bookmarkStart", {W + "id": str(bid), W + "name": name}))
-    _el(p, "bookmarkEnd", id=bid)
-
-
-def _link(p, anchor: str, text: str, size: float) -> None:
-    """An internal hyperlink to bookmark ``anchor``."""
-    _run(_el(p, "hyperlink", anchor=anchor), text, size=size, color=LINK, underline=True)
-
-
-def _page_field(p, size: float) -> None:
-    fld = _el(p, "fldSimple", instr="PAGE")
-    _run(fld, "1", size=size, color=GREY)
-
-
-class _Body:
-    """Appends block elements to the document body, before its final section properties."""
-
-    def __init__(self, doc):
-        self.anchor = doc.element.body[-1]
-
-    def p(self, text: str = "", *, style: str | None = None, **kw):
-        p = _p(None, style=style, anchor=self.anchor, **kw)
-        if text:
-            _run(p, text)
-        return p
-
-    def tbl(self):
-        tbl = self.anchor.makeelement(W + "tbl", {})
-        self.anchor.addprevious(tbl)
-        return tbl
-
-
-# --- the document -------------------------------------------------------------------------------------------------
+MAX_COLUMNS = 6  # code columns per table
+MAX_TABLE_COLUMNS = 9  # all columns of a table, participant and attribute columns included
+LAYOUTS = ("matrix", "participant")
 
 
 def _status_note(c: Cell) -> str:
-    return "" if c.status == "reviewed" else " (draft)"
+    if c.status == "reviewed":
+        return ""
+    return " (extract)" if c.origin == "drafted" else " (draft)"
 
 
 def _check_attributes(matrix: Matrix, attributes: Sequence[str] | None) -> list[str]:
@@ -167,6 +66,29 @@ def _check_attributes(matrix: Matrix, attributes: Sequence[str] | None) -> list[
         if a not in matrix.attributes:
             raise NotFoundError(f"no participant attribute {a!r}; known: {', '.join(matrix.attributes) or 'none'}")
     return chosen
+
+
+def provenance(matrix: Matrix) -> list[tuple[str, str]]:
+    """The title-block facts every chart export states: framework, crosswalk, evidence, project."""
+    facts = [("Framework", f"{matrix.framework_name} ({matrix.framework_id})"),
+             ("Crosswalk", ", ".join(matrix.crosswalks) if matrix.crosswalks
+              else "none (codings made in this framework)")]
+    if matrix.evidence is not None:
+        facts.append(("Evidence", matrix.evidence.describe().removeprefix("Evidence: ")))
+    if matrix.project_name:
+        facts.append(("Project", matrix.project_name))
+    return facts
+
+
+def table_plan(matrix: Matrix, n_attributes: int, max_columns: int | None = MAX_COLUMNS) -> list[Table]:
+    """The tables of the matrix layout: code columns per table at most ``max_columns`` and at most
+    ``MAX_TABLE_COLUMNS`` columns in all (``max_columns=None`` or 0: only the total limit)."""
+    room = MAX_TABLE_COLUMNS - 1 - n_attributes
+    if room < 1:
+        raise InputError(None, f"{n_attributes} attribute columns leave no room for codes in a table of at most "
+                               f"{MAX_TABLE_COLUMNS} columns: show fewer attributes")
+    per = min(max_columns or room, room)
+    return matrix.tables(per)
 
 
 def _numbering(matrix: Matrix, tables) -> dict[tuple[str, str], str]:
@@ -182,13 +104,16 @@ def _numbering(matrix: Matrix, tables) -> dict[tuple[str, str], str]:
 
 def export_docx(matrix: Matrix, path: str | Path, *, title: str | None = None,
                 attributes: Sequence[str] | None = None, quotes_appendix: bool = True,
-                max_columns: int | None = None, font_size: float = 7.5) -> Path:
+                max_columns: int | None = MAX_COLUMNS, font_size: float = 7.5, layout: str = "matrix") -> Path:
     """Write ``matrix`` as a Word document at ``path`` (see the module doc); returns the path.
 
     ``attributes``: participant attributes shown after the id (default: the matrix's ``group_by``).
-    ``max_columns``: split categories wider than this many codes into parts (None: one table per category, however
-    wide). Unknown attribute: ``NotFoundError``.
+    ``max_columns``: code columns per table (default 6; None: as many as fit in ``MAX_TABLE_COLUMNS``).
+    ``layout``: ``matrix`` (participants in rows) or ``participant`` (one participant per page, codes as rows).
+    Unknown attribute: ``NotFoundError``.
     """
+    if layout not in LAYOUTS:
+        raise InputError(None, f"layout must be one of {', '.join(LAYOUTS)}, not {layout!r}")
     attrs = _check_attributes(matrix, attributes)
     path = writable(path)
     doc = Document()
@@ -203,54 +128,81 @@ def export_docx(matrix: Matrix, path: str | Path, *, title: str | None = None,
     doc.core_properties.title = clean(title)
     doc.core_properties.subject = clean(f"{matrix.framework_name} ({matrix.framework_id})")
     foot = sec.footer.paragraphs[0]._p
-    _run(foot, f"{title} \u00b7 {matrix.framework_id} \u00b7 page ", size=7, color=GREY)
-    _page_field(foot, 7)
+    ev = f" \u00b7 {matrix.evidence.short}" if matrix.evidence is not None else ""
+    run(foot, f"{title} \u00b7 {matrix.framework_id}{ev} \u00b7 page ", size=7, color=GREY)
+    page_field(foot, 7)
 
-    body = _Body(doc)
-    tables = matrix.tables(None if matrix.level == "category" else max_columns)
+    body = Body(doc)
+    if layout == "participant" or matrix.level == "category":
+        tables = matrix.tables(None)
+    else:
+        tables = table_plan(matrix, len(attrs), max_columns)
     labels = _numbering(matrix, tables) if quotes_appendix else {}
-    _front_page(body, matrix, title, attrs, tables, quotes_appendix)
-    for tb in tables:
-        body.p(tb.title if matrix.level != "category" else "Categories", style="Heading1", page_break=True,
-               keep_next=True)
-        _table(body, matrix, tb, attrs, labels, font_size)
+    _front_page(body, matrix, title, attrs, tables, quotes_appendix, layout)
+    if layout == "participant":
+        from .docx_participants import participant_pages
+
+        participant_pages(body, matrix, attrs, labels, font_size)
+    else:
+        _contents(body, [(f"T{i}", tb.title if matrix.level != "category" else "Categories")
+                         for i, tb in enumerate(tables, start=1)])
+        bid, previous = 10, None
+        for i, tb in enumerate(tables, start=1):
+            # a new category starts a page; its further parts follow on
+            head = body.p(tb.title if matrix.level != "category" else "Categories", style="Heading1",
+                          page_break=tb.category_id != previous or i == 1, keep_next=True)
+            previous = tb.category_id
+            bid += 1
+            bookmark(head, f"T{i}", bid)
+            _table(body, matrix, tb, attrs, labels, font_size)
     if quotes_appendix:
         _appendix(body, matrix, tables, attrs, labels)
     save(doc, path)
     return path
 
 
-def _front_page(body: _Body, matrix: Matrix, title: str, attrs, tables, quotes_appendix: bool) -> None:
+def _contents(body: Body, entries: list[tuple[str, str]]) -> None:
+    """A table of contents: every table's title linking to it, with its page number."""
+    body.p("Contents", style="Heading2", page_break=False, keep_next=True)
+    width = (PAGE_W - 2 * MARGIN) / 360000 * 0.6
+    for anchor, text in entries:
+        p = body.p(after=0)
+        right_tab(p, width)
+        link(p, anchor, text, 9)
+        run(p, "\t", size=9)
+        pageref_field(p, anchor, 9)
+
+
+def _front_page(body: Body, matrix: Matrix, title: str, attrs, tables, quotes_appendix: bool, layout: str) -> None:
     body.p(title, style="Title")
-    facts = [("Framework", f"{matrix.framework_name} ({matrix.framework_id})"),
-             ("Date", matrix.created_at.strftime("%Y-%m-%d"))]
-    if matrix.project_name:
-        facts.append(("Project", matrix.project_name))
+    facts = provenance(matrix) + [("Date", matrix.created_at.strftime("%Y-%m-%d"))]
     for k, v in facts:
-        p = body.p()
-        _run(p, f"{k}: ", bold=True)
-        _run(p, v)
+        p = body.p(after=2)
+        run(p, f"{k}: ", bold=True)
+        run(p, v)
     n_sum = sum(1 for c in matrix.cells.values() if c.summary)
     n_rev = sum(1 for c in matrix.cells.values() if c.status == "reviewed")
     n_coded = sum(1 for c in matrix.cells.values() if c.quotes)
     what = "categories" if matrix.level == "category" else f"codes in {len(matrix.categories)} categories"
+    shape = ("one page per participant" if layout == "participant" else f"{len(tables)} table(s)")
     body.p(f"{len(matrix.participants)} participants"
            + (f", ordered and grouped by {', '.join(matrix.group_by)}" if matrix.group_by else "")
-           + f"; {len(matrix.columns)} {what}; {len(tables)} table(s).")
-    body.p(f"{n_coded} of {len(matrix.cells)} cells have coded passages; {n_sum} have a summary, "
-           f"{n_rev} of them reviewed.")
+           + f"; {len(matrix.columns)} {what}; {shape}. {n_coded} of {len(matrix.cells)} cells have coded passages; "
+           f"{n_sum} have a summary, {n_rev} of them reviewed.")
     if matrix.unassigned:
         body.p(f"{matrix.unassigned} coding(s) on transcripts without a participant are not charted.")
-    body.p("How to read the tables", style="Heading2")
     key = ["Rows are participants (columns: id" + (", " + ", ".join(attrs) if attrs else "") + ")"
-           + ("; the shaded rows name the group of the participants below them." if matrix.group_by else "."),
-           "Each cell summarises what the participant said about the column's code. \u201c(draft)\u201d marks a "
-           "summary no researcher has reviewed yet; drafts made by the toolkit consist of verbatim sentences from "
-           "the coded passages, separated by [\u2026].",
+           + ("; the shaded rows name the group of the participants below them." if matrix.group_by else ".")
+           if layout == "matrix" else "Each page is one participant; rows are the codes the participant was coded "
+                                      "with or has a summary for.",
+           "Each cell holds the summary of what the participant said about the code. \u201c(extract)\u201d marks a draft made by the toolkit, "
+           "reviewed)\u201d marks a draft made by the toolkit: one or two verbatim sentences from the coded passages "
+           "(at most about 40 words), not yet edited or confirmed by a researcher; \u201c(draft)\u201d a researcher's "
+           "unreviewed text.",
            "\u201cn passages, no summary\u201d: the participant was coded there but no summary is written yet; "
            "\u2014: nothing coded."]
     if quotes_appendix:
-        key.append("[Qn] leads to the appendix, which lists the quotes behind each summary with their transcript, "
+        key.append("[Qn] leads to the appendix, which lists the passages each summary cites with their transcript, "
                    "character span and, where the recording has them, timestamps.")
     for k in key:
         body.p(k, style="ListBullet")
@@ -271,69 +223,69 @@ def _widths(matrix: Matrix, attrs, n_cols: int, size: float) -> list[int]:
 
 
 def _tc(tr, width, *, fill: str | None = None, span: int = 1):
-    tc = _el(tr, "tc")
-    pr = _el(tc, "tcPr")
-    _el(pr, "tcW", w=_twips(width), type="dxa")
+    tc = el(tr, "tc")
+    pr = el(tc, "tcPr")
+    el(pr, "tcW", w=twips(width), type="dxa")
     if span > 1:
-        _el(pr, "gridSpan", val=span)
+        el(pr, "gridSpan", val=span)
     if fill:
-        _el(pr, "shd", val="clear", color="auto", fill=fill)
-    return _p(tc)
+        el(pr, "shd", val="clear", color="auto", fill=fill)
+    return para(tc)
 
 
-def _table(body: _Body, matrix: Matrix, tb, attrs, labels, size: float) -> None:
+def _table(body: Body, matrix: Matrix, tb, attrs, labels, size: float) -> None:
     widths = _widths(matrix, attrs, len(tb.columns), size)
     tbl = body.tbl()
-    pr = _el(tbl, "tblPr")
-    _el(pr, "tblStyle", val="TableGrid")
-    _el(pr, "tblW", w=_twips(sum(widths)), type="dxa")
-    _el(pr, "jc", val="center")
-    _el(pr, "tblLayout", type="fixed")
-    _el(pr, "tblLook", val="04A0", firstRow=1, lastRow=0, firstColumn=1, lastColumn=0, noHBand=0, noVBand=1)
-    grid = _el(tbl, "tblGrid")
+    pr = el(tbl, "tblPr")
+    el(pr, "tblStyle", val="TableGrid")
+    el(pr, "tblW", w=twips(sum(widths)), type="dxa")
+    el(pr, "jc", val="center")
+    el(pr, "tblLayout", type="fixed")
+    el(pr, "tblLook", val="04A0", firstRow=1, lastRow=0, firstColumn=1, lastColumn=0, noHBand=0, noVBand=1)
+    grid = el(tbl, "tblGrid")
     for w in widths:
-        _el(grid, "gridCol", w=_twips(w))
-    tr = _el(tbl, "tr")
-    _el(_el(tr, "trPr"), "tblHeader")
-    heads = [("Participant", "")] + [(a, "") for a in attrs] + [(c.id, c.label) for c in tb.columns]
+        el(grid, "gridCol", w=twips(w))
+    tr = el(tbl, "tr")
+    el(el(tr, "trPr"), "tblHeader")
+    heads = [("Participant", "")] + [(a, "") for a in attrs] + [(c.label, c.id) for c in tb.columns]
     for w, (top, sub) in zip(widths, heads, strict=True):
         p = _tc(tr, w, fill=HEAD_FILL)
-        _run(p, top, size=size, bold=True)
+        run(p, top, size=size, bold=True)
         if sub:
-            _run(p, "\n" + sub, size=size)
+            run(p, "\n" + sub, size=size - 1, color=GREY)
     groups = matrix.groups() if matrix.group_by else [((), matrix.participants)]
     for key, pids in groups:
         if matrix.group_by:
-            p = _tc(_el(tbl, "tr"), sum(widths), fill=GROUP_FILL, span=len(widths))
+            p = _tc(el(tbl, "tr"), sum(widths), fill=GROUP_FILL, span=len(widths))
             label = " \u00b7 ".join(f"{a}: {v or '(none)'}" for a, v in zip(matrix.group_by, key, strict=True))
-            _run(p, label, size=size, bold=True)
+            run(p, label, size=size, bold=True)
         for pid in pids:
-            tr = _el(tbl, "tr")
-            _run(_tc(tr, widths[0]), pid, size=size, bold=True)
+            tr = el(tbl, "tr")
+            run(_tc(tr, widths[0]), pid, size=size, bold=True)
             for j, a in enumerate(attrs, start=1):
-                _run(_tc(tr, widths[j]), matrix.value(pid, a), size=size)
+                run(_tc(tr, widths[j]), matrix.value(pid, a), size=size)
             for j, col in enumerate(tb.columns, start=1 + len(attrs)):
                 _cell(_tc(tr, widths[j]), matrix.cells[(pid, col.id)], labels, size)
 
 
 def _cell(p, c: Cell, labels, size: float) -> None:
     if c.summary:
-        _run(p, c.summary, size=size)
+        run(p, c.summary, size=size)
         note = _status_note(c)
         if note:
-            _run(p, note, size=size, italic=True, color=GREY)
+            run(p, note, size=size, italic=True, color=GREY)
         label = labels.get((c.participant, c.column))
         if label:
-            _run(p, " ", size=size)
-            _link(p, label, f"[{label}]", size)
+            run(p, " ", size=size)
+            link(p, label, f"[{label}]", size)
     elif c.quotes:
         n = len(c.quotes)
-        _run(p, f"{n} passage{'s' if n != 1 else ''}, no summary", size=size, italic=True, color=GREY)
+        run(p, f"{n} passage{'s' if n != 1 else ''}, no summary", size=size, italic=True, color=GREY)
     else:
-        _run(p, "\u2014", size=size, color=GREY)
+        run(p, "\u2014", size=size, color=GREY)
 
 
-def _appendix(body: _Body, matrix: Matrix, tables, attrs, labels) -> None:
+def _appendix(body: Body, matrix: Matrix, tables, attrs, labels) -> None:
     body.p("Appendix: quotes behind the summaries", style="Heading1", page_break=True)
     if not labels:
         body.p("No cell has a summary yet.")
@@ -356,23 +308,23 @@ def _appendix(body: _Body, matrix: Matrix, tables, attrs, labels) -> None:
             for pid, c in entries:
                 label = labels[(pid, col.id)]
                 p = body.p(before=6, after=3, keep_next=True)
-                _run(p, f"[{label}] ", bold=True)
+                run(p, f"[{label}] ", bold=True)
                 who = ", ".join(v for v in (matrix.value(pid, a) for a in attrs) if v)
-                _run(p, f"{pid}" + (f" ({who})" if who else "") + ": ", bold=True)
-                _run(p, c.summary)
+                run(p, f"{pid}" + (f" ({who})" if who else "") + ": ", bold=True)
+                run(p, c.summary)
                 meta = [c.status + (f", {c.origin}" if c.origin else "")]
                 if c.author:
                     meta.append(c.author)
                 if c.updated_at:
                     meta.append(c.updated_at.strftime("%Y-%m-%d %H:%M"))
-                _run(p, f"  [{'; '.join(meta)}]", italic=True, color=GREY, size=8)
+                run(p, f"  [{'; '.join(meta)}]", italic=True, color=GREY, size=8)
                 bid += 1
-                _bookmark(p, label, bid)
+                bookmark(p, label, bid)
                 quotes = c.cited_quotes()
                 if not quotes:
-                    _run(body.p(after=2, indent=0.8), "(no coded passage of this cell is listed)", italic=True,
+                    run(body.p(after=2, indent=0.8), "(no coded passage of this cell is listed)", italic=True,
                          color=GREY)
                 for qu in quotes:
                     q = body.p(after=2, indent=0.8)
-                    _run(q, f"\u201c{qu.text.strip()}\u201d", size=8.5)
-                    _run(q, f"  \u2014 {qu.reference}; coder: {qu.coder}", size=7.5, italic=True, color=GREY)
+                    run(q, f"\u201c{qu.text.strip()}\u201d", size=8.5)
+                    run(q, f"  \u2014 {qu.reference}; coder: {qu.coder}", size=7.5, italic=True, color=GREY)

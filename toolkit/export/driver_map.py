@@ -76,21 +76,21 @@ def compute_layout(a: DriverAnalysis, *, max_links: int = 30) -> MapLayout:
         cx = sum(p["x"] for p in pts) / len(pts) if pts else 0.0
         cy = sum(p["y"] for p in pts) / len(pts) if pts else -outer
         natural[m.id] = (cx, cy)
-    right = sorted((m for m in a.measures if natural[m.id][0] >= 0), key=lambda m: -natural[m.id][1])
-    left = sorted((m for m in a.measures if natural[m.id][0] < 0), key=lambda m: -natural[m.id][1])
+    right = sorted((m.id for m in a.measures if natural[m.id][0] >= 0), key=lambda i: -natural[i][1])
+    left = sorted((m.id for m in a.measures if natural[m.id][0] < 0), key=lambda i: -natural[i][1])
     while abs(len(right) - len(left)) > 1:
         src, dst = (right, left) if len(right) > len(left) else (left, right)
-        mv = min(src, key=lambda m: abs(natural[m.id][0]))
+        mv = min(src, key=lambda i: abs(natural[i][0]))
         src.remove(mv)
         dst.append(mv)
-        dst.sort(key=lambda m: -natural[m.id][1])
-    measures: dict[str, dict] = {}
+        dst.sort(key=lambda i: -natural[i][1])
     colors = {m.id: MEASURE_COLORS[i % len(MEASURE_COLORS)] for i, m in enumerate(a.measures)}
-    for side, column in ((1, right), (-1, left)):
-        ys = _spread([natural[m.id][1] for m in column], BOX_HEIGHT, outer + 0.3)
-        for m, y in zip(column, ys, strict=True):
-            measures[m.id] = {"x": side * (outer + COLUMN_GAP), "y": y, "side": side, "color": colors[m.id],
-                              "text": _wrap(f"{m.id}  {m.title}", 30, 3)}
+    targets = {m.id: list(m.drivers) for m in a.measures}
+    right, left = _untangle(right, left, drivers, targets, outer)
+    measures = _place_measures(right, left, outer, colors)
+    by_id = {m.id: m for m in a.measures}
+    for mid, mm in measures.items():
+        mm["text"] = wrap_all(f"{mid}  {by_id[mid].title}", 30)
     arrows = [(m.id, d) for m in a.measures for d in m.drivers]
     links = []
     if not a.links.empty:
@@ -98,6 +98,92 @@ def compute_layout(a: DriverAnalysis, *, max_links: int = 30) -> MapLayout:
         links = [(r.a, r.b, float(r.jaccard)) for r in top_links.itertuples() if r.a in drivers and r.b in drivers]
     return MapLayout(rings=rings, drivers=drivers, measures=measures, arrows=arrows, links=links,
                      extent=outer + COLUMN_GAP + 3.0)
+
+
+def _place_measures(right: list[str], left: list[str], outer: float, colors: dict[str, str]) -> dict[str, dict]:
+    """Measure boxes in two columns outside the rings, in the given top-to-bottom orders, evenly spread."""
+    out: dict[str, dict] = {}
+    for side, column in ((1, right), (-1, left)):
+        n = len(column)
+        ys = [0.0] if n == 1 else [(outer + 0.3) * (1 - 2 * i / (n - 1)) for i in range(n)]
+        for mid, y in zip(column, ys, strict=True):
+            out[mid] = {"x": side * (outer + COLUMN_GAP), "y": y, "side": side, "color": colors[mid]}
+    return out
+
+
+def _cross(p1, p2, q1, q2) -> bool:
+    def orient(a, b, c):
+        return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
+    if p2 == q2:  # two arrows into the same driver meet there: not a crossing
+        return False
+    return (orient(p1, p2, q1) * orient(p1, p2, q2) < 0) and (orient(q1, q2, p1) * orient(q1, q2, p2) < 0)
+
+
+def crossings(measures: dict[str, dict], drivers: dict[str, dict], targets: dict[str, list[str]]) -> int:
+    """How many pairs of measure-to-driver arrows cross (straight lines)."""
+    segs = [((measures[m]["x"], measures[m]["y"]), (drivers[d]["x"], drivers[d]["y"]))
+            for m, ds in targets.items() if m in measures for d in ds if d in drivers]
+    return sum(_cross(*segs[i], *segs[j]) for i in range(len(segs)) for j in range(i + 1, len(segs)))
+
+
+def _untangle(right: list[str], left: list[str], drivers, targets, outer: float, passes: int = 4):
+    """Reorder the measure columns (swap neighbours, move a measure to the other side) while that lowers the
+    number of crossing arrows; columns stay within 3 boxes of each other in length."""
+    colors = {m: "" for m in right + left}
+
+    def cost(r, lft):
+        return crossings(_place_measures(r, lft, outer, colors), drivers, targets)
+
+    best = cost(right, left)
+    for _ in range(passes):
+        improved = False
+        for col in ("right", "left"):
+            for i in range(len(right if col == "right" else left) - 1):
+                r, lft = list(right), list(left)
+                c = r if col == "right" else lft
+                c[i], c[i + 1] = c[i + 1], c[i]
+                k = cost(r, lft)
+                if k < best:
+                    best, right, left, improved = k, r, lft, True
+        for mid in list(right + left):
+            src, dst = (right, left) if mid in right else (left, right)
+            if len(dst) + 1 - (len(src) - 1) > 3:
+                continue
+            for pos in range(len(dst) + 1):
+                s2 = [x for x in src if x != mid]
+                d2 = dst[:pos] + [mid] + dst[pos:]
+                r, lft = (s2, d2) if src is right else (d2, s2)
+                k = cost(r, lft)
+                if k < best:
+                    best, right, left, improved = k, r, lft, True
+                    break
+        if not improved:
+            break
+    return right, left
+
+
+def wrap_all(text: str, width: int) -> str:
+    """``text`` wrapped at ``width`` characters, nothing cut."""
+    return "\n".join(textwrap.wrap(text, width))
+
+
+def short_name(label: str, words: int = 4) -> str:
+    """A driver's short name for its node: the whole label when short (at most 6 words, 40 characters); else its
+    part before the first comma, colon or parenthesis, or before " and ", when that has two or more words; else its
+    first ``words`` words (without a dangling "of", "in", "the"...) and an ellipsis."""
+    import re
+
+    label = " ".join(label.split())
+    if len(label.split()) <= 6 and len(label) <= 40:
+        return label
+    for pattern in (r"[,;:(]", r" and "):
+        head = re.split(pattern, label, maxsplit=1)[0].strip()
+        if len(head.split()) >= 2 and head != label:
+            return head
+    parts = label.split()[:words]
+    while len(parts) > 1 and parts[-1].lower() in {"of", "in", "the", "a", "an", "and", "or", "to", "for", "with"}:
+        parts.pop()
+    return " ".join(parts) + "\u2026"
 
 
 def _wrap(text: str, width: int, lines: int) -> str:
@@ -137,7 +223,7 @@ def _wedges(d, x: float, y: float, r: float, colors: dict[str, str]):
 
 
 def _label_text(d) -> str:
-    return f"{d.id} (n={d.n_participants})\n" + _wrap(d.label, 22, 3)
+    return wrap_all(short_name(d.label), 20) + f"\n{d.id} \u00b7 n={d.n_participants}"
 
 
 def render_static(a: DriverAnalysis, *, svg: str | Path | None = None, png: str | Path | None = None,
@@ -367,7 +453,8 @@ def render_plotly(a: DriverAnalysis):
              for d in a.drivers]
     fig.add_trace(go.Scatter(
         x=[lay.drivers[d.id]["x"] for d in a.drivers], y=[lay.drivers[d.id]["y"] for d in a.drivers],
-        mode="markers+text", text=[f"{d.id}" for d in a.drivers], textposition="bottom center",
+        mode="markers+text", text=[wrap_all(short_name(d.label), 18).replace("\n", "<br>") for d in a.drivers],
+        textposition="bottom center", textfont={"size": PLOTLY_FONT},
         hovertext=hover, hoverinfo="text", showlegend=False,
         marker={"size": [max(8, lay.drivers[d.id]["r"] * 90) for d in a.drivers], "color": "rgba(0,0,0,0)",
                 "line": {"width": [2.5 if d.id in gaps else 0 for d in a.drivers], "color": GAP_COLOR}}))

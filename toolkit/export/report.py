@@ -18,10 +18,13 @@ import pandas as pd
 from docx.shared import Cm, RGBColor
 
 from ..embed import Embedder
+from ..evidence import resolve as resolve_evidence
 from ..interpret.drivers import DriverAnalysis, analyse_drivers, quantities_text
 from ..interpret.findings import check_findings
+from ..interpret.glossary import GLOSSARY
 from ..interpret.links import linkage, participant_groups, resolve_codings
 from ..interpret.quotes import pick_quotes
+from ..interpret.stance import RULE
 from ..mapping.table import mapping_frames
 from ..safeio import save_atomic
 from ..store import Project
@@ -48,6 +51,12 @@ def _voices(pids: Iterable[str], groups: dict[str, str]) -> str:
     return f"{len(pids)} participant(s)" + (f" ({spread})" if spread else "")
 
 
+def _has_map(project: Project, framework_id: str) -> bool:
+    with project.read() as s:
+        dims = mdb.dimensions_frame(s, framework_id)
+        return not mdb.map_categories_frame(s, framework_id).empty and not dims["category_id"].isna().all()
+
+
 def _themes(project: Project, framework_id: str, df: pd.DataFrame) -> list[tuple[str, list[tuple[str, pd.DataFrame]]]]:
     """[(theme label, [(sub-theme label, its coded passages)])]: mapping categories if any, else framework ones."""
     with project.read() as s:
@@ -72,6 +81,17 @@ def _themes(project: Project, framework_id: str, df: pd.DataFrame) -> list[tuple
     return out
 
 
+def mapped_framework(project: Project, framework_id: str) -> str | None:
+    """The framework whose key elements the report shows: ``framework_id`` when it has any, else the framework with
+    most key elements (e.g. mapping done under lvi84, report of lvi21); None when nobody mapped yet."""
+    with project.read() as s:
+        counts = {fid: len(mdb.key_elements_frame(s, fid)) for fid in db.framework_ids(s)}
+    if counts.get(framework_id):
+        return framework_id
+    best = max(counts.items(), key=lambda kv: kv[1], default=(None, 0))
+    return best[0] if best[1] else None
+
+
 def write_report(project: Project, out: str | Path, *, framework_id: str | None = None, catalogue=None,
                  attribute: str | None = "group", coders: Iterable[str] | None = None,
                  embedder: Embedder | None = None, analysis: DriverAnalysis | None = None,
@@ -84,16 +104,30 @@ def write_report(project: Project, out: str | Path, *, framework_id: str | None 
         name = db.get_setting(s, "name") or project.path.stem
         groups = participant_groups(s, a.attribute)
         df, via = resolve_codings(s, fid, coders=coders)
+        ev = resolve_evidence(s, coders)
+    mapped = mapped_framework(project, fid)
     doc = new_document()
     doc.add_heading(f"Interpretation: {name}", level=0)
-    doc.add_paragraph(
-        f"Framework {a.framework_name} ({fid}); {a.n_participants} participants"
-        + (f", grouped by {a.attribute}" if a.attribute else "")
-        + (f"; codings reached through crosswalk {via}" if via else "")
-        + (f"; contract measures: {a.catalogue_name} ({a.catalogue_id})" if a.catalogue_id else "")
-        + f". Written {date.today().isoformat()}.")
+    facts = [("Framework", f"{a.framework_name} ({fid})"),
+             ("Crosswalk", f"{via} (the codings were made in another framework and recoded through it)" if via
+              else "none (codings made in this framework)"),
+             ("Evidence", ev.describe().removeprefix("Evidence: ")),
+             ("Key elements", f"made under framework {mapped}" + ("" if mapped == fid else f", not {fid}: the "
+                                                                   "mapping table shows them as they were made")
+              if mapped else "none yet"),
+             ("Participants", f"{a.n_participants}" + (f", grouped by {a.attribute}" if a.attribute else "")),
+             ("Measures", f"{a.catalogue_name} ({a.catalogue_id})" if a.catalogue_id else "none"),
+             ("Written", date.today().isoformat())]
+    for k, v in facts:
+        para = doc.add_paragraph()
+        para.paragraph_format.space_after = Cm(0.05)
+        para.add_run(f"{k}: ").bold = True
+        para.add_run(v)
 
     doc.add_heading("1. Themes and sub-themes", level=1)
+    doc.add_paragraph("Themes are the categories built at mapping and their key dimensions." if _has_map(project, fid)
+                      else f"No categories were built at mapping under {fid}: themes are the framework's categories "
+                           "and sub-themes its codes.")
     cache: dict = {}
     for theme, subs in _themes(project, fid, df):
         doc.add_heading(theme, level=2)
@@ -123,13 +157,15 @@ def write_report(project: Project, out: str | Path, *, framework_id: str | None 
         doc.add_paragraph()
 
     doc.add_heading("3. Checking the findings", level=1)
-    doc.add_paragraph("Per category: participants whose passages support it, who say the opposite (passages marked "
-                      "as counter-evidence) and who say nothing about it.")
+    doc.add_paragraph("Per category: participants whose passages support it, who say the opposite, who only mention "
+                      "it, and who say nothing about it. " + RULE)
     rows = []
-    for f in check_findings(project, fid, level="category", attribute=a.attribute, coders=coders):
+    for f in check_findings(project, fid, level="category", attribute=a.attribute, coders=coders, embedder=embedder):
+        mentions = sorted(p for p in f.groups if f.stance(p) == "mentions only")
         rows.append([f"{f.theme_id} {f.label}", ", ".join(sorted(f.support)) or "-",
-                     ", ".join(sorted(f.counter)) or "-", ", ".join(f.silent) or "-"])
-    add_table(doc, ["Category", "Support", "Opposite", "Silent"], rows, widths=[3, 4, 2.5, 3])
+                     ", ".join(sorted(f.counter)) or "-", ", ".join(mentions) or "-", ", ".join(f.silent) or "-"])
+    add_table(doc, ["Category", "Support", "Counter-evidence", "Mentions only", "Silent"], rows,
+              widths=[3, 4, 2.5, 2.5, 3])
 
     doc.add_heading("4. Driver map", level=1)
     with tempfile.TemporaryDirectory() as tmp:
@@ -164,11 +200,19 @@ def write_report(project: Project, out: str | Path, *, framework_id: str | None 
                   widths=[3.5, 2, 6])
 
     doc.add_heading("6. Mapping table", level=1)
-    table, _long = mapping_frames(project, fid)
+    table = mapping_frames(project, mapped)[0] if mapped else pd.DataFrame()
     if table.empty:
         doc.add_paragraph("No key elements yet (python -m toolkit map propose ...).")
     else:
+        doc.add_paragraph(f"Key elements, key dimensions and categories made under framework {mapped}"
+                          + (f" (this report's framework is {fid})" if mapped != fid else "") + ".")
         add_mapping_table(doc, table)
+    from .report_memos import add_memos
+
+    add_memos(doc, project, heading="7. Memos")
+    doc.add_heading("8. What the figures mean", level=1)
+    for key in ("jaccard", "lift", "complete", "threshold", "support", "counter", "gap", "kappa"):
+        doc.add_paragraph(GLOSSARY[key], style="List Bullet")
     for section in doc.sections:
         section.bottom_margin = Cm(1.5)
     save_atomic(doc, out)

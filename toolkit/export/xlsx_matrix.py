@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from ..charting.matrix import Matrix, clock
 from ..safeio import write_csv, xlsx_cell
-from .docx_matrix import _check_attributes, clean, save, writable
+from .docx_matrix import _check_attributes, clean, provenance, save, writable
 
 __all__ = ["export_csv", "export_xlsx", "sheet_name"]
 
@@ -64,13 +64,13 @@ def export_xlsx(matrix: Matrix, path: str | Path, *, title: str | None = None,
     about = wb.create_sheet(sheet_name("About", used))
     about.column_dimensions["A"].width = 22
     about.column_dimensions["B"].width = 100
-    rows = [("Title", title), ("Framework", f"{matrix.framework_name} ({matrix.framework_id})"),
+    rows = [("Title", title), *[(k, v) for k, v in provenance(matrix) if k != "Project"],
             ("Project", matrix.project_name), ("Date", matrix.created_at.strftime("%Y-%m-%d")),
             ("Participants", len(matrix.participants)), ("Grouped by", ", ".join(matrix.group_by)),
             ("Level", matrix.level),
             ("Key", "Cells hold the summary of what the participant said about the column's code. Italic grey: a "
-                    "draft no researcher has reviewed; toolkit drafts are verbatim sentences from the coded "
-                    "passages separated by [\u2026]. 'n passages, no summary': coded but not summarised; empty: "
+                    "draft no researcher has reviewed; toolkit drafts are extracts: one or two verbatim sentences from the coded "
+                    "passages (at most about 40 words). 'n passages, no summary': coded but not summarised; empty: "
                     "nothing coded. The Quotes sheet lists every coded passage with its transcript reference.")]
     for k, v in rows:
         about.append([_cell(about, k, font=BOLD), _cell(about, v)])

@@ -10,9 +10,10 @@ The framework coverage check (passages that fit no code) lives with the indexing
 which already embeds the passages.
 """
 
-from .memos import add_memo, delete_memo, edit_memo, memos
+from .memos import KINDS as MEMO_KINDS
+from .memos import add_memo, delete_memo, edit_memo, memos, memos_table
 from .reading import TranscriptView, format_time, kwic, transcript_view
 from .terms import STOP_WORDS, distinctive_terms
 
-__all__ = ["STOP_WORDS", "TranscriptView", "add_memo", "delete_memo", "distinctive_terms", "edit_memo", "format_time",
-           "kwic", "memos", "transcript_view"]
+__all__ = ["MEMO_KINDS", "STOP_WORDS", "TranscriptView", "add_memo", "delete_memo", "distinctive_terms", "edit_memo",
+           "format_time", "kwic", "memos", "memos_table", "transcript_view"]

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, NotFoundError
+from ..evidence import resolve as resolve_evidence
 from ..store import Project
 from ..store import core as db
 from ..store import measures as msdb
@@ -40,11 +41,13 @@ def resolve_codings(s, framework_id: str, *, coders: Iterable[str] | None = None
 
     Without ``via``, codings made in the framework itself are used when there are any; otherwise the crosswalk
     into the framework whose source framework has the most codings. Codings a crosswalk maps to nothing are
-    dropped; several source codes on one span that land on the same target code count once.
+    dropped; several source codes on one span that land on the same target code count once. ``coders``: whose codings
+    count (``toolkit.evidence``; None: consensus where it exists, else the lead coder).
     """
     fw = db.get_framework(s, framework_id)
-    coders = list(coders) if coders is not None else None
-    direct = db.codings_frame(s, framework_id=framework_id, coders=coders)
+    ev = resolve_evidence(s, coders)
+    coders = list(ev.coders)
+    direct = ev.filter(db.codings_frame(s, framework_id=framework_id, coders=coders))
     if via is None and not direct.empty:
         direct["source_code_id"] = direct["code_id"]
         return _with_participant(direct), None
@@ -55,7 +58,7 @@ def resolve_codings(s, framework_id: str, *, coders: Iterable[str] | None = None
         cw = msdb.get_crosswalk(s, cid)
         if cw.to_framework != framework_id:
             raise InputError(None, f"crosswalk {cid!r} leads to {cw.to_framework!r}, not to {framework_id!r}")
-        df = db.codings_frame(s, framework_id=cw.from_framework, coders=coders)
+        df = ev.filter(db.codings_frame(s, framework_id=cw.from_framework, coders=coders))
         if best_df is None or len(df) > len(best_df):
             best, best_df = cw, df
     if best is None or best_df is None or best_df.empty:

@@ -42,6 +42,7 @@ STOPWORDS = frozenset(
     "get got one ones thing things something yes yeah okay ok".split())
 MIN_CONTENT_WORDS = 2
 MAX_WORDS = 14
+PHRASE_WORDS = 6  # a proposed key element is at most this many words
 
 
 def words(text: str) -> list[str]:
@@ -74,8 +75,34 @@ def _shorten(clause: str) -> list[str]:
     return pieces if len(pieces) > 1 else [clause]
 
 
+def compress(phrase: str, max_words: int = PHRASE_WORDS) -> str:
+    """The densest run of at most ``max_words`` words of ``phrase``: the window with most content words, starting
+    and ending on a content word ("They have the emergency patients" -> "Emergency patients")."""
+    toks = phrase.split()
+    negation = {"no", "not", "never", "nobody", "nothing", "none", "without"}
+    is_content = [bool(content_words(t)) or any(w in negation or w.endswith("n't") for w in words(t)) for t in toks]
+    if len(toks) <= max_words and (not toks or (is_content[0] and is_content[-1])):
+        return phrase
+    best, best_key = (0, 0), (-1, 0, 0)
+    for i in range(len(toks)):
+        if not is_content[i]:
+            continue
+        for j in range(i, min(len(toks), i + max_words)):
+            if not is_content[j]:
+                continue
+            long = sum(len(t) >= 4 and c for t, c in zip(toks[i:j + 1], is_content[i:j + 1], strict=True))
+            key = (sum(is_content[i:j + 1]), long, -(j - i))
+            if key > best_key:
+                best, best_key = (i, j), key
+    if best_key[0] < 0:
+        return phrase
+    out = _TRAIL.sub("", " ".join(toks[best[0]:best[1] + 1])).strip(" ,;:")
+    return out[:1].upper() + out[1:]
+
+
 def candidate_phrases(summary: str) -> list[str]:
-    """Short clauses of a summary, in their order, each at least ``MIN_CONTENT_WORDS`` content words, no duplicates."""
+    """Short phrases of a summary (at most ``PHRASE_WORDS`` words: the densest part of each clause), in their order,
+    each at least ``MIN_CONTENT_WORDS`` content words, no duplicates."""
     out: list[str] = []
     seen: set[str] = set()
     for sentence in _SENTENCE.split(summary or ""):
@@ -85,7 +112,7 @@ def candidate_phrases(summary: str) -> list[str]:
             if not clause:
                 continue
             for piece in _shorten(clause):
-                phrase = _clean(piece)
+                phrase = compress(_clean(piece))
                 key = " ".join(words(phrase))
                 if len(content_words(phrase)) < MIN_CONTENT_WORDS or key in seen:
                     continue

@@ -87,6 +87,9 @@ class Action(StrEnum):
     DECISION_UNDO = "decision.undo"
     UNIT_SET = "unit.set"
 
+    # added at merge
+    EVIDENCE_LEAD = "evidence.lead"
+
 
 def check_action(action: Action | str) -> Action:
     """The member for ``action`` (a member, or its stored string); anything else is refused with ValueError."""

@@ -207,6 +207,21 @@ class Memo(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
+class TeachingWork(Base):
+    """A student's exercise of one step (familiarize, chart, map, interpret), kept apart from the analysis."""
+
+    __tablename__ = "teaching_work"
+    __table_args__ = (UniqueConstraint("student", "step", "item"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    student: Mapped[str] = mapped_column(String, index=True)  # student:<name>
+    step: Mapped[str] = mapped_column(String)
+    item: Mapped[str] = mapped_column(String)  # what was worked on (a cell, a category...)
+    payload: Mapped[dict | None] = mapped_column(JSON)  # the student's answer and the feedback
+    score: Mapped[float | None] = mapped_column(Float)  # agreement with the reference (step's own measure)
+    n: Mapped[int | None] = mapped_column(Integer)  # how many items the score rests on
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
 # --- indexing assistant -------------------------------------------------------------------------------------------
 
 

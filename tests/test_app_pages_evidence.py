@@ -1,0 +1,98 @@
+"""Issue 13 in the app (AppTest): one evidence source named on every page, no student codings outside Teaching mode,
+one cell per merged quote, the teacher's overview, exercises for every step, readable memos."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+pytest.importorskip("streamlit")
+
+from app_helpers import download, ok, page, record_downloads  # noqa: E402
+
+from toolkit import charting, teaching  # noqa: E402
+from toolkit import familiarize as fam  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _downloads(monkeypatch):
+    record_downloads(monkeypatch)
+
+
+def _student_codes(p):
+    units = teaching.passages(p, "P01_gp_rural.txt")
+    r = units.iloc[0]
+    teaching.code_passage(p, "kari", "P01_gp_rural.txt", int(r["start"]), int(r["end"]), ["ORG02"])
+
+
+def test_chart_names_its_evidence_and_never_shows_students(sample_project):
+    _student_codes(sample_project)
+    at = ok(page("chart", sample_project.path))
+    captions = " ".join(c.value for c in at.caption)
+    assert "Evidence: lead coder reference" in captions
+    picker = at.selectbox(key="evidence")
+    assert not any("student" in o for o in picker.options) and "second (289 codings)" in picker.options
+    grid = at.dataframe[0].value
+    assert "student" not in " ".join(str(v) for v in grid.to_numpy().ravel())
+    # choosing the second coder changes the chart and names it
+    picker.set_value("second").run()
+    ok(at)
+    assert "Evidence: codings of second (chosen)" in " ".join(c.value for c in at.caption)
+    from docx import Document
+
+    doc = Document(io.BytesIO(download(at, "chart_docx")))
+    head = "\n".join(p.text for p in doc.paragraphs[:8])
+    assert "Evidence: codings of second (chosen)" in head and "Framework: " in head
+
+
+def test_overlapping_spans_of_the_chosen_coders_are_one_quote(sample_project):
+    m = charting.build_matrix(sample_project, "lvi84", coders=["reference", "second"])
+    for c in m.cells.values():
+        spans = sorted((q.transcript, q.start, q.end) for q in c.quotes)
+        for (t1, _a1, b1), (t2, a2, _b2) in zip(spans, spans[1:], strict=False):
+            assert t1 != t2 or a2 >= b1  # no two quotes of a cell overlap
+    texts = [q.text for c in m.cells.values() for q in c.quotes]
+    assert len(texts) < 646 + 289  # merged
+
+
+def test_interpret_page_reads_findings_from_the_passages(sample_project):
+    at = ok(page("interpret", sample_project.path, interpret_tab="Findings", map_framework="lvi84"))
+    assert any("closest in meaning" in c.value for c in at.caption)  # the rule is stated
+    grid = at.dataframe[1].value
+    assert {"stance", "why"} <= set(grid.columns)
+    assert set(grid["stance"]) <= {"supports", "counter", "mentions"} and len(set(grid["stance"])) >= 2
+
+
+def test_teacher_overview_and_step_exercises(sample_project, monkeypatch, embedder):
+    import app.common
+
+    monkeypatch.setattr(app.common, "embedder", lambda model_path=None: embedder)
+    _student_codes(sample_project)
+    at = ok(page("teach", sample_project.path, teach_student="kari", teach_step="map", teach_show_overview=True))
+    assert any(s.value == "Teacher's overview" for s in at.subheader)
+    table = next(d.value for d in at.dataframe if "student" in d.value.columns)
+    row = table.set_index("student").loc["kari"]
+    assert row["index: passages coded"] == 1 and row["index: of passages"] > 10  # the figure comes with its n
+    csv = download(at, "teach_overview_csv").decode()
+    assert csv.startswith("student,index: passages coded")
+    # step 4: group the ORG codes, get the adjusted Rand index
+    for box in at.text_input:
+        if box.key and box.key.startswith("teach_group_"):
+            box.input("same")
+    next(b for b in at.button if b.label == "Compare with the study's grouping").click().run()
+    ok(at)
+    assert any(m.label == "Adjusted Rand index" for m in at.metric)
+
+
+def test_memos_tab_shows_columns_and_edits(sample_project):
+    mid = fam.add_memo(sample_project, "First thought.", author="ann", transcript="P01_gp_rural.txt")
+    at = ok(page("familiarize", sample_project.path))
+    grid = next(d.value for d in at.dataframe if "memo" in d.value.columns)
+    assert list(grid.columns) == ["id", "about", "kind", "title", "memo", "author", "updated"]
+    at.session_state["memo_grid"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    ok(at.run())
+    next(t for t in at.text_area if t.key == f"memo_edit_text_{mid}").input("Second thought.")
+    next(b for b in at.button if b.label == "Save changes").click().run()
+    ok(at)
+    assert fam.memos_table(sample_project).iloc[0]["memo"] == "Second thought."

@@ -1,0 +1,56 @@
+"""Figures of the interpretation page (plotly): the Jaccard heat map and the linkage network; and hit-testing a
+click on the driver map."""
+
+from __future__ import annotations
+
+import networkx as nx
+
+
+def heatmap(lk):
+    """Jaccard of every pair (the diagonal, an item with itself, left blank), coloured up to the strongest pair."""
+    import plotly.graph_objects as go
+
+    jac = lk.jaccard.astype(float).copy()
+    for i in jac.index:
+        jac.loc[i, i] = float("nan")
+    top = float(jac.max().max()) if jac.notna().any().any() else 1.0
+    names = [f"{i} {lk.labels.get(i, '')}"[:40] for i in jac.index]
+    fig = go.Figure(go.Heatmap(z=jac.values, x=list(jac.columns), y=names, colorscale="Blues", zmin=0,
+                               zmax=top or 1.0, colorbar={"title": "Jaccard"}, hoverongaps=False,
+                               hovertemplate="%{y} × %{x}: %{z:.3f}<extra></extra>"))
+    fig.update_yaxes(autorange="reversed")
+    return fig.update_layout(height=520, margin={"l": 0, "r": 0, "t": 10, "b": 0})
+
+
+def network(graph: nx.Graph):
+    """The linkage graph: node size = units, edge width = Jaccard (relative to the strongest), labels = short names."""
+    import plotly.graph_objects as go
+
+    from ..export.driver_map import short_name
+
+    pos = nx.spring_layout(graph, seed=7, weight="jaccard") if len(graph) else {}
+    top = max((d["jaccard"] for _a, _b, d in graph.edges(data=True)), default=0) or 1.0
+    fig = go.Figure()
+    for a, b, d in graph.edges(data=True):
+        fig.add_trace(go.Scatter(x=[pos[a][0], pos[b][0]], y=[pos[a][1], pos[b][1]], mode="lines",
+                                 line={"width": 0.8 + 7 * d["jaccard"] / top, "color": "rgba(90,110,130,0.5)"},
+                                 hoverinfo="text", text=f"{a}–{b}: {d['together']} together, Jaccard {d['jaccard']}",
+                                 showlegend=False))
+    nodes = list(graph.nodes(data=True))
+    fig.add_trace(go.Scatter(
+        x=[pos[n][0] for n, _ in nodes], y=[pos[n][1] for n, _ in nodes], mode="markers+text",
+        text=[short_name(d.get("label") or n) for n, d in nodes], textposition="top center", showlegend=False,
+        hoverinfo="text", hovertext=[f"<b>{n} {d['label']}</b><br>{d['units']} units, {d['participants']} "
+                                     f"participants" for n, d in nodes],
+        marker={"size": [8 + 3 * d["units"] ** 0.5 for _, d in nodes], "color": "#4a78a8"}))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    fig.update_layout(height=520, margin={"l": 0, "r": 0, "t": 10, "b": 0}, plot_bgcolor="white")
+    return fig
+
+
+def nearest_driver(layout, x: float, y: float) -> str | None:
+    """The driver whose node is nearest to a clicked point of the driver map (None on an empty map)."""
+    if not layout.drivers:
+        return None
+    return min(layout.drivers, key=lambda i: (layout.drivers[i]["x"] - x) ** 2 + (layout.drivers[i]["y"] - y) ** 2)
