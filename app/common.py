@@ -186,14 +186,15 @@ def act(fn, *args, cli: str, done="Saved.", before_rerun=None, rerun: bool | str
     ``cli`` names the command that does the same from the command line (e.g. ``"index accept"``): every action a page
     offers has one, and ``tests/test_cli_parity.py`` checks that each named command exists.
     ``before_rerun`` (e.g. a progress bar's ``done``) runs either way. ``rerun="fragment"`` reruns only the fragment
-    the button is in; ``rerun=False`` does not rerun (and, as a widget callback, keeps an error for ``flash()``).
+    the button is in; ``rerun=False`` does not rerun; ``rerun="callback"`` (a widget callback, see ``on_click``) does
+    not rerun and keeps an error for ``flash()``, since a callback cannot draw.
     """
     try:
         out = fn(*args, **kwargs)
     except ToolkitError as e:
         if before_rerun:
             before_rerun()
-        if rerun is False:
+        if rerun == "callback":
             st.session_state["_flash_error"] = str(e)
         else:
             show_error(e)
@@ -205,7 +206,7 @@ def act(fn, *args, cli: str, done="Saved.", before_rerun=None, rerun: bool | str
         st.session_state["_flash"] = msg
     if rerun == "fragment":
         st.rerun(scope="fragment")
-    elif rerun:
+    elif rerun is True:
         st.rerun()
     return out
 
@@ -214,7 +215,7 @@ def on_click(fn, *args, cli: str, done="Saved.", **kwargs) -> dict:
     """The ``on_click``/``args``/``kwargs`` of a button whose action is ``act(fn, *args, **kwargs)`` run as its
     callback: the action happens before the (fragment) rerun the click starts, so one run shows its result.
     Use as ``st.button("Accept", key=..., **on_click(fn, ..., cli="index accept"))``."""
-    return {"on_click": act, "args": (fn, *args), "kwargs": {**kwargs, "cli": cli, "done": done, "rerun": False}}
+    return {"on_click": act, "args": (fn, *args), "kwargs": {**kwargs, "cli": cli, "done": done, "rerun": "callback"}}
 
 
 def flash() -> None:
