@@ -78,8 +78,7 @@ class ChannelEvidence:
             )
         return Z
 
-    def _fit_zero_shot(self, Xt, Xc, has_ctx, T, L=None):
-        """Standardisation stats over the pool, then prototype refinement (labeled rows count with their labels)."""
+    def _index_exemplars(self):
         cs = self.code_space
         self._exemplar_cols = [np.flatnonzero(cs.exemplar_code == k) for k in range(cs.n_codes)]
         counts = np.array([len(c) for c in self._exemplar_cols])
@@ -87,6 +86,11 @@ class ChannelEvidence:
         self._exemplar_starts = np.concatenate([[0], np.cumsum(counts)[:-1]]) if contiguous else None
         self._n_ex = counts.astype(np.float32)
         self._has_cat = (np.abs(cs.category_vectors).sum(1) > 0).astype(np.float32)
+
+    def _fit_zero_shot(self, Xt, Xc, has_ctx, T, L=None):
+        """Standardisation stats over the pool, then prototype refinement (labeled rows count with their labels)."""
+        cs = self.code_space
+        self._index_exemplars()
         chans = self._channels(Xt, Xc)
         self.stats_ = [
             _shrunk_stats(ch, has_ctx if i >= 2 else None, self.stats_prior) for i, ch in enumerate(chans)

@@ -119,6 +119,7 @@ class CodeSuggester(ChannelEvidence, BaseEstimator):
         V = cs.text_vectors if cs.text_vectors is not None else cs.code_vectors()
         S = Xt @ V.T
         self.prior_stats_ = (float(S.mean()), max(float(S.std()), STD_FLOOR))
+        self._index_exemplars()
         if self.zero_shot == "channels" or (T == 1).any():  # the channels are a candidate only once codes exist
             self._fit_zero_shot(Xt, Xc, has_ctx, T, L)
 
