@@ -24,21 +24,30 @@ from threadpoolctl import threadpool_limits
 
 GRID = (0.0, 0.5, 1.0, 2.0)
 SMOOTHING = (0.0, 0.3, 0.6)
+DOCUMENT = (0.0, 0.5, 1.0, 2.0)
 KNN_K = 10
 KNN_TEMPERATURE = 0.05
 
 
-def smooth(S: np.ndarray, sequence, a: float, width: int = 2) -> np.ndarray:
-    """Add ``a`` x the scores of up to ``width`` rows before and after each row that share its ``sequence`` id
-    (rows are in document order)."""
-    if not a or sequence is None or len(S) < 2:
+def smooth(S: np.ndarray, sequence, a, width: int = 2) -> np.ndarray:
+    """Document evidence. ``a`` is ``(neighbours, document)`` (or one number: neighbours only): add ``neighbours`` x
+    the scores of up to ``width`` rows before and after each row that share its ``sequence`` id (rows in document
+    order), and ``document`` x the mean score of the other rows of its document (what the document is about)."""
+    near, doc = (a, 0.0) if np.isscalar(a) else a
+    if (not near and not doc) or sequence is None or len(S) < 2:
         return S
     seq = np.asarray(sequence)
     out = S.copy()
     for off in range(1, min(width, len(S) - 1) + 1):
         same = seq[off:] == seq[:-off]
-        out[off:] += a * S[:-off] * same[:, None]
-        out[:-off] += a * S[off:] * same[:, None]
+        out[off:] += near * S[:-off] * same[:, None]
+        out[:-off] += near * S[off:] * same[:, None]
+    if doc:
+        _, inv, counts = np.unique(seq, return_inverse=True, return_counts=True)
+        total = np.zeros((len(counts), S.shape[1]), dtype=np.float64)
+        np.add.at(total, inv, S)
+        others = np.maximum(counts[inv] - 1, 1)[:, None]
+        out += doc * ((total[inv] - S) / others).astype(S.dtype)
     return out
 
 
@@ -107,12 +116,13 @@ def top1(S: np.ndarray, Y: np.ndarray) -> float:
     return float((Y[np.arange(len(Y)), S.argmax(1)] == 1)[has].mean())
 
 
-def choose_weights(oof: dict[str, np.ndarray], Y: np.ndarray, sequence) -> tuple[dict[str, float], float, float]:
-    """Weights (from ``GRID``) and smoothing (from ``SMOOTHING``) with the best out-of-fold top-1, by coordinate
-    ascent from "prior + lr" (two sweeps; a change must improve the score). Returns (weights, smoothing, score)."""
+def choose_weights(oof: dict[str, np.ndarray], Y: np.ndarray, sequence):
+    """Weights (from ``GRID``), neighbour smoothing (``SMOOTHING``) and document weight (``DOCUMENT``) with the best
+    out-of-fold top-1, by coordinate ascent from "prior + lr" (two sweeps; a change must improve the score).
+    Returns (weights, (neighbours, document), score)."""
     keys = list(oof)
     w = {k: (1.0 if k in ("prior", "lr") else 0.0) for k in keys}
-    a = 0.0
+    a = (0.0, 0.0)
 
     def score(w, a):
         if not any(w.values()):
@@ -122,9 +132,14 @@ def choose_weights(oof: dict[str, np.ndarray], Y: np.ndarray, sequence) -> tuple
     best = score(w, a)
     for _ in range(2):
         changed = False
-        for k in keys + ["smoothing"]:
-            for v in SMOOTHING if k == "smoothing" else GRID:
-                w2, a2 = (w, v) if k == "smoothing" else ({**w, k: v}, a)
+        for k in keys + ["_near", "_doc"]:
+            for v in {"_near": SMOOTHING, "_doc": DOCUMENT}.get(k, GRID):
+                if k == "_near":
+                    w2, a2 = w, (v, a[1])
+                elif k == "_doc":
+                    w2, a2 = w, (a[0], v)
+                else:
+                    w2, a2 = {**w, k: v}, a
                 s = score(w2, a2)
                 if s > best + 1e-9:
                     best, w, a, changed = s, w2, a2, True

@@ -68,7 +68,7 @@ class CodeSuggester(ChannelEvidence, BaseEstimator):
         zero_shot_scale: float = 1.0,
         null_evidence: float = 1.0,
         lexical_weight: float = 0.5,
-        cv_folds: int = 3,
+        cv_folds: int = 5,
         threshold_prior: float = 5.0,
         zero_shot_threshold: float = 0.25,
         warm_start: bool = False,
@@ -149,7 +149,7 @@ class CodeSuggester(ChannelEvidence, BaseEstimator):
         rej = (T == 0) & ~(T == 1).any(1, keepdims=True)
         self._rejected = [Xt[np.flatnonzero(rej[:, k])] for k in range(T.shape[1])]
         self.use_context_ = bool(has_ctx.mean() > 0.5)
-        self.weights_, self.smoothing_, self.cv_top1_ = {"prior": 1.0}, 0.0, None
+        self.weights_, self.smoothing_, self.cv_top1_ = {"prior": 1.0}, (0.0, 0.0), None
         self.temperature_, self.null_level_ = float(self.zero_shot_scale), float(self.null_evidence)
         self.global_threshold_ = float(self.zero_shot_threshold)
         self.thresholds_ = np.full(T.shape[1], self.global_threshold_)
