@@ -26,6 +26,8 @@ out-of-fold scores.
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 from scipy.special import log_softmax, softmax
 from sklearn.base import BaseEstimator
@@ -73,6 +75,8 @@ class CodeSuggester(ChannelEvidence, BaseEstimator):
         zero_shot_threshold: float = 0.25,
         warm_start: bool = False,
         random_state: int = 0,
+        selection: dict | None = None,
+        time_budget: float | None = None,
     ):
         self.code_space = code_space
         self.zero_shot = zero_shot
@@ -90,6 +94,8 @@ class CodeSuggester(ChannelEvidence, BaseEstimator):
         self.zero_shot_threshold = zero_shot_threshold
         self.warm_start = warm_start
         self.random_state = random_state
+        self.selection = selection
+        self.time_budget = time_budget
 
     # ---- input handling -------------------------------------------------------------------------------------
     def _split(self, X):
@@ -160,12 +166,40 @@ class CodeSuggester(ChannelEvidence, BaseEstimator):
         if len(pos_rows) == 0:
             return self
         seq = None if sequence is None else np.asarray(sequence)
-        self._cross_validate(Xt, Xc, has_ctx, T, L, groups, seq)
+        if self.selection:
+            self._use_selection(self.selection)
+        else:
+            self._cross_validate(Xt, Xc, has_ctx, T, L, groups, seq)
         self._fit_prior(Xt, Xc, has_ctx, T, L)  # the prototypes again, from every label
         self.learner_ = ens.ComponentModels(Xt, Xc, has_ctx, T, self.use_context_)
         full = self._components(Xt, Xc, has_ctx, L)
         self.component_stats_ = {k: ens.standardiser(v) for k, v in full.items()}
         return self
+
+    def selection_(self) -> dict:
+        """What the cross-validation chose, as plain JSON-able data (``learn`` stores it with the project; a later
+        fit given it as ``selection`` skips the cross-validation: a warm start after each decision)."""
+        return {"weights": {k: float(v) for k, v in self.weights_.items()},
+                "smoothing": [float(x) for x in self.smoothing_], "temperature": float(self.temperature_),
+                "null_level": float(self.null_level_), "global_threshold": float(self.global_threshold_),
+                "thresholds": {c: float(t) for c, t in zip(self.classes_, self.thresholds_, strict=True)},
+                "cv_top1": self.cv_top1_, "calibrated": bool(self.calibrated_)}
+
+    def _use_selection(self, sel: dict):
+        self.weights_ = {k: float(v) for k, v in sel["weights"].items()}
+        if "channels" in self.weights_ and self.zero_shot != "plain":
+            self.weights_.pop("channels")
+        if not self.use_context_:
+            self.weights_.pop("lr_context", None)
+        if not any(self.weights_.values()):
+            self.weights_ = {"prior": 1.0}
+        self.smoothing_ = tuple(sel.get("smoothing", (0.0, 0.0)))
+        self.temperature_, self.null_level_ = float(sel["temperature"]), float(sel["null_level"])
+        self.global_threshold_ = float(sel["global_threshold"])
+        known = sel.get("thresholds", {})
+        self.thresholds_ = np.array([known.get(c, self.global_threshold_) for c in self.classes_])
+        self.cv_top1_ = sel.get("cv_top1")
+        self.calibrated_ = bool(sel.get("calibrated", True))
 
     def _folds(self, rows, groups):
         g = None if groups is None else np.asarray(groups)[rows]
@@ -183,7 +217,12 @@ class CodeSuggester(ChannelEvidence, BaseEstimator):
             self.component_stats_ = None
             return
         oof: dict[str, np.ndarray] = {}
-        for train, test in self._folds(rows, groups):
+        folds = self._folds(rows, groups)
+        done = np.zeros(len(rows), dtype=bool)
+        t0 = time.perf_counter()
+        for i, (train, test) in enumerate(folds):
+            if self.time_budget is not None and i >= 2 and time.perf_counter() - t0 > self.time_budget:
+                break  # out of time: choose on the folds done so far
             Tf = T.copy()
             Tf[rows[test]] = -1
             self._fit_prior(Xt, Xc, has_ctx, Tf, L)
@@ -193,6 +232,9 @@ class CodeSuggester(ChannelEvidence, BaseEstimator):
                                                                           None if L is None else L[r], True))
             for k, v in sc.items():
                 oof.setdefault(k, np.zeros((len(rows), T.shape[1]), np.float32))[test] = v
+            done[test] = True
+        rows, pos = rows[done], pos[done]
+        oof = {k: v[done] for k, v in oof.items()}
         stats = {k: ens.standardiser(v) for k, v in oof.items()}
         Z = {k: (v - stats[k][0]) / stats[k][1] for k, v in oof.items()}
         Tk = T[rows]
