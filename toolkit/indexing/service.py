@@ -205,6 +205,7 @@ def _suggest(project: Project, framework_id: str, embedder: Embedder, *, scheme:
                     "fit_seconds": 0.0, "unchanged": True}
     data = _features(project, embedder, data, progress)
     X, space = data["X"], data["space"]
+    t_model = time.perf_counter()
     model = CodeSuggester(code_space=space, selection=selection).fit(X, Y, groups=data["groups"],
                                                                      sequence=data["sequence"])
     t_fit = time.perf_counter()
@@ -243,7 +244,8 @@ def _suggest(project: Project, framework_id: str, embedder: Embedder, *, scheme:
     return {"passages": len(target), "suggestions": len(rows), "suggested": sum(r["suggested"] for r in rows),
             "no_fit": int((strength < 1).sum()), "labelled_passages": int((Y != -1).any(1).sum()),
             "calibrated": bool(model.calibrated_), "model": model_name,
-            "seconds": round(time.perf_counter() - t0, 2), "fit_seconds": round(t_fit - t0, 2)}
+            "seconds": round(time.perf_counter() - t0, 2), "fit_seconds": round(t_fit - t0, 2),
+            "model_fit_seconds": round(t_fit - t_model, 2)}
 
 
 def passages(project: Project, framework_id: str, transcript: str | int, *, scheme: str = DEFAULT_SCHEME
