@@ -237,7 +237,6 @@ def evaluate_frame(codes, cat_texts, df: pd.DataFrame, Y: np.ndarray, *, train_f
                    encoder: _Encoder, suggester_params: dict | None = None) -> dict:
     """One seeded run on a read codebook and gold frame; ``result["timing"]`` splits the seconds."""
     t0 = time.perf_counter()
-    code_ids = [c.id for c in codes]
     train = split_by_group(df["group"].to_numpy(), train_fraction, seed)
     enc = encoder
     texts = df["text"].tolist()

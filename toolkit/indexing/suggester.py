@@ -220,7 +220,7 @@ class CodeSuggester(ChannelEvidence, BaseEstimator):
         folds = self._folds(rows, groups)
         done = np.zeros(len(rows), dtype=bool)
         t0 = time.perf_counter()
-        for i, (train, test) in enumerate(folds):
+        for i, (_train, test) in enumerate(folds):
             if self.time_budget is not None and i >= 2 and time.perf_counter() - t0 > self.time_budget:
                 break  # out of time: choose on the folds done so far
             Tf = T.copy()
