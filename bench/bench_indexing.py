@@ -112,8 +112,9 @@ def run(n: int, words: int, framework: str, scheme: str, workdir: Path, quick: b
                 "bare_encode_seconds": [round(b, 2) for b in bares], "cold_seconds": [round(c, 2) for c in colds],
                 "cold_over_bare": round(min(colds) / min(bares), 3), "cold_texts_encoded": emb.encoded})
 
+    path = project.path
     project.close()
-    project = proj.open_project(workdir / "bench2.fa")
+    project = proj.open_project(path)
     emb.encoded = 0
     t0 = time.perf_counter()
     warm = service.suggest(project, framework, emb, scheme=scheme)
