@@ -9,7 +9,10 @@ Steps, in one process with one loaded model:
 3. warm: the project closed and reopened, ``suggest`` again (nothing changed: no text is re-encoded);
 4. after a decision: one suggestion rejected, ``suggest`` again (the learned model is fitted; still no encoding);
 5. learned: the carried-over reference codings imported (about 5,000), ``suggest`` again (learned model with
-   cross-validated thresholds).
+   cross-validated thresholds);
+6. learn: ``indexing.learn`` ("Learn from my coding": the cross-validated choice kept with the project) and, after
+   one more rejection, ``suggest`` again: the refit starts from the kept choice (no cross-validation).
+``--quick`` runs one bare encode and one cold run instead of the alternation (for the learning figures).
 Reports passages, seconds, the ratio cold / bare (target <= 1.10), warm seconds (target < 2), texts encoded per step
 and the peak RSS after each step. Prints JSON; ``--out FILE`` also writes it.
 
@@ -73,7 +76,7 @@ def bare_encode(model, texts: list[str]) -> float:
     return time.perf_counter() - t0
 
 
-def run(n: int, words: int, framework: str, scheme: str, workdir: Path) -> dict:
+def run(n: int, words: int, framework: str, scheme: str, workdir: Path, quick: bool = False) -> dict:
     folder = workdir / "synthetic"
     made = generate(folder, n, words)
     out: dict = {"transcripts": n, "words": made["words"], "framework": framework, "scheme": scheme}
@@ -94,7 +97,7 @@ def run(n: int, words: int, framework: str, scheme: str, workdir: Path) -> dict:
 
     # bare encode and cold runs alternate (the machine may be shared): the ratio compares the best of each
     bares, colds = [bare_encode(base.model, texts)], []
-    for extra in range(2):
+    for extra in range(1 if quick else 2):
         if extra:  # a second, equally cold project
             project.close()
             project = build_project(workdir / "bench2.fa", folder=folder, codings=False, framework=framework)
@@ -109,8 +112,9 @@ def run(n: int, words: int, framework: str, scheme: str, workdir: Path) -> dict:
                 "bare_encode_seconds": [round(b, 2) for b in bares], "cold_seconds": [round(c, 2) for c in colds],
                 "cold_over_bare": round(min(colds) / min(bares), 3), "cold_texts_encoded": emb.encoded})
 
+    path = project.path
     project.close()
-    project = proj.open_project(workdir / "bench2.fa")
+    project = proj.open_project(path)
     emb.encoded = 0
     t0 = time.perf_counter()
     warm = service.suggest(project, framework, emb, scheme=scheme)
@@ -131,9 +135,24 @@ def run(n: int, words: int, framework: str, scheme: str, workdir: Path) -> dict:
     t0 = time.perf_counter()
     learned = service.suggest(project, framework, emb, scheme=scheme)
     out.update({"learned_codings": n_cod, "learned_labelled_passages": learned["labelled_passages"],
-                "learned_seconds": round(time.perf_counter() - t0, 2), "learned_fit_seconds": learned["fit_seconds"],
+                "learned_seconds": round(time.perf_counter() - t0, 2), "learned_fit_seconds": learned["fit_seconds"], "learned_model_fit_seconds": learned["model_fit_seconds"],
                 "learned_calibrated": learned["calibrated"], "learned_texts_encoded": emb.encoded})
     rss["after_learned"] = rss_mib()
+
+    from toolkit.indexing import learn
+
+    t0 = time.perf_counter()
+    lr = learn(project, framework, emb, scheme=scheme)
+    out.update({"learn_seconds": round(time.perf_counter() - t0, 2), "learn_fit_seconds": lr["learn_seconds"],
+                "learn_cv_top1": lr["cv_top1"], "learn_weights": lr["weights"]})
+    with project.read() as s:
+        sid = int(idb.suggestions_frame(s, framework, status="open")["id"].iloc[0])
+    service.reject(project, sid, coder="bench")
+    t0 = time.perf_counter()
+    again = service.suggest(project, framework, emb, scheme=scheme)
+    out.update({"after_learn_decision_seconds": round(time.perf_counter() - t0, 2),
+                "after_learn_decision_model_fit_seconds": again["model_fit_seconds"], "after_learn_model": again["model"]})
+    rss["after_learn"] = rss_mib()
     project.close()
     out["peak_rss_mib"] = rss
     out["targets"] = {"cold_over_bare<=1.10": out["cold_over_bare"] <= 1.10, "warm<2s": out["warm_seconds"] < 2}
@@ -147,9 +166,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--framework", default="lvi84")
     ap.add_argument("--scheme", default=service.DEFAULT_SCHEME)
     ap.add_argument("--out", type=Path)
+    ap.add_argument("--quick", action="store_true", help="one bare encode and one cold run (no alternation)")
     a = ap.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
-        result = run(a.participants, a.words, a.framework, a.scheme, Path(tmp))
+        result = run(a.participants, a.words, a.framework, a.scheme, Path(tmp), a.quick)
     text = json.dumps(result, indent=2)
     print(text)
     if a.out:

@@ -1,6 +1,6 @@
 """Convert the GENNOVATE youth focus-group dataset into the evaluation format (codebook.csv + gold.csv).
 
-    python bench/gennovate_convert.py OUT_DIR [--source ../shared/datasets/gennovate]
+    python bench/gennovate_convert.py OUT_DIR [--source ../shared/datasets/gennovate] [--variant V]
 
 - codebook.csv: ``code,label,definition,category`` (definition = the dataset's one-line ``indicator_category``,
   category = the indicator it belongs to).
@@ -9,6 +9,12 @@
   the evaluation split never puts one document on both sides. ``context`` is the interview-guide question the excerpt
   answers (``data_container`` joined with ``indicator_context.csv``; the guide has a female and a male version).
 - Codes not in the codebook (e.g. ``NRM_EQ_N``) are dropped from the segment (the segment is kept) and reported.
+
+Variants (``--variant``) change the codebook's shape, for the development benchmark (bench/bench_suggest.py):
+``full`` (the above), ``labels`` (each code only a short label: the last four words of its definition; no
+categories), ``nocat`` (no categories), ``defs`` (definitions only: no categories, no context), ``question`` (one
+code per interview-guide question of ``indicator_context.csv``, the question's text as its label; the segment's code
+is the question it answers; no context) and ``short`` (the coder's short ``keyword`` span as the segment's text).
 
 Files may be UTF-8 or cp1252; both are read. The output folder is not part of the repository.
 """
@@ -72,10 +78,36 @@ def context_for(container: str, gender: str, contexts: dict[str, str]) -> str:
     return ""
 
 
-def convert(src: Path, out: Path) -> dict:
+VARIANTS = ("full", "labels", "nocat", "defs", "question", "short")
+
+
+def context_id_for(container: str, gender: str, contexts: dict[str, str]) -> str:
+    """The ``indicator_context.csv`` id of the question a segment answers (as ``context_for``), or ''."""
+    key = clean(container).rstrip(".")
+    if not key:
+        return ""
+    g = "F" if gender.strip().lower().startswith("f") else "M"
+    for gg in (g, "M" if g == "F" else "F"):
+        for variant in (key, key.replace(".a", "a").replace(".b", "b")):
+            if f"E_{gg}_{variant}" in contexts:
+                return f"E_{gg}_{variant}"
+    return ""
+
+
+def convert(src: Path, out: Path, variant: str = "full") -> dict:
+    if variant not in VARIANTS:
+        raise SystemExit(f"unknown variant {variant!r}: one of {', '.join(VARIANTS)}")
     codebook = load_codebook(src)
-    known = set(codebook["code"])
     contexts = load_contexts(src)
+    if variant == "labels":
+        codebook["label"] = [" ".join(re.sub(r"\b[ivx]+\)", "", d).split()[-4:]) for d in codebook["definition"]]
+        codebook["definition"] = ""
+    if variant in ("labels", "nocat", "defs", "question"):
+        codebook["category"] = ""
+    if variant == "question":
+        codebook = pd.DataFrame({"code": list(contexts), "label": list(contexts.values()), "definition": "",
+                                 "category": ""})
+    known = set(codebook["code"])
     frames = []
     for f in sorted((src / "coded_excerpts").glob("template_*.csv")):
         df = read_csv_any(f)
@@ -84,7 +116,7 @@ def convert(src: Path, out: Path) -> dict:
         df["source_file"] = f.name
         frames.append(df)
     rows = pd.concat(frames, ignore_index=True)
-    rows["text"] = rows["text"].map(clean)
+    rows["text"] = rows["keyword" if variant == "short" else "text"].map(clean)
     rows = rows[rows["text"] != ""]
     unknown: Counter = Counter()
     no_context = 0
@@ -94,10 +126,11 @@ def convert(src: Path, out: Path) -> dict:
         key = (doc, r.text)
         seg = segments.get(key)
         if seg is None:
-            ctx = context_for(r.data_container, r.gender, contexts)
+            ctx = "" if variant in ("defs", "question") else context_for(r.data_container, r.gender, contexts)
             no_context += not ctx
             seg = segments[key] = {"group": doc, "text": r.text, "codes": [], "context": ctx}
-        code = clean(r.category_label)
+        code = context_id_for(r.data_container, r.gender, contexts) if variant == "question" \
+            else clean(r.category_label)
         if not code:
             continue
         if code not in known:
@@ -127,8 +160,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("out", type=Path, help="folder for codebook.csv and gold.csv")
     ap.add_argument("--source", type=Path, default=DEFAULT_SOURCE, help="the gennovate dataset folder")
+    ap.add_argument("--variant", default="full", choices=VARIANTS, help="the codebook's shape (see above)")
     a = ap.parse_args(argv)
-    report = convert(a.source, a.out)
+    report = convert(a.source, a.out, a.variant)
     json.dump(report, sys.stdout, indent=2)
     print()
     return 0

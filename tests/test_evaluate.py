@@ -124,8 +124,8 @@ def test_evaluate_out_json_exact_keys(tmp_path, fake_embedder):
         r = evaluate(cb, gold, train_fraction=F, seed=1, embedder=fake_embedder)
         for key in ("n_segments", "n_codes", "train_fraction", "seconds", "assistant", "baselines"):
             assert key in r
-        assert set(r["baselines"]) == {"tfidf", "majority"}
-        for m in (r["assistant"], r["baselines"]["tfidf"], r["baselines"]["majority"]):
+        assert set(r["baselines"]) == {"tfidf", "majority", "cosine", "logreg"}
+        for m in (r["assistant"], *r["baselines"].values()):
             assert set(m) == set(METRICS) and all(0 <= v <= 1 or k == "mean_kappa" for k, v in m.items())
         assert r["n_segments"] == 40 and r["n_codes"] == 4 and r["train_fraction"] == F
     assert r["n_train_groups"] == 2 and r["n_eval_groups"] == 2
@@ -153,3 +153,43 @@ def test_evaluate_real_model_zero_shot_beats_tfidf_and_learning_helps(tmp_path, 
     sup = evaluate(cb, gold, train_fraction=0.5, seed=0, embedder=embedder)
     assert sup["assistant"]["top3_recall"] >= zs["assistant"]["top3_recall"] - 0.05
     assert sup["assistant"]["micro_f1"] >= 0.8
+
+
+def test_seeds_average_and_keep_each_run(tmp_path, fake_embedder):
+    cb, gold = write_pair(tmp_path)
+    runs = [evaluate(cb, gold, train_fraction=0.5, seed=s, embedder=fake_embedder) for s in (0, 1)]
+    r = evaluate(cb, gold, train_fraction=0.5, seeds=[0, 1], embedder=fake_embedder)
+    assert [p["seed"] for p in r["per_seed"]] == [0, 1] and r["seeds"] == [0, 1]
+    for name in METRICS:
+        assert r["assistant"][name] == pytest.approx(np.mean([x["assistant"][name] for x in runs]), abs=1e-4)
+        assert r["baselines"]["logreg"][name] == pytest.approx(
+            np.mean([x["baselines"]["logreg"][name] for x in runs]), abs=1e-4)
+
+
+def test_cosine_and_logreg_baselines_by_hand(embedder):
+    from toolkit.indexing.baselines import code_text, cosine_scores, logreg_baseline
+    from toolkit.models import Code
+
+    codes = [Code(id="COST", label="Cost of care", definition="Prices and fees."), Code(id="X_Y", label="")]
+    assert code_text(codes[0]) == "Cost of care: Prices and fees." and code_text(codes[1]) == "X Y"
+    assert code_text(Code(id="A", label="", definition="Only a definition")) == "Only a definition"
+    X = embedder.embed(["The fee is far too expensive.", "We paid a lot of money.", "The queue was long.",
+                        "We waited for months."])
+    cos = cosine_scores(X, embedder.embed([code_text(c) for c in codes]))
+    assert cos.shape == (4, 2) and cos[0, 0] > cos[0, 1]
+    # trained on the first and third passage: the waiting passages are the second code, whatever its text says
+    Y = np.array([[1, 0], [0, 1]])
+    S, pred = logreg_baseline(X[[0, 2]], Y, X, cos)
+    assert S.argmax(1).tolist() == [0, 0, 1, 1] and pred.sum(1).min() >= 1
+
+
+def test_cli_seeds(tmp_path, monkeypatch, fake_embedder, capsys):
+    import toolkit.embed
+
+    cb, gold = write_pair(tmp_path)
+    monkeypatch.setattr(toolkit.embed, "load_embedder", lambda path=None: fake_embedder)
+    assert main(["evaluate", "--codebook", str(cb), "--gold", str(gold), "--train-fraction", "0.5",
+                 "--seeds", "0,1,2"]) == 0
+    r = json.loads(capsys.readouterr().out)
+    assert len(r["per_seed"]) == 3 and set(r["baselines"]) >= {"cosine", "logreg"}
+    assert main(["evaluate", "--codebook", str(cb), "--gold", str(gold), "--seeds", "a,b"]) == 2

@@ -2,12 +2,9 @@
 
 import numpy as np
 import pytest
-from scipy.optimize import approx_fprime
 from sklearn.base import clone
 
-from toolkit.indexing import learner as learner_mod
 from toolkit.indexing.codespace import CodeSpace, code_exemplar_texts
-from toolkit.indexing.learner import LabelEmbeddingSoftmax
 from toolkit.indexing.suggester import CodeSuggester, best_f1_threshold
 from toolkit.models import Code
 
@@ -63,20 +60,31 @@ def test_a_passage_about_nothing_in_the_framework_fits_no_code(embedder):
     assert model.predict(X)[3].sum() == 0
 
 
-def test_question_context_is_evidence(embedder):
+def test_zero_shot_ranking_is_plain_cosine_to_the_code_text(embedder):
+    from toolkit.indexing.baselines import code_text
+
+    space = CodeSpace.build(CODES, embedder, category_texts=CATS)
+    X = embedder.embed(["Patients travel far to the scanner.", "They insist on an MRI.", "Lawyers and complaints.",
+                        "I had a sandwich.", "The waiting list is long."])
+    S = X @ embedder.embed([code_text(c) for c in CODES]).T
+    P = CodeSuggester(space).fit(X, np.full((5, 4), -1)).predict_proba(X)
+    assert (np.argsort(-P, axis=1) == np.argsort(-S, axis=1)).all()
+
+
+def test_question_context_is_evidence_in_the_channels(embedder):
     space = CodeSpace.build(CODES, embedder, category_texts=CATS)
     answer = embedder.embed(["Yes, quite often actually."])
     q_dist = embedder.embed(["How far do your patients have to travel to the nearest scanner?"])
     q_law = embedder.embed(["Do you order scans to protect yourself against lawsuits?"])
     pool = np.hstack([np.vstack([answer, answer]), np.vstack([q_dist, q_law])])
-    model = CodeSuggester(space).fit(pool, np.full((2, 4), -1))
+    model = CodeSuggester(space, zero_shot="channels").fit(pool, np.full((2, 4), -1))
     P = model.predict_proba(pool)
     # the same answer, read through the question asked: access above litigation after the travel question, and the
     # other way round after the lawsuit question
     assert P[0, 0] > P[0, 2] and P[1, 2] > P[1, 0]
     Z = model.zero_shot_evidence(pool)
     assert Z[0, 0] - Z[1, 0] > 0.5 and Z[1, 2] - Z[0, 2] > 0.5
-    no_ctx = CodeSuggester(space).fit(pool[:, :384], np.full((2, 4), -1)).predict_proba(pool[:, :384])
+    no_ctx = CodeSuggester(space, zero_shot="channels").fit(pool[:, :384], np.full((2, 4), -1)).predict_proba(pool[:, :384])
     assert np.allclose(no_ctx[0], no_ctx[1])
 
 
@@ -145,33 +153,6 @@ def test_best_f1_threshold():
     assert best_f1_threshold(np.array([0.5]), np.array([0]))[1] == 0.0
 
 
-def test_learner_gradient_is_exact(monkeypatch):
-    rng = np.random.default_rng(0)
-    n, F, K, G = 10, 5, 4, 3
-    X, Z, C = rng.normal(size=(n, F)), rng.normal(size=(n, K)), rng.normal(size=(K, G))
-    T = -np.ones((n, K), int)
-    T[:5] = 0
-    T[np.arange(5), rng.integers(0, K, 5)] = 1
-    T[5:8, 1] = 0  # rejections on passages without a positive
-    captured = {}
-
-    def fake_minimize(fun, x0, **kw):
-        captured["f"] = fun
-
-        class R:
-            x, nit = x0, 0
-        return R()
-
-    monkeypatch.setattr(learner_mod, "minimize", fake_minimize)
-    LabelEmbeddingSoftmax().fit(X, T, Z, C)
-    f = captured["f"]
-    theta = rng.normal(size=2 * (K + 1) * F + (K + 1) + 1) * 0.3  # one more class: "no code"
-    # the products run in float32: compare with a coarser finite difference, relative to the gradient's size
-    g = f(theta)[1]
-    g_fd = approx_fprime(theta, lambda th: f(th)[0], 1e-3)
-    assert np.linalg.norm(g - g_fd) < 1e-3 * np.linalg.norm(g)
-
-
 def test_lexical_channel(fake_embedder):
     from toolkit.indexing.codespace import lexical_similarity
 
@@ -182,7 +163,7 @@ def test_lexical_channel(fake_embedder):
     space = CodeSpace.build(CODES, fake_embedder, category_texts=CATS)
     E = np.zeros((2, 2 * space.dim), dtype=np.float32)  # embeddings that say nothing
     X = np.hstack([E, L])
-    P = CodeSuggester(space).fit(X, np.full((2, 4), -1)).predict_proba(X)
+    P = CodeSuggester(space, zero_shot="channels").fit(X, np.full((2, 4), -1)).predict_proba(X)
     assert P[0].argmax() == 2
-    P0 = CodeSuggester(space, lexical_weight=0.0).fit(X, np.full((2, 4), -1)).predict_proba(X)
+    P0 = CodeSuggester(space, zero_shot="channels", lexical_weight=0.0).fit(X, np.full((2, 4), -1)).predict_proba(X)
     assert np.allclose(P0[0], P0[0, 0])  # without the lexical channel nothing distinguishes the codes

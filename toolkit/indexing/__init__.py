@@ -1,1 +1,8 @@
-"""Indexing: passages, code suggestions that learn from the researcher's decisions, review queues."""
+"""Indexing: passages, code suggestions that learn from the researcher's decisions, review queues.
+
+``learn(project, framework_id, embedder, time_budget=..., progress=...)`` ("Learn from my coding") is
+``toolkit.indexing.learning.learn``."""
+
+from .learning import learn
+
+__all__ = ["learn"]

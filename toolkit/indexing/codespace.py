@@ -53,6 +53,7 @@ class CodeSpace:
     category_vectors: np.ndarray  # (K, d); a zero row for a code without category text
     model: str = ""
     category_texts: list[str] = field(default_factory=list)
+    text_vectors: np.ndarray | None = None  # (K, d): each code's one text, "label: definition" (baselines.code_text)
 
     @property
     def n_codes(self) -> int:
@@ -94,7 +95,10 @@ class CodeSpace:
                 texts.append(text)
                 owner.append(i)
             cat_texts.append((category_texts.get(code.category_id or "", "") or "").strip())
-        distinct = sorted(set(texts) | {t for t in cat_texts if t})
+        from .baselines import code_text
+
+        own = [code_text(c) for c in codes]
+        distinct = sorted(set(texts) | {t for t in cat_texts if t} | set(own))
         vecs = np.asarray(encode(distinct), dtype=np.float32) if distinct else np.zeros((0, 1), np.float32)
         where = {t: i for i, t in enumerate(distinct)}
         dim = vecs.shape[1]
@@ -111,6 +115,7 @@ class CodeSpace:
             category_vectors=cat_vecs,
             model=getattr(embedder, "name", "") if embedder is not None else "",
             category_texts=cat_texts,
+            text_vectors=vecs[[where[t] for t in own]] if own else np.zeros((0, dim), np.float32),
         )
 
 

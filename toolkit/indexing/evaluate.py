@@ -17,10 +17,16 @@ Metrics (each for the assistant and the baselines), over the evaluation segments
   evaluation gold);
 - ``mean_kappa``: Cohen's kappa per code (present/absent), averaged over the codes present in the evaluation gold.
 
-Baselines: ``tfidf`` ranks codes by TF-IDF cosine between the segment and the code's text (label, definition,
+Baselines: ``cosine`` ranks codes by the cosine of the segment's embedding to the embedding of the code's
+"label: definition" and suggests its top code; ``logreg`` is a one-vs-rest logistic regression (C=4, balanced) on the
+embeddings of the training segments plus 0.5 x cosine, suggesting the codes whose probability is at least 0.5 (its
+top code when none is; at F = 0 it is ``cosine``); see ``toolkit.indexing.baselines``. ``tfidf`` ranks codes by TF-IDF cosine between the segment and the code's text (label, definition,
 inclusion note, examples, category) and suggests the top code when it shares any term with the segment; ``majority``
 ranks codes by their frequency in the training part (codebook order at F = 0) and suggests the most frequent code.
 Every distinct text is encoded once.
+
+``seeds`` (``--seeds 0,1,2``): the evaluation is run once per seed; every metric is the mean over the seeds and
+``per_seed`` holds each run's result.
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ from sklearn.metrics import cohen_kappa_score, f1_score
 
 from ..errors import InputError
 from ..models import Code
+from .baselines import code_text, cosine_scores, logreg_baseline, top1_matrix
 from .codespace import CodeSpace, code_document, lexical_similarity
 from .suggester import CodeSuggester
 
@@ -192,31 +199,65 @@ class _Encoder:
         return np.stack([self.cache[t] for t in texts]) if len(texts) else np.zeros((0, self.embedder.dim))
 
 
-def evaluate(codebook, gold, *, train_fraction: float, seed: int, embedder, suggester_params: dict | None = None,
-             progress=None) -> dict:
-    """Run the evaluation and return the OUT.json structure."""
+def evaluate(codebook, gold, *, train_fraction: float, seed: int = 0, embedder, suggester_params: dict | None = None,
+             progress=None, seeds: list[int] | None = None, encoder: _Encoder | None = None) -> dict:
+    """Run the evaluation and return the OUT.json structure (means over ``seeds`` with ``per_seed`` when given).
+
+    ``encoder``: a shared ``_Encoder`` (texts already encoded by an earlier run are not encoded again)."""
     t0 = time.perf_counter()
     codes, cat_texts = read_codebook(codebook)
-    code_ids = [c.id for c in codes]
-    df, Y = read_gold(gold, code_ids)
+    df, Y = read_gold(gold, [c.id for c in codes])
+    enc = encoder or _Encoder(embedder)
+    runs = [evaluate_frame(codes, cat_texts, df, Y, train_fraction=train_fraction, seed=s, encoder=enc,
+                           suggester_params=suggester_params) for s in (seeds or [seed])]
+    if len(runs) == 1:
+        result = runs[0]
+    else:
+        result = dict(runs[0])
+        result["seeds"] = [int(s) for s in seeds]
+        for key in ("n_train_segments", "n_eval_segments", "n_train_groups", "n_eval_groups"):
+            result[key] = round(float(np.mean([r[key] for r in runs])), 1)
+        result["assistant"] = _mean_metrics([r["assistant"] for r in runs])
+        result["baselines"] = {b: _mean_metrics([r["baselines"][b] for r in runs]) for b in runs[0]["baselines"]}
+        result["per_seed"] = runs
+    result["seconds"] = round(time.perf_counter() - t0, 2)
+    return result
+
+
+def _mean_metrics(ms: list[dict]) -> dict:
+    return {k: round(float(np.mean([m[k] for m in ms])), 4) for k in METRICS}
+
+
+def _sequence(df: pd.DataFrame) -> np.ndarray:
+    """Rows of a group are taken to be in document order (as a gold file lists them)."""
+    return df["group"].to_numpy()
+
+
+def evaluate_frame(codes, cat_texts, df: pd.DataFrame, Y: np.ndarray, *, train_fraction: float, seed: int,
+                   encoder: _Encoder, suggester_params: dict | None = None) -> dict:
+    """One seeded run on a read codebook and gold frame; ``result["timing"]`` splits the seconds."""
+    t0 = time.perf_counter()
     train = split_by_group(df["group"].to_numpy(), train_fraction, seed)
-    enc = _Encoder(embedder)
+    enc = encoder
     texts = df["text"].tolist()
     contexts = df["context"].fillna("").tolist()
     enc([t for t in texts] + [c for c in contexts if c.strip()])  # one batch: every distinct text once
-    space = CodeSpace.build(codes, embedder, category_texts=cat_texts, encode=enc)
+    space = CodeSpace.build(codes, enc.embedder, category_texts=cat_texts, encode=enc)
     Xt = enc(texts)
     Xc = np.zeros_like(Xt)
     has_ctx = np.array([bool(c.strip()) for c in contexts])
     if has_ctx.any():
         Xc[has_ctx] = enc([c for c in contexts if c.strip()])
+    t_enc = time.perf_counter()
     X = np.hstack([Xt, Xc, lexical_similarity(texts, codes, cat_texts)])
     T = np.where(train[:, None], Y, -1).astype(np.int8)
+    seq = _sequence(df)
     sugg = CodeSuggester(space, random_state=seed, **(suggester_params or {}))
-    sugg.fit(X, T, groups=df["group"].to_numpy())
+    sugg.fit(X, T, groups=df["group"].to_numpy(), sequence=seq)
     ev = ~train
-    P = sugg.predict_proba(X[ev])
+    P = sugg.predict_proba(X[ev], sequence=seq[ev])
     pred = (P >= sugg.thresholds_[None, :]).astype(np.int8)
+    t_fit = time.perf_counter()
     gold_ev = Y[ev]
     result = {
         "n_segments": int(len(df)),
@@ -228,11 +269,20 @@ def evaluate(codebook, gold, *, train_fraction: float, seed: int, embedder, sugg
         "n_train_groups": int(len(set(df["group"][train]))),
         "n_eval_groups": int(len(set(df["group"][ev]))),
         "assistant": metrics(P, pred, gold_ev),
+        "ensemble": {"weights": sugg.weights_, "smoothing": sugg.smoothing_, "cv_top1": sugg.cv_top1_},
     }
     tf_s, tf_p = tfidf_baseline(codes, cat_texts, [texts[i] for i in np.flatnonzero(ev)],
                                 [texts[i] for i in np.flatnonzero(train)])
     mj_s, mj_p = majority_baseline(Y[train], int(ev.sum()))
-    result["baselines"] = {"tfidf": metrics(tf_s, tf_p, gold_ev), "majority": metrics(mj_s, mj_p, gold_ev)}
+    t_base = time.perf_counter()
+    cos = cosine_scores(Xt, enc([code_text(c) for c in codes]))
+    lr_s, lr_p = logreg_baseline(Xt[train], Y[train], Xt[ev], cos[ev]) if train.any() else (cos[ev], top1_matrix(cos[ev]))
+    t_lr = time.perf_counter()
+    result["baselines"] = {"tfidf": metrics(tf_s, tf_p, gold_ev), "majority": metrics(mj_s, mj_p, gold_ev),
+                           "cosine": metrics(cos[ev], top1_matrix(cos[ev]), gold_ev),
+                           "logreg": metrics(lr_s, lr_p, gold_ev)}
+    result["timing"] = {"encode": round(t_enc - t0, 2), "assistant": round(t_fit - t_enc, 2),
+                        "logreg": round(t_lr - t_base, 2)}
     result["seconds"] = round(time.perf_counter() - t0, 2)
     return result
 

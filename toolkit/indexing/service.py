@@ -30,6 +30,7 @@ from ..store.events import Action
 from ..vectors import encode_cached
 from .codespace import CodeSpace, lexical_similarity
 from .decisions import accept, add_code, add_span, bulk_accept, nocode, reject, remove_code, undo, undo_batch, undo_last  # noqa: F401
+from .learning import learned_selection
 from .suggester import CodeSuggester
 from .units import DEFAULT_SCHEME, parse_scheme, passages_from_segments
 
@@ -116,6 +117,48 @@ def _no_cyclic_gc():
             gc.enable()
 
 
+def _frames(project: Project, framework_id: str, scheme: str) -> dict:
+    ensure_passages(project, scheme)
+    with project.read() as s:
+        fw = db.get_framework(s, framework_id)
+        pas = idb.passages_frame(s, scheme)
+        codings = db.codings_frame(s, framework_id=framework_id, with_text=False)
+        decided = idb.decided_pairs(s, framework_id)
+        nocode_ids = ddb.nocode_passages(s, framework_id)
+        pks = db.code_pks(s, framework_id)
+    if pas.empty:
+        raise InputError(None, "no participant passages to suggest codes for: import transcripts first")
+    return {"fw": fw, "pas": pas, "pks": pks,
+            "Y": _labels(codings, decided, pas, [c.id for c in fw.codes], nocode_ids)}
+
+
+def _features(project: Project, embedder: Embedder, data: dict, progress: Progress | None) -> dict:
+    """Adds X (text, question and lexical features), the code space, CV groups (participant) and the document
+    sequence (transcript; passages are in document order) to ``data``."""
+    fw, pas = data["fw"], data["pas"]
+    texts = list(pas["text"]) + [c for c in pas["context"] if c]
+    V = encode_cached(project, embedder, list(dict.fromkeys(texts)), progress)
+    row = {x: i for i, x in enumerate(dict.fromkeys(texts))}
+    Xt = V[[row[x] for x in pas["text"]]]
+    Xc = np.stack([V[row[c]] if c else np.zeros(V.shape[1], np.float32) for c in pas["context"]])
+    cats = {c.id: f"{c.label}. {c.description}".strip(" .") for c in fw.categories}
+    distinct = list(dict.fromkeys(pas["text"]))
+    lex = lexical_similarity(distinct, fw.codes, cats)
+    at = {x: i for i, x in enumerate(distinct)}
+    data["X"] = np.hstack([Xt, Xc, lex[[at[x] for x in pas["text"]]]])
+    data["space"] = CodeSpace.build(fw.codes, embedder, category_texts=cats,
+                                    encode=lambda xs: encode_cached(project, embedder, list(xs)))
+    data["groups"] = pas["participant_id"].fillna(pas["transcript"]).to_numpy()
+    data["sequence"] = pas["transcript_id"].to_numpy()
+    return data
+
+
+def training_data(project: Project, framework_id: str, embedder: Embedder, *, scheme: str = DEFAULT_SCHEME,
+                  progress: Progress | None = None) -> dict:
+    """Everything a suggester is fitted on, for ``learn``: X, Y, the code space, groups and sequence."""
+    return _features(project, embedder, _frames(project, framework_id, scheme), progress)
+
+
 def suggest(project: Project, framework_id: str, embedder: Embedder, *, scheme: str = DEFAULT_SCHEME,
             top_k: int = 5, transcripts: list[str] | None = None, progress: Progress | None = None) -> dict:
     """Rank the framework's codes for every passage and store the top ``top_k`` with score, threshold and reason.
@@ -131,20 +174,13 @@ def suggest(project: Project, framework_id: str, embedder: Embedder, *, scheme: 
 def _suggest(project: Project, framework_id: str, embedder: Embedder, *, scheme: str, top_k: int,
              transcripts: list[str] | None, progress: Progress | None) -> dict:
     t0 = time.perf_counter()
-    ensure_passages(project, scheme)
+    data = _frames(project, framework_id, scheme)
+    fw, pas, Y, pks = data["fw"], data["pas"], data["Y"], data["pks"]
     with project.read() as s:
-        fw = db.get_framework(s, framework_id)
         tids = None if transcripts is None else [db.resolve_transcript(s, x).id for x in transcripts]
-        pas = idb.passages_frame(s, scheme)
-        codings = db.codings_frame(s, framework_id=framework_id, with_text=False)
-        decided = idb.decided_pairs(s, framework_id)
-        nocode_ids = ddb.nocode_passages(s, framework_id)
-        pks = db.code_pks(s, framework_id)
-    if pas.empty:
-        raise InputError(None, "no participant passages to suggest codes for: import transcripts first")
     code_ids = [c.id for c in fw.codes]
-    Y = _labels(codings, decided, pas, code_ids, nocode_ids)
-    fingerprint = _fingerprint(fw, embedder.name, scheme, top_k, pas, Y)
+    selection, learned_hash = learned_selection(project, framework_id, embedder.name)
+    fingerprint = _fingerprint(fw, f"{embedder.name}|{learned_hash}", scheme, top_k, pas, Y)
     key = f"suggest:{framework_id}:{scheme}"
     if transcripts is None:
         with project.read() as s:
@@ -156,32 +192,22 @@ def _suggest(project: Project, framework_id: str, embedder: Embedder, *, scheme:
                         seconds=round(time.perf_counter() - t0, 2), fit_seconds=0.0, unchanged=True)
         if unchanged and stored is not None and len(stored):
             # nothing changed since the last run (same passages, codes, decisions and model): nothing to redo
-            summary = {"passages": len(pas), "suggestions": len(stored), "suggested": int(stored.suggested.sum()),
-                       "no_fit": int(sum(r.get("fit_strength", 1) < 1 for r in
-                                         stored.sort_values("rank").groupby("passage_id").first()["reason"])),
-                       "calibrated": None, "model": stored.model.iloc[0]}
-            with project.transaction() as s:  # remembered (no event: nothing of the study changed)
-                db.set_setting(s, key + ":result", json.dumps(summary))
-            return dict(summary, labelled_passages=int((Y != -1).any(1).sum()),
-                        seconds=round(time.perf_counter() - t0, 2), fit_seconds=0.0, unchanged=True)
-    texts = list(pas["text"]) + [c for c in pas["context"] if c]
-    V = encode_cached(project, embedder, list(dict.fromkeys(texts)), progress)
-    row = {x: i for i, x in enumerate(dict.fromkeys(texts))}
-    Xt = V[[row[x] for x in pas["text"]]]
-    Xc = np.stack([V[row[c]] if c else np.zeros(V.shape[1], np.float32) for c in pas["context"]])
-    cats = {c.id: f"{c.label}. {c.description}".strip(" .") for c in fw.categories}
-    distinct = list(dict.fromkeys(pas["text"]))
-    lex = lexical_similarity(distinct, fw.codes, cats)
-    at = {x: i for i, x in enumerate(distinct)}
-    X = np.hstack([Xt, Xc, lex[[at[x] for x in pas["text"]]]])
-    space = CodeSpace.build(fw.codes, embedder, category_texts=cats,
-                            encode=lambda xs: encode_cached(project, embedder, list(xs)))
-    model = CodeSuggester(code_space=space).fit(X, Y, groups=pas["participant_id"].fillna(pas["transcript"]).values)
+            return {"passages": len(pas), "suggestions": len(stored), "suggested": int(stored.suggested.sum()),
+                    "no_fit": int(sum(r.get("fit_strength", 1) < 1 for r in
+                                      stored.sort_values("rank").groupby("passage_id").first()["reason"])),
+                    "labelled_passages": int((Y != -1).any(1).sum()), "calibrated": None,
+                    "model": stored.model.iloc[0], "seconds": round(time.perf_counter() - t0, 2),
+                    "fit_seconds": 0.0, "unchanged": True}
+    data = _features(project, embedder, data, progress)
+    X, space = data["X"], data["space"]
+    t_model = time.perf_counter()
+    model = CodeSuggester(code_space=space, selection=selection).fit(X, Y, groups=data["groups"],
+                                                                     sequence=data["sequence"])
     t_fit = time.perf_counter()
     target = pas.index if tids is None else pas.index[pas.transcript_id.isin(tids)]
-    P = model.predict_proba(X[target])
+    P = model.predict_proba(X[target], sequence=data["sequence"][np.asarray(target)])
     strength = model.fit_strength(P)
-    model_name = f"{embedder.name}+CodeSuggester"
+    model_name = f"{embedder.name}+CodeSuggester" + (f"+learned:{learned_hash[:12]}" if learned_hash else "")
     coded = Y[target] == 1
     texts_by_row = pas["text"].to_numpy()
     pid_by_row = pas["id"].to_numpy()
@@ -215,7 +241,7 @@ def _suggest(project: Project, framework_id: str, embedder: Embedder, *, scheme:
             db.set_setting(s, key, fingerprint)
             db.set_setting(s, key + ":result", json.dumps(summary))
     return dict(summary, labelled_passages=int((Y != -1).any(1).sum()), seconds=round(time.perf_counter() - t0, 2),
-                fit_seconds=round(t_fit - t0, 2))
+                fit_seconds=round(t_fit - t0, 2), model_fit_seconds=round(t_fit - t_model, 2))
 
 
 def passages(project: Project, framework_id: str, transcript: str | int, *, scheme: str = DEFAULT_SCHEME

@@ -1,48 +1,43 @@
-"""The code suggester: zero-shot evidence from the codebook, refined on the project's passages, blended with what the
-researcher's decisions teach, with calibrated thresholds so that "suggested" means something.
+"""The code suggester: a zero-shot ranking that is plain cosine to each code's text, and, once the researcher has
+coded passages, a blend of learned scorers whose weights the project's own grouped cross-validation chooses, with
+calibrated thresholds so that "suggested" means something.
 
 scikit-learn conventions: ``__init__`` only stores parameters, ``fit(X, Y)`` returns ``self``, learned attributes end
 in ``_``, ``predict`` / ``predict_proba`` / ``decision_function``.
 
 - ``X``: passage embeddings, shape (n, d), or (n, 2d) where the second half is the embedding of the question the
   passage answers (the interviewer's turn; a zero row when there is none), optionally followed by K columns of
-  lexical similarity to each code's text (``codespace.lexical_similarity``: TF-IDF cosine, which catches the
-  codebook's own words where the embedding model blurs them), shape (n, 2d + K).
+  lexical similarity to each code's text (``codespace.lexical_similarity``), shape (n, 2d + K).
 - ``Y``: (n, K) in {1, 0, -1} over ``code_space.code_ids``: 1 coded/accepted, 0 known absent (rejected, or not among the
-  codes of an exhaustively coded passage), -1 unknown. Rows that are all -1 are the unlabeled pool: fitting on every
-  passage of a project (labeled or not) lets the zero-shot evidence be standardised per code over the project and the
-  code prototypes be refined on it (transductive, no labels used).
-- ``groups`` (optional, in ``fit``): a participant/document id per row, so the cross-validation that calibrates the
-  thresholds never puts one document on both sides.
+  codes of an exhaustively coded passage), -1 unknown. Rows that are all -1 are the unlabeled pool (fitting on every
+  passage of a project standardises the evidence over the project).
+- ``groups`` (optional, in ``fit``): a participant/document id per row: the cross-validation never puts one on both
+  sides. ``sequence`` (optional, in ``fit`` and ``predict_proba``): a document id per row, rows in document order;
+  neighbouring passages of a document may then share evidence, if the cross-validation finds that it helps.
+
+Zero-shot (no coded passage): ``zero_shot="plain"`` ranks by the cosine of the passage to "label: definition" - on
+the development benchmark (bench/bench_suggest.py) no extra channel beat it on every codebook shape.
+``zero_shot="channels"`` uses the richer evidence of ``channels.ChannelEvidence`` instead. With coded passages the
+ensemble (``ensemble.py``) weighs the zero-shot prior, the channels, logistic regressions on the passage (and on the
+passage + question) and the nearest coded passages. Rejected suggestions lower a code for passages like the rejected one.
+Probabilities are a softmax over the codes and "no code"; its temperature and the "no code" level are fitted on the
+out-of-fold scores.
 """
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
-from scipy.special import softmax
+from scipy.special import log_softmax, softmax
 from sklearn.base import BaseEstimator
 from sklearn.model_selection import GroupKFold, KFold
 
+from . import ensemble as ens
+from .channels import STD_FLOOR, ChannelEvidence
 from .codespace import CodeSpace
-from .learner import LabelEmbeddingSoftmax
 
-# the spread of cosine similarities between unrelated sentences is about this; a small project cannot estimate it
-STD_FLOOR = 0.1
-
-
-def _shrunk_stats(S: np.ndarray, mask: np.ndarray | None, prior: float,
-                  floor: float = STD_FLOOR) -> tuple[np.ndarray, np.ndarray]:
-    """Per-column mean/std over the rows in ``mask``, shrunk towards the all-column mean and std (``prior``
-    pseudo-rows; the all-column std is at least ``STD_FLOOR``, so a handful of passages cannot inflate the z-scores)."""
-    rows = S if mask is None else S[mask]
-    K = S.shape[1]
-    if rows.shape[0] == 0:
-        return np.zeros(K), np.ones(K)
-    g_mean, g_std = float(rows.mean()), max(float(rows.std()), floor)
-    n = rows.shape[0]
-    mean = (rows.sum(0) + prior * g_mean) / (n + prior)
-    var = (((rows - mean) ** 2).sum(0) + prior * g_std**2) / (n + prior)
-    return mean, np.sqrt(np.maximum(var, 1e-12))
+REJECT_WEIGHT = 2.0  # in standardised units: a passage just like a rejected one loses about this much for that code
 
 
 def best_f1_threshold(p: np.ndarray, y: np.ndarray) -> tuple[float, float]:
@@ -59,10 +54,13 @@ def best_f1_threshold(p: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     return float(t), float(f1[i])
 
 
-class CodeSuggester(BaseEstimator):
+
+
+class CodeSuggester(ChannelEvidence, BaseEstimator):
     def __init__(
         self,
         code_space: CodeSpace | None = None,
+        zero_shot: str = "plain",
         context_weight: float = 0.5,
         category_weight: float = 1.0,
         refine_iter: int = 3,
@@ -72,16 +70,16 @@ class CodeSuggester(BaseEstimator):
         zero_shot_scale: float = 1.0,
         null_evidence: float = 1.0,
         lexical_weight: float = 0.5,
-        l2_code: float = 1e-3,
-        l2_shared: float = 1e-4,
-        max_iter: int = 80,
-        cv_folds: int = 3,
+        cv_folds: int = 5,
         threshold_prior: float = 5.0,
         zero_shot_threshold: float = 0.25,
         warm_start: bool = False,
         random_state: int = 0,
+        selection: dict | None = None,
+        time_budget: float | None = None,
     ):
         self.code_space = code_space
+        self.zero_shot = zero_shot
         self.context_weight = context_weight
         self.category_weight = category_weight
         self.refine_iter = refine_iter
@@ -91,14 +89,13 @@ class CodeSuggester(BaseEstimator):
         self.zero_shot_scale = zero_shot_scale
         self.null_evidence = null_evidence
         self.lexical_weight = lexical_weight
-        self.l2_code = l2_code
-        self.l2_shared = l2_shared
-        self.max_iter = max_iter
         self.cv_folds = cv_folds
         self.threshold_prior = threshold_prior
         self.zero_shot_threshold = zero_shot_threshold
         self.warm_start = warm_start
         self.random_state = random_state
+        self.selection = selection
+        self.time_budget = time_budget
 
     # ---- input handling -------------------------------------------------------------------------------------
     def _split(self, X):
@@ -113,112 +110,33 @@ class CodeSuggester(BaseEstimator):
         has_ctx = np.abs(Xc).sum(1) > 0
         return Xt, Xc, has_ctx, L
 
-    # ---- zero-shot evidence ---------------------------------------------------------------------------------
-    def _raw(self, V):
-        """Per code: 0.5 * (max + mean) cosine to its exemplars, and cosine to its category text."""
+    # ---- the zero-shot prior --------------------------------------------------------------------------------
+    def _prior(self, Xt, Xc, has_ctx, L):
+        if self.zero_shot == "channels":
+            return self._evidence(Xt, Xc, has_ctx, L)
         cs = self.code_space
-        S = V @ cs.exemplar_vectors.T
-        if self._exemplar_starts is not None:  # exemplars stored code by code: reduce each run at once
-            st = self._exemplar_starts
-            code_sim = 0.5 * (np.maximum.reduceat(S, st, axis=1) + np.add.reduceat(S, st, axis=1) / self._n_ex)
-        else:
-            code_sim = np.zeros((V.shape[0], cs.n_codes), dtype=np.float32)
-            for k in range(cs.n_codes):
-                cols = self._exemplar_cols[k]
-                code_sim[:, k] = 0.5 * (S[:, cols].max(1) + S[:, cols].mean(1))
-        return code_sim.astype(np.float32), V @ cs.category_vectors.T
+        V = cs.text_vectors if cs.text_vectors is not None else cs.code_vectors()
+        return (Xt @ V.T - self.prior_stats_[0]) / self.prior_stats_[1]
 
-    def _channels(self, Xt, Xc):
-        a, b = self._raw(Xt)
-        c, d = self._raw(Xc)
-        return [a, b, c, d]
-
-    def _zscore(self, chans, has_ctx):
-        z = [(ch - m) / s for ch, (m, s) in zip(chans, self.stats_, strict=True)]
-        has_cat = self._has_cat
-        w = self.category_weight
-        Z = z[0] + w * z[1] * has_cat
-        ctx = z[2] + w * z[3] * has_cat
-        return Z + self.context_weight * ctx * has_ctx[:, None]
-
-    def _proto_channels(self, Xt, Xc, protos):
-        return [Xt @ protos[0].T, Xc @ protos[1].T]
-
-    def _evidence(self, Xt, Xc, has_ctx, L=None, chans=None):
-        Z = self._zscore(self._channels(Xt, Xc) if chans is None else chans, has_ctx)
-        if L is not None and self.lexical_stats_ is not None:
-            Z = Z + self.lexical_weight * (L - self.lexical_stats_[0]) / self.lexical_stats_[1]
-        for protos, stats in zip(self.prototypes_, self.prototype_stats_, strict=True):
-            pt, pc = self._proto_channels(Xt, Xc, protos)
-            Z = Z + self.refine_strength * self.refine_weights_ * (
-                (pt - stats[0][0]) / stats[0][1]
-                + self.context_weight * has_ctx[:, None] * (pc - stats[1][0]) / stats[1][1]
-            )
-        return Z
-
-    def _fit_zero_shot(self, Xt, Xc, has_ctx, T, L=None):
-        """Standardisation stats over the pool, then prototype refinement (labeled rows count with their labels)."""
+    def _fit_prior(self, Xt, Xc, has_ctx, T, L):
         cs = self.code_space
-        self._exemplar_cols = [np.flatnonzero(cs.exemplar_code == k) for k in range(cs.n_codes)]
-        counts = np.array([len(c) for c in self._exemplar_cols])
-        contiguous = (counts > 0).all() and np.array_equal(cs.exemplar_code, np.repeat(np.arange(cs.n_codes), counts))
-        self._exemplar_starts = np.concatenate([[0], np.cumsum(counts)[:-1]]) if contiguous else None
-        self._n_ex = counts.astype(np.float32)
-        self._has_cat = (np.abs(cs.category_vectors).sum(1) > 0).astype(np.float32)
-        chans = self._channels(Xt, Xc)
-        self.stats_ = [
-            _shrunk_stats(ch, has_ctx if i >= 2 else None, self.stats_prior) for i, ch in enumerate(chans)
-        ]
-        # lexical channel (TF-IDF cosine to the code's text): its own scale, so its own small floor
-        self.lexical_stats_ = None if L is None else _shrunk_stats(L, None, self.stats_prior, floor=0.01)
-        self.prototypes_, self.prototype_stats_ = [], []
-        self.refine_weights_ = np.zeros(cs.n_codes, dtype=np.float32)
-        pos = (T == 1).astype(np.float32)
-        labeled = pos.sum(1) > 0
-        target = pos / np.maximum(pos.sum(1, keepdims=True), 1)
-        for _ in range(self.refine_iter):
-            R = softmax(self._evidence(Xt, Xc, has_ctx, L, chans), axis=1).astype(np.float32)
-            R[labeled] = target[labeled]
-            R[(T == 0)] = 0.0
-            mass = np.maximum(R.sum(0), 1e-6)[:, None]
-            # a prototype drawn from few passages counts little (mass / (mass + prior)): no effect on tiny projects
-            weights = (mass[:, 0] / (mass[:, 0] + self.refine_prior)).astype(np.float32)
-            protos = []
-            for V in (Xt, Xc):
-                M = (R.T @ V) / mass
-                n = np.linalg.norm(M, axis=1, keepdims=True)
-                protos.append((M / np.where(n > 0, n, 1.0)).astype(np.float32))
-            pt, pc = self._proto_channels(Xt, Xc, protos)
-            # each round replaces the previous prototypes (the evidence is the base plus the latest refinement)
-            self.prototype_stats_ = [
-                [_shrunk_stats(pt, None, self.stats_prior), _shrunk_stats(pc, has_ctx, self.stats_prior)]
-            ]
-            self.prototypes_ = [protos]
-            self.refine_weights_ = weights
+        if self.zero_shot not in ("plain", "channels"):
+            raise ValueError(f"zero_shot must be 'plain' or 'channels', got {self.zero_shot!r}")
+        V = cs.text_vectors if cs.text_vectors is not None else cs.code_vectors()
+        S = Xt @ V.T
+        self.prior_stats_ = (float(S.mean()), max(float(S.std()), STD_FLOOR))
+        self._index_exemplars()
+        if self.zero_shot == "channels" or (T == 1).any():  # the channels are a candidate only once codes exist
+            self._fit_zero_shot(Xt, Xc, has_ctx, T, L)
+
+    def _candidates(self, Xt, Xc, has_ctx, L, with_channels: bool):
+        out = {"prior": self._prior(Xt, Xc, has_ctx, L)}
+        if with_channels and self.zero_shot == "plain":
+            out["channels"] = self._evidence(Xt, Xc, has_ctx, L)
+        return out
 
     # ---- fitting --------------------------------------------------------------------------------------------
-    def _features(self, Xt, Xc):
-        return np.hstack([Xt, Xc])
-
-    def _code_features(self):
-        cs = self.code_space
-        return np.hstack([cs.code_vectors(), cs.category_vectors])
-
-    def _fit_core(self, Xt, Xc, has_ctx, T, L=None):
-        self._fit_zero_shot(Xt, Xc, has_ctx, T, L)
-        known = (T != -1).any(1)
-        if not (T[known] == 1).any():
-            self.learner_ = None
-            return self
-        Z = self._evidence(Xt[known], Xc[known], has_ctx[known], None if L is None else L[known])
-        previous = getattr(self, "learner_", None)
-        self.learner_ = LabelEmbeddingSoftmax(
-            l2_code=self.l2_code, l2_shared=self.l2_shared, zero_shot_scale=self.zero_shot_scale,
-            null_evidence=self.null_evidence, max_iter=self.max_iter,
-        ).fit(self._features(Xt[known], Xc[known]), T[known], Z, self._code_features(), init=previous)
-        return self
-
-    def fit(self, X, Y, groups=None):
+    def fit(self, X, Y, groups=None, sequence=None):
         if self.code_space is None:
             raise ValueError("CodeSuggester needs a code_space")
         Xt, Xc, has_ctx, L = self._split(X)
@@ -229,39 +147,118 @@ class CodeSuggester(BaseEstimator):
         self.n_features_in_ = int(np.asarray(X).shape[1])
         self.evidence_ = (T == 1).sum(0).astype(int)
         self.negative_evidence_ = (T == 0).sum(0).astype(int)
-        if not self.warm_start:  # the cross-validation fits and the final fit still start from each other
-            self.learner_ = None
         known = np.flatnonzero((T != -1).any(1))
         self.train_index_ = known
         self.train_vectors_ = Xt[known]
         self.train_targets_ = T[known]
-        self._calibrate(Xt, Xc, has_ctx, T, groups, L)
-        self._fit_core(Xt, Xc, has_ctx, T, L)
+        # explicit rejections: a 0 on a passage with no positive
+        rej = (T == 0) & ~(T == 1).any(1, keepdims=True)
+        self._rejected = [Xt[np.flatnonzero(rej[:, k])] for k in range(T.shape[1])]
+        self.use_context_ = bool(has_ctx.mean() > 0.5)
+        self.weights_, self.smoothing_, self.cv_top1_ = {"prior": 1.0}, (0.0, 0.0), None
+        self.temperature_, self.null_level_ = float(self.zero_shot_scale), float(self.null_evidence)
+        self.global_threshold_ = float(self.zero_shot_threshold)
+        self.thresholds_ = np.full(T.shape[1], self.global_threshold_)
+        self.calibrated_ = False
+        self.learner_ = None
+        self._fit_prior(Xt, Xc, has_ctx, T, L)
+        pos_rows = np.flatnonzero((T == 1).any(1))
+        if len(pos_rows) == 0:
+            return self
+        seq = None if sequence is None else np.asarray(sequence)
+        if self.selection:
+            self._use_selection(self.selection)
+        else:
+            self._cross_validate(Xt, Xc, has_ctx, T, L, groups, seq)
+        self._fit_prior(Xt, Xc, has_ctx, T, L)  # the prototypes again, from every label
+        self.learner_ = ens.ComponentModels(Xt, Xc, has_ctx, T, self.use_context_)
+        full = self._components(Xt, Xc, has_ctx, L)
+        self.component_stats_ = {k: ens.standardiser(v) for k, v in full.items()}
         return self
 
-    def _calibrate(self, Xt, Xc, has_ctx, T, groups, L=None):
-        """Per-code thresholds from out-of-fold probabilities on the labeled rows, shrunk towards a global one."""
-        K = self.code_space.n_codes
-        known = np.flatnonzero((T != -1).any(1))
-        self.global_threshold_ = float(self.zero_shot_threshold)
-        self.thresholds_ = np.full(K, self.global_threshold_)
-        self.calibrated_ = False
-        n_pos = int((T[known] == 1).any(1).sum())
-        if n_pos < 2 * self.cv_folds:
+    def selection_(self) -> dict:
+        """What the cross-validation chose, as plain JSON-able data (``learn`` stores it with the project; a later
+        fit given it as ``selection`` skips the cross-validation: a warm start after each decision)."""
+        return {"weights": {k: float(v) for k, v in self.weights_.items()},
+                "smoothing": [float(x) for x in self.smoothing_], "temperature": float(self.temperature_),
+                "null_level": float(self.null_level_), "global_threshold": float(self.global_threshold_),
+                "thresholds": {c: float(t) for c, t in zip(self.classes_, self.thresholds_, strict=True)},
+                "cv_top1": self.cv_top1_, "calibrated": bool(self.calibrated_)}
+
+    def _use_selection(self, sel: dict):
+        self.weights_ = {k: float(v) for k, v in sel["weights"].items()}
+        if "channels" in self.weights_ and self.zero_shot != "plain":
+            self.weights_.pop("channels")
+        if not self.use_context_:
+            self.weights_.pop("lr_context", None)
+        if not any(self.weights_.values()):
+            self.weights_ = {"prior": 1.0}
+        self.smoothing_ = tuple(sel.get("smoothing", (0.0, 0.0)))
+        self.temperature_, self.null_level_ = float(sel["temperature"]), float(sel["null_level"])
+        self.global_threshold_ = float(sel["global_threshold"])
+        known = sel.get("thresholds", {})
+        self.thresholds_ = np.array([known.get(c, self.global_threshold_) for c in self.classes_])
+        self.cv_top1_ = sel.get("cv_top1")
+        self.calibrated_ = bool(sel.get("calibrated", True))
+
+    def _folds(self, rows, groups):
+        g = None if groups is None else np.asarray(groups)[rows]
+        if g is not None and len(set(g)) >= 2:
+            return list(GroupKFold(n_splits=min(self.cv_folds, len(set(g)))).split(rows, groups=g))
+        return list(KFold(min(self.cv_folds, len(rows)), shuffle=True, random_state=self.random_state).split(rows))
+
+    def _cross_validate(self, Xt, Xc, has_ctx, T, L, groups, seq):
+        """Out-of-fold scores of every component on the coded rows: the weights, smoothing, temperature, "no code"
+        level and thresholds."""
+        rows = np.flatnonzero((T != -1).any(1))
+        pos = (T[rows] == 1).any(1)
+        if pos.sum() < 2 * self.cv_folds:
+            self.weights_ = {"prior": 1.0, "lr": 1.0, "knn": 1.0}
+            self.component_stats_ = None
             return
-        g = None if groups is None else np.asarray(groups)[known]
-        if g is not None and len(set(g)) >= self.cv_folds:
-            folds = GroupKFold(n_splits=self.cv_folds).split(known, groups=g)
-        else:
-            folds = KFold(self.cv_folds, shuffle=True, random_state=self.random_state).split(known)
-        P = np.zeros((len(known), K))
-        for _train, te in folds:
+        oof: dict[str, np.ndarray] = {}
+        folds = self._folds(rows, groups)
+        done = np.zeros(len(rows), dtype=bool)
+        t0 = time.perf_counter()
+        for i, (_train, test) in enumerate(folds):
+            if self.time_budget is not None and i >= 2 and time.perf_counter() - t0 > self.time_budget:
+                break  # out of time: choose on the folds done so far
             Tf = T.copy()
-            Tf[known[te]] = -1  # held-out rows join the unlabeled pool
-            self._fit_core(Xt, Xc, has_ctx, Tf, L)
-            rows = known[te]
-            P[te] = self._proba(Xt[rows], Xc[rows], has_ctx[rows], None if L is None else L[rows])
-        Tk = T[known]
+            Tf[rows[test]] = -1
+            self._fit_prior(Xt, Xc, has_ctx, Tf, L)
+            models = ens.ComponentModels(Xt, Xc, has_ctx, Tf, self.use_context_)
+            r = rows[test]
+            sc = models.scores(Xt[r], Xc[r], has_ctx[r], self._candidates(Xt[r], Xc[r], has_ctx[r],
+                                                                          None if L is None else L[r], True))
+            for k, v in sc.items():
+                oof.setdefault(k, np.zeros((len(rows), T.shape[1]), np.float32))[test] = v
+            done[test] = True
+        rows, pos = rows[done], pos[done]
+        oof = {k: v[done] for k, v in oof.items()}
+        stats = {k: ens.standardiser(v) for k, v in oof.items()}
+        Z = {k: (v - stats[k][0]) / stats[k][1] for k, v in oof.items()}
+        Tk = T[rows]
+        s = None if seq is None else seq[rows]
+        self.weights_, self.smoothing_, self.cv_top1_ = ens.choose_weights(
+            {k: v[pos] for k, v in Z.items()}, Tk[pos], None if s is None else s[pos])
+        S = ens.smooth(sum(w * Z[k] for k, w in self.weights_.items() if w), s, self.smoothing_)
+        self._calibrate(S, Tk)
+
+    def _calibrate(self, S, Tk):
+        """Temperature and "no code" level by out-of-fold likelihood, then per-code thresholds shrunk to a global one."""
+        K = Tk.shape[1]
+        pos = (Tk == 1).astype(np.float64)
+        has = pos.sum(1) > 0
+        target = np.hstack([pos / np.maximum(pos.sum(1, keepdims=True), 1), (~has)[:, None].astype(float)])
+        best = (np.inf, 1.0, 1.0)
+        for tau in (0.5, 1.0, 2.0, 4.0, 8.0):
+            for null in np.quantile(S, [0.5, 0.8, 0.9, 0.95, 0.99]) if len(S) else [1.0]:
+                logp = log_softmax(tau * np.hstack([S, np.full((len(S), 1), null)]), axis=1)
+                nll = -(target * logp).sum() / len(S)
+                if nll < best[0]:
+                    best = (nll, tau, float(null))
+        self.temperature_, self.null_level_ = best[1], best[2]
+        P = softmax(self.temperature_ * np.hstack([S, np.full((len(S), 1), self.null_level_)]), axis=1)[:, :-1]
         mask = Tk != -1
         t_g, _ = best_f1_threshold(P[mask], (Tk[mask] == 1).astype(int))
         self.global_threshold_ = t_g
@@ -273,33 +270,49 @@ class CodeSuggester(BaseEstimator):
             self.thresholds_[k] = (n_k * t_k + self.threshold_prior * t_g) / (n_k + self.threshold_prior)
         self.calibrated_ = True
 
-    # ---- prediction -----------------------------------------------------------------------------------------
-    def _decision(self, Xt, Xc, has_ctx, L=None):
-        """(n, K + 1) scores: the codes, then "no code"."""
-        Z = self._evidence(Xt, Xc, has_ctx, L)
-        if self.learner_ is None:
-            return self.zero_shot_scale * np.hstack([Z, np.full((Z.shape[0], 1), self.null_evidence, Z.dtype)])
-        return self.learner_.decision_function(self._features(Xt, Xc), Z)
+    def _components(self, Xt, Xc, has_ctx, L):
+        used = {k for k, w in self.weights_.items() if w}
+        cand = self._candidates(Xt, Xc, has_ctx, L, "channels" in used)
+        return self.learner_.scores(Xt, Xc, has_ctx, cand) if self.learner_ is not None else cand
 
-    def _proba(self, Xt, Xc, has_ctx, L=None):
-        return softmax(self._decision(Xt, Xc, has_ctx, L), axis=1)[:, :-1]
+    # ---- prediction -----------------------------------------------------------------------------------------
+    def _score(self, Xt, Xc, has_ctx, L=None, sequence=None):
+        """(n, K) combined scores in standardised units (before the temperature)."""
+        if self.learner_ is None:
+            S = self._prior(Xt, Xc, has_ctx, L)
+        else:
+            comps = self._components(Xt, Xc, has_ctx, L)
+            stats = self.component_stats_
+            S = sum(w * (comps[k] - stats[k][0]) / stats[k][1] for k, w in self.weights_.items() if w)
+            S = ens.smooth(S, sequence, self.smoothing_)
+        for k, R in enumerate(self._rejected):
+            if len(R):
+                S[:, k] -= REJECT_WEIGHT * np.clip(Xt @ R.T, 0, None).max(1) ** 2
+        return S
+
+    def _decision(self, Xt, Xc, has_ctx, L=None, sequence=None):
+        S = self._score(Xt, Xc, has_ctx, L, sequence)
+        return self.temperature_ * np.hstack([S, np.full((S.shape[0], 1), self.null_level_, S.dtype)])
+
+    def _proba(self, Xt, Xc, has_ctx, L=None, sequence=None):
+        return softmax(self._decision(Xt, Xc, has_ctx, L, sequence), axis=1)[:, :-1]
 
     def zero_shot_evidence(self, X):
         """The standardised zero-shot evidence (n, K), before any learning."""
-        return self._evidence(*self._split(X))
+        return self._prior(*self._split(X))
 
-    def decision_function(self, X):
+    def decision_function(self, X, sequence=None):
         """(n, K + 1) scores: one per code, then one for "no code"."""
-        return self._decision(*self._split(X))
+        return self._decision(*self._split(X), sequence=sequence)
 
-    def predict_proba(self, X):
+    def predict_proba(self, X, sequence=None):
         """(n, K) probabilities that each code is the passage's code (a softmax over the codes and "no code", so a
-        row sums to 1 minus the probability that no code applies)."""
-        return self._proba(*self._split(X))
+        row sums to 1 minus the probability that no code applies). ``sequence``: as in ``fit``."""
+        return self._proba(*self._split(X), sequence=sequence)
 
-    def predict(self, X):
+    def predict(self, X, sequence=None):
         """(n, K) 0/1: the codes suggested for each passage (probability at or above the code's threshold)."""
-        return (self.predict_proba(X) >= self.thresholds_[None, :]).astype(np.int8)
+        return (self.predict_proba(X, sequence) >= self.thresholds_[None, :]).astype(np.int8)
 
     def fit_strength(self, P):
         """max_k p_k / t_k per row: below 1 means no code reaches its threshold (the passage fits no code well)."""

@@ -90,6 +90,9 @@ class Action(StrEnum):
     # added at merge
     EVIDENCE_LEAD = "evidence.lead"
 
+    # added at merge
+    SUGGESTER_LEARN = "suggester.learn"
+
 
 def check_action(action: Action | str) -> Action:
     """The member for ``action`` (a member, or its stored string); anything else is refused with ValueError."""

@@ -1,0 +1,113 @@
+""""Learn from my coding": choose, by the project's own grouped cross-validation, how the suggester weighs its
+scorers for one framework, and keep that choice with the project.
+
+    learn(project, "lvi84", embedder, time_budget=120, progress=cb)   # app button and `python -m toolkit learn`
+
+The choice (weights of the zero-shot prior, the richer channels, the logistic regressions and the nearest coded
+passages; neighbour/document smoothing; temperature, "no code" level, per-code thresholds; the cross-validated top-1)
+is a small JSON file in a folder beside the project file, ``<project>.models/``, named after the framework, and
+recorded in the project's settings with its SHA-256. Every later ``suggest`` for that framework starts from it (no
+cross-validation: a refit after each decision only refits the scorers) and records the file's hash in the model name
+of every suggestion it makes (``all-MiniLM-L6-v2+CodeSuggester+learned:<hash12>``).
+
+Fine-tuning the sentence encoder on the codings (SetFit-style contrastive pairs) was measured and dropped: see
+``bench/bench_suggest.py`` and the issue note; the file therefore records the embedding model it was chosen with, and a
+project that changes its model ignores a choice made with another one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ..errors import InputError
+from ..store import Project
+from ..store import core as db
+from ..store.events import Action
+
+Progress = Callable[[int, int, str], None]
+
+
+def _key(framework_id: str) -> str:
+    return f"learned:{framework_id}"
+
+
+def models_dir(project: Project) -> Path:
+    """The folder beside the project file that holds what was learned for it."""
+    return project.path.with_name(project.path.stem + ".models")
+
+
+def learned_selection(project: Project, framework_id: str, model: str) -> tuple[dict | None, str | None]:
+    """(selection, sha256) stored by ``learn`` for this framework and embedding model; (None, None) when there is
+    none, or the file is missing, changed since it was recorded, or was chosen with another model."""
+    with project.read() as s:
+        raw = db.get_setting(s, _key(framework_id))
+    if not raw:
+        return None, None
+    rec = json.loads(raw)
+    path = models_dir(project) / rec["file"]
+    if not path.is_file():
+        return None, None
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != rec["sha256"]:
+        return None, None
+    sel = json.loads(data)
+    if sel.get("embedding_model") != model:
+        return None, None
+    return sel, digest
+
+
+def learn(project: Project, framework_id: str, embedder, *, scheme: str | None = None, time_budget: float = 120.0,
+          progress: Progress | None = None) -> dict:
+    """Run the grouped cross-validation on the project's codings of ``framework_id``, store the choice beside the
+    project (recorded in its settings), and re-run ``suggest`` with it. Returns what was chosen, its file and hash,
+    the cross-validated top-1 and timings. Needs at least 10 coded passages from 2 participants/documents."""
+    from . import service as sv
+
+    t0 = time.perf_counter()
+    scheme = scheme or sv.DEFAULT_SCHEME
+    step = (lambda i, msg: progress(i, 4, msg)) if progress else (lambda i, msg: None)
+    step(0, "reading the codings")
+    data = sv.training_data(project, framework_id, embedder, scheme=scheme,
+                            progress=(lambda d, n, m: progress(0, 4, f"{m} {d}/{n}")) if progress else None)
+    Y = data["Y"]
+    coded = (Y == 1).any(1)
+    if coded.sum() < 10 or len(set(data["groups"][coded])) < 2:
+        raise InputError(None, f"learning needs at least 10 coded passages from 2 participants in framework "
+                               f"{framework_id!r}; it has {int(coded.sum())}")
+    step(1, "cross-validating the scorers on your codings")
+    from .suggester import CodeSuggester
+
+    model = CodeSuggester(code_space=data["space"], time_budget=time_budget).fit(
+        data["X"], Y, groups=data["groups"], sequence=data["sequence"])
+    if not model.calibrated_:
+        raise InputError(None, "too few coded passages to cross-validate; code some more and try again")
+    sel = model.selection_()
+    sel.update({"framework": framework_id, "embedding_model": embedder.name, "scheme": scheme,
+                "coded_passages": int(coded.sum()), "created": datetime.now(UTC).isoformat(timespec="seconds")})
+    step(2, "saving")
+    folder = models_dir(project)
+    folder.mkdir(parents=True, exist_ok=True)
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", framework_id) + ".suggester.json"
+    blob = (json.dumps(sel, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    digest = hashlib.sha256(blob).hexdigest()
+    tmp = folder / (name + ".tmp")
+    tmp.write_bytes(blob)
+    tmp.replace(folder / name)
+    with project.transaction(Action.SUGGESTER_LEARN, payload={"framework": framework_id, "file": name, "sha256": digest,
+                                                          "cv_top1": sel["cv_top1"]}) as s:
+        db.set_setting(s, _key(framework_id), json.dumps({"file": name, "sha256": digest}))
+    t_fit = time.perf_counter()
+    step(3, "suggesting with what was learned")
+    r = sv.suggest(project, framework_id, embedder, scheme=scheme)
+    step(4, "done")
+    return {"framework": framework_id, "file": str(folder / name), "sha256": digest, "cv_top1": sel["cv_top1"],
+            "weights": sel["weights"], "smoothing": sel["smoothing"], "coded_passages": sel["coded_passages"],
+            "model": r["model"], "suggestions": r["suggestions"], "learn_seconds": round(t_fit - t0, 2),
+            "seconds": round(time.perf_counter() - t0, 2)}
