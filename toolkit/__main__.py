@@ -1,3 +1,4 @@
+"""python -m toolkit: the command line (see toolkit.cli)."""
 import sys
 
 from .cli import main

@@ -6,6 +6,7 @@ Keyboard: Right/Left move between passages, A accepts the top open suggestion, X
 """
 
 import html
+from pathlib import Path
 
 import streamlit as st
 
@@ -15,6 +16,7 @@ from app.common import (
     coder,
     flash,
     framework_picker,
+    md,
     on_click,
     project,
     project_embedder,
@@ -23,7 +25,7 @@ from app.common import (
 )
 from toolkit import overview, team
 from toolkit.indexing import decisions as dec
-from toolkit.indexing import review, workspace
+from toolkit.indexing import learning, review, workspace
 from toolkit.indexing import service as sv
 
 st.title("2 · Index")
@@ -69,7 +71,16 @@ def _choices(path: str, fw: str, who: str, v: int) -> list[dict]:
 view0 = _view(str(p.path), fw_id, tname, who, others, version())
 st.caption(f"Unit of analysis: **{scheme}** ({workspace.unit_label(scheme)}) · you are **{html.escape(who)}**"
            + (" · blind: only your own codings are shown" if view0["blind"] else ""))
-u1, u2 = st.columns([2, 5])
+u1, u3, u2 = st.columns([2, 2, 4])
+if lead and u3.button("Learn from my coding", key="learn",
+                      help="Cross-validates on the project's codings which evidence predicts your codes best (nearest "
+                           "coded passages, a classifier on the embeddings, the code definitions), keeps the choice "
+                           "with the project, and updates the suggestions; every suggestion then names it."):
+    bar = Progress("Learning from the codings")
+    act(learning.learn, p, fw_id, project_embedder(lazy=True), progress=bar, before_rerun=bar.done,
+        cli="learn --framework", done=lambda r: (
+            f"Learned from the codings of {md(fw_id)}: cross-validated top-1 {r['cv_top1']:.2f}; kept as "
+            f"{md(Path(r['file']).name)} (sha256 {r['sha256'][:12]}); suggestions updated."))
 if lead and u1.button("Update suggestions", key="suggest"):
     bar = Progress("Embedding passages")
     out = act(sv.suggest, p, fw_id, project_embedder(lazy=True), progress=bar, before_rerun=bar.done,
