@@ -8,8 +8,6 @@ from __future__ import annotations
 import argparse
 import getpass
 
-import pandas as pd
-
 from .. import familiarize as fam
 from ._common import open_, print_table
 
@@ -48,34 +46,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--csv", help="write the table (one row per term) here")
     p.set_defaults(handler=cmd_terms)
 
-    m = sub.add_parser("memo", help="add, list, edit and delete memos")
-    ms = m.add_subparsers(dest="memo_command", required=True, metavar="ACTION")
-    p = ms.add_parser("add", help="write a memo (on the project, or on a transcript or a span of it)")
-    p.add_argument("project")
-    p.add_argument("text")
-    p.add_argument("--transcript", help="transcript name or id")
-    p.add_argument("--start", type=int, help="character offset where the memo's span starts (with --transcript)")
-    p.add_argument("--end", type=int, help="character offset where it ends")
-    p.add_argument("--title")
-    p.add_argument("--author", default=_who())
-    p.set_defaults(handler=cmd_memo_add)
-    p = ms.add_parser("list", help="the memos, oldest first")
-    p.add_argument("project")
-    p.add_argument("--transcript", help="only the memos on this transcript")
-    p.add_argument("--csv", help="write them as CSV here")
-    p.set_defaults(handler=cmd_memo_list)
-    p = ms.add_parser("edit", help="replace a memo's text")
-    p.add_argument("project")
-    p.add_argument("id", type=int, help="memo id (see memo list)")
-    p.add_argument("text")
-    p.add_argument("--author", default=_who())
-    p.set_defaults(handler=cmd_memo_edit)
-    p = ms.add_parser("delete", help="delete a memo (its text stays in the project's event log)")
-    p.add_argument("project")
-    p.add_argument("id", type=int)
-    p.add_argument("--author", default=_who())
-    p.set_defaults(handler=cmd_memo_delete)
-
 
 def cmd_kwic(a) -> int:
     hits = fam.kwic(open_(a.project), a.query, window=a.window, regex=a.regex, whole_word=not a.anywhere,
@@ -99,42 +69,4 @@ def cmd_terms(a) -> int:
         return 0
     rows = [{a.by: _one_line(key), "terms": ", ".join(g["term"])} for key, g in df.groupby(a.by, sort=True)]
     print_table(rows, [a.by, "terms"])
-    return 0
-
-
-def cmd_memo_add(a) -> int:
-    if (a.start is None) != (a.end is None) or (a.start is not None and a.transcript is None):
-        from ..errors import InputError
-
-        raise InputError(None, "a memo's span needs --transcript, --start and --end together")
-    mid = fam.add_memo(open_(a.project), a.text, author=a.author, transcript=a.transcript, start=a.start, end=a.end,
-                       title=a.title)
-    print(f"memo {mid} added")
-    return 0
-
-
-def cmd_memo_list(a) -> int:
-    df = fam.memos(open_(a.project), a.transcript)
-    if a.csv:
-        df.to_csv(a.csv, index=False)
-        print(f"wrote {len(df)} memo(s) to {a.csv}")
-        return 0
-    rows = [{"id": r.id, "author": _one_line(r.author) if pd.notna(r.author) else "",
-             "transcript": _one_line(r.transcript) if pd.notna(r.transcript) else "",
-             "span": f"{int(r.start)}-{int(r.end)}" if pd.notna(r.start) and pd.notna(r.end) else "",
-             "updated": f"{r.updated_at:%Y-%m-%d %H:%M}", "text": _one_line(r.text, 70)}
-            for r in df.itertuples()]
-    print_table(rows, ["id", "author", "transcript", "span", "updated", "text"])
-    return 0
-
-
-def cmd_memo_edit(a) -> int:
-    fam.edit_memo(open_(a.project), a.id, a.text, author=a.author)
-    print(f"memo {a.id} changed")
-    return 0
-
-
-def cmd_memo_delete(a) -> int:
-    fam.delete_memo(open_(a.project), a.id, author=a.author)
-    print(f"memo {a.id} deleted")
     return 0

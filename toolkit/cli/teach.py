@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 from .. import teaching
@@ -18,9 +17,8 @@ def _embedder(model: str | None):
     return load_embedder(model)
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("teach", help="Teaching mode: exercises with feedback, the teacher's overview, reset")
-    s = p.add_subparsers(dest="teach_command", required=True, metavar="ACTION")
+def register_steps(s) -> None:
+    """The step exercises, the teacher's overview and reset, added to the ``teach`` command of ``cli.teaching``."""
     q = s.add_parser("overview", help="every student's progress and agreement with the reference, per step")
     q.add_argument("project")
     q.add_argument("--csv", help="write the overview here")

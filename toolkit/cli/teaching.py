@@ -55,11 +55,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = ts.add_parser("students", help="the students who have coded in this project")
     p.add_argument("project")
     p.set_defaults(handler=cmd_students)
-    p = ts.add_parser("reset", help="remove every coding of one student (kept in the project's history)")
-    p.add_argument("project")
-    p.add_argument("--student", required=True)
-    p.add_argument("--teacher", default=_who(), help="who resets (recorded in the event log)")
-    p.set_defaults(handler=cmd_reset)
+    from .teach import register_steps
+
+    register_steps(ts)  # overview, the exercises of steps 1, 3, 4, 5, and reset (codings and exercise work)
 
 
 def cmd_steps(a) -> int:
@@ -121,10 +119,4 @@ def cmd_feedback(a) -> int:
 def cmd_students(a) -> int:
     names = teaching.students(open_(a.project))
     print("\n".join(names) if names else "(no student has coded yet)")
-    return 0
-
-
-def cmd_reset(a) -> int:
-    n = teaching.reset_student(open_(a.project), a.student, teacher=a.teacher)
-    print(f"removed {n} coding(s) of {teaching.student_coder(a.student)}")
     return 0

@@ -12,14 +12,13 @@ a BOM, UTF-16 or cp1252, and selection positions are read under the line-break/c
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 from ..errors import InputError
 from ..ingest import detect_language, detect_turns
 from ..models import ParsedTranscript
-from .qdc import Codebook, frameworks_from_codebook, parse_code_nodes, parse_sets, slug
+from .qdc import frameworks_from_codebook, parse_code_nodes, parse_sets, slug
+from .qdpx_plan import CodingPlan, ImportPlan, NotePlan, SourcePlan
 from .refi_common import (
     Archive,
     attr,
@@ -37,61 +36,6 @@ from .refi_common import (
 from .refi_text import candidate_readings, choose_reading, decode_source, inline_source
 
 NON_TEXT = ("PictureSource", "PDFSource", "AudioSource", "VideoSource")
-
-
-@dataclass
-class SourcePlan:
-    guid: str
-    name: str
-    parsed: ParsedTranscript
-    sha256: str
-    place: str
-    created: datetime | None = None
-    participant: str | None = None
-    meta: dict = field(default_factory=dict)
-
-
-@dataclass
-class CodingPlan:
-    guid: str
-    source: str
-    start: int
-    end: int
-    code: tuple[str, str]  # (framework id, code id)
-    coder: str
-    created: datetime | None
-
-
-@dataclass
-class NotePlan:
-    guid: str
-    kind: str  # memo | summary | key_element
-    title: str | None
-    text: str
-    author: str | None
-    created: datetime | None
-    updated: datetime | None
-    meta: dict = field(default_factory=dict)
-    source: str | None = None
-    start: int | None = None
-    end: int | None = None
-    code: tuple[str, str] | None = None
-    participant: str | None = None
-    place: str = ""
-
-
-@dataclass
-class ImportPlan:
-    file: str
-    name: str
-    codebook: Codebook
-    users: list[str] = field(default_factory=list)  # every user's name (they become coders)
-    participants: dict[str, dict] = field(default_factory=dict)  # id -> {"attributes": {}, "pseudonym": None}
-    sources: list[SourcePlan] = field(default_factory=list)
-    codings: list[CodingPlan] = field(default_factory=list)
-    notes: list[NotePlan] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
 
 
 def _int(el, name: str, file: str) -> int:

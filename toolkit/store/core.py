@@ -1,4 +1,4 @@
-"""Repository functions for the core entities: settings, coders, participants, transcripts, segments, frameworks,
+"""Repository functions for the core entities: settings, coders, participants, transcripts, segments (frameworks: ``frameworks``, re-exported),
 codings, memos and the event log. Every function takes an open ``Session`` from ``Project.transaction()`` or
 ``Project.read()``; none commits on its own.
 """
@@ -17,6 +17,15 @@ from .. import models
 from ..errors import NotFoundError
 from . import links
 from . import schema as t
+from .frameworks import (  # noqa: F401 (the frameworks repository, importable from core as always)
+    add_framework,
+    code_pks,
+    framework_ids,
+    frameworks_summary,
+    get_framework,
+    has_framework,
+    update_code,
+)
 from .schema import utcnow
 
 # --- settings -----------------------------------------------------------------------------------------------------
@@ -191,78 +200,6 @@ def count(s: Session, table: str) -> int:
     if model is t.Coding:
         q = q.where(t.Coding.removed_at.is_(None))
     return s.scalar(q)
-
-
-# --- frameworks ---------------------------------------------------------------------------------------------------
-
-
-def add_framework(s: Session, fw: models.Framework) -> None:
-    row = t.Framework(id=fw.id, name=fw.name, version=fw.version, language=fw.language, description=fw.description,
-                      rings=list(fw.rings), source_file=fw.source_file)
-    s.add(row)
-    s.flush()
-    for ci, cat in enumerate(fw.categories):
-        crow = t.Category(framework_id=fw.id, id=cat.id, label=cat.label, description=cat.description, position=ci,
-                          color=cat.color)
-        s.add(crow)
-        s.flush()
-        for ki, c in enumerate(cat.codes):
-            s.add(t.Code(framework_id=fw.id, category_pk=crow.pk, id=c.id, label=c.label, definition=c.definition,
-                         include=c.include, exclude=c.exclude, examples=list(c.examples), ring=c.ring, kind=c.kind,
-                         color=c.color, position=ki))
-    s.flush()
-    pks = code_pks(s, fw.id)
-    for c in fw.codes:
-        if c.parent is not None:
-            s.get(t.Code, pks[c.id]).parent_pk = pks[c.parent]
-    s.flush()
-
-
-def has_framework(s: Session, framework_id: str) -> bool:
-    return s.get(t.Framework, framework_id) is not None
-
-
-def framework_ids(s: Session) -> list[str]:
-    return list(s.scalars(select(t.Framework.id).order_by(t.Framework.id)))
-
-
-def get_framework(s: Session, framework_id: str) -> models.Framework:
-    row = s.get(t.Framework, framework_id)
-    if row is None:
-        known = ", ".join(framework_ids(s)) or "none"
-        raise NotFoundError(f"no framework {framework_id!r} in this project (known: {known})")
-    cats = []
-    ids = dict(s.execute(select(t.Code.pk, t.Code.id).where(t.Code.framework_id == framework_id)).all())
-    for crow in row.categories:
-        codes = [models.Code(id=c.id, label=c.label, definition=c.definition or "", include=c.include or "",
-                             exclude=c.exclude or "", examples=list(c.examples or []), ring=c.ring, kind=c.kind,
-                             category_id=crow.id, color=c.color, parent=ids.get(c.parent_pk)) for c in crow.codes]
-        cats.append(models.Category(id=crow.id, label=crow.label, description=crow.description or "", codes=codes,
-                                    color=crow.color))
-    return models.Framework(id=row.id, name=row.name, categories=cats, version=row.version or "",
-                            language=row.language or "en", description=row.description or "",
-                            rings=list(row.rings or []), source_file=row.source_file)
-
-
-def frameworks_summary(s: Session) -> list[dict]:
-    out = []
-    for fid in framework_ids(s):
-        fw = get_framework(s, fid)
-        out.append({"id": fw.id, "name": fw.name, "codes": len(fw.codes), "categories": len(fw.categories)})
-    return out
-
-
-def code_pks(s: Session, framework_id: str) -> dict[str, int]:
-    """Map code id -> primary key for one framework."""
-    return dict(s.execute(select(t.Code.id, t.Code.pk).where(t.Code.framework_id == framework_id)).all())
-
-
-def update_code(s: Session, framework_id: str, code_id: str, **fields) -> None:
-    row = s.scalar(select(t.Code).where(t.Code.framework_id == framework_id, t.Code.id == code_id))
-    if row is None:
-        raise NotFoundError(f"no code {code_id!r} in framework {framework_id!r}")
-    for k, v in fields.items():
-        setattr(row, k, v)
 
 
 # --- codings ------------------------------------------------------------------------------------------------------

@@ -80,19 +80,20 @@ class Action(StrEnum):
     TEAM_ACCEPT = "team.accept"
     TEAM_REJECT = "team.reject"
 
-    # added at merge
+    # indexing decisions, consensus and the unit of analysis
     CONSENSUS_UNIT = "consensus.unit"
     CONSENSUS_AGREED = "consensus.agreed"
     PASSAGE_NOCODE = "passage.nocode"
     DECISION_UNDO = "decision.undo"
     UNIT_SET = "unit.set"
-
-    # added at merge
-    EVIDENCE_LEAD = "evidence.lead"
-
-    # added at merge
     SUGGESTER_LEARN = "suggester.learn"
-
+    # evidence
+    EVIDENCE_LEAD = "evidence.lead"
+    # teaching exercises, one per step
+    TEACHING_FAMILIARIZE = "teaching.familiarize"
+    TEACHING_CHART = "teaching.chart"
+    TEACHING_MAP = "teaching.map"
+    TEACHING_INTERPRET = "teaching.interpret"
 
 def check_action(action: Action | str) -> Action:
     """The member for ``action`` (a member, or its stored string); anything else is refused with ValueError."""

@@ -22,6 +22,7 @@ from ..store import Project
 from ..store import core as db
 from ..store import measures as msdb
 from ..store import teaching as tdb
+from ..store.events import Action
 from ..vectors import encode_cached
 from . import DEFAULT_FRAMEWORK, REFERENCE_CODER, student_coder
 
@@ -31,7 +32,7 @@ STEPS = ("familiarize", "chart", "map", "interpret")
 
 def _save(project: Project, student: str, step: str, item: str, payload: dict, score: float | None,
           n: int | None) -> None:
-    with project.transaction(f"teaching.{step}", actor=student, payload={"item": item, "score": score}) as s:
+    with project.transaction(Action(f"teaching.{step}"), actor=student, payload={"item": item, "score": score}) as s:
         tdb.put_work(s, student=student, step=step, item=item, payload=payload, score=score, n=n)
 
 
