@@ -145,8 +145,10 @@ def test_teach_page_student_codes_a_transcript_and_gets_feedback(sample_project)
         stored = db.codings_frame(s, coders=["student:ola"], with_text=False)
     assert set(stored["origin"]) == {"manual"} and len(stored) == 3
     fb = teaching.feedback(sample_project, "ola", tr)
-    shown = {m.label: m.value for m in at.metric}
+    shown = {m.label.split(" (n =")[0]: m.value for m in at.metric}
     assert shown["Agreement on the codes used"] == f"{fb['overall']['pooled_agreement']:.0%}"
+    assert any(f"(n = {len(mine)} of {len(units)} passages coded)" in m.label for m in at.metric)  # with its n
+    assert any("too few for stable figures" in w.value for w in at.warning)
     dis = fb["disagreements"]
     coded = dis[[(int(a), int(b)) in mine for a, b in zip(dis["start"], dis["end"], strict=True)]]
     first = coded[coded["start"] == units.loc[3, "start"]].iloc[0]
@@ -177,7 +179,7 @@ def test_teach_page_teacher_resets_a_students_work(sample_project):
     at.checkbox(key="teach_reset_sure").check().run()
     ok(at.button(key="teach_reset").click().run())
     assert teaching.student_codes(sample_project, "kari", tr) == {}
-    assert any(f"Removed 3 coding(s) of {md('student:kari')}" in s.value for s in at.success)
+    assert any(f"Removed 3 coding(s) and the exercise work of {md('student:kari')}" in t.value for t in at.toast)
     with sample_project.read() as s:
         assert len(db.codings_frame(s, coders=["reference"], with_text=False)) == reference
 

@@ -162,7 +162,7 @@ def teacher() -> None:
                            key="teach_reset_sure")
         if st.button("Reset", key="teach_reset", disabled=not sure):
             act(teaching.reset_student, p, who, teacher=coder(), cli="teach reset --student --teacher",
-                done=lambda n: f"Removed {n} coding(s) and the exercise work of {who}.")
+                done=lambda n: f"Removed {n} coding(s) and the exercise work of {md(who)}.")
 
 
 if "teach_student" not in st.session_state:
