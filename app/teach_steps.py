@@ -9,7 +9,7 @@ import streamlit as st
 from app.common import act, project, project_embedder, version
 from toolkit import charting, teaching
 from toolkit import project as proj
-from toolkit.export.plain_csv import to_csv_text
+from toolkit.safeio import csv_bytes
 from toolkit.interpret.glossary import explain
 from toolkit.teaching import exercises as ex
 from toolkit.teaching.overview import class_overview
@@ -136,5 +136,5 @@ def overview() -> None:
                                 "index: agreement": st.column_config.NumberColumn(help=explain("agreement")),
                                 "map: adjusted Rand": st.column_config.NumberColumn(help=explain("ari"))})
     st.download_button("Overview (CSV)", key="teach_overview_csv", file_name="class_overview.csv", mime="text/csv",
-                       data=lambda: to_csv_text(table).encode("utf-8"))
+                       data=lambda: csv_bytes(table))
 

@@ -72,7 +72,7 @@ def cmd_delete(a) -> int:
 def cmd_list(a) -> int:
     table = mm.memos_table(open_(a.project), kind=a.kind)
     if a.csv:
-        from ..export.plain_csv import write_csv
+        from ..safeio import write_csv
 
         write_csv(table, a.csv)
         print(f"wrote {a.csv}")

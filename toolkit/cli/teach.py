@@ -61,7 +61,7 @@ def register_steps(s) -> None:
 def cmd_overview(a) -> int:
     table = class_overview(open_(a.project))
     if a.csv:
-        from ..export.plain_csv import write_csv
+        from ..safeio import write_csv
 
         write_csv(table, a.csv)
         print(f"wrote {a.csv}")
