@@ -9,8 +9,8 @@ import streamlit as st
 from app.common import act, project, project_embedder, version
 from toolkit import charting, teaching
 from toolkit import project as proj
-from toolkit.safeio import csv_bytes
 from toolkit.interpret.glossary import explain
+from toolkit.safeio import csv_bytes
 from toolkit.teaching import exercises as ex
 from toolkit.teaching.overview import class_overview
 
