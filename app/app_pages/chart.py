@@ -258,9 +258,14 @@ def refine_tab() -> None:
     r1, r2 = st.columns(2)
     dry = r1.button("Preview (nothing is written)", key="chart_refine_preview")
     apply = r2.button("Apply the crosswalk", key="chart_refine_apply", type="primary")
-    if dry or apply:
-        rep = act(charting.refine, p, cw, actor=coder(), dry_run=dry, cli="refine --crosswalk --dry-run",
+    rep = None
+    if dry:
+        rep = act(charting.refine, p, cw, actor=coder(), dry_run=True, cli="refine --crosswalk --dry-run",
                   done=None, rerun=False)
+    elif apply:
+        rep = act(charting.refine, p, cw, actor=coder(), dry_run=False, cli="refine --crosswalk",
+                  done=None, rerun=False)
+    if dry or apply:
         if rep is not None:
             st.session_state["_chart_refine"] = rep
     rep = st.session_state.get("_chart_refine")

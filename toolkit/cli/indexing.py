@@ -31,43 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-n", type=int, default=10)
     p.add_argument("--no-fit", action="store_true", help="list passages that fit no code well instead")
     p.set_defaults(handler=cmd_review)
-
-    for name, fn in (("accept", sv.accept), ("reject", sv.reject)):
-        p = sub.add_parser(name, help=f"{name} suggestions by id")
-        p.add_argument("project")
-        p.add_argument("ids", nargs="+", type=int)
-        p.add_argument("--coder", required=True)
-        p.set_defaults(handler=lambda a, fn=fn: [fn(open_(a.project), i, coder=a.coder) for i in a.ids] and 0)
-
-    p = sub.add_parser("code", help="code a character span of a transcript by hand")
-    p.add_argument("project")
-    p.add_argument("transcript")
-    p.add_argument("start", type=int)
-    p.add_argument("end", type=int)
-    p.add_argument("code")
-    p.add_argument("--framework", required=True)
-    p.add_argument("--coder", required=True)
-    p.set_defaults(handler=lambda a: print(f"coding {sv.add_code(open_(a.project), a.framework, a.transcript, a.start, a.end, a.code, coder=a.coder)}"))  # noqa: E501
-
-    p = sub.add_parser("uncode", help="remove codings by id (kept in the history)")
-    p.add_argument("project")
-    p.add_argument("ids", nargs="+", type=int)
-    p.add_argument("--coder", required=True)
-    p.set_defaults(handler=lambda a: [sv.remove_code(open_(a.project), i, coder=a.coder) for i in a.ids] and 0)
-
-    p = sub.add_parser("bulk-accept", help="accept all open suggestions of one code above a score, as one batch")
-    p.add_argument("project")
-    p.add_argument("--framework", required=True)
-    p.add_argument("--code", required=True)
-    p.add_argument("--threshold", type=float, required=True)
-    p.add_argument("--coder", required=True)
-    p.set_defaults(handler=cmd_bulk)
-
-    p = sub.add_parser("undo", help="undo a bulk accept by its batch id")
-    p.add_argument("project")
-    p.add_argument("batch")
-    p.add_argument("--coder", required=True)
-    p.set_defaults(handler=lambda a: print(f"removed {sv.undo_batch(open_(a.project), a.batch, coder=a.coder)} codings"))
+    # decisions (accept, reject, code, uncode, no code, bulk accept, undo, history): `index ...` in cli/index.py
 
 
 def cmd_suggest(a) -> int:
@@ -88,11 +52,4 @@ def cmd_review(a) -> int:
     for r in df.itertuples():
         print(f"suggestion {r.id}: {r.transcript} {r.start}-{r.end}  best {r.code_id} {r.score:.2f} (threshold "
               f"{r.threshold:.2f}, fit {r.fit_strength:.2f})\n    {r.text[:160]}")
-    return 0
-
-
-def cmd_bulk(a) -> int:
-    r = sv.bulk_accept(open_(a.project), a.framework, a.code, a.threshold, coder=a.coder)
-    print(f"accepted {r['accepted']} suggestions as batch {r['batch']} (undo: python -m toolkit undo "
-          f"{a.project} {r['batch']} --coder {a.coder})")
     return 0
