@@ -246,10 +246,9 @@ def test_browser_index_chart_and_word_download(server, out_dir):
         shot(page, "chart_cell")
         box = page.locator("[class*='st-key-chart_summary_text_'] textarea")
         box.fill(SUMMARY)
-        page.locator("[class*='st-key-chart_summary_status_']").get_by_text("reviewed").click()
-        page.get_by_role("button", name="Save summary").click()
+        page.get_by_role("button", name="Save as reviewed").click()
         _settle(page)
-        expect(page.get_by_text(f"Saved the summary of {pid} × {code} (reviewed).")).to_be_visible()
+        expect(page.get_by_text(f"Saved the summary of {pid} × {code} (reviewed)").first).to_be_visible()
         shot(page, "chart_saved")
 
         # Word matrix download

@@ -225,11 +225,11 @@ def summary_form(cell, pid: str, code: str) -> None:
     status = "reviewed" if reviewed else "draft"
     if reviewed and cell.summary and text.strip() == cell.summary.strip() and set(ids) == cited:
         act(charting.review_summary, p, framework, pid, code, author=coder(), cli="summaries review",
-            done=f"Confirmed the summary of {pid} × {code} (reviewed).")
-    else:
+            done=f"Confirmed the summary of {md(pid)} × {md(code)} (reviewed).")
+    else:  # the version it was based on: a save over someone else's newer one is refused, nothing overwritten
         act(charting.set_summary, p, framework, pid, code, text, status=status, author=coder(), quotes=ids,
-            cli="summaries set --reviewed --quotes", done=f"Saved the summary of {pid} × {code} ({status}), citing "
-                                                          f"{len(ids)} coding(s).")
+            base_version=cell.version, cli="summaries set --reviewed --quotes",
+            done=f"Saved the summary of {md(pid)} × {md(code)} ({status}), citing {len(ids)} coding(s).")
 
 
 def coverage_tab() -> None:
