@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.common import project
+from app.common import md, project
 from toolkit import evidence
 
 DEFAULT_LABEL = "Default: consensus where it exists, else the lead coder"
@@ -27,7 +27,7 @@ def evidence_picker(key: str = "evidence") -> tuple[list[str] | None, evidence.E
                                "codings, model drafts and open suggestions never count here (see Teaching mode).")
     coders = None if choice == evidence.DEFAULT else [choice]
     ev = evidence.resolve(p, coders)
-    st.caption(ev.describe())
+    st.caption(md(ev.describe()))
     return coders, ev
 
 

@@ -271,7 +271,7 @@ def test_browser_index_chart_and_word_download(server, out_dir):
     assert (cell.summary, cell.status, cell.author) == (SUMMARY, "reviewed", "ann")
     from docx import Document
 
-    assert word.name == "lvi84_ORG_matrix.docx"
+    assert word.name == "lvi84_matrix.docx"  # the whole framework in one file
     doc = Document(str(word))
     assert SUMMARY in "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
     assert all(s.stat().st_size > 10_000 for s in shots)

@@ -12,7 +12,6 @@ import pytest
 from toolkit import familiarize as fam
 from toolkit import overview, teaching
 from toolkit.cli import main
-from toolkit.store import core as db
 from toolkit.store import open_project
 
 TR = "P01_gp_rural.txt"
@@ -59,41 +58,6 @@ def test_terms_by_group_one_line_per_group(fa, capsys):
     assert "unknown attribute" in capsys.readouterr().err
 
 
-def test_memo_add_list_edit_delete(fa, capsys):
-    assert main(["memo", "add", fa, "Expectations come up\nagain and again", "--transcript", TR,
-                 "--start", "1584", "--end", "1649", "--author", "ann"]) == 0
-    assert main(["memo", "add", fa, "A project memo", "--author", "ann", "--title", "Overall"]) == 0
-    with open_project(fa) as p:
-        memos = fam.memos(p)
-    assert list(memos["text"]) == ["Expectations come up\nagain and again", "A project memo"]
-    first, second = (int(i) for i in memos["id"])
-    assert memos.iloc[0]["transcript"] == TR and (memos.iloc[0]["start"], memos.iloc[0]["end"]) == (1584, 1649)
-    capsys.readouterr()
-    assert main(["memo", "list", fa]) == 0
-    listed = capsys.readouterr().out.splitlines()
-    assert len(listed) == 3 and "Expectations come up again and again" in listed[1] and "1584-1649" in listed[1]
-
-    assert main(["memo", "edit", fa, str(first), "Expectations, revised", "--author", "bo"]) == 0
-    assert main(["memo", "delete", fa, str(second), "--author", "bo"]) == 0
-    with open_project(fa) as p:
-        assert list(fam.memos(p)["text"]) == ["Expectations, revised"]
-        with p.read() as s:
-            events = db.events_frame(s)
-    deleted = events[events["action"] == "memo.delete"].iloc[0]
-    assert deleted["actor"] == "bo" and deleted["payload"]["deleted"]["text"] == "A project memo"
-    assert "memo.edit" in set(events["action"])
-
-
-def test_memo_bad_input_changes_nothing(fa, capsys):
-    assert main(["memo", "edit", fa, "999", "text"]) == 2
-    assert "no memo with id 999" in capsys.readouterr().err
-    assert main(["memo", "add", fa, "   "]) == 2
-    assert main(["memo", "add", fa, "span without transcript", "--start", "1", "--end", "5"]) == 2
-    assert main(["memo", "add", fa, "x", "--transcript", "no_such.txt"]) == 2
-    with open_project(fa) as p:
-        assert fam.memos(p).empty
-
-
 def test_teach_exercise_from_the_command_line(fa, capsys):
     assert main(["teach", "steps"]) == 0
     steps = capsys.readouterr().out
@@ -123,7 +87,7 @@ def test_teach_exercise_from_the_command_line(fa, capsys):
     assert out.splitlines()[-1] == f"{len(fb['disagreements'])} passage(s) where the codes differ"
 
     assert main(["teach", "reset", fa, "--student", "kari", "--teacher", "tove"]) == 0
-    assert "removed 1 coding(s) of student:kari" in capsys.readouterr().out
+    assert "removed 1 coding(s) and the exercise work of student:kari" in capsys.readouterr().out
     with open_project(fa) as p:
         assert teaching.student_codes(p, "kari", TR) == {}
 

@@ -23,7 +23,9 @@ SHIPPED = ("transcripts_sample", "frameworks", "bench")
 
 
 def example_lines(text: str) -> list[str]:
-    """The ``python ...`` lines of the README's ``sh`` code blocks, comments removed."""
+    """The ``python ...`` lines of the README's ``sh`` code blocks, comments removed (the Team server section's
+    ``bash`` block needs a PostgreSQL server the reader starts first; ``tests/test_store_backends.py`` and
+    ``tests/test_team.py`` run those commands against a throwaway cluster)."""
     lines = []
     for block in re.findall(r"```sh\n(.*?)```", text, flags=re.S):
         for line in block.splitlines():

@@ -14,6 +14,7 @@ from app.common import (
     file_bytes,
     framework_picker,
     md,
+    md_join,
     project,
     project_embedder,
     show_error,
@@ -156,9 +157,9 @@ def cell_panel(m, level: str, col_ids: list[str]) -> None:
                        format_func=lambda x: " · ".join([x] + [str(m.rows.at[x, a]) for a in m.group_by]))
     code = k2.selectbox(level.capitalize(), col_ids, key="chart_code", format_func=lambda c: f"{c} {labels[c]}")
     cell = m.cell(pid, code)
-    who = f" · {cell.origin or ''} by {cell.author}" if cell.author else ""
+    who = f" · {md(cell.origin or '')} by {md(cell.author)}" if cell.author else ""
     when = f" · {cell.updated_at:%Y-%m-%d %H:%M}" if cell.updated_at else ""
-    st.caption(f"**{pid} × {code} {labels[code]}** · {len(cell.quotes)} passage(s) · status **{cell.status}**"
+    st.caption(f"**{md(pid)} × {md(code)} {md(labels[code])}** · {len(cell.quotes)} passage(s) · status **{cell.status}**"
                + who + when)
     if level == "category":
         left, right = st.columns([3, 2])
@@ -166,7 +167,7 @@ def cell_panel(m, level: str, col_ids: list[str]) -> None:
             for q in cell.quotes:
                 with st.container(border=True):
                     st.text(q.text.strip())
-                    st.caption(f"{q.reference} · {q.code_id} · coded by {q.coder}")
+                    st.caption(f"{md(q.reference)} · {md(q.code_id)} · coded by {md(q.coder)}")
         right.text_area("Summaries of the category's codes", cell.summary, disabled=True, height=220)
         right.caption("Write and review summaries per code: choose a category above.")
         return
@@ -181,7 +182,7 @@ def memo_box(pid: str, code: str) -> None:
                 & mine["about"].str.endswith(f"({framework})")]
     with st.expander(f"Memos on this cell and on {code} ({len(mine)})"):
         for r in mine.itertuples():
-            st.caption(f"{r.kind} · {r.author} · {r.updated}" + (f" · {r.title}" if r.title else ""))
+            st.caption(f"{md(r.kind)} · {md(r.author)} · {md(r.updated)}" + (f" · {md(r.title)}" if r.title else ""))
             st.text(r.memo)
         with st.form(f"chart_memo_{pid}_{code}", clear_on_submit=True):
             on = st.radio("Memo on", ["this cell", f"the code {code}"], horizontal=True, key=f"chart_memo_on_{code}")
@@ -208,7 +209,7 @@ def summary_form(cell, pid: str, code: str) -> None:
             for n, q in enumerate(cell.quotes, start=1):
                 with st.container(border=True):
                     st.text(q.text.strip())
-                    st.caption(f"{q.reference} · coded by {q.coder}")
+                    st.caption(f"{md(q.reference)} · coded by {md(q.coder)}")
                     ticks[n] = st.checkbox(f"The summary cites passage {n}", value=bool(cited & set(q.coding_ids)),
                                            key=f"chart_cite_{here}_{n}")
         with right:
@@ -237,8 +238,8 @@ def coverage_tab() -> None:
                       index=1 + attrs.index("group") if "group" in attrs else 0)
     cov = _coverage(str(p.path), framework, () if by == "(none)" else (by,), tuple(coders) if coders else None,
                     version())
-    st.caption(f"Codes no one mentioned: {', '.join(cov.unused) or 'none'} · participants with fewer than "
-               f"{cov.few} passages: {', '.join(cov.sparse) or 'none'}")
+    st.caption(f"Codes no one mentioned: {md_join(cov.unused) or 'none'} · participants with fewer than "
+               f"{cov.few} passages: {md_join(cov.sparse) or 'none'}")
     code_label = dict(zip(cov.codes["code_id"], cov.codes["label"], strict=True))
     heat = cov.heatmap("share").rename(index=lambda c: f"{c} {code_label[c]}")
     st.dataframe(heat.style.background_gradient(cmap="Blues", vmin=0, vmax=1).format("{:.0%}"), width="stretch",

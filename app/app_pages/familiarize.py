@@ -1,6 +1,5 @@
 """Step 1, Familiarize: read transcripts, search across them, see distinctive terms, write memos."""
 
-import html
 
 import streamlit as st
 
@@ -42,7 +41,7 @@ with read:
         who = md(turn.speaker or "")
         time = f"<span style='color:#888'>[{md(turn.time)}]</span> " if turn.time else ""
         style = "color:#555;font-style:italic" if turn.role == "interviewer" else ""
-        st.markdown(f"{time}**{who}** <span style='{style}'>{html.escape(turn.text)}</span>",
+        st.markdown(f"{time}**{who}** <span style='{style}'>{md(turn.text)}</span>",
                     unsafe_allow_html=True)
     turn_label = {int(t.idx): f"turn {int(t.idx) + 1} · {t.speaker or ''}: {t.text[:60]}" for t in view.turns.itertuples()}
     with st.form("memo_form", clear_on_submit=True):

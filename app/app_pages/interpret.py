@@ -13,6 +13,8 @@ from app.common import (
     coder,
     file_bytes,
     framework_picker,
+    md,
+    md_join,
     project,
     project_embedder,
     show_error,
@@ -108,10 +110,10 @@ def linkage_tab(fw: str) -> None:
                                    "lift": st.column_config.NumberColumn(help=explain("lift")),
                                    "together": st.column_config.NumberColumn(help=explain("together"))})
     for ev in lk.quotes(*edges.loc[pick[0], ["a", "b"]]) if pick else []:
-        st.markdown(f"**{ev['participant']}** · {ev['transcript'] or ''} · `{ev['unit']}`")
+        st.markdown(f"**{md(ev['participant'])}** · {md(ev['transcript'] or '')} · {md(ev['unit'])}")
         for side in ("a", "b"):
             for q in ev[side]:
-                st.caption(q["code_id"])
+                st.caption(md(q["code_id"]))
                 st.text(q["text"].strip())
 
 
@@ -143,9 +145,9 @@ def findings_tab(fw: str) -> None:
         st.session_state[theme_key] = {theme: statement.strip()}
         st.rerun()
     mentions = sorted(pid for pid in f.groups if f.stance(pid) == "mentions only")
-    st.caption(f"Support: {', '.join(sorted(f.support)) or 'nobody'} · counter-evidence: "
-               f"{', '.join(sorted(f.counter)) or 'nobody'} · mention it only: {', '.join(mentions) or 'nobody'} · "
-               f"silent: {', '.join(f.silent) or 'nobody'}")
+    st.caption(f"Support: {md_join(sorted(f.support)) or 'nobody'} · counter-evidence: "
+               f"{md_join(sorted(f.counter)) or 'nobody'} · mention it only: {md_join(mentions) or 'nobody'} · "
+               f"silent: {md_join(f.silent) or 'nobody'}")
     rows = [{"id": q["coding_id"], "participant": pid, "group": f.groups.get(pid, ""), "stance": q["stance"],
              "why": q["why"], "code": q["code_id"], "text": q["text"].strip()}
             for book in (f.support, f.counter, f.mentions) for pid, qs in sorted(book.items()) for q in qs]
@@ -179,8 +181,8 @@ def drivers_tab() -> None:
         show_error(e)
         return
     gaps = a.gaps()
-    st.caption(f"Framework: {a.framework_name} ({a.framework_id})"
-               + (f" · crosswalk: {a.via}" if a.via else " · crosswalk: none")
+    st.caption(f"Framework: {md(a.framework_name)} ({md(a.framework_id)})"
+               + (f" · crosswalk: {md(a.via)}" if a.via else " · crosswalk: none")
                + f" · {a.n_participants} participants · gaps (raised by ≥ {a.gap_min}, no measure): "
                + (", ".join(f"**{d.id}** {d.label} ({d.n_participants})" for d in gaps) or "none"))
     ev = st.plotly_chart(fig, key="map_driver_fig", on_select="rerun", selection_mode="points")
@@ -191,14 +193,14 @@ def drivers_tab() -> None:
         st.session_state.pop("map_driver", None)
     d = a.driver(st.selectbox("Driver (or click one on the map)", ids, key="map_driver",
                               format_func=lambda i: f"{i} {a.driver(i).label}"))
-    st.markdown(f"**{d.id} {d.label}** · ring {d.ring} · raised by {d.n_participants} of {a.n_participants} "
+    st.markdown(f"**{md(d.id)} {md(d.label)}** · ring {md(d.ring)} · raised by {d.n_participants} of {a.n_participants} "
                 f"({', '.join(f'{g} {n}' for g, n in d.shares.items() if n) or 'nobody'}) in {d.passages} "
-                f"passage(s) · participants: {', '.join(d.participants) or '-'}"
+                f"passage(s) · participants: {md_join(d.participants) or '-'}"
                 + (f" · said the opposite: {', '.join(d.counter_participants)}" if d.counter_participants else ""))
     by_id = {m.id: m for m in a.measures}
     for mid in d.measures:
         why = by_id[mid].rationale.get(d.id)
-        st.markdown(f"- **{mid}** {by_id[mid].title}" + (f": _{why}_" if why else ""))
+        st.markdown(f"- **{md(mid)}** {md(by_id[mid].title)}" + (f": _{md(why)}_" if why else ""))
     if a.catalogue_id and level == "code":
         l1, l2, l3 = st.columns([2, 3, 1])
         mid = l1.selectbox("Measure", list(by_id), format_func=lambda m: f"{m} {by_id[m].title}"[:60],

@@ -11,6 +11,7 @@ from app.common import (
     coder,
     file_bytes,
     framework_picker,
+    md,
     project,
     project_embedder,
     version,
@@ -82,7 +83,7 @@ def elements_tab(fw: str, els: pd.DataFrame, dim_label: dict) -> None:
                  help="Elements of one summary merge into the first; give elements of different summaries one "
                       "dimension instead."):
         act(mapping.merge_elements, p, fw, chosen, label=label, cli="map merge", actor=coder(), done=lambda out: f"Merged into key element {out}.")
-    st.caption(f"Summary ({first['participant_id']} × {first['code_id']})")
+    st.caption(f"Summary ({md(first['participant_id'])} × {md(first['code_id'])})")
     st.text(first["summary"] or "")
     _t, long = _table(str(p.path), fw, version())
     row = long[long["element_id"] == chosen[0]]
@@ -174,7 +175,7 @@ def table_tab(fw: str) -> None:
 
 framework = framework_picker("Framework (key elements, dimensions and categories are kept per framework)",
                              key="map_framework")
-st.caption(f"Mapping works on the chart summaries of **{framework}**: the key elements, dimensions and categories "
+st.caption(f"Mapping works on the chart summaries of **{md(framework)}**: the key elements, dimensions and categories "
            f"below belong to this framework, and the mapping table, the report and every export name it.")
 t_el, t_dim, t_table = st.tabs(["Key elements", "Dimensions and categories", "Mapping table"], key="map_tab",
                                on_change="rerun")

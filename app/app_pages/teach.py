@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from app import teach_steps
-from app.common import act, coder, flash, md, project, show_error, transcript_picker, version
+from app.common import act, coder, md, project, show_error, transcript_picker, version
 from toolkit import project as proj
 from toolkit import teaching
 from toolkit.errors import ToolkitError
@@ -16,7 +16,6 @@ WHERE = {"familiarize": "the exercise below (read in **1 Familiarize**)", "index
          "chart": "the exercise below", "map": "the exercise below", "interpret": "the exercise below"}
 
 st.title("Teaching mode")
-flash()
 p = project()
 if msg := st.session_state.pop("_flash", None):
     st.toast(msg)
