@@ -101,3 +101,13 @@ def keep_framework(fw, *, project_path: str | None, yaml_path: str | None) -> No
         print(f"added framework {fw.id}: {len(fw.codes)} codes, {len(fw.categories)} categories")
     if not (yaml_path or project_path):
         print(f"{fw.id}: {len(fw.codes)} codes, {len(fw.categories)} categories (use --project or --yaml to keep it)")
+
+
+def who(default: str = "researcher") -> str:
+    """The name of the person at the terminal (the login name), recorded on what a command writes."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name in some containers
+        return default

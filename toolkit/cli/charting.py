@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 from pathlib import Path
 
@@ -11,15 +10,7 @@ from .. import charting as ch
 from .. import export
 from ..errors import InputError
 from ..safeio import write_csv
-from ._common import open_, print_table, progress_bar
-
-
-def _who() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name in some containers
-        return "researcher"
-
+from ._common import open_, print_table, progress_bar, who
 
 EVIDENCE_HELP = ("whose codings count (repeatable; default: consensus where it exists, else the project's lead "
                  "coder; never students or models; see `evidence show`)")
@@ -79,13 +70,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     src.add_argument("--file", help="read the text from this UTF-8 file")
     p.add_argument("--reviewed", action="store_true", help="mark it reviewed at once")
     p.add_argument("--quotes", nargs="*", type=int, help="coding ids the summary draws on")
-    p.add_argument("--author", default=_who())
+    p.add_argument("--author", default=who())
     p.set_defaults(handler=cmd_set)
     p = sms.add_parser("review", help="mark a cell's summary as reviewed")
     _framework_args(p)
     p.add_argument("--participant", required=True)
     p.add_argument("--code", required=True)
-    p.add_argument("--author", default=_who())
+    p.add_argument("--author", default=who())
     p.set_defaults(handler=cmd_review)
     p = sms.add_parser("list", help="the summaries of a framework with status, origin and author")
     _framework_args(p)
@@ -97,7 +88,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--crosswalk", required=True, help="crosswalk id in the project, or a crosswalk YAML file")
     p.add_argument("--dry-run", action="store_true", help="report what would happen, change nothing")
     p.add_argument("--csv", help="write the merge report (one row per crosswalk entry) here")
-    p.add_argument("--actor", default=_who())
+    p.add_argument("--actor", default=who())
     p.set_defaults(handler=cmd_refine)
 
     p = sub.add_parser("coverage", help="passages and participants per code, by attribute group; gaps")

@@ -6,7 +6,6 @@ The same toolkit calls as the Familiarize page (``toolkit.familiarize``).
 from __future__ import annotations
 
 import argparse
-import getpass
 
 from .. import familiarize as fam
 from ._common import open_, print_table
@@ -14,11 +13,6 @@ from ._common import open_, print_table
 ROLES = ("participant", "unknown", "interviewer")
 
 
-def _who() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name in some containers
-        return "researcher"
 
 
 def _one_line(text, width: int | None = None) -> str:

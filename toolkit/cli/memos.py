@@ -3,17 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 
 from .. import familiarize as mm
-from ._common import open_, print_table
-
-
-def _who() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name in some containers
-        return "researcher"
+from ._common import open_, print_table, who
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -29,19 +21,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     q.add_argument("--participant", help="chart cell: the participant (with --framework and --code)")
     q.add_argument("--framework")
     q.add_argument("--code")
-    q.add_argument("--author", default=_who())
+    q.add_argument("--author", default=who())
     q.set_defaults(handler=cmd_add)
     q = s.add_parser("edit", help="replace a memo's text (and title)")
     q.add_argument("project")
     q.add_argument("memo", type=int)
     q.add_argument("--text", required=True)
     q.add_argument("--title")
-    q.add_argument("--author", default=_who())
+    q.add_argument("--author", default=who())
     q.set_defaults(handler=cmd_edit)
     q = s.add_parser("delete", help="delete a memo (kept in the event log)")
     q.add_argument("project")
     q.add_argument("memo", type=int)
-    q.add_argument("--author", default=_who())
+    q.add_argument("--author", default=who())
     q.set_defaults(handler=cmd_delete)
     q = s.add_parser("list", help="every memo: what it is about, title, text, author, time")
     q.add_argument("project")

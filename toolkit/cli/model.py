@@ -7,18 +7,10 @@ The same toolkit calls as the Project page's "Embedding model" (``toolkit.projec
 from __future__ import annotations
 
 import argparse
-import getpass
 
 from .. import overview
 from .. import project as proj
-from ._common import open_
-
-
-def _who() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name in some containers
-        return "researcher"
+from ._common import open_, who
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -32,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("project")
     p.add_argument("path", nargs="?", help="a local sentence-transformers model directory")
     p.add_argument("--check", action="store_true", help="load the model before saving it (refuse one that fails)")
-    p.add_argument("--actor", default=_who())
+    p.add_argument("--actor", default=who())
     p.set_defaults(handler=cmd_set)
 
 

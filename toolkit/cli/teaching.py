@@ -7,18 +7,10 @@ The same toolkit calls as the Teaching page (``toolkit.teaching``): a student's 
 from __future__ import annotations
 
 import argparse
-import getpass
 import math
 
 from .. import teaching
 from ._common import open_, print_table
-
-
-def _who() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no login name in some containers
-        return "teacher"
 
 
 def _one_line(text, width: int | None = None) -> str:
