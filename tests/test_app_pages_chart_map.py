@@ -16,6 +16,7 @@ from toolkit import project as proj  # noqa: E402
 from toolkit.interpret import drivers, findings  # noqa: E402
 from toolkit.interpret import links as linkage  # noqa: E402
 from toolkit.store import core as db  # noqa: E402
+from toolkit.textsafe import md  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -62,7 +63,7 @@ def test_chart_page_shows_a_cell_and_saves_its_summary(sample_project):
     quotes = " ".join(m.value for m in at.text)
     for q in m.cell(pid, code).quotes:
         assert q.text.strip()[:80] in quotes
-    assert any(m.cell(pid, code).quotes[0].reference in c.value for c in at.caption)
+    assert any(md(m.cell(pid, code).quotes[0].reference) in c.value for c in at.caption)
     box = next(t for t in at.text_area if t.label == "Summary (in your words)")
     box.input("Long travel makes the GP think twice before referring.")
     ok(press(at, "Save as reviewed"))

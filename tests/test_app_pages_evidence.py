@@ -13,6 +13,7 @@ from app_helpers import download, ok, page, record_downloads  # noqa: E402
 
 from toolkit import charting, teaching  # noqa: E402
 from toolkit import familiarize as fam  # noqa: E402
+from toolkit.textsafe import md  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -30,7 +31,7 @@ def test_chart_names_its_evidence_and_never_shows_students(sample_project):
     _student_codes(sample_project)
     at = ok(page("chart", sample_project.path))
     captions = " ".join(c.value for c in at.caption)
-    assert "Evidence: lead coder reference" in captions
+    assert md("Evidence: lead coder reference") in captions  # shown escaped
     picker = at.selectbox(key="evidence")
     assert not any("student" in o for o in picker.options) and "second (289 codings)" in picker.options
     grid = at.dataframe[0].value
