@@ -39,7 +39,7 @@ def test_chart_names_its_evidence_and_never_shows_students(sample_project):
     # choosing the second coder changes the chart and names it
     picker.set_value("second").run()
     ok(at)
-    assert "Evidence: codings of second (chosen)" in " ".join(c.value for c in at.caption)
+    assert md("Evidence: codings of second (chosen)") in " ".join(c.value for c in at.caption)
     from docx import Document
 
     doc = Document(io.BytesIO(download(at, "chart_docx")))
