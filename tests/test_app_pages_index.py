@@ -5,7 +5,6 @@ preview, and the coder and position kept over a reload. Effects are read back th
 from __future__ import annotations
 
 import csv
-import html
 import shutil
 
 import pytest
@@ -16,6 +15,7 @@ from app_helpers import ok, page  # noqa: E402
 from toolkit import project as proj  # noqa: E402
 from toolkit.store import core as db  # noqa: E402
 from toolkit.store import indexing as idb  # noqa: E402
+from toolkit.textsafe import md  # noqa: E402
 
 SMALL = ("P01_gp_rural.txt", "P03_radiologist_urban.vtt")
 
@@ -90,7 +90,7 @@ def test_index_page_accept_remove_accept(suggested):
     at = ok(page("index", suggested.path, index_candidates=True))
     first, items = _a_suggestion(suggested)
     sid = items[0]["id"]
-    assert html.escape(first["text"])[:80] in _text(at)
+    assert md(first["text"])[:80] in _text(at)
     ok(at.button(key=f"accept_{sid}").click().run())
     assert len(_mine(suggested)) == 1 and _status(suggested, sid) == "accepted"
     assert f"accept_{sid}" not in _keys(at) and f"unaccept_{sid}" in _keys(at)
@@ -195,10 +195,10 @@ def test_index_page_coder_and_position_kept_over_a_reload(suggested):
     from toolkit.indexing import review
 
     third = review.transcript_view(suggested, "lvi84", SMALL[1], "ann")["passages"][2]
-    assert html.escape(third["text"])[:60] in _text(at)
+    assert md(third["text"])[:60] in _text(at)
     again = ok(fresh().run())  # a reload: a new session, the same URL
     assert again.selectbox(key="index_transcript").value == SMALL[1]
-    assert html.escape(third["text"])[:60] in _text(again)
+    assert md(third["text"])[:60] in _text(again)
     other = ok(page("index", suggested.path))  # another coder starts at the beginning
     assert other.selectbox(key="index_transcript").value == SMALL[0]
 
@@ -236,8 +236,8 @@ def test_agreement_page_consensus_one_passage_with_undo(sample_project):
     assert any("agreed absences" in i.value for i in at.info)  # percent agreement explained
     row = r["disagreements"].iloc[0]
     text = " ".join(m.value for m in at.markdown)
-    assert html.escape(row.text)[:60] in text
-    assert all(html.escape(row.labels[c]) in text for c in row.only_a + row.only_b)  # codes with their labels
+    assert md(row.text)[:60] in text
+    assert all(md(row.labels[c]) in text for c in row.only_a + row.only_b)  # codes with their labels
     ok(at.button(key="resolve_unit").click().run())
     with sample_project.read() as s:
         c = db.codings_frame(s, coders=["consensus"], with_text=False)

@@ -48,4 +48,4 @@ def test_app_pages_bench_times_a_page_and_reports_json(tmp_path, capsys):
     assert json.loads(capsys.readouterr().out) == report
     assert [r["page"] for r in report["results"]] == ["project", "index"] and report["pages_timed"] == 2
     for r in report["results"]:
-        assert r["problems"] == [] and r["reruns"] == 2 and 0 < r["median_ms"] <= r["max_ms"]
+        assert r["problems"] == [] and r["reruns"] == 2 and r["max_ms"] >= r["median_ms"] > 0

@@ -2,11 +2,10 @@
 passage at a time (both coders' codes with their labels and the passage text, a choice, the passage marked resolved,
 undo), or in bulk for the codes both gave after a preview of how many codings it writes."""
 
-import html
 
 import streamlit as st
 
-from app.common import coder, flash, framework_picker, md_join, on_click, project, show_error, version
+from app.common import coder, flash, framework_picker, md, md_join, on_click, project, show_error, version
 from toolkit import overview
 from toolkit.errors import ToolkitError
 from toolkit.indexing import decisions as dec
@@ -93,16 +92,16 @@ else:
     lab = row.labels
 
     def _codes(ids) -> str:
-        return "<br>".join(f"<code>{html.escape(c)}</code> {html.escape(lab.get(c, c))}" for c in ids) or "-"
+        return "<br>".join(f"<code>{md(c)}</code> {md(lab.get(c, c))}" for c in ids) or "-"
 
     with st.container(border=True):
-        st.markdown(f"**{html.escape(row.transcript)}** · {html.escape(str(row.participant_id))} · characters "
+        st.markdown(f"**{md(row.transcript)}** · {md(str(row.participant_id))} · characters "
                     f"{row.start}-{row.end}")
-        st.markdown(f"<div style='font-size:1.05em;line-height:1.5'>{html.escape(row.text)}</div>",
+        st.markdown(f"<div style='font-size:1.05em;line-height:1.5'>{md(row.text)}</div>",
                     unsafe_allow_html=True)
         x, y, z = st.columns(3)
-        x.markdown(f"**Only {html.escape(a)}**<br>{_codes(row.only_a)}", unsafe_allow_html=True)
-        y.markdown(f"**Only {html.escape(b)}**<br>{_codes(row.only_b)}", unsafe_allow_html=True)
+        x.markdown(f"**Only {md(a)}**<br>{_codes(row.only_a)}", unsafe_allow_html=True)
+        y.markdown(f"**Only {md(b)}**<br>{_codes(row.only_b)}", unsafe_allow_html=True)
         z.markdown(f"**Both**<br>{_codes(row.both)}", unsafe_allow_html=True)
         options = sorted(set(row.only_a) | set(row.only_b) | set(row.both))
         key = f"res_{row.transcript}_{row.start}_{row.end}"
@@ -119,7 +118,7 @@ if len(resolved):
     with st.expander(f"Resolved passages ({len(resolved)}), newest first: undo"):
         for x in resolved.sort_values("resolved", ascending=False).head(30).itertuples():
             q, w = st.columns([7, 1])
-            q.caption(f"{html.escape(x.transcript)} {x.start}-{x.end}: {html.escape(x.text[:120])}")
+            q.caption(f"{md(x.transcript)} {x.start}-{x.end}: {md(x.text[:120])}")
             w.button("Undo", key=f"unresolve_{int(x.resolved)}", **on_click(
                 dec.undo, p, int(x.resolved), coder=who, cli="index undo --coder",
                 done="Consensus undone: the passage is unresolved again."))
@@ -130,7 +129,7 @@ if pv["codings"] == 0:
     st.caption("Nothing to write: every code both coders gave is already in the consensus.")
 else:
     st.warning(f"This will write **{pv['codings']} codings** (coder 'consensus') on {pv['units']} units: the codes "
-               f"both {html.escape(a)} and {html.escape(b)} gave. Disagreements are left to the passage-by-passage "
+               f"both {md(a)} and {md(b)} gave. Disagreements are left to the passage-by-passage "
                "consensus above. It can be undone here, or with `python -m toolkit index undo DECISION`.")
     sure = st.checkbox(f"Yes, write {pv['codings']} codings", key="bulk_consensus_sure")
     st.button(f"Write {pv['codings']} consensus codings", key="record_consensus", disabled=not sure, **on_click(

@@ -5,7 +5,6 @@ Blind coding: with two or more coders you see only your own codings here; they m
 Keyboard: Right/Left move between passages, A accepts the top open suggestion, X rejects it, N marks "no code here".
 """
 
-import html
 from pathlib import Path
 
 import streamlit as st
@@ -69,7 +68,7 @@ def _choices(path: str, fw: str, who: str, v: int) -> list[dict]:
 
 
 view0 = _view(str(p.path), fw_id, tname, who, others, version())
-st.caption(f"Unit of analysis: **{scheme}** ({workspace.unit_label(scheme)}) · you are **{html.escape(who)}**"
+st.caption(f"Unit of analysis: **{scheme}** ({workspace.unit_label(scheme)}) · you are **{md(who)}**"
            + (" · blind: only your own codings are shown" if view0["blind"] else ""))
 u1, u3, u2 = st.columns([2, 2, 4])
 if lead and u3.button("Learn from my coding", key="learn",
@@ -121,9 +120,9 @@ def _uncertain() -> None:
 
 def _row(item: dict, first: bool) -> None:
     a, b, c = st.columns([7, 1, 1])
-    a.markdown(f"`{item['code_id']}` **{html.escape(item['label'])}**"
+    a.markdown(f"<code>{md(item['code_id'])}</code> **{md(item['label'])}**"
                + {"coded": " · ✓ coded by you", "rejected": " · rejected by you", "open": ""}[item["state"]]
-               + f"<br><small style='color:#555'>{html.escape(item['reason'])}</small>", unsafe_allow_html=True)
+               + f"<br><small style='color:#555'>{md(item['reason'])}</small>", unsafe_allow_html=True)
     sid = item["id"]
     if item["state"] == "open":
         b.button("Accept", key=f"accept_{sid}", shortcut="A" if first else None,
@@ -178,10 +177,10 @@ def panel() -> None:
                    + f" · characters {row['start']}-{row['end']}")
     with st.container(border=True):
         when = f" · {int(row['t_start']) // 60:02d}:{int(row['t_start']) % 60:02d}" if row["t_start"] else ""
-        asked = (f"<div style='color:#555'><i>Asked: {html.escape(row['context'][:400])}</i></div>"
+        asked = (f"<div style='color:#555'><i>Asked: {md(row['context'][:400])}</i></div>"
                  if row["context"] else "")
-        st.markdown(f"{asked}<div style='color:#777;font-size:0.85em'>{html.escape(row['speaker'])}{when}</div>"
-                    f"<div style='font-size:1.08em;line-height:1.5'>{html.escape(row['text'])}</div>",
+        st.markdown(f"{asked}<div style='color:#777;font-size:0.85em'>{md(row['speaker'])}{when}</div>"
+                    f"<div style='font-size:1.08em;line-height:1.5'>{md(row['text'])}</div>",
                     unsafe_allow_html=True)  # one element for the passage: less to draw per click
         if row["nocode"] is not None:
             st.info("You marked this passage: no code here.")
@@ -190,7 +189,7 @@ def panel() -> None:
         for c in row["codings"]:
             a, b = st.columns([7, 1])
             span = "" if (c["start"], c["end"]) == (row["start"], row["end"]) else f" · span {c['start']}-{c['end']}"
-            a.markdown(f"`{c['code_id']}` {html.escape(c['label'])} · {html.escape(c['coder'])} · {c['origin']}"
+            a.markdown(f"`{c['code_id']}` {md(c['label'])} · {md(c['coder'])} · {c['origin']}"
                        + (f" ({c['score']:.2f})" if c["score"] is not None else "") + span)
             if c["mine"]:
                 b.button("Remove", key=f"remove_{c['id']}", **on_click(
@@ -209,7 +208,7 @@ def panel() -> None:
         _add_codes(row)
         if row["history"]:
             with st.expander(f"History of this passage ({len(row['history'])})"):
-                st.markdown("<br>".join(f"{h['at']} · {html.escape(h['coder'])} · {h['what']} {html.escape(h['code'])}"
+                st.markdown("<br>".join(f"{h['at']} · {md(h['coder'])} · {h['what']} {md(h['code'])}"
                                         + (" · <i>undone</i>" if h["undone"] else "") for h in row["history"]),
                             unsafe_allow_html=True)
                 undoable = [h for h in row["history"] if not h["undone"] and h["coder"] == who][-5:]
@@ -285,7 +284,7 @@ with st.expander("Bulk accept one code (one decision, undoable)"):
 with st.expander("The whole transcript, your coded text highlighted"):
     parts = []  # one element for the whole transcript: cheap to send and draw on every run
     for x in view0["passages"]:
-        tag = " ".join(f"<code>{html.escape(c)}</code>" for c in sorted({c["code_id"] for c in x["codings"]}))
-        text = html.escape(x["text"])
+        tag = " ".join(f"<code>{md(c)}</code>" for c in sorted({c["code_id"] for c in x["codings"]}))
+        text = md(x["text"])
         parts.append(f"<p>{f'<mark>{text}</mark>' if x['codings'] else text} {tag}</p>")
     st.markdown("".join(parts), unsafe_allow_html=True)
