@@ -18,7 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("suggest", help="rank the framework's codes for every passage and store the suggestions")
     p.add_argument("project")
     p.add_argument("--framework", required=True)
-    p.add_argument("--scheme", default=sv.DEFAULT_SCHEME, help="turn | paragraph | sentences:N (default %(default)s)")
+    p.add_argument("--scheme", default=None, help="turn | paragraph | sentences:N (default: the framework's unit of analysis)")
     p.add_argument("--top", type=int, default=5, help="suggestions kept per passage")
     p.add_argument("--transcript", action="append", dest="transcripts", help="only these transcripts")
     p.add_argument("--model", help="local sentence-transformers model folder (default: the packaged MiniLM)")

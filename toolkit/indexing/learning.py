@@ -69,9 +69,10 @@ def learn(project: Project, framework_id: str, embedder, *, scheme: str | None =
     project (recorded in its settings), and re-run ``suggest`` with it. Returns what was chosen, its file and hash,
     the cross-validated top-1 and timings. Needs at least 10 coded passages from 2 participants/documents."""
     from . import service as sv
+    from .workspace import unit_of_analysis
 
     t0 = time.perf_counter()
-    scheme = scheme or sv.DEFAULT_SCHEME
+    scheme = scheme or unit_of_analysis(project, framework_id)  # the unit the pages and exports use
     step = (lambda i, msg: progress(i, 4, msg)) if progress else (lambda i, msg: None)
     step(0, "reading the codings")
     data = sv.training_data(project, framework_id, embedder, scheme=scheme,

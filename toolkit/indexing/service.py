@@ -159,13 +159,17 @@ def training_data(project: Project, framework_id: str, embedder: Embedder, *, sc
     return _features(project, embedder, _frames(project, framework_id, scheme), progress)
 
 
-def suggest(project: Project, framework_id: str, embedder: Embedder, *, scheme: str = DEFAULT_SCHEME,
+def suggest(project: Project, framework_id: str, embedder: Embedder, *, scheme: str | None = None,
             top_k: int = 5, transcripts: list[str] | None = None, progress: Progress | None = None) -> dict:
     """Rank the framework's codes for every passage and store the top ``top_k`` with score, threshold and reason.
 
+    Passages are cut by ``scheme``, by default the framework's unit of analysis (``workspace.unit_of_analysis``).
     Learns from the project's codings of this framework and from accepted/rejected suggestions; with none, it is
     zero-shot from the codes' labels, definitions and examples. Returns counts and timings.
     """
+    from .workspace import unit_of_analysis
+
+    scheme = scheme or unit_of_analysis(project, framework_id)
     with _no_cyclic_gc():
         return _suggest(project, framework_id, embedder, scheme=scheme, top_k=top_k, transcripts=transcripts,
                         progress=progress)
