@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -57,6 +58,29 @@ def out_dir(tmp_path) -> Path:
     return out
 
 
+@contextmanager
+def serve_app(project: Path, log: Path):
+    """``streamlit run app/streamlit_app.py`` on a free localhost port for ``project``; yields the URL, stops it."""
+    port = _free_port()
+    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
+    cmd = [sys.executable, "-m", "streamlit", "run", "app/streamlit_app.py", "--server.address", "127.0.0.1",
+           "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
+           "--", "--project", str(project)]
+    with log.open("w") as fh:
+        proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=fh, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, proc, log)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 @pytest.fixture
 def server(sample_project_file, embedder, tmp_path, out_dir):
     """``streamlit run app/streamlit_app.py`` on a free localhost port, on a private copy of the sample project with
@@ -71,25 +95,8 @@ def server(sample_project_file, embedder, tmp_path, out_dir):
     shutil.copy2(sample_project_file, copy)
     with open_project(copy) as p:
         sv.suggest(p, "lvi84", embedder)
-    port = _free_port()
-    log = out_dir / "streamlit.log"
-    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
-    cmd = [sys.executable, "-m", "streamlit", "run", "app/streamlit_app.py", "--server.address", "127.0.0.1",
-           "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
-           "--", "--project", str(copy)]
-    with log.open("w") as fh:
-        proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=fh, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, proc, log)
+    with serve_app(copy, out_dir / "streamlit.log") as url:
         yield url, copy
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 IDLE_JS = ("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"

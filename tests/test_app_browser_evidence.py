@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from test_app_browser import CHROMIUM, CHROMIUM_ARGS, REPO, _free_port, _settle, _wait_healthy
+from test_app_browser import CHROMIUM, CHROMIUM_ARGS, _settle, serve_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -33,25 +31,8 @@ def class_server(sample_project_file, tmp_path):
                 teaching.code_passage(p, name, "P01_gp_rural.txt", r.start, r.end, ["ORG01"])
     out = Path(os.environ.get("FA_BROWSER_OUTPUT") or tmp_path / "shots")
     out.mkdir(parents=True, exist_ok=True)
-    port = _free_port()
-    log = out / "streamlit-evidence.log"
-    cmd = [sys.executable, "-m", "streamlit", "run", "app/streamlit_app.py", "--server.address", "127.0.0.1",
-           "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
-           "--", "--project", str(copy)]
-    with log.open("w") as fh:
-        proc = subprocess.Popen(cmd, cwd=REPO, env=dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1"),
-                                stdout=fh, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, proc, log)
+    with serve_app(copy, out / "streamlit-evidence.log") as url:
         yield url, out
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def test_evidence_and_teacher_overview_in_the_browser(class_server):
