@@ -102,6 +102,18 @@ def test_app_command_binds_loopback_unless_team():
     assert cmd[cmd.index("--server.address") + 1] == "0.0.0.0"
 
 
+def test_app_runs_without_per_click_garbage_collection_or_file_polling():
+    """Streamlit's full gc.collect after every run held each Index click ~0.1 s; the launcher and the repository's
+    config (read by a plain ``streamlit run`` from the checkout) both turn it and the source-file watcher off."""
+    import tomllib
+
+    cmd, _ = app_command("x.fa", 8611)
+    assert cmd[cmd.index("--runner.postScriptGC") + 1] == "false"
+    assert cmd[cmd.index("--server.fileWatcherType") + 1] == "none"
+    cfg = tomllib.loads((APP.parent / ".streamlit" / "config.toml").read_text())
+    assert cfg["runner"]["postScriptGC"] is False and cfg["server"]["fileWatcherType"] == "none"
+
+
 def test_lead_assigns_and_reveals_on_the_team_page(served):
     at = ok(_login("lena", PW))
     at.switch_page(str(PAGES / "team.py"))

@@ -3,8 +3,9 @@
 Without ``--team`` the server is bound to 127.0.0.1 (this machine only) and has no login, as for one person. With
 ``--team`` the app asks everyone to log in (accounts made with ``python -m toolkit user add``; the coder identity
 comes from the login), shows each role its pages only, and may listen on ``--host`` (e.g. 0.0.0.0 or the machine's
-LAN address) for the team. Usage statistics are off either way, and the settings are given as command-line flags to
-Streamlit, which override any config file. The project location is handed over in the environment (never on the
+LAN address) for the team. Usage statistics are off either way, and so are Streamlit's garbage collection after
+every run and its watching of the source files (both cost every click time). The settings are given as command-line
+flags to Streamlit, which override any config file. The project location is handed over in the environment (never on the
 command line, where a database password would show in the process list). Streamlit runs as a child process: the
 toolkit never imports it.
 """
@@ -26,7 +27,10 @@ from ..store import absolute_location, open_project
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "app" / "streamlit_app.py"
 FLAGS = {"browser.gatherUsageStats": "false", "server.enableCORS": "true", "server.enableXsrfProtection": "true",
-         "server.headless": "true"}
+         "server.headless": "true",
+         # speed of every click (bench/bench_app_browser.py): no full garbage collection after each script run (it
+         # holds the server for ~0.1 s with the embedding model in memory), no polling of the app's source files
+         "runner.postScriptGC": "false", "server.fileWatcherType": "none"}
 LOOPBACK = "127.0.0.1"
 
 
