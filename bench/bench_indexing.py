@@ -11,7 +11,7 @@ Steps, in one process with one loaded model:
 5. learned: the carried-over reference codings imported (about 5,000), ``suggest`` again (learned model with
    cross-validated thresholds);
 6. learn: ``indexing.learn`` ("Learn from my coding": the cross-validated choice kept with the project) and, after
-   one more rejection, ``suggest`` again: the refit starts from the kept choice (no cross-validation).
+   one suggestion accepted, ``suggest`` again: the refit starts from the kept choice (no cross-validation).
 ``--quick`` runs one bare encode and one cold run instead of the alternation (for the learning figures).
 Reports passages, seconds, the ratio cold / bare (target <= 1.10), warm seconds (target < 2), texts encoded per step
 and the peak RSS after each step. Prints JSON; ``--out FILE`` also writes it.
@@ -140,14 +140,15 @@ def run(n: int, words: int, framework: str, scheme: str, workdir: Path, quick: b
     rss["after_learned"] = rss_mib()
 
     from toolkit.indexing import learn
+    from toolkit.indexing.decisions import accept
 
     t0 = time.perf_counter()
     lr = learn(project, framework, emb, scheme=scheme)
     out.update({"learn_seconds": round(time.perf_counter() - t0, 2), "learn_fit_seconds": lr["learn_seconds"],
                 "learn_cv_top1": lr["cv_top1"], "learn_weights": lr["weights"]})
-    with project.read() as s:
+    with project.read() as s:  # accepted: a new coding, so the labels change whatever the passage had before
         sid = int(idb.suggestions_frame(s, framework, status="open")["id"].iloc[0])
-    service.reject(project, sid, coder="bench")
+    accept(project, sid, coder="bench")
     t0 = time.perf_counter()
     again = service.suggest(project, framework, emb, scheme=scheme)
     out.update({"after_learn_decision_seconds": round(time.perf_counter() - t0, 2),

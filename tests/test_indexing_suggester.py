@@ -167,3 +167,64 @@ def test_lexical_channel(fake_embedder):
     assert P[0].argmax() == 2
     P0 = CodeSuggester(space, zero_shot="channels", lexical_weight=0.0).fit(X, np.full((2, 4), -1)).predict_proba(X)
     assert np.allclose(P0[0], P0[0, 0])  # without the lexical channel nothing distinguishes the codes
+
+
+def test_nearest_coded_scores_match_a_brute_force_vote():
+    from toolkit.indexing import ensemble as ens
+
+    rng = np.random.default_rng(0)
+    unit = lambda A: (A / np.linalg.norm(A, axis=1, keepdims=True)).astype(np.float32)  # noqa: E731
+    Xtr, X = unit(rng.normal(size=(50, 8))), unit(rng.normal(size=(7, 8)))
+    Ytr = (rng.random((50, 5)) < 0.3).astype(np.int8)
+    got = ens.knn_scores(Xtr, Ytr, X, k=4)
+    sim = X @ Xtr.T
+    for i in range(len(X)):
+        nn = np.argsort(-sim[i])[:4]
+        w = np.exp((sim[i, nn] - sim[i, nn].max()) / ens.KNN_TEMPERATURE)
+        np.testing.assert_allclose(got[i], (w[:, None] * (Ytr[nn] == 1)).sum(0) / w.sum(), rtol=1e-5, atol=1e-6)
+
+
+def test_a_warm_refit_after_one_decision_reaches_the_cold_fit_in_fewer_steps(fake_embedder):
+    space = CodeSpace.build(CODES, fake_embedder, category_texts=CATS)
+    X, Y, y, groups = _toy(fake_embedder)
+    sel = CodeSuggester(space).fit(X, Y, groups=groups).selection_()
+    before = CodeSuggester(space, selection=sel, warm_start=True).fit(X, Y, groups=groups)
+    Y2 = Y.copy()
+    Y2[0] = 0
+    Y2[0, (y[0] + 1) % 3] = 1  # the researcher recodes one passage
+    cold = CodeSuggester(space, selection=sel).fit(X, Y2, groups=groups)
+    warm = before.fit(X, Y2, groups=groups)  # the same estimator, refitted: starts from its last regressions
+    assert warm.learner_.lr.n_iter_[0] < cold.learner_.lr.n_iter_[0]
+    np.testing.assert_allclose(warm.predict_proba(X), cold.predict_proba(X), atol=0.02)
+    assert (warm.predict_proba(X).argmax(1) == cold.predict_proba(X).argmax(1)).all()
+
+
+def test_weights_move_only_on_clear_cross_validated_evidence():
+    from toolkit.indexing import ensemble as ens
+
+    rng = np.random.default_rng(1)
+    n, K = 400, 6
+    y = rng.integers(0, K, n)
+    Y = np.zeros((n, K), dtype=np.int8)
+    Y[np.arange(n), y] = 1
+
+    def scorer(p_right):  # standardised scores whose top code is right on about p_right of the passages
+        S = rng.normal(size=(n, K))
+        right = rng.random(n) < p_right
+        S[np.arange(n)[right], y[right]] += 10
+        return S
+
+    lr = scorer(0.5)
+    base = {"prior": np.zeros((n, K)), "lr": lr}
+    right = lr.argmax(1) == y
+    near = lr.copy()  # a scorer that agrees with lr except on 10 passages: 6 put right, 4 put wrong
+    for i in np.flatnonzero(~right)[:6]:
+        near[i, y[i]] += 20
+    for i in np.flatnonzero(right)[:4]:
+        near[i, (y[i] + 1) % K] += 40
+    w, a, _ = ens.choose_weights({**base, "knn": near}, Y, None)
+    assert w["knn"] == 0 and w["lr"] == 1 and a == (0.0, 0.0)  # 2 passages net on 400: within the noise
+    w, a, _ = ens.choose_weights({**base, "knn": near}, Y, None, min_z=0)
+    assert w["knn"] > 0  # without the rule the noise would have been taken
+    w, _, cv = ens.choose_weights({**base, "knn": scorer(0.9)}, Y, None)
+    assert w["knn"] > 0 and cv > 0.85  # a clearly better scorer is taken

@@ -37,6 +37,10 @@ from .units import DEFAULT_SCHEME, parse_scheme, passages_from_segments
 Progress = Callable[[int, int, str], None]
 POSITIVE_ORIGINS = ("manual", "suggestion", "imported", "consensus")
 MIN_COVER = 0.5  # a coding labels a passage when it covers at least half of it
+# the last fitted scorers per (project, framework, model, codes): the next fit in this process (the app after each
+# decision) starts its regressions from them. Only the optimiser's starting point: the fit converges to the same model.
+_WARM: dict[tuple, object] = {}
+_WARM_MAX = 8
 
 __all__ = ["ensure_passages", "encode_cached", "suggest", "passages", "accept", "reject", "add_code", "add_span",
            "remove_code", "nocode", "bulk_accept", "undo", "undo_last", "undo_batch", "review_queue", "no_fit",
@@ -205,8 +209,15 @@ def _suggest(project: Project, framework_id: str, embedder: Embedder, *, scheme:
     data = _features(project, embedder, data, progress)
     X, space = data["X"], data["space"]
     t_model = time.perf_counter()
-    model = CodeSuggester(code_space=space, selection=selection).fit(X, Y, groups=data["groups"],
-                                                                     sequence=data["sequence"])
+    warm_key = (str(project.path), framework_id, embedder.name, learned_hash, tuple(code_ids), X.shape[1])
+    model = CodeSuggester(code_space=space, selection=selection, warm_start=True)
+    model.learner_ = _WARM.get(warm_key)  # read only: a new fit never changes the scorers it starts from
+    model.fit(X, Y, groups=data["groups"], sequence=data["sequence"])
+    if model.learner_ is not None:
+        _WARM.pop(warm_key, None)
+        while len(_WARM) >= _WARM_MAX:
+            _WARM.pop(next(iter(_WARM)))
+        _WARM[warm_key] = model.learner_
     t_fit = time.perf_counter()
     target = pas.index if tids is None else pas.index[pas.transcript_id.isin(tids)]
     P = model.predict_proba(X[target], sequence=data["sequence"][np.asarray(target)])
