@@ -235,3 +235,11 @@ def db_version(p):
 def test_suggest_on_an_unchanged_project_does_nothing(small, fake_embedder):
     r = sv.suggest(small, "lvi84", fake_embedder)
     assert r.get("unchanged") is True
+
+
+def test_reason_line_never_shows_a_score_equal_to_a_threshold_it_is_below():
+    from toolkit.indexing.review import reason_line
+
+    assert reason_line({"threshold": 0.12, "evidence": 9}, 0.10).startswith("0.10, below this code's threshold 0.12:")
+    line = reason_line({"threshold": 0.0504, "evidence": 9}, 0.0496)
+    assert line.startswith("0.0496, below this code's threshold 0.0504:")

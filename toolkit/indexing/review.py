@@ -47,7 +47,8 @@ def reason_line(reason: dict | None, score: float) -> str:
     ev = int(r.get("evidence", 0))
     parts.append(f"learned from {ev} coded passage{'s' if ev != 1 else ''}" if ev else "no coded examples yet")
     side = "above" if score >= thr else "below"
-    return f"{score:.2f}, {side} this code's threshold {thr:.2f}: " + "; ".join(parts)
+    digits = next((d for d in (2, 3, 4) if f"{score:.{d}f}" != f"{thr:.{d}f}"), 4)  # never "0.05, below ... 0.05"
+    return f"{score:.{digits}f}, {side} this code's threshold {thr:.{digits}f}: " + "; ".join(parts)
 
 
 def _ensure_cut(project: Project, tid: int, scheme: str) -> None:
