@@ -296,3 +296,26 @@ def test_shipped_84_code_indexing_reaches_21_code_drivers(tmp_path):
     raised = {x.id for x in a.drivers if x.n_participants}
     assert raised == {m["to"] for m in ringed}
     assert len(a.drivers) == sum(1 for c in lvi21.codes if c.ring)
+
+
+def test_plotly_figures_show_hostile_project_text_as_text(study):
+    """Plotly draws <a href>, <b>, <br>... in texts, hovers and legends: a measure title or a code label that holds
+    markup shows as characters, never as a link or an image."""
+    import json
+
+    import networkx as nx
+
+    from toolkit.interpret import figures
+
+    p, _ = study
+    evil = '<a href="https://evil.example/x">click</a><img src=x onerror=alert(1)>'
+    add_measure(p, "mini_measures", "U9", f"Measure {evil}", targets=["S3"])
+    fig, _ = render_plotly(analyse_drivers(p, catalogue="mini_measures"))
+    g = nx.Graph()
+    g.add_node("A1", label=f"Code {evil}", units=3, participants=2)
+    g.add_node("B2", label="Other", units=2, participants=1)
+    g.add_edge("A1", "B2", together=1, jaccard=0.5)
+    for f in (fig, figures.network(g)):
+        text = json.dumps(f.to_plotly_json())
+        assert "<a href" not in text and "<img" not in text
+        assert "&lt;a href=" in text  # shown as the characters

@@ -11,6 +11,7 @@ and an invisible word joiner keeps URLs and e-mail addresses from becoming links
 
 from __future__ import annotations
 
+import html
 import re
 import string
 
@@ -34,3 +35,9 @@ def md(value) -> str:
 def md_join(values, sep: str = ", ") -> str:
     """Escaped values joined by ``sep`` (which is trusted)."""
     return sep.join(md(v) for v in values)
+
+
+def plot(value) -> str:
+    """``value`` for a plotly text, label, legend or hover: plotly draws a small set of HTML tags there (``<b>``,
+    ``<br>``, ``<a href>``...), so ``<``, ``>`` and ``&`` become entities, which it shows as the characters."""
+    return "" if value is None else html.escape(str(value), quote=False)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..interpret.drivers import DriverAnalysis, quantities_text
+from ..textsafe import plot
 from .driver_layout import COLUMN_GAP, _place_measures, _untangle, crossings, short_name, wrap_all
 
 __all__ = ["MapLayout", "compute_layout", "crossings", "render_plotly", "render_static", "short_name", "wrap_all"]
@@ -328,10 +329,10 @@ def plotly_measure_labels(a: DriverAnalysis, lay: MapLayout) -> dict[str, dict]:
             m, x = by_id[mid], lay.measures[mid]["x"]
             text = _wrap(f"{m.id}  {m.title}", PLOTLY_WRAP, lines)
             width = (max(len(t) for t in text.split("\n")) * PLOTLY_CHAR * PLOTLY_FONT + 6) / px
-            hover = f"<b>{m.id}  {m.title}</b>"
-            quantities = quantities_text(m.quantities, limit=12, sep="<br>")
+            hover = f"<b>{plot(m.id)}  {plot(m.title)}</b>"
+            quantities = quantities_text(m.quantities, limit=12, sep="\n")
             if quantities:
-                hover += "<br>" + quantities
+                hover += "<br>" + plot(quantities).replace("\n", "<br>")
             out[mid] = {"x": x, "y": y, "side": side, "text": text, "hover": hover, "lines": lines,
                         "box": (x, y - height / 2, x + width, y + height / 2) if side > 0 else
                                (x - width, y - height / 2, x, y + height / 2)}
@@ -350,7 +351,7 @@ def render_plotly(a: DriverAnalysis):
         r = lay.rings[k]
         fig.add_shape(type="circle", x0=-r["outer"], y0=-r["outer"], x1=r["outer"], y1=r["outer"],
                       fillcolor=RING_FILLS[k % len(RING_FILLS)], line={"color": "#9aa4ad"}, layer="below")
-        fig.add_annotation(x=0, y=r["outer"] - 0.2, text=f"<i>{r['label']}</i>", showarrow=False,
+        fig.add_annotation(x=0, y=r["outer"] - 0.2, text=f"<i>{plot(r['label'])}</i>", showarrow=False,
                            font={"size": 11, "color": "#4a5660"})
     for a_id, b_id, jac in lay.links:
         p, q = lay.drivers[a_id], lay.drivers[b_id]
@@ -364,19 +365,19 @@ def render_plotly(a: DriverAnalysis):
                                         for t in [t1 + (t2 - t1) * i / 24 for i in range(25)]]
             path = "M " + " L ".join(f"{x:.4f},{y:.4f}" for x, y in pts) + " Z"
             fig.add_shape(type="path", path=path, fillcolor=gcol[g], line={"color": "white", "width": 0.5})
-    hover = [f"<b>{d.id} {d.label}</b><br>raised by {d.n_participants} of {a.n_participants}<br>"
-             + "<br>".join(f"{g}: {n}" for g, n in d.shares.items() if n)
-             + f"<br>measures: {', '.join(d.measures) or 'none'}" + ("<br><b>GAP</b>" if d.id in gaps else "")
+    hover = [f"<b>{plot(d.id)} {plot(d.label)}</b><br>raised by {d.n_participants} of {a.n_participants}<br>"
+             + "<br>".join(f"{plot(g)}: {n}" for g, n in d.shares.items() if n)
+             + f"<br>measures: {plot(', '.join(d.measures)) or 'none'}" + ("<br><b>GAP</b>" if d.id in gaps else "")
              for d in a.drivers]
     fig.add_trace(go.Scatter(
         x=[lay.drivers[d.id]["x"] for d in a.drivers], y=[lay.drivers[d.id]["y"] for d in a.drivers],
-        mode="markers+text", text=[wrap_all(short_name(d.label), 18).replace("\n", "<br>") for d in a.drivers],
+        mode="markers+text", text=[plot(wrap_all(short_name(d.label), 18)).replace("\n", "<br>") for d in a.drivers],
         textposition="bottom center", textfont={"size": PLOTLY_FONT},
         hovertext=hover, hoverinfo="text", showlegend=False,
         marker={"size": [max(8, lay.drivers[d.id]["r"] * 90) for d in a.drivers], "color": "rgba(0,0,0,0)",
                 "line": {"width": [2.5 if d.id in gaps else 0 for d in a.drivers], "color": GAP_COLOR}}))
     for g in a.groups:
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", marker={"size": 10, "color": gcol[g]}, name=g))
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", marker={"size": 10, "color": gcol[g]}, name=plot(g)))
     lay.measure_labels = plotly_measure_labels(a, lay)
     for m in a.measures:
         mm = lay.measure_labels[m.id]
@@ -385,15 +386,15 @@ def render_plotly(a: DriverAnalysis):
             fig.add_annotation(x=p["x"], y=p["y"], ax=mm["x"], ay=mm["y"], xref="x", yref="y", axref="x",
                                ayref="y", showarrow=True, arrowhead=2, arrowwidth=1.1, arrowcolor=lay.measures[m.id]["color"],
                                opacity=0.7, text="", standoff=6)
-        fig.add_annotation(x=mm["x"], y=mm["y"], text=mm["text"].replace("\n", "<br>"), showarrow=False,
+        fig.add_annotation(x=mm["x"], y=mm["y"], text=plot(mm["text"]).replace("\n", "<br>"), showarrow=False,
                            xanchor="left" if mm["side"] > 0 else "right", yanchor="middle", align="left",
                            bgcolor="white", bordercolor=lay.measures[m.id]["color"], borderwidth=1, borderpad=2,
                            font={"size": PLOTLY_FONT}, hovertext=mm["hover"])
     ext, outer = lay.extent, lay.rings[-1]["outer"]
     fig.update_xaxes(visible=False, range=[-ext, ext])
     fig.update_yaxes(visible=False, range=[-outer - 0.6, outer + 0.6], scaleanchor="x", scaleratio=1)
-    fig.update_layout(title=f"Drivers ({a.framework_id})" + (f" and measures ({a.catalogue_id})"
-                                                             if a.catalogue_id else ""),
+    fig.update_layout(title=plot(f"Drivers ({a.framework_id})" + (f" and measures ({a.catalogue_id})"
+                                                                  if a.catalogue_id else "")),
                       plot_bgcolor="white", height=PLOTLY_HEIGHT, margin={"l": 10, "r": 10, "t": 50, "b": 10},
-                      legend={"title": {"text": a.attribute or "group"}})
+                      legend={"title": {"text": plot(a.attribute or "group")}})
     return fig, lay

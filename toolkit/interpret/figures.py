@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import networkx as nx
 
+from ..textsafe import plot
+
 
 def heatmap(lk):
     """Jaccard of every pair (the diagonal, an item with itself, left blank), coloured up to the strongest pair."""
@@ -14,8 +16,8 @@ def heatmap(lk):
     for i in jac.index:
         jac.loc[i, i] = float("nan")
     top = float(jac.max().max()) if jac.notna().any().any() else 1.0
-    names = [f"{i} {lk.labels.get(i, '')}"[:40] for i in jac.index]
-    fig = go.Figure(go.Heatmap(z=jac.values, x=list(jac.columns), y=names, colorscale="Blues", zmin=0,
+    names = [plot(f"{i} {lk.labels.get(i, '')}"[:40]) for i in jac.index]
+    fig = go.Figure(go.Heatmap(z=jac.values, x=[plot(c) for c in jac.columns], y=names, colorscale="Blues", zmin=0,
                                zmax=top or 1.0, colorbar={"title": "Jaccard"}, hoverongaps=False,
                                hovertemplate="%{y} × %{x}: %{z:.3f}<extra></extra>"))
     fig.update_yaxes(autorange="reversed")
@@ -34,15 +36,20 @@ def network(graph: nx.Graph):
     for a, b, d in graph.edges(data=True):
         fig.add_trace(go.Scatter(x=[pos[a][0], pos[b][0]], y=[pos[a][1], pos[b][1]], mode="lines",
                                  line={"width": 0.8 + 7 * d["jaccard"] / top, "color": "rgba(90,110,130,0.5)"},
-                                 hoverinfo="text", text=f"{a}–{b}: {d['together']} together, Jaccard {d['jaccard']}",
+                                 hoverinfo="text", text=plot(f"{a}–{b}: {d['together']} together, Jaccard {d['jaccard']}"),
                                  showlegend=False))
     nodes = list(graph.nodes(data=True))
     fig.add_trace(go.Scatter(
         x=[pos[n][0] for n, _ in nodes], y=[pos[n][1] for n, _ in nodes], mode="markers+text",
-        text=[short_name(d.get("label") or n) for n, d in nodes], textposition="top center", showlegend=False,
-        hoverinfo="text", hovertext=[f"<b>{n} {d['label']}</b><br>{d['units']} units, {d['participants']} "
-                                     f"participants" for n, d in nodes],
+        text=[plot(short_name(d.get("label") or n)) for n, d in nodes], textposition="top center", showlegend=False,
+        hoverinfo="text", hovertext=[f"<b>{plot(n)} {plot(d['label'])}</b><br>{d['units']} units, "
+                                     f"{d['participants']} participants" for n, d in nodes],
         marker={"size": [8 + 3 * d["units"] ** 0.5 for _, d in nodes], "color": "#4a78a8"}))
+    if pos:  # room around the outermost nodes for their labels (plotly clips text at the plot's edge)
+        xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
+        padx, pady = 0.25 * (max(xs) - min(xs) or 1), 0.12 * (max(ys) - min(ys) or 1)
+        fig.update_xaxes(range=[min(xs) - padx, max(xs) + padx])
+        fig.update_yaxes(range=[min(ys) - pady, max(ys) + 2 * pady])
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     fig.update_layout(height=520, margin={"l": 0, "r": 0, "t": 10, "b": 0}, plot_bgcolor="white")
