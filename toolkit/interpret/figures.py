@@ -39,15 +39,17 @@ def network(graph: nx.Graph):
                                  hoverinfo="text", text=plot(f"{a}–{b}: {d['together']} together, Jaccard {d['jaccard']}"),
                                  showlegend=False))
     nodes = list(graph.nodes(data=True))
+    mid = (max(p[0] for p in pos.values()) + min(p[0] for p in pos.values())) / 2 if pos else 0.0
     fig.add_trace(go.Scatter(
         x=[pos[n][0] for n, _ in nodes], y=[pos[n][1] for n, _ in nodes], mode="markers+text",
-        text=[plot(short_name(d.get("label") or n)) for n, d in nodes], textposition="top center", showlegend=False,
+        text=[plot(short_name(d.get("label") or n)) for n, d in nodes], showlegend=False,
+        textposition=[("top left" if pos[n][0] > mid else "top right") for n, _ in nodes],  # labels run inward
         hoverinfo="text", hovertext=[f"<b>{plot(n)} {plot(d['label'])}</b><br>{d['units']} units, "
                                      f"{d['participants']} participants" for n, d in nodes],
         marker={"size": [8 + 3 * d["units"] ** 0.5 for _, d in nodes], "color": "#4a78a8"}))
     if pos:  # room around the outermost nodes for their labels (plotly clips text at the plot's edge)
         xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
-        padx, pady = 0.25 * (max(xs) - min(xs) or 1), 0.12 * (max(ys) - min(ys) or 1)
+        padx, pady = 0.1 * (max(xs) - min(xs) or 1), 0.12 * (max(ys) - min(ys) or 1)
         fig.update_xaxes(range=[min(xs) - padx, max(xs) + padx])
         fig.update_yaxes(range=[min(ys) - pady, max(ys) + 2 * pady])
     fig.update_xaxes(visible=False)
