@@ -7,6 +7,8 @@ Components (each an (n, K) score matrix, standardised by its own mean and spread
   only when the suggester computes it;
 - ``lr``: a multinomial logistic regression on the passage embeddings;
 - ``lr_context``: the same on passage + question embeddings (only when passages have questions);
+- ``lr_window``: the same on passage + the mean of its neighbours in the document (up to two passages before and
+  after: what the conversation around it is about; only when the passages' order is known);
 - ``knn``: a similarity-weighted vote of the nearest coded passages.
 
 A candidate set of weights (a small grid, every component from 0 to 2) and a smoothing strength over neighbouring
@@ -113,11 +115,29 @@ def _lr_scores(model, X, K: int) -> np.ndarray:
     return out
 
 
+def window_mean(X: np.ndarray, sequence, width: int = 2) -> np.ndarray | None:
+    """(n, d): the unit mean of the embeddings of up to ``width`` rows before and after each row that share its
+    ``sequence`` id (rows in document order); a zero row for a passage alone in its document. None without order."""
+    if sequence is None:
+        return None
+    seq = np.asarray(sequence)
+    out, cnt = np.zeros_like(X), np.zeros(len(X), dtype=np.float32)
+    for off in range(1, min(width, len(X) - 1) + 1):
+        same = (seq[off:] == seq[:-off]).astype(np.float32)
+        out[off:] += X[:-off] * same[:, None]
+        cnt[off:] += same
+        out[:-off] += X[off:] * same[:, None]
+        cnt[:-off] += same
+    norm = np.linalg.norm(out, axis=1, keepdims=True)
+    return out / np.maximum(norm, 1e-9)
+
+
 class ComponentModels:
     """The fitted trainable components on one training set; ``scores(...)`` gives every component's (n, K) matrix.
     ``init``: an earlier ``ComponentModels`` (on the same codes) whose regressions start the new ones (warm start)."""
 
-    def __init__(self, Xt, Xc, has_ctx, T, use_context: bool, init: ComponentModels | None = None):
+    def __init__(self, Xt, Xc, has_ctx, T, use_context: bool, init: ComponentModels | None = None,
+                 Xw: np.ndarray | None = None):
         K = T.shape[1]
         self.K = K
         pos = (T == 1)
@@ -131,16 +151,22 @@ class ComponentModels:
         self.lr = _multinomial(Xt[rows][r], k, K, init=init.start("lr") if same else None)
         self.lr_ctx = (_multinomial(np.hstack([Xt, Xc])[rows][r], k, K, init=init.start("lr_ctx") if same else None)
                        if use_context else None)
+        self.lr_win = (_multinomial(np.hstack([Xt, Xw])[rows][r], k, K, init=init.start("lr_win") if same else None)
+                       if Xw is not None else None)
 
     def start(self, name: str) -> tuple[np.ndarray, np.ndarray] | None:
-        model = getattr(self, name)
+        model = getattr(self, name, None)
         return None if model is None else _full(model, self.K, model.coef_.shape[1])
 
-    def scores(self, Xt, Xc, has_ctx, extra: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    def scores(self, Xt, Xc, has_ctx, extra: dict[str, np.ndarray], Xw: np.ndarray | None = None
+               ) -> dict[str, np.ndarray]:
         out = dict(extra)
         out["lr"] = _lr_scores(self.lr, Xt, self.K)
         if self.use_context:
             out["lr_context"] = _lr_scores(self.lr_ctx, np.hstack([Xt, Xc]), self.K)
+        if self.lr_win is not None:
+            out["lr_window"] = _lr_scores(self.lr_win, np.hstack([Xt, np.zeros_like(Xt) if Xw is None else Xw]),
+                                          self.K)
         out["knn"] = knn_scores(self.Xt_train, self.Y_train, Xt)
         return out
 

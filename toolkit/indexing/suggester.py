@@ -171,17 +171,19 @@ class CodeSuggester(ChannelEvidence, BaseEstimator):
         if len(pos_rows) == 0:
             return self
         seq = None if sequence is None else np.asarray(sequence)
+        Xw = ens.window_mean(Xt, seq)
         # the regressions on every label first: they start each fold's (and, with warm_start, start from the last fit)
         learner = ens.ComponentModels(Xt, Xc, has_ctx, T, self.use_context_,
-                                      init=prev if prev is not None and prev.K == T.shape[1] else None)
+                                      init=prev if prev is not None and prev.K == T.shape[1] else None, Xw=Xw)
         if self.selection:
             self._use_selection(self.selection)
         else:
-            self._cross_validate(Xt, Xc, has_ctx, T, L, groups, seq, learner)
+            self._cross_validate(Xt, Xc, has_ctx, T, L, groups, seq, learner, Xw)
             self._fit_prior(Xt, Xc, has_ctx, T, L)  # the prototypes again, from every label
         self.learner_ = learner
         sub = self._stats_rows(len(Xt))
-        part = self._components(Xt[sub], Xc[sub], has_ctx[sub], None if L is None else L[sub])
+        part = self._components(Xt[sub], Xc[sub], has_ctx[sub], None if L is None else L[sub],
+                                None if Xw is None else Xw[sub])
         self.component_stats_ = {k: ens.standardiser(v) for k, v in part.items()}
         return self
 
@@ -223,7 +225,7 @@ class CodeSuggester(ChannelEvidence, BaseEstimator):
             return list(GroupKFold(n_splits=min(self.cv_folds, len(set(g)))).split(rows, groups=g))
         return list(KFold(min(self.cv_folds, len(rows)), shuffle=True, random_state=self.random_state).split(rows))
 
-    def _cross_validate(self, Xt, Xc, has_ctx, T, L, groups, seq, init=None):
+    def _cross_validate(self, Xt, Xc, has_ctx, T, L, groups, seq, init=None, Xw=None):
         """Out-of-fold scores of every component on the coded rows: the weights, smoothing, temperature, "no code"
         level and thresholds. ``init``: the components fitted on every label, which start each fold's regressions."""
         rows = np.flatnonzero((T != -1).any(1))
@@ -242,10 +244,11 @@ class CodeSuggester(ChannelEvidence, BaseEstimator):
             Tf = T.copy()
             Tf[rows[test]] = -1
             self._fit_prior(Xt, Xc, has_ctx, Tf, L)
-            models = ens.ComponentModels(Xt, Xc, has_ctx, Tf, self.use_context_, init=init)
+            models = ens.ComponentModels(Xt, Xc, has_ctx, Tf, self.use_context_, init=init, Xw=Xw)
             r = rows[test]
             sc = models.scores(Xt[r], Xc[r], has_ctx[r], self._candidates(Xt[r], Xc[r], has_ctx[r],
-                                                                          None if L is None else L[r], True))
+                                                                          None if L is None else L[r], True),
+                               None if Xw is None else Xw[r])
             for k, v in sc.items():
                 oof.setdefault(k, np.zeros((len(rows), T.shape[1]), np.float32))[test] = v
             done[test] = True
@@ -286,10 +289,10 @@ class CodeSuggester(ChannelEvidence, BaseEstimator):
             self.thresholds_[k] = (n_k * t_k + self.threshold_prior * t_g) / (n_k + self.threshold_prior)
         self.calibrated_ = True
 
-    def _components(self, Xt, Xc, has_ctx, L):
+    def _components(self, Xt, Xc, has_ctx, L, Xw=None):
         used = {k for k, w in self.weights_.items() if w}
         cand = self._candidates(Xt, Xc, has_ctx, L, "channels" in used)
-        return self.learner_.scores(Xt, Xc, has_ctx, cand) if self.learner_ is not None else cand
+        return self.learner_.scores(Xt, Xc, has_ctx, cand, Xw) if self.learner_ is not None else cand
 
     # ---- prediction -----------------------------------------------------------------------------------------
     def _score(self, Xt, Xc, has_ctx, L=None, sequence=None):
@@ -297,9 +300,10 @@ class CodeSuggester(ChannelEvidence, BaseEstimator):
         if self.learner_ is None:
             S = self._prior(Xt, Xc, has_ctx, L)
         else:
-            comps = self._components(Xt, Xc, has_ctx, L)
+            comps = self._components(Xt, Xc, has_ctx, L, ens.window_mean(Xt, sequence))
             stats = self.component_stats_
-            S = sum(w * (comps[k] - stats[k][0]) / stats[k][1] for k, w in self.weights_.items() if w)
+            # a component this fit could not build (lr_window when the passages' order is unknown) adds nothing
+            S = sum(w * (comps[k] - stats[k][0]) / stats[k][1] for k, w in self.weights_.items() if w and k in comps)
             S = ens.smooth(S, sequence, self.smoothing_)
         for k, R in enumerate(self._rejected):
             if len(R):
