@@ -228,3 +228,24 @@ def test_weights_move_only_on_clear_cross_validated_evidence():
     assert w["knn"] > 0  # without the rule the noise would have been taken
     w, _, cv = ens.choose_weights({**base, "knn": scorer(0.9)}, Y, None)
     assert w["knn"] > 0 and cv > 0.85  # a clearly better scorer is taken
+
+
+def test_window_mean_stays_inside_each_document():
+    from toolkit.indexing import ensemble as ens
+
+    X = np.eye(5, dtype=np.float32)
+    W = ens.window_mean(X, ["a", "a", "a", "b", "c"], width=1)
+    np.testing.assert_allclose(W[1], (X[0] + X[2]) / np.sqrt(2), atol=1e-6)  # both neighbours, unit length
+    np.testing.assert_allclose(W[2], X[1], atol=1e-6)  # the next row is another document
+    assert not W[3].any() and not W[4].any()  # alone in its document: no conversation around it
+    assert ens.window_mean(X, None) is None
+
+
+def test_conversation_around_a_passage_is_a_candidate_when_order_is_known(fake_embedder):
+    space = CodeSpace.build(CODES, fake_embedder, category_texts=CATS)
+    X, Y, _, groups = _toy(fake_embedder)
+    with_order = CodeSuggester(space).fit(X, Y, groups=groups, sequence=groups)
+    assert "lr_window" in with_order.weights_ and with_order.learner_.lr_win is not None
+    assert with_order.predict_proba(X, sequence=groups).shape == (len(X), 4)
+    without = CodeSuggester(space).fit(X, Y, groups=groups)
+    assert "lr_window" not in without.weights_ and without.learner_.lr_win is None
