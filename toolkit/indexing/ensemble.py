@@ -137,7 +137,7 @@ class ComponentModels:
     ``init``: an earlier ``ComponentModels`` (on the same codes) whose regressions start the new ones (warm start)."""
 
     def __init__(self, Xt, Xc, has_ctx, T, use_context: bool, init: ComponentModels | None = None,
-                 Xw: np.ndarray | None = None):
+                 Xw: np.ndarray | None = None, need: set[str] | None = None):
         K = T.shape[1]
         self.K = K
         pos = (T == 1)
@@ -148,11 +148,17 @@ class ComponentModels:
         r, k = np.nonzero(pos[rows])
         self.use_context = use_context
         same = init is not None and init.K == K
-        self.lr = _multinomial(Xt[rows][r], k, K, init=init.start("lr") if same else None)
-        self.lr_ctx = (_multinomial(np.hstack([Xt, Xc])[rows][r], k, K, init=init.start("lr_ctx") if same else None)
-                       if use_context else None)
-        self.lr_win = (_multinomial(np.hstack([Xt, Xw])[rows][r], k, K, init=init.start("lr_win") if same else None)
-                       if Xw is not None else None)
+        # the regressions to fit: all candidates, or only those a kept choice weighs (``need``, component names)
+        want = {"lr": True, "lr_context": use_context, "lr_window": Xw is not None}
+        self.built = {n for n, ok in want.items() if ok and (need is None or n in need)}
+
+        def fit(name, attr, X):
+            return _multinomial(X[rows][r], k, K, init=init.start(attr) if same else None) if name in self.built \
+                else None
+
+        self.lr = fit("lr", "lr", Xt)
+        self.lr_ctx = fit("lr_context", "lr_ctx", np.hstack([Xt, Xc]) if "lr_context" in self.built else None)
+        self.lr_win = fit("lr_window", "lr_win", np.hstack([Xt, Xw]) if "lr_window" in self.built else None)
 
     def start(self, name: str) -> tuple[np.ndarray, np.ndarray] | None:
         model = getattr(self, name, None)
@@ -161,10 +167,11 @@ class ComponentModels:
     def scores(self, Xt, Xc, has_ctx, extra: dict[str, np.ndarray], Xw: np.ndarray | None = None
                ) -> dict[str, np.ndarray]:
         out = dict(extra)
-        out["lr"] = _lr_scores(self.lr, Xt, self.K)
-        if self.use_context:
+        if "lr" in self.built:
+            out["lr"] = _lr_scores(self.lr, Xt, self.K)
+        if "lr_context" in self.built:
             out["lr_context"] = _lr_scores(self.lr_ctx, np.hstack([Xt, Xc]), self.K)
-        if self.lr_win is not None:
+        if "lr_window" in self.built:
             out["lr_window"] = _lr_scores(self.lr_win, np.hstack([Xt, np.zeros_like(Xt) if Xw is None else Xw]),
                                           self.K)
         out["knn"] = knn_scores(self.Xt_train, self.Y_train, Xt)

@@ -31,6 +31,7 @@ few steps). Component statistics are taken on at most 2,000 rows; the nearest co
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from scipy.special import log_softmax, softmax
@@ -41,6 +42,7 @@ from . import ensemble as ens
 from .channels import STD_FLOOR, ChannelEvidence
 from .codespace import CodeSpace
 
+CV_THREADS = 2  # folds fitted at once
 REJECT_WEIGHT = 2.0  # in standardised units: a passage just like a rejected one loses about this much for that code
 
 
@@ -173,11 +175,13 @@ class CodeSuggester(ChannelEvidence, BaseEstimator):
         seq = None if sequence is None else np.asarray(sequence)
         Xw = ens.window_mean(Xt, seq)
         # the regressions on every label first: they start each fold's (and, with warm_start, start from the last fit)
-        learner = ens.ComponentModels(Xt, Xc, has_ctx, T, self.use_context_,
-                                      init=prev if prev is not None and prev.K == T.shape[1] else None, Xw=Xw)
-        if self.selection:
+        init = prev if prev is not None and prev.K == T.shape[1] else None
+        if self.selection:  # a kept choice: only the regressions it weighs
             self._use_selection(self.selection)
+            learner = ens.ComponentModels(Xt, Xc, has_ctx, T, self.use_context_, init=init, Xw=Xw,
+                                          need={k for k, w in self.weights_.items() if w})
         else:
+            learner = ens.ComponentModels(Xt, Xc, has_ctx, T, self.use_context_, init=init, Xw=Xw)
             self._cross_validate(Xt, Xc, has_ctx, T, L, groups, seq, learner, Xw)
             self._fit_prior(Xt, Xc, has_ctx, T, L)  # the prototypes again, from every label
         self.learner_ = learner
@@ -238,20 +242,29 @@ class CodeSuggester(ChannelEvidence, BaseEstimator):
         folds = self._folds(rows, groups)
         done = np.zeros(len(rows), dtype=bool)
         t0 = time.perf_counter()
-        for i, (_train, test) in enumerate(folds):
-            if self.time_budget is not None and i >= 2 and time.perf_counter() - t0 > self.time_budget:
-                break  # out of time: choose on the folds done so far
-            Tf = T.copy()
-            Tf[rows[test]] = -1
-            self._fit_prior(Xt, Xc, has_ctx, Tf, L)
-            models = ens.ComponentModels(Xt, Xc, has_ctx, Tf, self.use_context_, init=init, Xw=Xw)
+
+        def fold_scores(job):  # the regressions of one fold (numpy and BLAS release the GIL: two folds at once)
+            test, Tf, cand = job
             r = rows[test]
-            sc = models.scores(Xt[r], Xc[r], has_ctx[r], self._candidates(Xt[r], Xc[r], has_ctx[r],
-                                                                          None if L is None else L[r], True),
-                               None if Xw is None else Xw[r])
-            for k, v in sc.items():
-                oof.setdefault(k, np.zeros((len(rows), T.shape[1]), np.float32))[test] = v
-            done[test] = True
+            models = ens.ComponentModels(Xt, Xc, has_ctx, Tf, self.use_context_, init=init, Xw=Xw)
+            return test, models.scores(Xt[r], Xc[r], has_ctx[r], cand, None if Xw is None else Xw[r])
+
+        with ThreadPoolExecutor(max_workers=CV_THREADS) as pool:
+            for i in range(0, len(folds), CV_THREADS):
+                if self.time_budget is not None and i >= 2 and time.perf_counter() - t0 > self.time_budget:
+                    break  # out of time: choose on the folds done so far
+                jobs = []
+                for _train, test in folds[i:i + CV_THREADS]:  # the zero-shot parts change self: one fold at a time
+                    Tf = T.copy()
+                    Tf[rows[test]] = -1
+                    self._fit_prior(Xt, Xc, has_ctx, Tf, L)
+                    r = rows[test]
+                    jobs.append((test, Tf, self._candidates(Xt[r], Xc[r], has_ctx[r], None if L is None else L[r],
+                                                            True)))
+                for test, sc in pool.map(fold_scores, jobs):
+                    for k, v in sc.items():
+                        oof.setdefault(k, np.zeros((len(rows), T.shape[1]), np.float32))[test] = v
+                    done[test] = True
         rows, pos = rows[done], pos[done]
         oof = {k: v[done] for k, v in oof.items()}
         stats = {k: ens.standardiser(v) for k, v in oof.items()}
