@@ -13,11 +13,12 @@ Components (each an (n, K) score matrix, standardised by its own mean and spread
 
 A candidate set of weights (a small grid, every component from 0 to 2) and a smoothing strength over neighbouring
 passages of the same document (interview answers about one topic come in runs) are scored by top-1 accuracy on
-out-of-fold predictions, folds by participant/document. The search starts from "prior + lr" and moves only when the
-gain is larger than one standard error of the per-passage difference, so a component or the smoothing that does not
-clearly help this project keeps weight 0 (with a few hundred coded passages, the best of dozens of candidates is
-partly luck: on the development benchmark this rule turned the worst shape's margin over logreg from -0.012 to 0.000
-at the same mean). A weight of 0 everywhere but ``prior`` is the zero-shot ranking itself.
+out-of-fold predictions, folds by participant/document. The search starts from the prior and every regression the
+data allows (passage; with the question; with the neighbouring passages), weight 1 each, and moves only when the
+gain is larger than one standard error of the per-passage difference, so a weight changes only where this project's
+codings clearly ask for it (with a few hundred coded passages, the best of dozens of candidates is partly luck: on the
+development benchmark this rule turned the worst shape's margin over logreg from -0.012 to 0.000 at the same mean;
+starting from every regression rather than "prior + lr" then raised it to +0.019). A weight of 0 everywhere but ``prior`` is the zero-shot ranking itself.
 """
 
 from __future__ import annotations
@@ -190,18 +191,19 @@ def _hits(S: np.ndarray, Y: np.ndarray) -> np.ndarray:
     return (Y[np.arange(len(Y)), S.argmax(1)] == 1).astype(np.float64)
 
 
+START = ("prior", "lr", "lr_context", "lr_window")  # every learned view of the passage there is, and the prior
 MIN_Z = 1.0  # a change of the weights must beat the current choice by one standard error of the paired difference
 
 
 def choose_weights(oof: dict[str, np.ndarray], Y: np.ndarray, sequence, min_z: float | None = None):
     """Weights (from ``GRID``), neighbour smoothing (``SMOOTHING``) and document weight (``DOCUMENT``) by coordinate
-    ascent on out-of-fold top-1 from "prior + lr" (two sweeps). A change is kept only when its gain over the current
+    ascent on out-of-fold top-1 from ``START`` (the prior and every regression there is, weight 1; two sweeps). A change is kept only when its gain over the current
     choice exceeds ``min_z`` standard errors of the per-passage paired difference: with a few hundred coded passages
     the best of dozens of candidates is partly luck, and a change the evidence does not clearly support would
     rather not be made. Returns (weights, (neighbours, document), out-of-fold top-1)."""
     min_z = MIN_Z if min_z is None else min_z
     keys = list(oof)
-    w = {k: (1.0 if k in ("prior", "lr") else 0.0) for k in keys}
+    w = {k: (1.0 if k in START else 0.0) for k in keys}
     a = (0.0, 0.0)
     n = max(len(Y), 1)
 
