@@ -73,7 +73,8 @@ st.caption(f"Unit of analysis: **{scheme}** ({workspace.unit_label(scheme)}) · 
 u1, u3, u2 = st.columns([2, 2, 4])
 if lead and u3.button("Learn from my coding", key="learn",
                       help="Cross-validates on the project's codings which evidence predicts your codes best (nearest "
-                           "coded passages, a classifier on the embeddings, the code definitions), keeps the choice "
+                           "coded passages, classifiers on the passage, its question and the passages around it, the "
+                           "code definitions), keeps the choice "
                            "with the project, and updates the suggestions; every suggestion then names it."):
     bar = Progress("Learning from the codings")
     act(learning.learn, p, fw_id, project_embedder(lazy=True), progress=bar, before_rerun=bar.done,
