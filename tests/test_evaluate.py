@@ -193,3 +193,17 @@ def test_cli_seeds(tmp_path, monkeypatch, fake_embedder, capsys):
     r = json.loads(capsys.readouterr().out)
     assert len(r["per_seed"]) == 3 and set(r["baselines"]) >= {"cosine", "logreg"}
     assert main(["evaluate", "--codebook", str(cb), "--gold", str(gold), "--seeds", "a,b"]) == 2
+
+
+def test_cosine_ranking_ties_codes_with_one_text_exactly_and_ignores_the_other_rows():
+    """Zero-shot is plain cosine: the same order whether a passage is scored alone or with others, and two codes
+    with the same text (one question asked of two groups) tie exactly, the first ranking first."""
+    from toolkit.indexing.baselines import cosine_scores
+
+    rng = np.random.default_rng(3)
+    unit = lambda A: (A / np.linalg.norm(A, axis=1, keepdims=True)).astype(np.float32)  # noqa: E731
+    X, V = unit(rng.normal(size=(300, 384))), unit(rng.normal(size=(6, 384)))
+    V = np.vstack([V, V[2:3]])  # code 6 has the text of code 2
+    S = cosine_scores(X, V)
+    assert (S[:, 6] == S[:, 2]).all() and (S.argmax(1) != 6).all()
+    np.testing.assert_array_equal(cosine_scores(X[7:19], V), S[7:19])

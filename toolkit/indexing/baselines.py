@@ -40,8 +40,14 @@ def top1_matrix(S: np.ndarray) -> np.ndarray:
 
 
 def cosine_scores(X: np.ndarray, code_vectors: np.ndarray) -> np.ndarray:
-    """(n, K) cosine of unit passage vectors against unit code-text vectors."""
-    return np.asarray(X, dtype=np.float32) @ np.asarray(code_vectors, dtype=np.float32).T
+    """(n, K) cosine of unit passage vectors against unit code-text vectors, in float64, each distinct code vector
+    computed once: two codes with the same text tie exactly (the first ranks first), and no row's ranking depends on
+    which other rows were scored with it (float32 products of a subset can round differently)."""
+    V = np.asarray(code_vectors, dtype=np.float64)
+    if not len(V):
+        return np.zeros((len(X), 0))
+    uniq, inv = np.unique(V, axis=0, return_inverse=True)
+    return (np.asarray(X, dtype=np.float64) @ uniq.T)[:, np.ravel(inv)]
 
 
 def ovr_logreg_proba(X_train: np.ndarray, Y_train: np.ndarray, X: np.ndarray, C: float = 4.0) -> np.ndarray:

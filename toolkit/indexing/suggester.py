@@ -39,6 +39,7 @@ from sklearn.base import BaseEstimator
 from sklearn.model_selection import GroupKFold, KFold
 
 from . import ensemble as ens
+from .baselines import cosine_scores
 from .channels import STD_FLOOR, ChannelEvidence
 from .codespace import CodeSpace
 
@@ -122,14 +123,14 @@ class CodeSuggester(ChannelEvidence, BaseEstimator):
             return self._evidence(Xt, Xc, has_ctx, L)
         cs = self.code_space
         V = cs.text_vectors if cs.text_vectors is not None else cs.code_vectors()
-        return (Xt @ V.T - self.prior_stats_[0]) / self.prior_stats_[1]
+        return (cosine_scores(Xt, V) - self.prior_stats_[0]) / self.prior_stats_[1]  # float64: the exact cosine order
 
     def _fit_prior(self, Xt, Xc, has_ctx, T, L):
         cs = self.code_space
         if self.zero_shot not in ("plain", "channels"):
             raise ValueError(f"zero_shot must be 'plain' or 'channels', got {self.zero_shot!r}")
         V = cs.text_vectors if cs.text_vectors is not None else cs.code_vectors()
-        S = Xt @ V.T
+        S = cosine_scores(Xt, V)
         self.prior_stats_ = (float(S.mean()), max(float(S.std()), STD_FLOOR))
         self._index_exemplars()
         if self.zero_shot == "channels" or (T == 1).any():  # the channels are a candidate only once codes exist
