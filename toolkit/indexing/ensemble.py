@@ -18,7 +18,8 @@ data allows (passage; with the question; with the neighbouring passages), weight
 gain is larger than one standard error of the per-passage difference, so a weight changes only where this project's
 codings clearly ask for it (with a few hundred coded passages, the best of dozens of candidates is partly luck: on the
 development benchmark this rule turned the worst shape's margin over logreg from -0.012 to 0.000 at the same mean;
-starting from every regression rather than "prior + lr" then raised it to +0.019). A weight of 0 everywhere but ``prior`` is the zero-shot ranking itself.
+starting from every regression rather than "prior + lr" then raised it to +0.019). A weight of 0 everywhere but
+``prior`` is the zero-shot ranking itself.
 """
 
 from __future__ import annotations
@@ -197,10 +198,10 @@ MIN_Z = 1.0  # a change of the weights must beat the current choice by one stand
 
 def choose_weights(oof: dict[str, np.ndarray], Y: np.ndarray, sequence, min_z: float | None = None):
     """Weights (from ``GRID``), neighbour smoothing (``SMOOTHING``) and document weight (``DOCUMENT``) by coordinate
-    ascent on out-of-fold top-1 from ``START`` (the prior and every regression there is, weight 1; two sweeps). A change is kept only when its gain over the current
-    choice exceeds ``min_z`` standard errors of the per-passage paired difference: with a few hundred coded passages
-    the best of dozens of candidates is partly luck, and a change the evidence does not clearly support would
-    rather not be made. Returns (weights, (neighbours, document), out-of-fold top-1)."""
+    ascent on out-of-fold top-1 from ``START`` (the prior and every regression there is, weight 1; two sweeps). A
+    change is kept only when its gain over the current choice exceeds ``min_z`` standard errors of the per-passage
+    paired difference: with a few hundred coded passages the best of dozens of candidates is partly luck, and a
+    change the evidence does not clearly support would rather not be made. Returns (weights, (neighbours, document), out-of-fold top-1)."""
     min_z = MIN_Z if min_z is None else min_z
     keys = list(oof)
     w = {k: (1.0 if k in START else 0.0) for k in keys}

@@ -36,7 +36,8 @@ def network(graph: nx.Graph):
     for a, b, d in graph.edges(data=True):
         fig.add_trace(go.Scatter(x=[pos[a][0], pos[b][0]], y=[pos[a][1], pos[b][1]], mode="lines",
                                  line={"width": 0.8 + 7 * d["jaccard"] / top, "color": "rgba(90,110,130,0.5)"},
-                                 hoverinfo="text", text=plot(f"{a}–{b}: {d['together']} together, Jaccard {d['jaccard']}"),
+                                 hoverinfo="text",
+                                 text=plot(f"{a}–{b}: {d['together']} together, Jaccard {d['jaccard']}"),
                                  showlegend=False))
     nodes = list(graph.nodes(data=True))
     mid = (max(p[0] for p in pos.values()) + min(p[0] for p in pos.values())) / 2 if pos else 0.0
