@@ -128,12 +128,12 @@ def overview() -> None:
         st.caption("No student has worked yet.")
         return
     st.caption(f"{len(table)} student(s). Indexing: passages coded of the transcripts each worked on (n), and "
-               "agreement with the reference over all passages of those transcripts, where a passage not coded yet "
-               "counts as 'no code': with few passages coded, agreement looks high and kappa means little. Other "
-               "steps: the exercise's own measure, averaged over what the student did, with how many.")
+               "agreement with the reference over those transcripts: positive agreement (of the codes either gave, "
+               "the share both gave; passages neither coded do not count) and kappa, which means little on few "
+               "passages. Other steps: the exercise's own measure, averaged over what the student did, with how many.")
     st.dataframe(table, hide_index=True, width="stretch", key="teach_overview_grid",
                  column_config={"index: kappa": st.column_config.NumberColumn(help=explain("kappa")),
-                                "index: agreement": st.column_config.NumberColumn(help=explain("agreement")),
+                                "index: positive agreement": st.column_config.NumberColumn(help=explain("positive")),
                                 "map: adjusted Rand": st.column_config.NumberColumn(help=explain("ari"))})
     st.download_button("Overview (CSV)", key="teach_overview_csv", file_name="class_overview.csv", mime="text/csv",
                        data=lambda: csv_bytes(table))

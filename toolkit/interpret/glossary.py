@@ -22,6 +22,9 @@ GLOSSARY: dict[str, str] = {
              "widely: always read it with its n.",
     "agreement": "Percent agreement: the share of passages where both coders made the same decision for a code. It "
                  "looks high when a code is rarely used (both say 'no' most of the time): read it with kappa and n.",
+    "positive": "Positive agreement: of the codes either coder gave, the share both gave (2 x both / (first + "
+                "second)). Passages neither coded do not count, so it does not look high just because a code is "
+                "rare or few passages are coded yet.",
     "ari": "Adjusted Rand index: how alike two groupings of the same items are, corrected for chance. 1 = the same "
            "grouping, 0 = no more alike than random groupings.",
     "support": "Supports: a participant whose passages on the theme state it (no negation or contrast cue, and close "

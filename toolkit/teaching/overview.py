@@ -10,7 +10,7 @@ from ..store import core as db
 from ..store import teaching as tdb
 from . import DEFAULT_FRAMEWORK, REFERENCE_CODER, STUDENT_PREFIX, passages, students
 
-COLUMNS = ["student", "index: passages coded", "index: of passages", "index: agreement", "index: kappa",
+COLUMNS = ["student", "index: passages coded", "index: of passages", "index: positive agreement", "index: kappa",
            "familiarize: categories reached", "familiarize: n categories", "chart: cells", "chart: summary similarity",
            "map: categories grouped", "map: adjusted Rand", "interpret: findings", "interpret: share supporting",
            "last activity"]
@@ -30,13 +30,16 @@ def _indexing(project: Project, who: str, framework: str) -> dict:
     res = compare_coders(project, REFERENCE_CODER, who, framework=framework, transcripts=names, unit="turn")
     o = res["overall"]
     return {"index: passages coded": done, "index: of passages": total,
-            "index: agreement": round(float(o["pooled_agreement"]), 2),
+            # positive agreement (of the codes either gave, the share both gave): passages neither coded yet do not
+            # count, so it is not near 1 after a few passages as percent agreement is
+            "index: positive agreement": None if pd.isna(o["pooled_positive"])
+            else round(float(o["pooled_positive"]), 2),
             "index: kappa": None if pd.isna(o["mean_kappa"]) else round(float(o["mean_kappa"]), 2)}
 
 
 def class_overview(project: Project, *, framework: str = DEFAULT_FRAMEWORK) -> pd.DataFrame:
     """One row per student: indexing progress (passages coded of the transcripts they worked on) and agreement with
-    the reference (percent and mean kappa), then each exercise step's score and its n."""
+    the reference (positive agreement and mean kappa), then each exercise step's score and its n."""
     with project.read() as s:
         work = tdb.work_frame(s)
     names = sorted(set(students(project)) | set(work["student"]))
