@@ -12,7 +12,6 @@ The headless-browser figures (click to settled in Chromium) are in ``bench/bench
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import shutil
@@ -24,11 +23,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # the page tests' helpers
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 PAGES = ROOT / "app" / "app_pages"
-SMALL = ("P01_gp_rural.txt", "P03_radiologist_urban.vtt")
 #: (page, session state) on the sample project; "index" runs on the suggested two-interview project
 CASES: list[tuple[str, dict]] = [
     ("project", {}), ("familiarize", {}), ("agreement", {}), ("chart", {}), ("chart", {"chart_tab": "Coverage"}),
@@ -39,30 +38,15 @@ CASES: list[tuple[str, dict]] = [
 
 
 def build_projects(folder: Path) -> dict[str, Path]:
-    """The sample study, and two of its interviews with their reference indexing and fake-model suggestions."""
-    from toolkit import project as proj
-    from toolkit.embed import FakeEmbedder
-    from toolkit.indexing import service as sv
-    from toolkit.sample import SAMPLE_DIR, build_sample
+    """The sample study, and two of its interviews with their reference indexing and fake-model suggestions (the
+    page tests' project, ``tests/app_helpers.build_small_suggested``)."""
+    from app_helpers import build_small_suggested
+
+    from toolkit.sample import build_sample
 
     sample = folder / "sample.fa"
     build_sample(sample).close()
-    small = folder / "small.fa"
-    p = proj.create(small, name="Two sample interviews")
-    try:
-        proj.import_transcripts(p, [SAMPLE_DIR / n for n in SMALL], attributes=SAMPLE_DIR / "participants.csv")
-        with (SAMPLE_DIR / "reference_indexing.csv").open(encoding="utf-8") as fh:
-            rows = [r for r in csv.DictReader(fh) if r["transcript"] in SMALL]
-        ref = folder / "reference.csv"
-        with ref.open("w", newline="", encoding="utf-8") as fh:
-            w = csv.DictWriter(fh, fieldnames=list(rows[0]))
-            w.writeheader()
-            w.writerows(rows)
-        proj.import_codings(p, ref, framework="lvi84", coder="reference")
-        sv.suggest(p, "lvi84", FakeEmbedder())
-    finally:
-        p.close()
-    return {"sample": sample, "small": small}
+    return {"sample": sample, "small": build_small_suggested(folder / "small.fa")}
 
 
 def _problems(at) -> list[str]:

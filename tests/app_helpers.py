@@ -3,6 +3,7 @@ raised nothing, submit forms, build the file behind a download button, select da
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -11,6 +12,33 @@ import app.common
 
 APP = Path(__file__).resolve().parent.parent / "app"
 PAGES = APP / "app_pages"
+SMALL = ("P01_gp_rural.txt", "P03_radiologist_urban.vtt")
+
+
+def build_small_suggested(path: Path) -> Path:
+    """Two sample interviews (``SMALL``) with their reference indexing and fake-model suggestions at ``path`` (the
+    Index page's decisions are under test or timed, not the suggestions' quality). Used by the page tests and
+    ``bench/bench_app_pages.py``."""
+    from toolkit import project as proj
+    from toolkit.embed import FakeEmbedder
+    from toolkit.indexing import service as sv
+    from toolkit.sample import SAMPLE_DIR
+
+    p = proj.create(path, name="Two sample interviews")
+    try:
+        proj.import_transcripts(p, [SAMPLE_DIR / n for n in SMALL], attributes=SAMPLE_DIR / "participants.csv")
+        with (SAMPLE_DIR / "reference_indexing.csv").open(encoding="utf-8") as fh:
+            rows = [r for r in csv.DictReader(fh) if r["transcript"] in SMALL]
+        ref = path.with_name(path.stem + "-reference.csv")
+        with ref.open("w", newline="", encoding="utf-8") as fh:
+            w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+            w.writeheader()
+            w.writerows(rows)
+        proj.import_codings(p, ref, framework="lvi84", coder="reference")
+        sv.suggest(p, "lvi84", FakeEmbedder())
+    finally:
+        p.close()
+    return path
 
 
 def page(name: str, project_path, **state) -> AppTest:

@@ -4,45 +4,21 @@ preview, and the coder and position kept over a reload. Effects are read back th
 
 from __future__ import annotations
 
-import csv
 import shutil
 
 import pytest
 
 pytest.importorskip("streamlit")
-from app_helpers import ok, page  # noqa: E402
+from app_helpers import SMALL, build_small_suggested, ok, page  # noqa: E402
 
-from toolkit import project as proj  # noqa: E402
 from toolkit.store import core as db  # noqa: E402
 from toolkit.store import indexing as idb  # noqa: E402
 from toolkit.textsafe import md  # noqa: E402
 
-SMALL = ("P01_gp_rural.txt", "P03_radiologist_urban.vtt")
-
 
 @pytest.fixture(scope="module")
 def suggested_file(tmp_path_factory):
-    """Two sample interviews with their reference indexing and stored suggestions (fake model: the pages' decisions
-    are under test, not the suggestions' quality)."""
-    from toolkit.embed import FakeEmbedder
-    from toolkit.indexing import service as sv
-    from toolkit.sample import SAMPLE_DIR
-
-    folder = tmp_path_factory.mktemp("suggested")
-    path = folder / "small.fa"
-    p = proj.create(path, name="Two sample interviews")
-    proj.import_transcripts(p, [SAMPLE_DIR / n for n in SMALL], attributes=SAMPLE_DIR / "participants.csv")
-    with (SAMPLE_DIR / "reference_indexing.csv").open(encoding="utf-8") as fh:
-        rows = [r for r in csv.DictReader(fh) if r["transcript"] in SMALL]
-    ref = folder / "reference.csv"
-    with ref.open("w", newline="", encoding="utf-8") as fh:
-        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        w.writeheader()
-        w.writerows(rows)
-    proj.import_codings(p, ref, framework="lvi84", coder="reference")
-    sv.suggest(p, "lvi84", FakeEmbedder())
-    p.close()
-    return path
+    return build_small_suggested(tmp_path_factory.mktemp("suggested") / "small.fa")
 
 
 @pytest.fixture

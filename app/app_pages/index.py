@@ -209,13 +209,13 @@ def panel() -> None:
         _add_codes(row)
         if row["history"]:
             with st.expander(f"History of this passage ({len(row['history'])})"):
-                st.markdown("<br>".join(f"{h['at']} · {md(h['coder'])} · {h['what']} {md(h['code'])}"
+                st.markdown("<br>".join(f"{md(h['at'])} · {md(h['coder'])} · {md(h['what'])} {md(h['code'])}"
                                         + (" · <i>undone</i>" if h["undone"] else "") for h in row["history"]),
                             unsafe_allow_html=True)
                 undoable = [h for h in row["history"] if not h["undone"] and h["coder"] == who][-5:]
                 for h in reversed(undoable):
-                    st.button(f"Undo: {h['what']} {h['code']} ({h['at'][11:]})", key=f"undo_{h['id']}", **on_click(
-                        dec.undo, p, h["id"], coder=who, cli="index undo --coder", done="Undone."))
+                    st.button(f"Undo: {md(h['what'])} {md(h['code'])} ({md(h['at'][11:])})", key=f"undo_{h['id']}",
+                              **on_click(dec.undo, p, h["id"], coder=who, cli="index undo --coder", done="Undone."))
 
 
 def _add_codes(row: dict) -> None:
