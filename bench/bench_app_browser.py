@@ -20,35 +20,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-IDLE = ("!document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " && !document.querySelector('[data-stale=\"true\"]')")
+sys.path.insert(0, str(REPO / "tests"))  # what the real-browser tests share with this benchmark
+from browser_kit import CHROMIUM, CHROMIUM_ARGS, IDLE, serve_app, unfold_candidates, visible_key  # noqa: E402
+
 TARGETS_MS = {"Next": 300, "Accept": 300, "Reject": 300, "Add": 300, "Undo": 300, "Update suggestions": 2000}
-
-
-def _serve(project: Path, port: int, log: Path) -> subprocess.Popen:
-    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", PYTHONPATH=str(REPO))
-    cmd = [sys.executable, "-m", "streamlit", "run", "app/streamlit_app.py", "--server.address", "127.0.0.1",
-           "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
-           "--server.fileWatcherType", "none", "--", "--project", str(project)]
-    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
-    end = time.monotonic() + 120
-    while time.monotonic() < end:
-        if proc.poll() is not None:
-            raise SystemExit(f"streamlit exited: {log.read_text()[-2000:]}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
-                if r.read().strip() == b"ok":
-                    return proc
-        except OSError:
-            time.sleep(0.3)
-    proc.terminate()
-    raise SystemExit("streamlit did not start")
 
 
 def _settle(page, cond: str = "true", timeout: float = 120_000) -> None:
@@ -93,23 +71,9 @@ def _has(key: str) -> str:
     return f"!!document.querySelector('.st-key-{key}')"
 
 
-def _first_key(page, prefix: str) -> str | None:
-    """The widget key (without ``st-key-``) of the first visible element whose key starts with ``prefix``."""
-    loc = page.locator(f"[class*='st-key-{prefix}']")
-    for i in range(loc.count()):
-        el = loc.nth(i)
-        if el.is_visible():
-            cls = el.get_attribute("class") or ""
-            return next(c[7:] for c in cls.split() if c.startswith(f"st-key-{prefix}"))
-    return None
-
-
 def _open_candidates(page) -> None:
     """Unfold the passage's candidates (below their threshold), so their buttons can be clicked (not timed)."""
-    toggle = page.locator(".st-key-index_candidates input[type=checkbox]")
-    if toggle.count() and not toggle.first.is_checked():
-        page.locator(".st-key-index_candidates label").first.click()
-        _calm(page)
+    unfold_candidates(page, _calm)
 
 
 def _caption(page) -> str:
@@ -122,62 +86,54 @@ def run(project: Path, port: int, rounds: int, shots: Path | None) -> dict:
 
     times: dict[str, list[float]] = {k: [] for k in TARGETS_MS}
     log = Path(tempfile.mkdtemp(prefix="fa-bench-")) / "streamlit.log"
-    proc = _serve(project, port, log)
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1500, "height": 1800})
-            page.set_default_timeout(120_000)
-            t0 = time.perf_counter()
-            page.goto(f"http://127.0.0.1:{port}/?coder=bench")
-            _settle(page, "!!document.querySelector('h1')")
-            page.get_by_role("link", name="2 Index").click()
-            _settle(page, _has("next"))
-            first_page = (time.perf_counter() - t0) * 1000
-            if shots:
-                page.screenshot(path=str(shots / "bench_index.png"), full_page=True)
-            for _ in range(rounds):
-                before = _caption(page)
-                times["Next"].append(_timed(
-                    page, ".st-key-next button",
-                    "[...document.querySelectorAll('[data-testid=\"stCaptionContainer\"]')].some(e => "
-                    f"e.textContent.startsWith('Passage ') && e.textContent !== {json.dumps(before)})"))
-                _open_candidates(page)
-                key = _first_key(page, "accept_")
-                if key is None:
-                    continue
-                sid = key.split("_", 1)[1]
-                times["Accept"].append(_timed(page, f".st-key-accept_{sid} button", _has(f"unaccept_{sid}")))
-                times["Undo"].append(_timed(page, ".st-key-undo_last button", _has(f"accept_{sid}")))
-                times["Reject"].append(_timed(page, f".st-key-reject_{sid} button", _has(f"unreject_{sid}")))
-                times["Undo"].append(_timed(page, f".st-key-unreject_{sid} button", _has(f"accept_{sid}")))
-                add = _first_key(page, "add_codes_")
-                pid = add.split("_")[-1]
-                box = page.locator(f".st-key-add_codes_{pid}")
-                box.locator("input").click()
-                page.get_by_role("option").nth(3).click()
-                page.keyboard.press("Escape")
-                _calm(page)
-                n = page.locator("[class*='st-key-remove_']").count()
-                times["Add"].append(_timed(page, f".st-key-add_{pid} button",
-                                           f"document.querySelectorAll(\"[class*='st-key-remove_']\").length > {n}"))
-                times["Undo"].append(_timed(page, ".st-key-undo_last button",
-                                            f"document.querySelectorAll(\"[class*='st-key-remove_']\").length == {n}"))
-            if shots:
-                page.screenshot(path=str(shots / "bench_index_after.png"), full_page=True)
-            for _ in range(3):
-                page.reload()  # a page without an earlier "up to date" message (not timed)
-                _settle(page, _has("suggest"))
-                times["Update suggestions"].append(_timed(
-                    page, ".st-key-suggest button",
-                    "document.body.textContent.includes('Suggestions are up to date')"))
-            browser.close()
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    with serve_app(project, log, port) as url, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1500, "height": 1800})
+        page.set_default_timeout(120_000)
+        t0 = time.perf_counter()
+        page.goto(f"{url}/?coder=bench")
+        _settle(page, "!!document.querySelector('h1')")
+        page.get_by_role("link", name="2 Index").click()
+        _settle(page, _has("next"))
+        first_page = (time.perf_counter() - t0) * 1000
+        if shots:
+            page.screenshot(path=str(shots / "bench_index.png"), full_page=True)
+        for _ in range(rounds):
+            before = _caption(page)
+            times["Next"].append(_timed(
+                page, ".st-key-next button",
+                "[...document.querySelectorAll('[data-testid=\"stCaptionContainer\"]')].some(e => "
+                f"e.textContent.startsWith('Passage ') && e.textContent !== {json.dumps(before)})"))
+            _open_candidates(page)
+            key = visible_key(page, "accept_")
+            if key is None:
+                continue
+            sid = key.split("_", 1)[1]
+            times["Accept"].append(_timed(page, f".st-key-accept_{sid} button", _has(f"unaccept_{sid}")))
+            times["Undo"].append(_timed(page, ".st-key-undo_last button", _has(f"accept_{sid}")))
+            times["Reject"].append(_timed(page, f".st-key-reject_{sid} button", _has(f"unreject_{sid}")))
+            times["Undo"].append(_timed(page, f".st-key-unreject_{sid} button", _has(f"accept_{sid}")))
+            add = visible_key(page, "add_codes_")
+            pid = add.split("_")[-1]
+            box = page.locator(f".st-key-add_codes_{pid}")
+            box.locator("input").click()
+            page.get_by_role("option").nth(3).click()
+            page.keyboard.press("Escape")
+            _calm(page)
+            n = page.locator("[class*='st-key-remove_']").count()
+            times["Add"].append(_timed(page, f".st-key-add_{pid} button",
+                                       f"document.querySelectorAll(\"[class*='st-key-remove_']\").length > {n}"))
+            times["Undo"].append(_timed(page, ".st-key-undo_last button",
+                                        f"document.querySelectorAll(\"[class*='st-key-remove_']\").length == {n}"))
+        if shots:
+            page.screenshot(path=str(shots / "bench_index_after.png"), full_page=True)
+        for _ in range(3):
+            page.reload()  # a page without an earlier "up to date" message (not timed)
+            _settle(page, _has("suggest"))
+            times["Update suggestions"].append(_timed(
+                page, ".st-key-suggest button",
+                "document.body.textContent.includes('Suggestions are up to date')"))
+        browser.close()
 
     def stats(xs: list[float]) -> dict:
         if not xs:

@@ -11,43 +11,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from browser_kit import CHROMIUM, CHROMIUM_ARGS, IDLE, serve_app, unfold_candidates, visible_key  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-REPO = Path(__file__).resolve().parent.parent
-CHROMIUM = os.environ.get("FA_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 SUMMARY = "Travel time to the scanner makes this participant think twice before referring."
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 90) -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if proc.poll() is not None:
-            raise AssertionError(f"streamlit exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.read().strip() == b"ok":
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise AssertionError(f"streamlit did not answer within {timeout} s:\n{log.read_text()[-3000:]}")
 
 
 @pytest.fixture
@@ -56,29 +28,6 @@ def out_dir(tmp_path) -> Path:
         tmp_path / "test-output" / "browser"
     out.mkdir(parents=True, exist_ok=True)
     return out
-
-
-@contextmanager
-def serve_app(project: Path, log: Path):
-    """``streamlit run app/streamlit_app.py`` on a free localhost port for ``project``; yields the URL, stops it."""
-    port = _free_port()
-    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
-    cmd = [sys.executable, "-m", "streamlit", "run", "app/streamlit_app.py", "--server.address", "127.0.0.1",
-           "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
-           "--", "--project", str(project)]
-    with log.open("w") as fh:
-        proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=fh, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, proc, log)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @pytest.fixture
@@ -99,8 +48,7 @@ def server(sample_project_file, embedder, tmp_path, out_dir):
         yield url, copy
 
 
-IDLE_JS = ("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-           " && !document.querySelector('[data-stale=\"true\"]')")
+IDLE_JS = f"() => {IDLE}"
 
 
 def _settle(page, timeout: float = 120) -> None:
@@ -124,26 +72,10 @@ def _select(page, key: str, option: str) -> None:
     _settle(page)
 
 
-def _visible_key(page, prefix: str) -> str | None:
-    loc = page.locator(f"[class*='st-key-{prefix}']")
-    for i in range(loc.count()):
-        if loc.nth(i).is_visible():
-            cls = loc.nth(i).get_attribute("class") or ""
-            return next(c[7:] for c in cls.split() if c.startswith(f"st-key-{prefix}"))
-    return None
-
-
-def _unfold_candidates(page) -> None:
-    toggle = page.locator(".st-key-index_candidates input[type=checkbox]")
-    if toggle.count() and not toggle.first.is_checked():
-        page.locator(".st-key-index_candidates label").first.click()
-        _settle(page)
-
-
 def _click(page, key: str) -> None:
     """Click the button with widget key ``key``, unfolding the candidates first when it is among them."""
     if not page.locator(f".st-key-{key} button").first.is_visible():
-        _unfold_candidates(page)
+        unfold_candidates(page, _settle)
     page.locator(f".st-key-{key} button").first.click()
     _settle(page)
 
@@ -198,7 +130,7 @@ def test_browser_index_chart_and_word_download(server, out_dir):
         page.keyboard.press("u")  # the most uncertain passage of this transcript
         _settle(page)
         expect(page.get_by_text(top.text[:60], exact=False).first).to_be_visible()
-        _unfold_candidates(page)
+        unfold_candidates(page, _settle)
         shot(page, "index_most_uncertain")
 
         # accept, remove, accept again: the suggestion's status follows what is true now
@@ -211,8 +143,8 @@ def test_browser_index_chart_and_word_download(server, out_dir):
         shot(page, "index_accepted")
 
         # reject another suggestion, then undo the rejection
-        _unfold_candidates(page)
-        other = _visible_key(page, "reject_")
+        unfold_candidates(page, _settle)
+        other = visible_key(page, "reject_")
         assert other is not None
         osid = other.split("_", 1)[1]
         _click(page, f"reject_{osid}")

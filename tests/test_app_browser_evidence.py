@@ -9,7 +9,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from test_app_browser import CHROMIUM, CHROMIUM_ARGS, _settle, serve_app
+from browser_kit import CHROMIUM, CHROMIUM_ARGS, serve_app
+from test_app_browser import _settle
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
