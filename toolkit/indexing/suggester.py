@@ -314,7 +314,8 @@ class CodeSuggester(ChannelEvidence, BaseEstimator):
         if self.learner_ is None:
             S = self._prior(Xt, Xc, has_ctx, L)
         else:
-            comps = self._components(Xt, Xc, has_ctx, L, ens.window_mean(Xt, sequence))
+            Xw = ens.window_mean(Xt, sequence) if "lr_window" in self.learner_.built else None  # only if weighed
+            comps = self._components(Xt, Xc, has_ctx, L, Xw)
             stats = self.component_stats_
             # a component this fit could not build (lr_window when the passages' order is unknown) adds nothing
             S = sum(w * (comps[k] - stats[k][0]) / stats[k][1] for k, w in self.weights_.items() if w and k in comps)
