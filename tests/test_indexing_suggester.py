@@ -223,7 +223,7 @@ def test_weights_move_only_on_clear_cross_validated_evidence():
     for i in np.flatnonzero(right)[:4]:
         near[i, (y[i] + 1) % K] += 40
     w, a, _ = ens.choose_weights({**base, "knn": near}, Y, None)
-    assert w["knn"] == 0 and w["lr"] == 1 and a == (0.0, 0.0)  # 2 passages net on 400: within the noise
+    assert w["knn"] == 0 and w["lr"] == 1 and a == (0.0, 0.0, 0.0)  # 2 passages net on 400: within the noise
     w, a, _ = ens.choose_weights({**base, "knn": near}, Y, None, min_z=0)
     assert w["knn"] > 0  # without the rule the noise would have been taken
     w, _, cv = ens.choose_weights({**base, "knn": scorer(0.9)}, Y, None)
@@ -231,14 +231,14 @@ def test_weights_move_only_on_clear_cross_validated_evidence():
 
 
 def test_window_mean_stays_inside_each_document():
-    from toolkit.indexing import ensemble as ens
+    from toolkit.indexing import sequence as sq
 
     X = np.eye(5, dtype=np.float32)
-    W = ens.window_mean(X, ["a", "a", "a", "b", "c"], width=1)
+    W = sq.window_mean(X, ["a", "a", "a", "b", "c"], width=1)
     np.testing.assert_allclose(W[1], (X[0] + X[2]) / np.sqrt(2), atol=1e-6)  # both neighbours, unit length
     np.testing.assert_allclose(W[2], X[1], atol=1e-6)  # the next row is another document
     assert not W[3].any() and not W[4].any()  # alone in its document: no conversation around it
-    assert ens.window_mean(X, None) is None
+    assert sq.window_mean(X, None) is None
 
 
 def test_conversation_around_a_passage_is_a_candidate_when_order_is_known(fake_embedder):
@@ -249,3 +249,63 @@ def test_conversation_around_a_passage_is_a_candidate_when_order_is_known(fake_e
     assert with_order.predict_proba(X, sequence=groups).shape == (len(X), 4)
     without = CodeSuggester(space).fit(X, Y, groups=groups)
     assert "lr_window" not in without.weights_ and without.learner_.lr_win is None
+
+
+def test_transitions_count_neighbouring_coded_passages_of_one_document_only():
+    from toolkit.indexing import sequence as sq
+
+    # document a: 0 1 0 1 ; document b: 2 3 ; an uncoded passage (-1 row) breaks a pair
+    T = np.full((7, 4), -1, dtype=np.int8)
+    for i, k in enumerate([0, 1, 0, 1, 2, 3]):
+        T[i if i < 4 else i + 1, k] = 1
+    seq = ["a", "a", "a", "a", "a", "b", "b"]  # row 4 is an uncoded passage at the end of a
+    A = sq.transitions(T, seq, prior=1.0)
+    np.testing.assert_allclose(A.sum(1), 1.0)
+    assert A[0, 1] > 0.5 and A[0, 1] > 3 * A[0, 0]  # 0 is followed by 1, twice
+    assert A[1, 0] > A[1, 2]  # 1 -> 0 once; 1 -> 2 never (the end of a and the start of b are not neighbours)
+    assert A[2, 3] > A[2, 2]
+    assert sq.transitions(T, None) is None  # no order, no chain
+    assert sq.transitions(np.eye(3, dtype=np.int8), ["a", "b", "c"]) is None  # no two coded neighbours
+
+
+def test_the_chain_decides_an_ambiguous_passage_by_its_neighbours_but_not_across_documents():
+    from toolkit.indexing import sequence as sq
+
+    A = np.full((3, 3), 0.02)
+    A[0, 1] = A[1, 2] = A[2, 0] = 0.96
+    S = np.array([[5.0, 0, 0], [0, 1, 1], [0, 1, 1]])  # row 0 clearly 0; rows 1 and 2 torn between 1 and 2
+    P = sq.posterior(S, ["a", "a", "b"], A, scale=1.0)
+    np.testing.assert_allclose(np.exp(P).sum(1), 1.0, atol=1e-9)
+    assert P[1].argmax() == 1  # after a 0 comes a 1
+    assert P[2, 1] == pytest.approx(P[2, 2])  # row 2 starts another document: nothing from row 1
+    flat = sq.posterior(S, ["a", "a", "b"], np.full((3, 3), 1 / 3), scale=1.0)
+    np.testing.assert_allclose(np.exp(flat[1]), [1 / (1 + 2 * np.e), np.e / (1 + 2 * np.e), np.e / (1 + 2 * np.e)])
+
+
+def test_a_project_whose_codes_follow_a_guide_chooses_the_chain(fake_embedder):
+    """Documents that go through the codes in one order, with passages that say little: the cross-validation takes
+    the codes' chain, and it ranks new documents better than the same model without the passages' order."""
+    rng = np.random.default_rng(0)
+    words = ["scanner distance travel", "patient demand wish", "lawsuit complaint protect", "budget money cost"]
+    noise = "well yes so then maybe right okay think know really".split()
+    texts, y, docs = [], [], []
+    for d in range(36):
+        for t in range(8):
+            k = t % 4
+            ws = list(rng.choice(noise, 4)) + (list(rng.choice(words[k].split(), 1)) if rng.random() < 0.5 else [])
+            texts.append(" ".join(ws) + f" d{d}t{t}")
+            y.append(k)
+            docs.append(f"D{d}")
+    X, y, docs = fake_embedder.embed(texts), np.array(y), np.array(docs)
+    Y = np.zeros((len(y), 4), dtype=np.int8)
+    Y[np.arange(len(y)), y] = 1
+    train = np.isin(docs, [f"D{d}" for d in range(24)])
+    T = np.where(train[:, None], Y, -1).astype(np.int8)
+    space = CodeSpace.build(CODES, fake_embedder, category_texts=CATS)
+    model = CodeSuggester(space).fit(X, T, groups=docs, sequence=docs)
+    assert model.smoothing_[2] > 0 and model.transitions_[0].argmax() == 1 and model.transitions_[3].argmax() == 0
+    new = ~train
+    with_order = (model.predict_proba(X[new], sequence=docs[new]).argmax(1) == y[new]).mean()
+    without = (model.predict_proba(X[new]).argmax(1) == y[new]).mean()
+    assert with_order > without + 0.2
+    assert model.selection_()["smoothing"][2] == model.smoothing_[2]

@@ -11,8 +11,9 @@ Components (each an (n, K) score matrix, standardised by its own mean and spread
   after: what the conversation around it is about; only when the passages' order is known);
 - ``knn``: a similarity-weighted vote of the nearest coded passages.
 
-A candidate set of weights (a small grid, every component from 0 to 2) and a smoothing strength over neighbouring
-passages of the same document (interview answers about one topic come in runs) are scored by top-1 accuracy on
+A candidate set of weights (a small grid, every component from 0 to 2), a smoothing strength over neighbouring
+passages of the same document (interview answers about one topic come in runs) and the strength of the codes' chain
+(a topic guide's order: which code tends to follow which, ``sequence.py``) are scored by top-1 accuracy on
 out-of-fold predictions, folds by participant/document. The search starts from the prior and every regression the
 data allows (passage; with the question; with the neighbouring passages), weight 1 each, and moves only when the
 gain is larger than one standard error of the per-passage difference, so a weight changes only where this project's
@@ -29,33 +30,14 @@ import warnings
 import numpy as np
 from threadpoolctl import threadpool_limits
 
+from .sequence import posterior, smooth
+
 GRID = (0.0, 0.5, 1.0, 2.0)
 SMOOTHING = (0.0, 0.3, 0.6)
 DOCUMENT = (0.0, 0.5, 1.0, 2.0)
+ORDER = (0.0, 1.0, 2.0, 4.0)  # the scale of the passages' scores in the codes' chain (0: no chain)
 KNN_K = 10
 KNN_TEMPERATURE = 0.05
-
-
-def smooth(S: np.ndarray, sequence, a, width: int = 2) -> np.ndarray:
-    """Document evidence. ``a`` is ``(neighbours, document)`` (or one number: neighbours only): add ``neighbours`` x
-    the scores of up to ``width`` rows before and after each row that share its ``sequence`` id (rows in document
-    order), and ``document`` x the mean score of the other rows of its document (what the document is about)."""
-    near, doc = (a, 0.0) if np.isscalar(a) else a
-    if (not near and not doc) or sequence is None or len(S) < 2:
-        return S
-    seq = np.asarray(sequence)
-    out = S.copy()
-    for off in range(1, min(width, len(S) - 1) + 1):
-        same = seq[off:] == seq[:-off]
-        out[off:] += near * S[:-off] * same[:, None]
-        out[:-off] += near * S[off:] * same[:, None]
-    if doc:
-        _, inv, counts = np.unique(seq, return_inverse=True, return_counts=True)
-        total = np.zeros((len(counts), S.shape[1]), dtype=np.float64)
-        np.add.at(total, inv, S)
-        others = np.maximum(counts[inv] - 1, 1)[:, None]
-        out += doc * ((total[inv] - S) / others).astype(S.dtype)
-    return out
 
 
 def _top_k(sim: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -115,23 +97,6 @@ def _lr_scores(model, X, K: int) -> np.ndarray:
         out[:, model.classes_] = model.predict_log_proba(X)
     out[:, np.setdiff1d(np.arange(K), model.classes_)] = out[:, model.classes_].min() if len(X) else 0
     return out
-
-
-def window_mean(X: np.ndarray, sequence, width: int = 2) -> np.ndarray | None:
-    """(n, d): the unit mean of the embeddings of up to ``width`` rows before and after each row that share its
-    ``sequence`` id (rows in document order); a zero row for a passage alone in its document. None without order."""
-    if sequence is None:
-        return None
-    seq = np.asarray(sequence)
-    out, cnt = np.zeros_like(X), np.zeros(len(X), dtype=np.float32)
-    for off in range(1, min(width, len(X) - 1) + 1):
-        same = (seq[off:] == seq[:-off]).astype(np.float32)
-        out[off:] += X[:-off] * same[:, None]
-        cnt[off:] += same
-        out[:-off] += X[off:] * same[:, None]
-        cnt[:-off] += same
-    norm = np.linalg.norm(out, axis=1, keepdims=True)
-    return out / np.maximum(norm, 1e-9)
 
 
 class ComponentModels:
@@ -196,35 +161,57 @@ START = ("prior", "lr", "lr_context", "lr_window")  # every learned view of the 
 MIN_Z = 1.0  # a change of the weights must beat the current choice by one standard error of the paired difference
 
 
-def choose_weights(oof: dict[str, np.ndarray], Y: np.ndarray, sequence, min_z: float | None = None):
-    """Weights (from ``GRID``), neighbour smoothing (``SMOOTHING``) and document weight (``DOCUMENT``) by coordinate
-    ascent on out-of-fold top-1 from ``START`` (the prior and every regression there is, weight 1; two sweeps). A
-    change is kept only when its gain over the current choice exceeds ``min_z`` standard errors of the per-passage
-    paired difference: with a few hundred coded passages the best of dozens of candidates is partly luck, and a
-    change the evidence does not clearly support would rather not be made. Returns (weights, (neighbours, document), out-of-fold top-1)."""
+def document_evidence(S: np.ndarray, sequence, a, chain=None) -> np.ndarray:
+    """``S`` with the evidence of the passages' order: ``a`` = (neighbours, document[, chain scale]) as in
+    ``sequence.smooth``, then, with a chain scale and transitions, each passage's log posterior over the codes of the
+    document's chain (``sequence.posterior``). ``chain``: one (K, K) transition matrix, or a list of (rows,
+    matrix): the out-of-fold rows of each fold with the transitions counted without them."""
+    out = smooth(S, sequence, a)
+    scale = a[2] if len(a) > 2 else 0.0
+    if not scale or chain is None or sequence is None:
+        return out
+    if isinstance(chain, np.ndarray):
+        return posterior(out, sequence, chain, scale)
+    res = out.astype(np.float64)
+    seq = np.asarray(sequence)
+    for rows, A in chain:
+        if A is not None and len(rows):
+            res[rows] = posterior(out[rows], seq[rows], A, scale)
+    return res
+
+
+def choose_weights(oof: dict[str, np.ndarray], Y: np.ndarray, sequence, min_z: float | None = None, chain=None):
+    """Weights (from ``GRID``), neighbour smoothing (``SMOOTHING``), document weight (``DOCUMENT``) and the scale of
+    the codes' chain (``ORDER``; only with ``chain``, see ``document_evidence``) by coordinate ascent on out-of-fold
+    top-1 from ``START`` (the prior and every regression there is, weight 1; two sweeps). A change is kept only when
+    its gain over the current choice exceeds ``min_z`` standard errors of the per-passage paired difference: with a
+    few hundred coded passages the best of dozens of candidates is partly luck, and a change the evidence does not
+    clearly support would rather not be made. Returns (weights, (neighbours, document, chain scale), out-of-fold
+    top-1)."""
     min_z = MIN_Z if min_z is None else min_z
     keys = list(oof)
     w = {k: (1.0 if k in START else 0.0) for k in keys}
-    a = (0.0, 0.0)
+    a = (0.0, 0.0, 0.0)
     n = max(len(Y), 1)
+    grids = {"_near": (SMOOTHING, 0), "_doc": (DOCUMENT, 1), "_order": (ORDER, 2)}
+    doc_keys = ["_near", "_doc"] + (["_order"] if chain is not None and sequence is not None else [])
 
     def hits(w, a):
         if not any(w.values()):
             return None
-        return _hits(smooth(sum(v * oof[k] for k, v in w.items() if v), sequence, a), Y)
+        return _hits(document_evidence(sum(v * oof[k] for k, v in w.items() if v), sequence, a, chain), Y)
 
     cur = hits(w, a)
     for _ in range(2):
         changed = False
-        for k in keys + ["_near", "_doc"]:
+        for k in keys + doc_keys:
             best = None
-            for v in {"_near": SMOOTHING, "_doc": DOCUMENT}.get(k, GRID):
-                if k == "_near":
-                    w2, a2 = w, (v, a[1])
-                elif k == "_doc":
-                    w2, a2 = w, (a[0], v)
-                else:
+            grid, pos = grids.get(k, (GRID, None))
+            for v in grid:
+                if pos is None:
                     w2, a2 = {**w, k: v}, a
+                else:
+                    w2, a2 = w, tuple(v if i == pos else x for i, x in enumerate(a))
                 h = hits(w2, a2)
                 if h is None:
                     continue

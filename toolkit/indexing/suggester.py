@@ -19,7 +19,8 @@ Zero-shot (no coded passage): ``zero_shot="plain"`` ranks by the cosine of the p
 the development benchmark (bench/bench_suggest.py) no extra channel beat it on every codebook shape.
 ``zero_shot="channels"`` uses the richer evidence of ``channels.ChannelEvidence`` instead. With coded passages the
 ensemble (``ensemble.py``) weighs the zero-shot prior, the channels, logistic regressions on the passage (and on the
-passage + question) and the nearest coded passages. Rejected suggestions lower a code for passages like the rejected one.
+passage + question) and the nearest coded passages; when the passages' order is known, the neighbouring passages and
+the order in which codes follow each other in the coded documents (``sequence.py``) may add their evidence. Rejected suggestions lower a code for passages like the rejected one.
 Probabilities are a softmax over the codes and "no code"; its temperature and the "no code" level are fitted on the
 out-of-fold scores.
 
@@ -39,6 +40,7 @@ from sklearn.base import BaseEstimator
 from sklearn.model_selection import GroupKFold, KFold
 
 from . import ensemble as ens
+from . import sequence as sq
 from .baselines import cosine_scores
 from .channels import STD_FLOOR, ChannelEvidence
 from .codespace import CodeSpace
@@ -163,7 +165,8 @@ class CodeSuggester(ChannelEvidence, BaseEstimator):
         self._rejected = [Xt[np.flatnonzero(rej[:, k])] for k in range(T.shape[1])]
         self.use_context_ = bool(has_ctx.mean() > 0.5)
         prev = getattr(self, "learner_", None) if self.warm_start else None
-        self.weights_, self.smoothing_, self.cv_top1_ = {"prior": 1.0}, (0.0, 0.0), None
+        self.weights_, self.smoothing_, self.cv_top1_ = {"prior": 1.0}, (0.0, 0.0, 0.0), None
+        self.transitions_ = None
         self.temperature_, self.null_level_ = float(self.zero_shot_scale), float(self.null_evidence)
         self.global_threshold_ = float(self.zero_shot_threshold)
         self.thresholds_ = np.full(T.shape[1], self.global_threshold_)
@@ -174,7 +177,8 @@ class CodeSuggester(ChannelEvidence, BaseEstimator):
         if len(pos_rows) == 0:
             return self
         seq = None if sequence is None else np.asarray(sequence)
-        Xw = ens.window_mean(Xt, seq)
+        Xw = sq.window_mean(Xt, seq)
+        self.transitions_ = sq.transitions(T, seq)  # the codes' chain, from every coded pair of neighbours
         # the regressions on every label first: they start each fold's (and, with warm_start, start from the last fit)
         init = prev if prev is not None and prev.K == T.shape[1] else None
         if self.selection:  # a kept choice: only the regressions it weighs
@@ -216,7 +220,7 @@ class CodeSuggester(ChannelEvidence, BaseEstimator):
             self.weights_.pop("lr_context", None)
         if not any(self.weights_.values()):
             self.weights_ = {"prior": 1.0}
-        self.smoothing_ = tuple(sel.get("smoothing", (0.0, 0.0)))
+        self.smoothing_ = (tuple(sel.get("smoothing", ())) + (0.0, 0.0, 0.0))[:3]  # older choices: no chain
         self.temperature_, self.null_level_ = float(sel["temperature"]), float(sel["null_level"])
         self.global_threshold_ = float(sel["global_threshold"])
         known = sel.get("thresholds", {})
@@ -242,6 +246,8 @@ class CodeSuggester(ChannelEvidence, BaseEstimator):
         oof: dict[str, np.ndarray] = {}
         folds = self._folds(rows, groups)
         done = np.zeros(len(rows), dtype=bool)
+        fold_of = np.full(len(rows), -1)
+        chains = []  # per fold: the codes' chain counted without its held-out rows
         t0 = time.perf_counter()
 
         def fold_scores(job):  # the regressions of one fold (numpy and BLAS release the GIL: two folds at once)
@@ -258,6 +264,8 @@ class CodeSuggester(ChannelEvidence, BaseEstimator):
                 for _train, test in folds[i:i + CV_THREADS]:  # the zero-shot parts change self: one fold at a time
                     Tf = T.copy()
                     Tf[rows[test]] = -1
+                    fold_of[test] = len(chains)
+                    chains.append(sq.transitions(Tf, seq))
                     self._fit_prior(Xt, Xc, has_ctx, Tf, L)
                     r = rows[test]
                     jobs.append((test, Tf, self._candidates(Xt[r], Xc[r], has_ctx[r], None if L is None else L[r],
@@ -266,15 +274,19 @@ class CodeSuggester(ChannelEvidence, BaseEstimator):
                     for k, v in sc.items():
                         oof.setdefault(k, np.zeros((len(rows), T.shape[1]), np.float32))[test] = v
                     done[test] = True
-        rows, pos = rows[done], pos[done]
+        rows, pos, fold_of = rows[done], pos[done], fold_of[done]
         oof = {k: v[done] for k, v in oof.items()}
         stats = {k: ens.standardiser(v) for k, v in oof.items()}
         Z = {k: (v - stats[k][0]) / stats[k][1] for k, v in oof.items()}
         Tk = T[rows]
         s = None if seq is None else seq[rows]
+        chain = None if s is None or all(A is None for A in chains) else \
+            [(np.flatnonzero(fold_of == i), A) for i, A in enumerate(chains)]
+        chain_pos = None if chain is None else \
+            [(np.flatnonzero(fold_of[pos] == i), A) for i, A in enumerate(chains)]
         self.weights_, self.smoothing_, self.cv_top1_ = ens.choose_weights(
-            {k: v[pos] for k, v in Z.items()}, Tk[pos], None if s is None else s[pos])
-        S = ens.smooth(sum(w * Z[k] for k, w in self.weights_.items() if w), s, self.smoothing_)
+            {k: v[pos] for k, v in Z.items()}, Tk[pos], None if s is None else s[pos], chain=chain_pos)
+        S = ens.document_evidence(sum(w * Z[k] for k, w in self.weights_.items() if w), s, self.smoothing_, chain)
         self._calibrate(S, Tk)
 
     def _calibrate(self, S, Tk):
@@ -314,12 +326,12 @@ class CodeSuggester(ChannelEvidence, BaseEstimator):
         if self.learner_ is None:
             S = self._prior(Xt, Xc, has_ctx, L)
         else:
-            Xw = ens.window_mean(Xt, sequence) if "lr_window" in self.learner_.built else None  # only if weighed
+            Xw = sq.window_mean(Xt, sequence) if "lr_window" in self.learner_.built else None  # only if weighed
             comps = self._components(Xt, Xc, has_ctx, L, Xw)
             stats = self.component_stats_
             # a component this fit could not build (lr_window when the passages' order is unknown) adds nothing
             S = sum(w * (comps[k] - stats[k][0]) / stats[k][1] for k, w in self.weights_.items() if w and k in comps)
-            S = ens.smooth(S, sequence, self.smoothing_)
+            S = ens.document_evidence(S, sequence, self.smoothing_, self.transitions_)
         for k, R in enumerate(self._rejected):
             if len(R):
                 S[:, k] -= REJECT_WEIGHT * np.clip(Xt @ R.T, 0, None).max(1) ** 2

@@ -1,0 +1,102 @@
+"""Evidence from the order of passages in a document: interviews and focus groups follow a topic guide, so codes come
+in runs (the next passage is often about the same thing) and in an order (the guide's next topic follows this one).
+
+- ``smooth``: add the scores of the neighbouring passages (runs) and of the rest of the document (its topic);
+- ``window_mean``: the mean embedding of the neighbouring passages (a regression's extra view of the passage);
+- ``transitions`` and ``posterior``: a hidden Markov chain over the codes of a document's passages. The chance that
+  code b follows code a is counted on the coded passages (adjacent coded pairs of one document), shrunk towards how
+  often b occurs at all; the passages' own scores are the emissions. ``posterior`` gives each passage's log
+  probability of each code given the whole document (forward-backward).
+
+Whether any of these is used, and how strongly, is the project's own cross-validation's choice (``ensemble``): a
+project whose passages come in no useful order gets weight 0.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+TRANSITION_PRIOR = 2.0  # pseudo-counts of "any code, as often as it occurs at all" added to each code's next codes
+
+
+def smooth(S: np.ndarray, sequence, a, width: int = 2) -> np.ndarray:
+    """Document evidence. ``a`` is ``(neighbours, document)`` (or one number: neighbours only): add ``neighbours`` x
+    the scores of up to ``width`` rows before and after each row that share its ``sequence`` id (rows in document
+    order), and ``document`` x the mean score of the other rows of its document (what the document is about)."""
+    near, doc = (a, 0.0) if np.isscalar(a) else a[:2]
+    if (not near and not doc) or sequence is None or len(S) < 2:
+        return S
+    seq = np.asarray(sequence)
+    out = S.copy()
+    for off in range(1, min(width, len(S) - 1) + 1):
+        same = seq[off:] == seq[:-off]
+        out[off:] += near * S[:-off] * same[:, None]
+        out[:-off] += near * S[off:] * same[:, None]
+    if doc:
+        _, inv, counts = np.unique(seq, return_inverse=True, return_counts=True)
+        total = np.zeros((len(counts), S.shape[1]), dtype=np.float64)
+        np.add.at(total, inv, S)
+        others = np.maximum(counts[inv] - 1, 1)[:, None]
+        out += doc * ((total[inv] - S) / others).astype(S.dtype)
+    return out
+
+
+def window_mean(X: np.ndarray, sequence, width: int = 2) -> np.ndarray | None:
+    """(n, d): the unit mean of the embeddings of up to ``width`` rows before and after each row that share its
+    ``sequence`` id (rows in document order); a zero row for a passage alone in its document. None without order."""
+    if sequence is None:
+        return None
+    seq = np.asarray(sequence)
+    out = np.zeros_like(X)
+    for off in range(1, min(width, len(X) - 1) + 1):
+        same = (seq[off:] == seq[:-off]).astype(np.float32)
+        out[off:] += X[:-off] * same[:, None]
+        out[:-off] += X[off:] * same[:, None]
+    norm = np.linalg.norm(out, axis=1, keepdims=True)
+    return out / np.maximum(norm, 1e-9)
+
+
+def transitions(T: np.ndarray, sequence, prior: float = TRANSITION_PRIOR) -> np.ndarray | None:
+    """(K, K) row-stochastic: the chance that a passage with code a is followed by one with code b, from adjacent
+    passages of one document that both have codes in ``T`` (rows in document order; 1 = coded, else not), shrunk by
+    ``prior`` pseudo-counts towards the codes' overall frequency. None without order or without any coded pair."""
+    if sequence is None or len(T) < 2:
+        return None
+    seq = np.asarray(sequence)
+    P = (np.asarray(T) == 1).astype(np.float64)
+    n = P.sum(1, keepdims=True)
+    Q = np.divide(P, n, out=np.zeros_like(P), where=n > 0)  # a passage with several codes splits its one count
+    same = (seq[1:] == seq[:-1])[:, None]
+    C = (Q[:-1] * same).T @ Q[1:]
+    if C.sum() == 0:
+        return None
+    freq = P.sum(0) + 1.0
+    freq /= freq.sum()
+    A = C + prior * freq[None, :]
+    return A / A.sum(1, keepdims=True)
+
+
+def posterior(S: np.ndarray, sequence, A: np.ndarray, scale: float) -> np.ndarray:
+    """(n, K) log P(code | all the passages of the document): forward-backward over each document's rows (in order)
+    with transition matrix ``A`` and emissions exp(``scale`` x ``S``) (``S``: scores in standardised units)."""
+    S = np.asarray(S, dtype=np.float64)
+    E = np.exp(scale * (S - S.max(1, keepdims=True)))
+    seq = np.asarray(sequence)
+    out = np.empty_like(S)
+    starts = np.flatnonzero(np.r_[True, seq[1:] != seq[:-1]])
+    ends = np.r_[starts[1:], len(seq)]
+    At = A.T.copy()
+    for a, b in zip(starts, ends, strict=True):
+        e = E[a:b]
+        f = np.empty_like(e)
+        f[0] = e[0] / e[0].sum()
+        for t in range(1, len(e)):
+            v = (At @ f[t - 1]) * e[t]
+            f[t] = v / v.sum()
+        g = np.ones_like(e)
+        for t in range(len(e) - 2, -1, -1):
+            v = A @ (e[t + 1] * g[t + 1])
+            g[t] = v / v.sum()
+        p = f * g
+        out[a:b] = np.log(p / p.sum(1, keepdims=True) + 1e-12)
+    return out
