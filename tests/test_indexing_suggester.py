@@ -309,3 +309,26 @@ def test_a_project_whose_codes_follow_a_guide_chooses_the_chain(fake_embedder):
     without = (model.predict_proba(X[new]).argmax(1) == y[new]).mean()
     assert with_order > without + 0.2
     assert model.selection_()["smoothing"][2] == model.smoothing_[2]
+
+
+def test_the_chain_of_documents_of_uneven_length_equals_one_document_at_a_time():
+    from toolkit.indexing import sequence as sq
+
+    def one_by_one(S, seq, A, scale):  # the textbook forward-backward, one document after another
+        E, out = np.exp(scale * (S - S.max(1, keepdims=True))), np.empty_like(S)
+        starts = np.flatnonzero(np.r_[True, seq[1:] != seq[:-1]])
+        for a, b in zip(starts, np.r_[starts[1:], len(seq)], strict=True):
+            e, f, g = E[a:b], np.empty_like(E[a:b]), np.ones_like(E[a:b])
+            f[0] = e[0] / e[0].sum()
+            for t in range(1, len(e)):
+                f[t] = (A.T @ f[t - 1]) * e[t] / ((A.T @ f[t - 1]) * e[t]).sum()
+            for t in range(len(e) - 2, -1, -1):
+                g[t] = A @ (e[t + 1] * g[t + 1]) / (A @ (e[t + 1] * g[t + 1])).sum()
+            out[a:b] = np.log(f * g / (f * g).sum(1, keepdims=True) + 1e-12)
+        return out
+
+    rng = np.random.default_rng(1)
+    seq = np.repeat(np.arange(5), [1, 5, 2, 9, 3])
+    S, A = rng.normal(size=(len(seq), 7)), rng.random((7, 7))
+    A /= A.sum(1, keepdims=True)
+    np.testing.assert_allclose(sq.posterior(S, seq, A, 1.5), one_by_one(S, seq, A, 1.5), atol=1e-10)

@@ -77,26 +77,26 @@ def transitions(T: np.ndarray, sequence, prior: float = TRANSITION_PRIOR) -> np.
 
 
 def posterior(S: np.ndarray, sequence, A: np.ndarray, scale: float) -> np.ndarray:
-    """(n, K) log P(code | all the passages of the document): forward-backward over each document's rows (in order)
-    with transition matrix ``A`` and emissions exp(``scale`` x ``S``) (``S``: scores in standardised units)."""
+    """(n, K) log P(code | all the passages of the document): forward-backward over each document's rows (a run of
+    one ``sequence`` id, in order) with transition matrix ``A`` and emissions exp(``scale`` x ``S``) (``S``: scores in
+    standardised units). All documents step together (one matrix product per position, not per passage)."""
     S = np.asarray(S, dtype=np.float64)
-    E = np.exp(scale * (S - S.max(1, keepdims=True)))
+    n, K = S.shape
     seq = np.asarray(sequence)
-    out = np.empty_like(S)
     starts = np.flatnonzero(np.r_[True, seq[1:] != seq[:-1]])
-    ends = np.r_[starts[1:], len(seq)]
-    At = A.T.copy()
-    for a, b in zip(starts, ends, strict=True):
-        e = E[a:b]
-        f = np.empty_like(e)
-        f[0] = e[0] / e[0].sum()
-        for t in range(1, len(e)):
-            v = (At @ f[t - 1]) * e[t]
-            f[t] = v / v.sum()
-        g = np.ones_like(e)
-        for t in range(len(e) - 2, -1, -1):
-            v = A @ (e[t + 1] * g[t + 1])
-            g[t] = v / v.sum()
-        p = f * g
-        out[a:b] = np.log(p / p.sum(1, keepdims=True) + 1e-12)
-    return out
+    lengths = np.diff(np.r_[starts, n])
+    doc = np.repeat(np.arange(len(starts)), lengths)
+    pos = np.arange(n) - starts[doc]
+    E = np.ones((len(starts), int(lengths.max()), K))  # after a document's end: ones, which pass nothing back
+    E[doc, pos] = np.exp(scale * (S - S.max(1, keepdims=True)))
+    f = np.empty_like(E)
+    f[:, 0] = E[:, 0] / E[:, 0].sum(1, keepdims=True)
+    for t in range(1, E.shape[1]):
+        v = (f[:, t - 1] @ A) * E[:, t]
+        f[:, t] = v / v.sum(1, keepdims=True)
+    g = np.ones_like(E)
+    for t in range(E.shape[1] - 2, -1, -1):
+        v = (E[:, t + 1] * g[:, t + 1]) @ A.T
+        g[:, t] = v / v.sum(1, keepdims=True)
+    p = (f * g)[doc, pos]
+    return np.log(p / p.sum(1, keepdims=True) + 1e-12)
