@@ -332,3 +332,28 @@ def test_the_chain_of_documents_of_uneven_length_equals_one_document_at_a_time()
     S, A = rng.normal(size=(len(seq), 7)), rng.random((7, 7))
     A /= A.sum(1, keepdims=True)
     np.testing.assert_allclose(sq.posterior(S, seq, A, 1.5), one_by_one(S, seq, A, 1.5), atol=1e-10)
+
+
+def test_the_search_scales_every_learned_scorer_at_once(monkeypatch):
+    """Few coded participants: four regressions that are weak and say the same thing, and a better prior. Moving one
+    regression's weight at a time stops early (the other three still say the same); scaling all of them at once
+    reaches a clearly better blend."""
+    from toolkit.indexing import ensemble as ens
+
+    rng = np.random.default_rng(2)
+    n, K = 400, 6
+    y = rng.integers(0, K, n)
+    Y = np.zeros((n, K), dtype=np.int8)
+    Y[np.arange(n), y] = 1
+    prior = rng.normal(size=(n, K))
+    prior[np.arange(n), y] += 1.0
+    common = rng.normal(size=(n, K))
+    common[np.arange(n), y] += 0.5
+    oof = {"prior": prior, **{k: common + 0.1 * rng.normal(size=(n, K))
+                              for k in ("lr", "lr_context", "lr_window", "lr_all")}}
+    w, _, cv = ens.choose_weights(oof, Y, None)
+    learned = [w[k] for k in ens.LEARNED if k in w]
+    assert max(learned) <= 0.5 and w["prior"] >= 1  # all four turned down against the prior
+    monkeypatch.setattr(ens, "SCALE", ())
+    _, _, cv_one_at_a_time = ens.choose_weights(oof, Y, None)
+    assert cv > cv_one_at_a_time + 0.01

@@ -9,13 +9,16 @@ Components (each an (n, K) score matrix, standardised by its own mean and spread
 - ``lr_context``: the same on passage + question embeddings (only when passages have questions);
 - ``lr_window``: the same on passage + the mean of its neighbours in the document (up to two passages before and
   after: what the conversation around it is about; only when the passages' order is known);
+- ``lr_all``: the same on passage + question + neighbours (only when both are known);
 - ``knn``: a similarity-weighted vote of the nearest coded passages.
 
 A candidate set of weights (a small grid, every component from 0 to 2), a smoothing strength over neighbouring
 passages of the same document (interview answers about one topic come in runs) and the strength of the codes' chain
 (a topic guide's order: which code tends to follow which, ``sequence.py``) are scored by top-1 accuracy on
 out-of-fold predictions, folds by participant/document. The search starts from the prior and every regression the
-data allows (passage; with the question; with the neighbouring passages), weight 1 each, and moves only when the
+data allows (passage; with the question; with the neighbouring passages; with both), weight 1 each. Its first move in
+each sweep scales every learned scorer at once (how far this project's codings can be trusted against the codes'
+texts: with two coded participants, hardly; with twenty, a lot), then one weight at a time. It moves only when the
 gain is larger than one standard error of the per-passage difference, so a weight changes only where this project's
 codings clearly ask for it (with a few hundred coded passages, the best of dozens of candidates is partly luck: on the
 development benchmark this rule turned the worst shape's margin over logreg from -0.012 to 0.000 at the same mean;
@@ -116,7 +119,8 @@ class ComponentModels:
         self.use_context = use_context
         same = init is not None and init.K == K
         # the regressions to fit: all candidates, or only those a kept choice weighs (``need``, component names)
-        want = {"lr": True, "lr_context": use_context, "lr_window": Xw is not None}
+        want = {"lr": True, "lr_context": use_context, "lr_window": Xw is not None,
+                "lr_all": use_context and Xw is not None}
         self.built = {n for n, ok in want.items() if ok and (need is None or n in need)}
 
         def fit(name, attr, X):
@@ -126,6 +130,7 @@ class ComponentModels:
         self.lr = fit("lr", "lr", Xt)
         self.lr_ctx = fit("lr_context", "lr_ctx", np.hstack([Xt, Xc]) if "lr_context" in self.built else None)
         self.lr_win = fit("lr_window", "lr_win", np.hstack([Xt, Xw]) if "lr_window" in self.built else None)
+        self.lr_all = fit("lr_all", "lr_all", np.hstack([Xt, Xc, Xw]) if "lr_all" in self.built else None)
 
     def start(self, name: str) -> tuple[np.ndarray, np.ndarray] | None:
         model = getattr(self, name, None)
@@ -138,9 +143,11 @@ class ComponentModels:
             out["lr"] = _lr_scores(self.lr, Xt, self.K)
         if "lr_context" in self.built:
             out["lr_context"] = _lr_scores(self.lr_ctx, np.hstack([Xt, Xc]), self.K)
+        W = np.zeros_like(Xt) if Xw is None else Xw
         if "lr_window" in self.built:
-            out["lr_window"] = _lr_scores(self.lr_win, np.hstack([Xt, np.zeros_like(Xt) if Xw is None else Xw]),
-                                          self.K)
+            out["lr_window"] = _lr_scores(self.lr_win, np.hstack([Xt, W]), self.K)
+        if "lr_all" in self.built:
+            out["lr_all"] = _lr_scores(self.lr_all, np.hstack([Xt, Xc, W]), self.K)
         out["knn"] = knn_scores(self.Xt_train, self.Y_train, Xt)
         return out
 
@@ -157,7 +164,9 @@ def _hits(S: np.ndarray, Y: np.ndarray) -> np.ndarray:
     return (Y[np.arange(len(Y)), S.argmax(1)] == 1).astype(np.float64)
 
 
-START = ("prior", "lr", "lr_context", "lr_window")  # every learned view of the passage there is, and the prior
+START = ("prior", "lr", "lr_context", "lr_window", "lr_all")  # every learned view of the passage there is, the prior
+LEARNED = ("lr", "lr_context", "lr_window", "lr_all", "knn")  # scaled together by one move of the search
+SCALE = (0.0, 0.25, 0.5, 2.0)
 MIN_Z = 1.0  # a change of the weights must beat the current choice by one standard error of the paired difference
 
 
@@ -183,7 +192,8 @@ def document_evidence(S: np.ndarray, sequence, a, chain=None) -> np.ndarray:
 def choose_weights(oof: dict[str, np.ndarray], Y: np.ndarray, sequence, min_z: float | None = None, chain=None):
     """Weights (from ``GRID``), neighbour smoothing (``SMOOTHING``), document weight (``DOCUMENT``) and the scale of
     the codes' chain (``ORDER``; only with ``chain``, see ``document_evidence``) by coordinate ascent on out-of-fold
-    top-1 from ``START`` (the prior and every regression there is, weight 1; two sweeps). A change is kept only when
+    top-1 from ``START`` (the prior and every regression there is, weight 1; two sweeps; each sweep first tries
+    every ``LEARNED`` weight times each ``SCALE`` at once). A change is kept only when
     its gain over the current choice exceeds ``min_z`` standard errors of the per-passage paired difference: with a
     few hundred coded passages the best of dozens of candidates is partly luck, and a change the evidence does not
     clearly support would rather not be made. Returns (weights, (neighbours, document, chain scale), out-of-fold
@@ -193,8 +203,9 @@ def choose_weights(oof: dict[str, np.ndarray], Y: np.ndarray, sequence, min_z: f
     w = {k: (1.0 if k in START else 0.0) for k in keys}
     a = (0.0, 0.0, 0.0)
     n = max(len(Y), 1)
-    grids = {"_near": (SMOOTHING, 0), "_doc": (DOCUMENT, 1), "_order": (ORDER, 2)}
+    grids = {"_near": (SMOOTHING, 0), "_doc": (DOCUMENT, 1), "_order": (ORDER, 2), "_learned": (SCALE, None)}
     doc_keys = ["_near", "_doc"] + (["_order"] if chain is not None and sequence is not None else [])
+    learned = [k for k in keys if k in LEARNED]
 
     def hits(w, a):
         if not any(w.values()):
@@ -204,11 +215,13 @@ def choose_weights(oof: dict[str, np.ndarray], Y: np.ndarray, sequence, min_z: f
     cur = hits(w, a)
     for _ in range(2):
         changed = False
-        for k in keys + doc_keys:
+        for k in ["_learned"] + keys + doc_keys:
             best = None
             grid, pos = grids.get(k, (GRID, None))
             for v in grid:
-                if pos is None:
+                if k == "_learned":  # every learned scorer at once, against the zero-shot ones
+                    w2, a2 = {**w, **{j: w[j] * v for j in learned}}, a
+                elif pos is None:
                     w2, a2 = {**w, k: v}, a
                 else:
                     w2, a2 = w, tuple(v if i == pos else x for i, x in enumerate(a))

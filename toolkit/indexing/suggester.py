@@ -218,6 +218,7 @@ class CodeSuggester(ChannelEvidence, BaseEstimator):
             self.weights_.pop("channels")
         if not self.use_context_:
             self.weights_.pop("lr_context", None)
+            self.weights_.pop("lr_all", None)
         if not any(self.weights_.values()):
             self.weights_ = {"prior": 1.0}
         self.smoothing_ = (tuple(sel.get("smoothing", ())) + (0.0, 0.0, 0.0))[:3]  # older choices: no chain
@@ -326,7 +327,7 @@ class CodeSuggester(ChannelEvidence, BaseEstimator):
         if self.learner_ is None:
             S = self._prior(Xt, Xc, has_ctx, L)
         else:
-            Xw = sq.window_mean(Xt, sequence) if "lr_window" in self.learner_.built else None  # only if weighed
+            Xw = sq.window_mean(Xt, sequence) if self.learner_.built & {"lr_window", "lr_all"} else None
             comps = self._components(Xt, Xc, has_ctx, L, Xw)
             stats = self.component_stats_
             # a component this fit could not build (lr_window when the passages' order is unknown) adds nothing
