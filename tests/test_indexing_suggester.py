@@ -251,6 +251,17 @@ def test_conversation_around_a_passage_is_a_candidate_when_order_is_known(fake_e
     assert "lr_window" not in without.weights_ and without.learner_.lr_win is None
 
 
+def test_one_regression_reads_passage_question_and_neighbours_when_all_are_known(fake_embedder):
+    space = CodeSpace.build(CODES, fake_embedder, category_texts=CATS)
+    X, Y, _, groups = _toy(fake_embedder)
+    Q = fake_embedder.embed(["What decides whether you refer a patient?"] * len(X))
+    XQ = np.hstack([X, Q])
+    both = CodeSuggester(space).fit(XQ, Y, groups=groups, sequence=groups)
+    assert both.learner_.built == {"lr", "lr_all"} and both.learner_.lr_all.coef_.shape[1] == 3 * X.shape[1]
+    assert both.predict_proba(XQ, sequence=groups).shape == (len(X), 4)
+    assert CodeSuggester(space).fit(XQ, Y, groups=groups).learner_.built == {"lr", "lr_context"}
+
+
 def test_transitions_count_neighbouring_coded_passages_of_one_document_only():
     from toolkit.indexing import sequence as sq
 
