@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from toolkit import project as proj
+from toolkit import team
 from toolkit.embed import FakeEmbedder
 from toolkit.indexing import blind_folds as bf
 from toolkit.indexing import decisions as dec
@@ -78,6 +79,11 @@ def _bob_sees(p, transcript):
             for x in v["passages"]]
 
 
+def _team_open(p, who):
+    sug = team.open_suggestions(p, team.User(who, "coder"), FW, T1, scheme=sv.DEFAULT_SCHEME)
+    return sorted(zip(sug.passage_id, sug.code_id, sug.score.round(12), strict=True))
+
+
 def test_suggestions_on_a_transcript_ignore_the_human_codings_of_it(base_file, tmp_path):
     without = _copy(base_file, tmp_path, "without.fa")  # ann never codes T1
     r0 = sv.suggest(without, FW, FakeEmbedder())
@@ -91,6 +97,10 @@ def test_suggestions_on_a_transcript_ignore_the_human_codings_of_it(base_file, t
     dec.add_code(coded, FW, T1, int(p2["start"]), int(p2["end"]), c2, coder="ann")
     old = _suggestions(coded, T1)  # a zero-shot row of the base run, rejected by ann
     dec.reject(coded, int(old[(old.passage_id == int(p3["id"])) & (old["rank"] == 1)]["id"].iloc[0]), coder="ann")
+    sv.suggest(coded, FW, FakeEmbedder(), top_k=84)  # every code ranked: ann rejects the last one on p4
+    old = _suggestions(coded, T1)
+    last = old[old.passage_id == int(t1.iloc[4]["id"])].sort_values("rank").iloc[-1]
+    dec.reject(coded, int(last["id"]), coder="ann")
     dec.nocode(coded, FW, int(t1.iloc[3]["id"]), coder="ann")
     r1 = sv.suggest(coded, FW, FakeEmbedder())
     assert r1["blind"] is True and r1["folds"] == 3
@@ -103,7 +113,18 @@ def test_suggestions_on_a_transcript_ignore_the_human_codings_of_it(base_file, t
     # the strongest check: T1's suggestions are exactly those of the project where ann's T1 codings never existed
     assert _listed(coded, T1) == _listed(without, T1)
     assert _bob_sees(coded, T1) == _bob_sees(without, T1)  # what bob is shown, the rejected row included
+    assert _team_open(coded, "bob") == _team_open(without, "bob")  # and on a team server
     assert _listed(coded, T2) != _listed(without, T2)  # while T2's suggestions do learn from ann's codings of T1
+    # ann's rejection of a code far from the top: its row is refreshed but not listed, so only ann sees it
+    row = _suggestions(coded, T1).set_index("id").loc[int(last["id"])]
+    assert row["status"] == "rejected" and row["rank"] > 5 and row["reason"]["listed"] is False
+    def seen(who):
+        return [(s["id"], s["state"]) for x in review.transcript_view(coded, FW, T1, who)["passages"]
+                for s in x["suggestions"] + x["candidates"]]
+
+    assert (int(last["id"]), "rejected") in seen("ann") and int(last["id"]) not in dict(seen("bob"))
+    assert int(last["id"]) not in set(team.open_suggestions(coded, team.User("bob", "coder"), FW, T1,
+                                                            scheme=sv.DEFAULT_SCHEME)["id"])
     # no reason on T1 cites a passage of T1; they do cite the other transcripts' coded passages
     cited = [n["transcript"] for reason in sug["reason"] for n in reason["nearest_coded"]]
     assert cited and T1 not in cited and set(cited) <= {T2, T3}
