@@ -42,8 +42,9 @@ from .units import DEFAULT_SCHEME, parse_scheme, passages_from_segments
 Progress = Callable[[int, int, str], None]
 POSITIVE_ORIGINS = ("manual", "suggestion", "imported", "consensus")
 MIN_COVER = 0.5  # a coding labels a passage when it covers at least half of it
-# the last fitted scorers per (project, framework, model, codes): the next fit in this process (the app after each
-# decision) starts its regressions from them. Only the optimiser's starting point: the fit converges to the same model.
+# the last fitted scorers per (project, framework, model, codes; in blind mode also the fold's transcripts): the next
+# fit in this process (the app after each decision) starts its regressions from them. Only the optimiser's starting
+# point: the fit converges to the same model.
 _WARM: dict[tuple, object] = {}
 _WARM_MAX = 8
 
