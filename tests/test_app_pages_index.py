@@ -9,7 +9,7 @@ import shutil
 import pytest
 
 pytest.importorskip("streamlit")
-from app_helpers import SMALL, build_small_suggested, ok, page  # noqa: E402
+from app_helpers import SMALL, build_small_suggested, ok, page, use_model  # noqa: E402
 
 from toolkit.store import core as db  # noqa: E402
 from toolkit.store import indexing as idb  # noqa: E402
@@ -136,6 +136,17 @@ def test_index_page_is_blind_until_the_coder_compares(suggested):
     at.session_state[f"index_pos_lvi84_{SMALL[0]}"] = pos
     ok(at.run())
     assert "· reference ·" in _text(at)
+
+
+def test_index_page_says_whether_the_suggestions_are_blind(suggested, monkeypatch, fake_embedder):
+    """The suggestions were computed with one coder (``reference``); ``researcher`` makes two: the page says they may
+    carry the other coder's choices until updated, then that they are learned from other transcripts only."""
+    use_model(monkeypatch, fake_embedder)
+    at = ok(page("index", suggested.path))
+    assert "computed before blind coding began" in _text(at) and "other transcripts only" not in _text(at)
+    ok(at.button(key="suggest").click().run())
+    at = ok(page("index", suggested.path))
+    assert "learned from other transcripts only" in _text(at) and "before blind coding" not in _text(at)
 
 
 def test_index_page_bulk_accept_with_undo_counts_true(suggested):

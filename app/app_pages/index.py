@@ -1,7 +1,8 @@
 """Step 2, Index: passage by passage, your codes, the suggestions above their threshold (the rest folded as candidates)
 with a one-line reason, and every decision undoable. Code any span by hand, even before any suggestion exists.
 
-Blind coding: with two or more coders you see only your own codings here; they meet on the Agreement page.
+Blind coding: with two or more coders you see only your own codings here; they meet on the Agreement page. The
+suggestions are then learned from the other transcripts only, so they never carry another coder's choices.
 Keyboard: Right/Left move between passages, A accepts the top open suggestion, X rejects it, N marks "no code here".
 """
 
@@ -77,22 +78,28 @@ if lead and u3.button("Learn from my coding", key="learn",
                            "code definitions), keeps the choice "
                            "with the project, and updates the suggestions; every suggestion then names it."):
     bar = Progress("Learning from the codings")
-    act(learning.learn, p, fw_id, project_embedder(lazy=True), progress=bar, before_rerun=bar.done,
-        cli="learn --framework", done=lambda r: (
+    act(learning.learn, p, fw_id, project_embedder(lazy=True), progress=bar, before_rerun=bar.done, coder=who,
+        cli="learn --framework --coder", done=lambda r: (
             f"Learned from the codings of {md(fw_id)}: cross-validated top-1 {r['cv_top1']:.2f}; kept as "
             f"{md(Path(r['file']).name)} (sha256 {r['sha256'][:12]}); suggestions updated."))
 if lead and u1.button("Update suggestions", key="suggest"):
     bar = Progress("Embedding passages")
-    out = act(sv.suggest, p, fw_id, project_embedder(lazy=True), progress=bar, before_rerun=bar.done,
-              cli="suggest --framework", rerun=False, done=lambda r: (
+    out = act(sv.suggest, p, fw_id, project_embedder(lazy=True), progress=bar, before_rerun=bar.done, coder=who,
+              cli="suggest --framework --coder", rerun=False, done=lambda r: (
                   "Suggestions are up to date: nothing changed since the last run." if r.get("unchanged") else
                   f"{r['passages']} passages; {r['suggested']} codes suggested above their thresholds; {r['no_fit']} "
                   f"passages fit no code well; learned from {r['labelled_passages']} coded passages "
-                  f"({r['seconds']} s)."))
+                  f"({r['seconds']} s)." + (" Blind double coding: each transcript's suggestions are learned from "
+                                            "the other transcripts only." if r.get("blind") else "")))
     if out is None or out.get("unchanged"):
         flash()  # nothing changed (or an error): say so without another run
     else:
         st.rerun()
+if view0["blind"] and view0["has_suggestions"]:
+    u2.caption("Suggestions here are learned from other transcripts only, so they never carry another coder's "
+               "choices." if view0["blind_suggestions"] else
+               "These suggestions were computed before blind coding began and may carry another coder's choices: "
+               "update the suggestions.")
 if not view0["has_suggestions"]:
     u2.caption("No suggestions for this transcript yet: code by hand below, or compute them (the model reads each "
                "passage once; later runs reuse the cached vectors and learn from your decisions).")

@@ -22,6 +22,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--top", type=int, default=5, help="suggestions kept per passage")
     p.add_argument("--transcript", action="append", dest="transcripts", help="only these transcripts")
     p.add_argument("--model", help="local sentence-transformers model folder (default: the packaged MiniLM)")
+    p.add_argument("--coder", help="who asks (counted by the blind rule: with two or more human coders each "
+                                   "transcript's suggestions are learned from the other transcripts only)")
     p.set_defaults(handler=cmd_suggest)
 
     p = sub.add_parser("review", help="passages worth reviewing next (most uncertain first), or those fitting no code")
@@ -36,10 +38,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_suggest(a) -> int:
     r = sv.suggest(open_(a.project), a.framework, _embedder(a.model), scheme=a.scheme, top_k=a.top,
-                   transcripts=a.transcripts, progress=progress_bar("embedding"))
+                   transcripts=a.transcripts, progress=progress_bar("embedding"), coder=a.coder)
     print(f"{r['passages']} passages: {r['suggested']} codes suggested above their thresholds "
           f"({r['suggestions']} ranked candidates kept), {r['no_fit']} passages fit no code well; "
           f"learned from {r['labelled_passages']} coded passages; model {r['model']}; {r['seconds']} s")
+    if r.get("blind"):
+        folds = f" ({r['folds']} folds of transcripts)" if r.get("folds") else ""
+        print(f"blind double coding: each transcript's suggestions are learned from the other transcripts only{folds}")
     return 0
 
 

@@ -18,6 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--scheme", help="passage scheme (default: the indexing default)")
     p.add_argument("--time-budget", type=float, default=120.0, help="seconds for the cross-validation (default 120)")
     p.add_argument("--model", help="local sentence-transformers model folder (default: the project's model)")
+    p.add_argument("--coder", help="who asks (counted by the blind rule when the suggestions are updated)")
     p.set_defaults(handler=cmd_learn)
 
 
@@ -36,7 +37,7 @@ def cmd_learn(a) -> int:
 
     project = open_(a.project)
     r = learn(project, a.framework, _embedder(project, a.model), scheme=a.scheme, time_budget=a.time_budget,
-              progress=progress_bar("learning"))
+              progress=progress_bar("learning"), coder=a.coder)
     used = ", ".join(f"{k} {v:g}" for k, v in r["weights"].items() if v)
     print(f"learned from {r['coded_passages']} coded passages in {r['learn_seconds']} s: cross-validated top-1 "
           f"{r['cv_top1']:.3f} with {used}; smoothing {r['smoothing']}; kept in {r['file']} (sha256 "

@@ -66,10 +66,11 @@ def learned_selection(project: Project, framework_id: str, model: str) -> tuple[
 
 
 def learn(project: Project, framework_id: str, embedder, *, scheme: str | None = None, time_budget: float = 120.0,
-          progress: Progress | None = None) -> dict:
+          progress: Progress | None = None, coder: str | None = None) -> dict:
     """Run the grouped cross-validation on the project's codings of ``framework_id``, store the choice beside the
-    project (recorded in its settings), and re-run ``suggest`` with it. Returns what was chosen, its file and hash,
-    the cross-validated top-1 and timings. Needs at least 10 coded passages from 2 participants/documents."""
+    project (recorded in its settings), and re-run ``suggest`` with it (as ``coder``, for the blind rule). Returns
+    what was chosen, its file and hash, the cross-validated top-1 and timings. Needs at least 10 coded passages from
+    2 participants/documents."""
     from . import service as sv
     from .workspace import unit_of_analysis
 
@@ -108,7 +109,7 @@ def learn(project: Project, framework_id: str, embedder, *, scheme: str | None =
         db.set_setting(s, _key(framework_id), json.dumps({"file": name, "sha256": digest}))
     t_fit = time.perf_counter()
     step(3, "suggesting with what was learned")
-    r = sv.suggest(project, framework_id, embedder, scheme=scheme)
+    r = sv.suggest(project, framework_id, embedder, scheme=scheme, coder=coder)
     step(4, "done")
     return {"framework": framework_id, "file": str(folder / name), "sha256": digest, "cv_top1": sel["cv_top1"],
             "weights": sel["weights"], "smoothing": sel["smoothing"], "coded_passages": sel["coded_passages"],

@@ -2,8 +2,9 @@
 no embedding needed), for each the coder's codings, the suggestions above their threshold and the folded candidates,
 each with a status derived from the current codings and decisions, a one-line reason, and the passage's history.
 
-Blind coding: with two or more human coders, a coder sees only their own codings and decisions (``show_others``
-opens the others'); the Agreement page is where codings meet.
+Blind coding (``blind_mode``): with two or more human coders, a coder sees only their own codings and decisions
+(``show_others`` opens the others'); the Agreement page is where codings meet. The suggestions are blind too: then
+``service.suggest`` learns each transcript's suggestions from the other transcripts only (``blind_folds``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from ..textspans import split_sentences
 from .units import passages_from_segments
 from .workspace import unit_of_analysis
 
-__all__ = ["transcript_view", "reason_line", "code_choices", "search_codes", "passages_with_code", "human_coders"]
+__all__ = ["transcript_view", "reason_line", "code_choices", "search_codes", "passages_with_code", "human_coders",
+           "blind_mode"]
 KIND_WORDS = {"accept": "accepted", "reject": "rejected", "add": "coded by hand", "remove": "removed",
               "nocode": "marked no code here", "bulk": "bulk accepted", "consensus": "consensus recorded"}
 
@@ -27,6 +29,13 @@ KIND_WORDS = {"accept": "accepted", "reject": "rejected", "add": "coded by hand"
 def human_coders(project: Project) -> list[str]:
     with project.read() as s:
         return [c["name"] for c in db.list_coders(s) if c["kind"] == "human"]
+
+
+def blind_mode(project: Project, coder: str | None = None, *, humans: list[str] | None = None) -> bool:
+    """Is blind double coding in effect? Yes when the project has two or more human coders, counting ``coder`` (who
+    may not have coded anything yet). The one rule behind the blind Index view and the blind suggestions."""
+    humans = human_coders(project) if humans is None else humans
+    return len(set(humans) | ({coder} if coder else set())) >= 2
 
 
 def reason_line(reason: dict | None, score: float) -> str:
@@ -79,8 +88,11 @@ def transcript_view(project: Project, framework: str, transcript: str | int, cod
     """Everything the Index page needs for one transcript and one coder (cache it by the project version).
 
     Returns ``{"scheme", "transcript", "blind", "coders", "passages": [ {id, start, end, text, context, speaker,
-    t_start, codings, suggestions, candidates, history, nocode} ...], "sentences": [...]}``. A suggestion's ``state``
-    for this coder is ``coded`` (with the coding ids), ``rejected`` (with the decision id to undo) or ``open``.
+    t_start, codings, suggestions, candidates, history, nocode} ...], "sentences": [...], "has_suggestions",
+    "blind_suggestions"}`` (``blind_suggestions``: this transcript's suggestions were learned from other transcripts
+    only). A suggestion's ``state`` for this coder is ``coded`` (with the coding ids), ``rejected`` (with the decision
+    id to undo) or ``open``; a row a blind run kept only to refresh a decided suggestion (``listed`` false: not among
+    that run's top codes) is shown only when this coder coded or rejected it.
     """
     scheme = unit_of_analysis(project, framework)
     with project.read() as s:
@@ -88,7 +100,7 @@ def transcript_view(project: Project, framework: str, transcript: str | int, cod
         tid, tname = tr.id, tr.name
     _ensure_cut(project, tid, scheme)
     humans = human_coders(project)
-    blind = len(set(humans) | {coder}) >= 2 and not show_others
+    blind = blind_mode(project, coder, humans=humans) and not show_others
     with project.read() as s:
         pas = idb.passages_frame(s, scheme, [tid])
         sug = idb.suggestions_frame(s, framework, passage_ids=pas["id"].tolist())
@@ -134,6 +146,8 @@ def transcript_view(project: Project, framework: str, transcript: str | int, cod
                 state, ref = "rejected", rejects[(pid, code)]
             else:
                 state, ref = "open", None
+                if (sg["reason"] or {}).get("listed") is False:
+                    continue  # kept only to refresh another coder's decided row: not among this run's top codes
             item = {"id": int(sg["id"]), "code_id": code, "label": sg["code_label"], "score": float(sg["score"]),
                     "suggested": bool(sg["suggested"]), "state": state, "ref": ref,
                     "reason": reason_line(sg["reason"], float(sg["score"])), "detail": sg["reason"] or {}}
@@ -152,7 +166,8 @@ def transcript_view(project: Project, framework: str, transcript: str | int, cod
                     "codings": codings, "suggestions": shown, "candidates": folded, "history": history,
                     "nocode": nocodes.get(pid) if not covering else None, "coded": sorted(covering)})
     return {"scheme": scheme, "transcript": tname, "blind": blind, "coders": humans, "passages": out,
-            "sentences": _sentences(segs), "has_suggestions": len(sug) > 0}
+            "sentences": _sentences(segs), "has_suggestions": len(sug) > 0,
+            "blind_suggestions": any((r or {}).get("blind") for r in sug["reason"])}
 
 
 def _present(x) -> bool:

@@ -6,6 +6,10 @@ researcher's decisions with full provenance. The researcher always decides: noth
     bulk_accept(project, "lvi84", "REF07", 0.6, coder="ann") / undo_batch(project, batch, coder="ann")
     review_queue(project, "lvi84")               # passages worth reviewing next, most uncertain first
     no_fit(project, "lvi84")                     # passages that fit no code well: gaps in the framework
+
+Under blind double coding (``review.blind_mode``: two or more human coders) ``suggest`` fits once per fold of
+transcripts, each fold without the human codings and decisions on its own transcripts (``blind_folds``), so the
+suggestions shown on a transcript never carry another coder's choices on it.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from ..store import decisions as ddb
 from ..store import indexing as idb
 from ..store.events import Action
 from ..vectors import encode_cached
+from . import blind_folds as bf
 from .codespace import CodeSpace, lexical_similarity
 from .decisions import accept, add_code, add_span, bulk_accept, nocode, reject, remove_code, undo, undo_batch, undo_last  # noqa: F401
 from .learning import learned_selection
@@ -37,8 +42,9 @@ from .units import DEFAULT_SCHEME, parse_scheme, passages_from_segments
 Progress = Callable[[int, int, str], None]
 POSITIVE_ORIGINS = ("manual", "suggestion", "imported", "consensus")
 MIN_COVER = 0.5  # a coding labels a passage when it covers at least half of it
-# the last fitted scorers per (project, framework, model, codes): the next fit in this process (the app after each
-# decision) starts its regressions from them. Only the optimiser's starting point: the fit converges to the same model.
+# the last fitted scorers per (project, framework, model, codes; in blind mode also the fold's transcripts): the next
+# fit in this process (the app after each decision) starts its regressions from them. Only the optimiser's starting
+# point: the fit converges to the same model.
 _WARM: dict[tuple, object] = {}
 _WARM_MAX = 8
 
@@ -130,10 +136,12 @@ def _frames(project: Project, framework_id: str, scheme: str) -> dict:
         decided = idb.decided_pairs(s, framework_id)
         nocode_ids = ddb.nocode_passages(s, framework_id)
         pks = db.code_pks(s, framework_id)
+        kinds = {c["name"]: c["kind"] for c in db.list_coders(s)}
     if pas.empty:
         raise InputError(None, "no participant passages to suggest codes for: import transcripts first")
-    return {"fw": fw, "pas": pas, "pks": pks,
-            "Y": _labels(codings, decided, pas, [c.id for c in fw.codes], nocode_ids)}
+    code_ids = [c.id for c in fw.codes]
+    return {"fw": fw, "pas": pas, "pks": pks, "codings": codings, "kinds": kinds, "decided": decided,
+            "Y": _labels(codings, decided, pas, code_ids, nocode_ids)}
 
 
 def _features(project: Project, embedder: Embedder, data: dict, progress: Progress | None) -> dict:
@@ -164,31 +172,48 @@ def training_data(project: Project, framework_id: str, embedder: Embedder, *, sc
 
 
 def suggest(project: Project, framework_id: str, embedder: Embedder, *, scheme: str | None = None,
-            top_k: int = 5, transcripts: list[str] | None = None, progress: Progress | None = None) -> dict:
+            top_k: int = 5, transcripts: list[str] | None = None, progress: Progress | None = None,
+            coder: str | None = None) -> dict:
     """Rank the framework's codes for every passage and store the top ``top_k`` with score, threshold and reason.
 
     Passages are cut by ``scheme``, by default the framework's unit of analysis (``workspace.unit_of_analysis``).
     Learns from the project's codings of this framework and from accepted/rejected suggestions; with none, it is
-    zero-shot from the codes' labels, definitions and examples. Returns counts and timings.
+    zero-shot from the codes' labels, definitions and examples. Returns counts and timings (and ``blind``, ``folds``).
+
+    Blind double coding (``review.blind_mode``: two or more human coders, counting ``coder``, the person asking, as
+    the Index view does): each transcript's suggestions are learned from the other transcripts only, never from a
+    human coder's codings or decisions on it (``blind_folds``), and a code coded there stays suggested.
     """
     from .workspace import unit_of_analysis
 
     scheme = scheme or unit_of_analysis(project, framework_id)
     with _no_cyclic_gc():
         return _suggest(project, framework_id, embedder, scheme=scheme, top_k=top_k, transcripts=transcripts,
-                        progress=progress)
+                        progress=progress, coder=coder)
 
 
 def _suggest(project: Project, framework_id: str, embedder: Embedder, *, scheme: str, top_k: int,
-             transcripts: list[str] | None, progress: Progress | None) -> dict:
+             transcripts: list[str] | None, progress: Progress | None, coder: str | None = None) -> dict:
+    """Outside blind double coding: one fit on every label; a code already coded on a passage is not suggested there.
+    In blind mode: one fit per fold of transcripts without that fold's human labels (``blind_folds``), the top codes
+    stored unmasked, decided rows refreshed, ``"blind": true`` in every reason."""
+    from .review import blind_mode
+
     t0 = time.perf_counter()
     data = _frames(project, framework_id, scheme)
-    fw, pas, Y, pks = data["fw"], data["pas"], data["Y"], data["pks"]
+    fw, pas, Y = data["fw"], data["pas"], data["Y"]
+    blind = blind_mode(project, coder)
     with project.read() as s:
         tids = None if transcripts is None else [db.resolve_transcript(s, x).id for x in transcripts]
     code_ids = [c.id for c in fw.codes]
     selection, learned_hash = learned_selection(project, framework_id, embedder.name)
-    fingerprint = _fingerprint(fw, f"{embedder.name}|{learned_hash}", scheme, top_k, pas, Y)
+    if blind:  # the labels a fold keeps on its own transcripts: consensus and non-human coders' codings only
+        data["Y_kept"] = _labels(bf.kept_codings(data["codings"], data["kinds"]), data["decided"].iloc[:0], pas,
+                                 code_ids)
+        fingerprint = _fingerprint(fw, f"{embedder.name}|{learned_hash}|blind", scheme, top_k, pas,
+                                   np.vstack([Y, data["Y_kept"]]))
+    else:
+        fingerprint = _fingerprint(fw, f"{embedder.name}|{learned_hash}", scheme, top_k, pas, Y)
     key = f"suggest:{framework_id}:{scheme}"
     if transcripts is None:
         with project.read() as s:
@@ -205,58 +230,115 @@ def _suggest(project: Project, framework_id: str, embedder: Embedder, *, scheme:
                                       stored.sort_values("rank").groupby("passage_id").first()["reason"])),
                     "labelled_passages": int((Y != -1).any(1).sum()), "calibrated": None,
                     "model": stored.model.iloc[0], "seconds": round(time.perf_counter() - t0, 2),
-                    "fit_seconds": 0.0, "unchanged": True}
+                    "fit_seconds": 0.0, "unchanged": True, "blind": blind}
     data = _features(project, embedder, data, progress)
-    X, space = data["X"], data["space"]
-    t_model = time.perf_counter()
-    warm_key = (str(project.path), framework_id, embedder.name, learned_hash, tuple(code_ids), X.shape[1])
-    model = CodeSuggester(code_space=space, selection=selection, warm_start=True)
+    t_features = time.perf_counter()
+    target = pas.index if tids is None else pas.index[pas.transcript_id.isin(tids)]
+    tgt = np.asarray(target, dtype=np.int64)
+    plan = bf.fold_plan(data["sequence"], Y, data["Y_kept"], tgt) if blind else [((), Y, tgt)]
+    model_name = f"{embedder.name}+CodeSuggester" + (f"+learned:{learned_hash[:12]}" if learned_hash else "")
+    warm_key = (str(project.path), framework_id, embedder.name, learned_hash, tuple(code_ids), data["X"].shape[1])
+    decided = _decided_cells(data, code_ids) if blind else None
+    rows, strength, calibrated, fit_time = [], [], [], 0.0
+    for fold, Yf, fold_rows in plan:
+        t_fold = time.perf_counter()
+        model = _fit(data, Yf, selection, warm_key + ((fold,) if blind else ()))
+        fit_time += time.perf_counter() - t_fold
+        P = model.predict_proba(data["X"][fold_rows], sequence=data["sequence"][fold_rows])
+        strength.append(model.fit_strength(P))
+        calibrated.append(bool(model.calibrated_))
+        rows += _rows(model, P, fold_rows, data, top_k, model_name,
+                      coded=None if blind else Y[fold_rows] == 1, decided=decided)
+    strength = np.concatenate(strength) if strength else np.zeros(0)
+    with project.transaction(Action.SUGGEST, payload={"framework": framework_id, "scheme": scheme, "model": model_name,
+                                                 "passages": len(target), "blind": blind}) as s:
+        idb.replace_open_suggestions(s, framework_id, pas["id"].iloc[target].tolist(), rows, refresh_decided=blind)
+        if blind:  # a new row of a code already coded there (unmasked): its stored status says so, as after a decision
+            ddb.sync_suggestions(s, framework_id, _coded_new(rows, data, code_ids, decided))
+        listed = [r for r in rows if r["reason"].get("listed", True)]
+        summary = {"passages": len(target), "suggestions": len(listed),
+                   "suggested": int(sum(r["suggested"] for r in listed)), "no_fit": int((strength < 1).sum()),
+                   "calibrated": bool(calibrated) and all(calibrated), "model": model_name, "blind": blind,
+                   "folds": len(plan) if blind else 0}
+        if transcripts is None:
+            db.set_setting(s, key, fingerprint)
+            db.set_setting(s, key + ":result", json.dumps(summary))
+    return dict(summary, labelled_passages=int((Y != -1).any(1).sum()), seconds=round(time.perf_counter() - t0, 2),
+                fit_seconds=round(t_features - t0 + fit_time, 2), model_fit_seconds=round(fit_time, 2))
+
+
+def _fit(data: dict, Y: np.ndarray, selection, warm_key: tuple) -> CodeSuggester:
+    """The suggester fitted on every passage's features and the labels ``Y``, starting from the scorers last fitted
+    under ``warm_key`` (in blind mode the key names the fold: each fold's labels differ)."""
+    model = CodeSuggester(code_space=data["space"], selection=selection, warm_start=True)
     model.learner_ = _WARM.get(warm_key)  # read only: a new fit never changes the scorers it starts from
-    model.fit(X, Y, groups=data["groups"], sequence=data["sequence"])
+    model.fit(data["X"], Y, groups=data["groups"], sequence=data["sequence"])
     if model.learner_ is not None:
         _WARM.pop(warm_key, None)
         while len(_WARM) >= _WARM_MAX:
             _WARM.pop(next(iter(_WARM)))
         _WARM[warm_key] = model.learner_
-    t_fit = time.perf_counter()
-    target = pas.index if tids is None else pas.index[pas.transcript_id.isin(tids)]
-    P = model.predict_proba(X[target], sequence=data["sequence"][np.asarray(target)])
+    return model
+
+
+def _decided_cells(data: dict, code_ids: list[str]) -> dict[int, set[int]]:
+    """Passage row -> code columns with a decided (accepted or rejected) suggestion row, to refresh in blind mode."""
+    row_of = {int(pid): i for i, pid in enumerate(data["pas"]["id"])}
+    col = {c: k for k, c in enumerate(code_ids)}
+    out: dict[int, set[int]] = {}
+    for pid, code in zip(data["decided"]["passage_id"], data["decided"]["code_id"], strict=True):
+        if int(pid) in row_of and code in col:
+            out.setdefault(row_of[int(pid)], set()).add(col[code])
+    return out
+
+
+def _coded_new(rows: list[dict], data: dict, code_ids: list[str], decided: dict[int, set[int]]) -> list[int]:
+    """Passages where a new (not yet decided) row is of a code that a coding already gives the passage."""
+    at = {int(pid): i for i, pid in enumerate(data["pas"]["id"])}
+    col = {data["pks"][c]: k for k, c in enumerate(code_ids)}
+    Y = data["Y"]
+    return sorted({r["passage_id"] for r in rows if Y[at[r["passage_id"]], col[r["code_pk"]]] == 1
+                   and col[r["code_pk"]] not in decided.get(at[r["passage_id"]], ())})
+
+
+def _rows(model: CodeSuggester, P: np.ndarray, target: np.ndarray, data: dict, top_k: int, model_name: str, *,
+          coded: np.ndarray | None, decided: dict[int, set[int]] | None) -> list[dict]:
+    """The suggestion rows of the ``target`` passage rows (P: their probabilities, from ``model``).
+
+    With ``coded`` (not blind): each passage's top ``top_k`` codes that are not coded there. Without (blind): the top
+    ``top_k`` codes as they are, plus a row for every ``decided`` cell outside them (``"listed": false``, its rank
+    in the full order), so a decided row's stored score is refreshed too; every reason then says ``"blind": true``.
+    ``explain`` runs on this fold's model, so ``nearest_coded`` cites only passages this model learned from."""
+    pas, pks, code_ids = data["pas"], data["pks"], [c.id for c in data["fw"].codes]
     strength = model.fit_strength(P)
-    model_name = f"{embedder.name}+CodeSuggester" + (f"+learned:{learned_hash[:12]}" if learned_hash else "")
-    coded = Y[target] == 1
-    texts_by_row = pas["text"].to_numpy()
-    pid_by_row = pas["id"].to_numpy()
-    tname_by_row = pas["transcript"].to_numpy()
-    # (r, i, rank, k): the top codes of each target passage that are not already coded there
-    masked = np.where(coded, -np.inf, P)
-    top = np.argsort(-masked, axis=1, kind="stable")[:, :top_k]
-    keep = ~np.take_along_axis(coded, top, axis=1)
-    rr, cc = np.nonzero(keep)
-    tgt = np.asarray(target)
-    pairs = list(zip(rr.tolist(), tgt[rr].tolist(), cc.tolist(), top[rr, cc].tolist(), strict=True))
-    closest, nearest = model.explain(X, [p[1] for p in pairs], [p[3] for p in pairs], n_near=2)
+    order = np.argsort(-(P if coded is None else np.where(coded, -np.inf, P)), axis=1, kind="stable")
+    top = order[:, :top_k]
+    # (r, i, rank, k, listed): the top codes of each target passage (not already coded there, outside blind mode)
+    if coded is not None:
+        rr, cc = np.nonzero(~np.take_along_axis(coded, top, axis=1))
+        pairs = [(r, int(target[r]), c, int(top[r, c]), True) for r, c in zip(rr.tolist(), cc.tolist(), strict=True)]
+    else:
+        pairs = [(r, int(target[r]), c, int(top[r, c]), True) for r in range(len(target)) for c in range(top.shape[1])]
+        for r, i in enumerate(target.tolist()):
+            extra = (decided or {}).get(i, set()) - set(top[r].tolist())
+            rank_of = {int(k): j for j, k in enumerate(order[r])} if extra else {}
+            pairs += [(r, i, rank_of[k], k, False) for k in sorted(extra)]
+    texts_by_row, pid_by_row, tname_by_row = pas["text"].to_numpy(), pas["id"].to_numpy(), pas["transcript"].to_numpy()
+    closest, nearest = model.explain(data["X"], [p[1] for p in pairs], [p[3] for p in pairs], n_near=2)
     rows = []
-    for (r, i, rank, k), (kind, ex_text, cos), near in zip(pairs, closest, nearest, strict=True):
+    for (r, i, rank, k, listed), (kind, ex_text, cos), near in zip(pairs, closest, nearest, strict=True):
+        reason = {"threshold": round(float(model.thresholds_[k]), 4),
+                  "closest": {"kind": kind, "text": ex_text, "similarity": round(cos, 3)},
+                  "nearest_coded": [{"passage_id": int(pid_by_row[j]), "transcript": tname_by_row[j],
+                                     "text": texts_by_row[j][:200], "similarity": round(sim, 3)} for j, sim in near],
+                  "evidence": int(model.evidence_[k]), "fit_strength": round(float(strength[r]), 3),
+                  "calibrated": bool(model.calibrated_)}
+        if coded is None:
+            reason.update(blind=True, listed=listed)
         rows.append({"passage_id": int(pid_by_row[i]), "code_pk": pks[code_ids[k]], "score": float(P[r, k]),
                      "rank": rank + 1, "suggested": bool(P[r, k] >= model.thresholds_[k]), "model": model_name,
-                     "reason": {"threshold": round(float(model.thresholds_[k]), 4),
-                                "closest": {"kind": kind, "text": ex_text, "similarity": round(cos, 3)},
-                                "nearest_coded": [{"passage_id": int(pid_by_row[j]), "transcript": tname_by_row[j],
-                                                   "text": texts_by_row[j][:200], "similarity": round(sim, 3)}
-                                                  for j, sim in near],
-                                "evidence": int(model.evidence_[k]), "fit_strength": round(float(strength[r]), 3),
-                                "calibrated": bool(model.calibrated_)}})
-    with project.transaction(Action.SUGGEST, payload={"framework": framework_id, "scheme": scheme, "model": model_name,
-                                                 "passages": len(target)}) as s:
-        idb.replace_open_suggestions(s, framework_id, pas["id"].iloc[target].tolist(), rows)
-        summary = {"passages": len(target), "suggestions": len(rows),
-                   "suggested": int(sum(r["suggested"] for r in rows)), "no_fit": int((strength < 1).sum()),
-                   "calibrated": bool(model.calibrated_), "model": model_name}
-        if transcripts is None:
-            db.set_setting(s, key, fingerprint)
-            db.set_setting(s, key + ":result", json.dumps(summary))
-    return dict(summary, labelled_passages=int((Y != -1).any(1).sum()), seconds=round(time.perf_counter() - t0, 2),
-                fit_seconds=round(t_fit - t0, 2), model_fit_seconds=round(t_fit - t_model, 2))
+                     "reason": reason})
+    return rows
 
 
 def passages(project: Project, framework_id: str, transcript: str | int, *, scheme: str = DEFAULT_SCHEME

@@ -96,21 +96,29 @@ def decided_pairs(s: Session, framework_id: str) -> pd.DataFrame:
     return pd.DataFrame(s.execute(q).mappings().all(), columns=["passage_id", "code_id", "status"])
 
 
-def replace_open_suggestions(s: Session, framework_id: str, passage_ids: Sequence[int], rows: list[dict]) -> None:
-    """Drop the open suggestions of these passages and store new ones; decided (accepted/rejected) rows stay."""
+def replace_open_suggestions(s: Session, framework_id: str, passage_ids: Sequence[int], rows: list[dict], *,
+                             refresh_decided: bool = False) -> None:
+    """Drop the open suggestions of these passages and store new ones; decided (accepted/rejected) rows stay. With
+    ``refresh_decided`` (blind double coding), a row for a decided suggestion updates its score, rank, threshold
+    flag, model and reason (its status and decision stay), so no coder sees another's stale scores."""
     ids = [int(x) for x in passage_ids]
     now = utcnow()
     for i in range(0, len(ids), 900):
         s.execute(delete(t.Suggestion).where(t.Suggestion.framework_id == framework_id,
                                              t.Suggestion.status == "open",
                                              t.Suggestion.passage_id.in_(ids[i:i + 900])))
-    decided = {(int(p), int(c)) for p, c in s.execute(
-        select(t.Suggestion.passage_id, t.Suggestion.code_pk).where(t.Suggestion.framework_id == framework_id,
-                                                                    t.Suggestion.status != "open")).all()}
+    decided = {(int(p), int(c)): int(i) for i, p, c in s.execute(
+        select(t.Suggestion.id, t.Suggestion.passage_id, t.Suggestion.code_pk).where(
+            t.Suggestion.framework_id == framework_id, t.Suggestion.status != "open")).all()}
     new = [dict(r, framework_id=framework_id, status="open", created_at=now) for r in rows
            if (int(r["passage_id"]), int(r["code_pk"])) not in decided]
     if new:  # one executemany (tens of thousands of suggestions in a study)
         s.execute(t.Suggestion.__table__.insert(), new)
+    if refresh_decided:
+        fresh = [{"id": decided[key], **{k: r[k] for k in ("score", "rank", "suggested", "model", "reason")}}
+                 for r in rows if (key := (int(r["passage_id"]), int(r["code_pk"]))) in decided]
+        if fresh:  # an ORM bulk update by primary key
+            s.execute(update(t.Suggestion), fresh)
     s.flush()
 
 

@@ -127,7 +127,12 @@ def open_suggestions(project: Project, user: User, framework: str, transcript: s
         hit = own[(own["code_id"] == row.code_id) & (own["start"] < b) & (own["end"] > a)]
         if not hit.empty:
             mine.add(row.id)
-    return sug[~sug["id"].isin(mine)].reset_index(drop=True)
+    return sug[~sug["id"].isin(mine) & _listed(sug)].reset_index(drop=True)
+
+
+def _listed(sug: pd.DataFrame) -> pd.Series:
+    """Rows a run listed: not those a blind run kept only to refresh someone's decided row (``"listed": false``)."""
+    return pd.Series([(r or {}).get("listed", True) is not False for r in sug["reason"]], index=sug.index, dtype=bool)
 
 
 # --- a coder's decisions --------------------------------------------------------------------------------------------
@@ -203,7 +208,7 @@ def review_view(project: Project, user: User, framework: str, transcript: str | 
     with project.read() as s:
         mine = tdb.decisions_frame(s, db.coder_id_or_none(s, user.name) or -1)
     status = dict(zip(mine["suggestion_id"], mine["status"], strict=True))
-    sug = sug.copy()
+    sug = sug[_listed(sug) | sug["id"].isin(status)].copy()  # a row kept only to refresh another's decision: hidden
     sug["status"] = [status.get(i, "open") for i in sug["id"]]
     sug["decided_by"] = [user.name if i in status else None for i in sug["id"]]
     coders = visible_coders(project, user, transcript)
