@@ -8,10 +8,12 @@ Steps, in one process with one loaded model:
    the ratio is best cold over best bare, as the machine may be shared;
 3. warm: the project closed and reopened, ``suggest`` again (nothing changed: no text is re-encoded);
 4. after a decision: one suggestion rejected, ``suggest`` again (the learned model is fitted; still no encoding);
-5. learned: the carried-over reference codings imported (about 5,000), ``suggest`` again (learned model with
-   cross-validated thresholds);
+5. learned: the carried-over reference codings imported (about 5,000) as the researcher's own, ``suggest`` again
+   (learned model with cross-validated thresholds);
 6. learn: ``indexing.learn`` ("Learn from my coding": the cross-validated choice kept with the project) and, after
-   one suggestion accepted, ``suggest`` again: the refit starts from the kept choice (no cross-validation).
+   one suggestion accepted, ``suggest`` again: the refit starts from the kept choice (no cross-validation);
+7. blind: a second coder accepts a suggestion (two human coders: blind double coding), ``suggest`` for them (one fit
+   per fold of transcripts, ``indexing.blind_folds``), then again after one of their decisions.
 ``--quick`` runs one bare encode and one cold run instead of the alternation (for the learning figures).
 Reports passages, seconds, the ratio cold / bare (target <= 1.10), warm seconds (target < 2), texts encoded per step,
 the learned model fit on the ~5,000 codings (target < 10 s), the refit after one decision (model fit, target < 1 s; it
@@ -132,7 +134,8 @@ def run(n: int, words: int, framework: str, scheme: str, workdir: Path, quick: b
                 "after_one_decision_texts_encoded": emb.encoded})
     rss["after_one_decision"] = rss_mib()
 
-    n_cod = proj.import_codings(project, folder / "codings.csv", framework=framework, coder="reference")
+    # the researcher's own earlier codings (one human coder: the suggestions learn from every label)
+    n_cod = proj.import_codings(project, folder / "codings.csv", framework=framework, coder="bench")
     t0 = time.perf_counter()
     learned = service.suggest(project, framework, emb, scheme=scheme)
     out.update({"learned_codings": n_cod, "learned_labelled_passages": learned["labelled_passages"],
@@ -155,6 +158,23 @@ def run(n: int, words: int, framework: str, scheme: str, workdir: Path, quick: b
     out.update({"after_learn_decision_seconds": round(time.perf_counter() - t0, 2),
                 "after_learn_decision_model_fit_seconds": again["model_fit_seconds"], "after_learn_model": again["model"]})
     rss["after_learn"] = rss_mib()
+
+    # blind double coding: a second coder starts; each fold of transcripts is fitted without the human labels on it
+    with project.read() as s:
+        sid = int(idb.suggestions_frame(s, framework, status="open")["id"].iloc[-1])
+    accept(project, sid, coder="second")
+    t0 = time.perf_counter()
+    blind = service.suggest(project, framework, emb, scheme=scheme, coder="second")
+    out.update({"blind_seconds": round(time.perf_counter() - t0, 2), "blind_folds": blind["folds"],
+                "blind_model_fit_seconds": blind["model_fit_seconds"]})
+    with project.read() as s:
+        sid = int(idb.suggestions_frame(s, framework, status="open")["id"].iloc[0])
+    service.reject(project, sid, coder="second")
+    t0 = time.perf_counter()
+    again = service.suggest(project, framework, emb, scheme=scheme, coder="second")
+    out.update({"blind_after_decision_seconds": round(time.perf_counter() - t0, 2),
+                "blind_after_decision_model_fit_seconds": again["model_fit_seconds"]})
+    rss["after_blind"] = rss_mib()
     project.close()
     out["peak_rss_mib"] = rss
     out["targets"] = {"cold_over_bare<=1.10": out["cold_over_bare"] <= 1.10, "warm<2s": out["warm_seconds"] < 2,

@@ -84,7 +84,11 @@ def _team_open(p, who):
     return sorted(zip(sug.passage_id, sug.code_id, sug.score.round(12), strict=True))
 
 
-def test_suggestions_on_a_transcript_ignore_the_human_codings_of_it(base_file, tmp_path):
+def test_suggestions_on_a_transcript_ignore_the_human_codings_of_it(base_file, tmp_path, monkeypatch):
+    # the blend weights and thresholds are a few project-wide numbers chosen on every fold's out-of-fold predictions
+    # (tested below); held fixed here, every score on T1 must then be the same with or without ann's codings of T1
+    fixed = dict(bf.PROVISIONAL, weights={"prior": 1.0, "lr": 1.0, "knn": 1.0})
+    monkeypatch.setattr(bf, "choose_across_folds", lambda *a, **k: fixed)
     without = _copy(base_file, tmp_path, "without.fa")  # ann never codes T1
     r0 = sv.suggest(without, FW, FakeEmbedder())
     assert r0["blind"] is True and r0["folds"] == 3
@@ -197,3 +201,33 @@ def test_folds_and_the_labels_kept_on_a_fold():
     plan = bf.fold_plan(seq, Y, Yk, np.array([0, 1, 4]))
     assert [(f, rows.tolist()) for f, _, rows in plan] == [((1,), [0, 1]), ((3,), [4])]
     assert plan[0][1][:, 0].tolist() == [-1, -1, 1, 1, 1]
+
+
+def test_the_blend_is_chosen_on_each_folds_out_of_fold_predictions():
+    """Labels that carry no signal: a model scored on passages it learned from would look perfect (the nearest coded
+    passage is the passage itself), out of fold it is at chance. The choice must see the latter."""
+    from toolkit.indexing.codespace import CodeSpace
+    from toolkit.indexing.suggester import CodeSuggester
+    from toolkit.models import Code
+
+    emb = FakeEmbedder()
+    codes = [Code(id=f"C{k}", label=f"code {k}", definition=f"about topic {k}") for k in range(4)]
+    space = CodeSpace.build(codes, emb)
+    rng = np.random.default_rng(0)
+    texts = [f"passage {i} says {' '.join(rng.choice(list('abcdefghij'), 5))}" for i in range(120)]
+    X = emb.embed(texts)
+    seq = np.repeat(np.arange(6), 20)  # six transcripts
+    Y = np.zeros((120, 4), dtype=np.int8)
+    Y[np.arange(120), rng.integers(0, 4, 120)] = 1  # random codes
+    fitted = []
+    for fold in bf.transcript_folds(seq):
+        Yf = Y.copy()
+        Yf[np.isin(seq, fold)] = -1
+        m = CodeSuggester(space, selection=bf.PROVISIONAL).fit(X, Yf, groups=seq, sequence=seq)
+        fitted.append((m, fold, Yf))
+    in_sample = CodeSuggester(space, selection=bf.PROVISIONAL).fit(X, Y, groups=seq, sequence=seq)
+    assert (in_sample.standardised_components(X, seq)["knn"].argmax(1) == Y.argmax(1)).mean() > 0.95
+    chosen = bf.choose_across_folds(fitted, X, Y, seq)
+    assert chosen["calibrated"] and set(chosen["thresholds"]) == {c.id for c in codes}
+    assert chosen["cv_top1"] < 0.5  # chance is 0.25: the choice was made out of fold
+    assert bf.choose_across_folds(fitted, X, Y, seq, min_rows=1000) is bf.FALLBACK  # too few coded passages

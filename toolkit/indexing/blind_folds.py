@@ -9,6 +9,11 @@ robin by transcript id, so the same transcripts always share a fold), and for ea
 labels with that fold's rows replaced by the labels that may stay there, and scores only that fold's passages. One
 transcript alone is its own fold: it gets the zero-shot ranking (plus any label that may stay).
 
+The folds are also the cross-validation (``choose_across_folds``): each fold's model fits every scorer once
+(``PROVISIONAL``), and the blend's few project-wide numbers (weights, document evidence, calibration, per-code
+thresholds) are chosen on every fold's predictions for the coded passages it did not see, pooled. A cross-validation
+inside each fold would make those numbers independent of the fold's labels too, at five times the fitting time.
+
 Which labels stay on a fold's own transcripts:
 
 - codings with origin ``consensus``: the agreed result of the double coding, recorded after both coders indexed
@@ -66,3 +71,36 @@ def fold_plan(sequence: np.ndarray, Y: np.ndarray, Y_kept: np.ndarray, target: n
         Yf[rows] = Y_kept[rows]
         plan.append((fold, Yf, todo))
     return plan
+
+
+# every component a fold's model may weigh: each fold fits them all, without a cross-validation of its own
+PROVISIONAL = {"weights": {k: 1.0 for k in ("prior", "channels", "lr", "lr_context", "lr_window", "lr_all", "knn")},
+               "smoothing": [0.0, 0.0, 0.0], "temperature": 1.0, "null_level": 1.0, "global_threshold": 0.25,
+               "thresholds": {}, "cv_top1": None, "calibrated": False}
+FALLBACK = dict(PROVISIONAL, weights={"prior": 1.0, "lr": 1.0, "knn": 1.0})  # too few coded passages to choose
+
+
+def choose_across_folds(fitted: list, X: np.ndarray, Y: np.ndarray, sequence: np.ndarray, min_rows: int = 10) -> dict:
+    """One choice of weights, document evidence and calibration for every fold's model, from the folds themselves.
+
+    ``fitted``: ``(model, fold's transcript ids, labels it was fitted on)`` per fold, each model fitted with
+    ``PROVISIONAL``. A passage whose human labels its fold's model did not see is scored by that model: an out-of-fold
+    prediction, as in a cross-validation grouped by transcript. The choice on all of them pooled is a handful of
+    project-wide numbers (how much each scorer counts, a threshold per code); no passage's ranking depends on a human
+    coder's codings of its own transcript. Fewer than ``min_rows`` such coded passages: ``FALLBACK``."""
+    parts, chains = [], []
+    for model, fold, Yf in fitted:
+        rows = np.flatnonzero(np.isin(sequence, fold))
+        hidden = (Yf[rows] == -1).all(1) & (Y[rows] != -1).any(1)
+        if model.learner_ is None or not hidden.any():
+            continue
+        Z = model.standardised_components(X[rows], sequence[rows])
+        parts.append((len(chains), rows[hidden], {k: v[hidden] for k, v in Z.items()}))
+        chains.append(model.transitions_)
+    if sum(len(r) for _, r, _ in parts) < min_rows:
+        return FALLBACK
+    keys = set.intersection(*(set(Z) for _, _, Z in parts))
+    Z = {k: np.vstack([z[k] for _, _, z in parts]) for k in sorted(keys)}
+    rows = np.concatenate([r for _, r, _ in parts])
+    fold_of = np.concatenate([np.full(len(r), i) for i, r, _ in parts])
+    return fitted[0][0].choose(Z, Y[rows], sequence[rows], fold_of, chains)

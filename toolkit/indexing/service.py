@@ -239,11 +239,18 @@ def _suggest(project: Project, framework_id: str, embedder: Embedder, *, scheme:
     model_name = f"{embedder.name}+CodeSuggester" + (f"+learned:{learned_hash[:12]}" if learned_hash else "")
     warm_key = (str(project.path), framework_id, embedder.name, learned_hash, tuple(code_ids), data["X"].shape[1])
     decided = _decided_cells(data, code_ids) if blind else None
-    rows, strength, calibrated, fit_time = [], [], [], 0.0
-    for fold, Yf, fold_rows in plan:
-        t_fold = time.perf_counter()
-        model = _fit(data, Yf, selection, warm_key + ((fold,) if blind else ()))
-        fit_time += time.perf_counter() - t_fold
+    rows, strength, calibrated = [], [], []
+    t_fit = time.perf_counter()
+    if blind and selection is None:  # every fold fits every scorer; one choice from their out-of-fold predictions
+        models = [_fit(data, Yf, bf.PROVISIONAL, warm_key + (fold,), warm_key) for fold, Yf, _ in plan]
+        chosen = bf.choose_across_folds([(m, fold, Yf) for m, (fold, Yf, _) in zip(models, plan, strict=True)],
+                                        data["X"], Y, data["sequence"])
+        for m in models:
+            m.use_selection(chosen)
+    else:
+        models = [_fit(data, Yf, selection, warm_key + ((fold,) if blind else ()), warm_key) for fold, Yf, _ in plan]
+    fit_time = time.perf_counter() - t_fit
+    for model, (_fold, _Yf, fold_rows) in zip(models, plan, strict=True):
         P = model.predict_proba(data["X"][fold_rows], sequence=data["sequence"][fold_rows])
         strength.append(model.fit_strength(P))
         calibrated.append(bool(model.calibrated_))
@@ -267,11 +274,13 @@ def _suggest(project: Project, framework_id: str, embedder: Embedder, *, scheme:
                 fit_seconds=round(t_features - t0 + fit_time, 2), model_fit_seconds=round(fit_time, 2))
 
 
-def _fit(data: dict, Y: np.ndarray, selection, warm_key: tuple) -> CodeSuggester:
+def _fit(data: dict, Y: np.ndarray, selection, warm_key: tuple, start_key: tuple | None = None) -> CodeSuggester:
     """The suggester fitted on every passage's features and the labels ``Y``, starting from the scorers last fitted
-    under ``warm_key`` (in blind mode the key names the fold: each fold's labels differ)."""
+    under ``warm_key`` (in blind mode the key names the fold: each fold's labels differ; a fold's first fit starts
+    from the scorers under ``start_key``, the fit on every label, if there is one)."""
     model = CodeSuggester(code_space=data["space"], selection=selection, warm_start=True)
-    model.learner_ = _WARM.get(warm_key)  # read only: a new fit never changes the scorers it starts from
+    # read only: a new fit never changes the scorers it starts from
+    model.learner_ = _WARM.get(warm_key) or (_WARM.get(start_key) if start_key else None)
     model.fit(data["X"], Y, groups=data["groups"], sequence=data["sequence"])
     if model.learner_ is not None:
         _WARM.pop(warm_key, None)

@@ -182,7 +182,7 @@ class CodeSuggester(ChannelEvidence, BaseEstimator):
         # the regressions on every label first: they start each fold's (and, with warm_start, start from the last fit)
         init = prev if prev is not None and prev.K == T.shape[1] else None
         if self.selection:  # a kept choice: only the regressions it weighs
-            self._use_selection(self.selection)
+            self.use_selection(self.selection)
             learner = ens.ComponentModels(Xt, Xc, has_ctx, T, self.use_context_, init=init, Xw=Xw,
                                           need={k for k, w in self.weights_.items() if w})
         else:
@@ -212,7 +212,8 @@ class CodeSuggester(ChannelEvidence, BaseEstimator):
                 "thresholds": {c: float(t) for c, t in zip(self.classes_, self.thresholds_, strict=True)},
                 "cv_top1": self.cv_top1_, "calibrated": bool(self.calibrated_)}
 
-    def _use_selection(self, sel: dict):
+    def use_selection(self, sel: dict):
+        """Take a kept choice (``selection_()`` of an earlier fit): weights, document evidence, calibration."""
         self.weights_ = {k: float(v) for k, v in sel["weights"].items()}
         if "channels" in self.weights_ and self.zero_shot != "plain":
             self.weights_.pop("channels")
@@ -275,12 +276,17 @@ class CodeSuggester(ChannelEvidence, BaseEstimator):
                     for k, v in sc.items():
                         oof.setdefault(k, np.zeros((len(rows), T.shape[1]), np.float32))[test] = v
                     done[test] = True
-        rows, pos, fold_of = rows[done], pos[done], fold_of[done]
+        rows, fold_of = rows[done], fold_of[done]
         oof = {k: v[done] for k, v in oof.items()}
         stats = {k: ens.standardiser(v) for k, v in oof.items()}
-        Z = {k: (v - stats[k][0]) / stats[k][1] for k, v in oof.items()}
-        Tk = T[rows]
-        s = None if seq is None else seq[rows]
+        self.choose({k: (v - stats[k][0]) / stats[k][1] for k, v in oof.items()}, T[rows],
+                    None if seq is None else seq[rows], fold_of, chains)
+
+    def choose(self, Z: dict[str, np.ndarray], Tk: np.ndarray, s, fold_of: np.ndarray, chains: list) -> dict:
+        """Weights, document evidence, temperature, "no code" level and thresholds from out-of-fold standardised
+        component scores ``Z`` of labelled rows (``Tk`` their labels, ``s`` their sequence ids or None, ``fold_of``
+        each row's fold, ``chains[i]`` the codes' chain counted without fold i, or None). Returns ``selection_()``."""
+        pos = (Tk == 1).any(1)
         chain = None if s is None or all(A is None for A in chains) else \
             [(np.flatnonzero(fold_of == i), A) for i, A in enumerate(chains)]
         chain_pos = None if chain is None else \
@@ -289,6 +295,16 @@ class CodeSuggester(ChannelEvidence, BaseEstimator):
             {k: v[pos] for k, v in Z.items()}, Tk[pos], None if s is None else s[pos], chain=chain_pos)
         S = ens.document_evidence(sum(w * Z[k] for k, w in self.weights_.items() if w), s, self.smoothing_, chain)
         self._calibrate(S, Tk)
+        return self.selection_()
+
+    def standardised_components(self, X, sequence=None) -> dict[str, np.ndarray]:
+        """Every component this fit weighs, on the rows of ``X``, in its standardised units (what the weights of a
+        selection multiply)."""
+        Xt, Xc, has_ctx, L = self._split(X)
+        Xw = sq.window_mean(Xt, sequence) if self.learner_.built & {"lr_window", "lr_all"} else None
+        comps = self._components(Xt, Xc, has_ctx, L, Xw)
+        return {k: (v - self.component_stats_[k][0]) / self.component_stats_[k][1] for k, v in comps.items()
+                if k in self.component_stats_}
 
     def _calibrate(self, S, Tk):
         """Temperature and "no code" level by out-of-fold likelihood, then per-code thresholds shrunk to a global one."""

@@ -104,6 +104,7 @@ def sync_suggestions(s: Session, framework_id: str, passage_ids: Sequence[int]) 
     if not ids:
         return
     sug = s.execute(select(t.Suggestion.id, t.Suggestion.passage_id, t.Suggestion.code_pk, t.Suggestion.status,
+                           t.Suggestion.decided_by, t.Suggestion.decided_at,
                            t.Passage.transcript_id, t.Passage.start, t.Passage.end)
                     .join(t.Passage, t.Passage.id == t.Suggestion.passage_id)
                     .where(t.Suggestion.framework_id == framework_id, t.Suggestion.passage_id.in_(ids))).all()
@@ -122,6 +123,7 @@ def sync_suggestions(s: Session, framework_id: str, passage_ids: Sequence[int]) 
     by_t: dict[int, list] = {}
     for c in codings:
         by_t.setdefault(c.transcript_id, []).append(c)
+    changed = []
     for r in sug:
         hit = [c for c in by_t.get(r.transcript_id, ()) if c.code_pk == r.code_pk
                and _covers(c.start, c.end, r.start, r.end)]
@@ -131,8 +133,10 @@ def sync_suggestions(s: Session, framework_id: str, passage_ids: Sequence[int]) 
             (who, when), status = rejected[(r.passage_id, r.code_pk)], "rejected"
         else:
             who, when, status = None, None, "open"
-        s.execute(update(t.Suggestion).where(t.Suggestion.id == r.id).values(status=status, decided_by=who,
-                                                                              decided_at=when))
+        if (status, who, when) != (r.status, r.decided_by, r.decided_at):
+            changed.append({"id": r.id, "status": status, "decided_by": who, "decided_at": when})
+    if changed:  # one executemany (an UPDATE per row took 8 s for 20,000 rows)
+        s.execute(update(t.Suggestion), changed)
 
 
 def passages_of_span(s: Session, transcript_id: int, start: int, end: int) -> list[int]:
