@@ -251,3 +251,31 @@ def test_a_coder_removes_only_own_codings(project):
     assert team.codings(p, ann, T1).empty
     with pytest.raises(InputError, match="no active coding"):
         team.remove_code(p, ann, a)
+
+
+def test_a_coders_own_decisions_survive_the_next_suggestions_and_their_rejections_teach_it(project):
+    """A team coder's accept and reject are theirs (the suggestion's shared status stays open): updating the
+    suggestions must not delete them with the open rows, and a rejection is a label the suggester learns from."""
+    p, lead = project
+    ann, bob = team.get_user(p, "ann"), team.get_user(p, "bob")
+    team.assign(p, lead, T1, ["ann", "bob"])
+    sug = team.open_suggestions(p, ann, "fw", T1)
+    first = int(sug["id"].iloc[0])
+    other = sug[sug["passage_id"] != sug["passage_id"].iloc[0]]  # on a passage ann leaves uncoded
+    second = int(other["id"].iloc[0])
+    team.accept(p, ann, first)
+    team.reject(p, ann, second)
+    rejected = other.iloc[0]
+    Y = sv._frames(p, "fw", sv.DEFAULT_SCHEME)
+    pas = Y["pas"].reset_index(drop=True)
+    row = int(pas.index[pas["id"] == int(rejected["passage_id"])][0])
+    col = [c.id for c in Y["fw"].codes].index(rejected["code_id"])
+    assert Y["Y"][row, col] == 0  # ann's rejection is a label
+    before = {int(i) for i in team.open_suggestions(p, bob, "fw", T1)["id"]}
+    sv.suggest(p, "fw", FakeEmbedder(64), scheme=sv.DEFAULT_SCHEME, coder="lena")
+    with p.read() as s:
+        mine = tdb.decisions_frame(s, tdb.account(s, "ann")["coder_id"])
+    assert set(zip(mine["suggestion_id"], mine["status"], strict=True)) == {(first, "accepted"), (second, "rejected")}
+    assert second not in set(team.open_suggestions(p, ann, "fw", T1)["id"])  # still rejected for ann
+    still = {int(i) for i in team.open_suggestions(p, bob, "fw", T1)["id"]}
+    assert {first, second} & before <= still  # bob still has them to decide, under the same ids

@@ -72,7 +72,8 @@ def ensure_passages(project: Project, scheme: str = DEFAULT_SCHEME) -> int:
 def _labels(codings: pd.DataFrame, decided: pd.DataFrame, pas: pd.DataFrame, code_ids: list[str],
             nocode: list[int] | None = None) -> np.ndarray:
     """Y in {1, 0, -1}: codes the researchers gave a passage (1); for a coded passage, the other codes (0); rejected
-    suggestions (0); every code of a passage marked "no code here" and not coded since (0); otherwise unknown (-1)."""
+    suggestions not coded there by anyone (0; a team coder's own rejections too); every code of a passage marked "no
+    code here" and not coded since (0); otherwise unknown (-1)."""
     col = {c: k for k, c in enumerate(code_ids)}
     Y = np.full((len(pas), len(code_ids)), -1, dtype=np.int8)
     pos_of = {pid: i for i, pid in enumerate(pas["id"])}
@@ -94,8 +95,8 @@ def _labels(codings: pd.DataFrame, decided: pd.DataFrame, pas: pd.DataFrame, cod
                         Y[i, col[c]] = 1
     for d in decided.itertuples():
         i = pos_of.get(d.passage_id)
-        if i is not None and d.code_id in col:
-            Y[i, col[d.code_id]] = 1 if d.status == "accepted" else 0
+        if i is not None and d.code_id in col and (d.status == "accepted" or Y[i, col[d.code_id]] != 1):
+            Y[i, col[d.code_id]] = 1 if d.status == "accepted" else 0  # a rejection never undoes a coding
     for pid in nocode or ():
         i = pos_of.get(pid)
         if i is not None:

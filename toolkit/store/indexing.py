@@ -89,34 +89,60 @@ def store_vectors(s: Session, model: str, vectors: dict[str, np.ndarray]) -> Non
 
 
 def decided_pairs(s: Session, framework_id: str) -> pd.DataFrame:
-    """Accepted and rejected suggestions of a framework: passage, code, status."""
+    """Accepted and rejected suggestions of a framework: passage, code, status. On a team server each coder's
+    rejection is their own (``team_decision``, the suggestion's shared status stays open): those count as rejected
+    too, with the coder's name in ``coder`` (None for the shared status)."""
     q = (select(t.Suggestion.passage_id, t.Code.id.label("code_id"), t.Suggestion.status)
          .join(t.Code, t.Code.pk == t.Suggestion.code_pk)
          .where(t.Suggestion.framework_id == framework_id, t.Suggestion.status != "open"))
-    return pd.DataFrame(s.execute(q).mappings().all(), columns=["passage_id", "code_id", "status"])
+    rows = [dict(r, coder=None) for r in s.execute(q).mappings().all()]
+    team = (select(t.Suggestion.passage_id, t.Code.id.label("code_id"), t.TeamDecision.status,
+                   t.Coder.name.label("coder"))
+            .join(t.Suggestion, t.Suggestion.id == t.TeamDecision.suggestion_id)
+            .join(t.Code, t.Code.pk == t.Suggestion.code_pk)
+            .join(t.Coder, t.Coder.id == t.TeamDecision.coder_id)
+            .where(t.Suggestion.framework_id == framework_id, t.TeamDecision.status == "rejected"))
+    rows += [dict(r) for r in s.execute(team).mappings().all()]
+    return pd.DataFrame(rows, columns=["passage_id", "code_id", "status", "coder"])
+
+
+def _team_decided(s: Session, framework_id: str) -> bool:
+    """Whether a team coder decided any suggestion of the framework for themselves (shared status still open)."""
+    return s.scalar(select(t.TeamDecision.id).join(t.Suggestion, t.Suggestion.id == t.TeamDecision.suggestion_id)
+                    .where(t.Suggestion.framework_id == framework_id).limit(1)) is not None
 
 
 def replace_open_suggestions(s: Session, framework_id: str, passage_ids: Sequence[int], rows: list[dict], *,
                              refresh_decided: bool = False) -> None:
-    """Drop the open suggestions of these passages and store new ones; decided (accepted/rejected) rows stay. With
-    ``refresh_decided`` (blind double coding), a row for a decided suggestion updates its score, rank, threshold
-    flag, model and reason (its status and decision stay), so no coder sees another's stale scores."""
+    """Drop the open suggestions of these passages and store new ones; decided (accepted/rejected) rows stay, and so
+    do rows a team coder decided for themselves (``team_decision``: deleting the row would delete their decision).
+    A new row for such a team-decided suggestion, and with ``refresh_decided`` (blind double coding) for any decided
+    one, updates its score, rank, threshold flag, model and reason (its status and decisions stay), so no coder sees
+    another's stale scores."""
     ids = [int(x) for x in passage_ids]
     now = utcnow()
+    team = _team_decided(s, framework_id)
     for i in range(0, len(ids), 900):
-        s.execute(delete(t.Suggestion).where(t.Suggestion.framework_id == framework_id,
-                                             t.Suggestion.status == "open",
-                                             t.Suggestion.passage_id.in_(ids[i:i + 900])))
+        q = delete(t.Suggestion).where(t.Suggestion.framework_id == framework_id, t.Suggestion.status == "open",
+                                       t.Suggestion.passage_id.in_(ids[i:i + 900]))
+        if team:
+            q = q.where(t.Suggestion.id.not_in(select(t.TeamDecision.suggestion_id)))
+        s.execute(q)
     decided = {(int(p), int(c)): int(i) for i, p, c in s.execute(
         select(t.Suggestion.id, t.Suggestion.passage_id, t.Suggestion.code_pk).where(
             t.Suggestion.framework_id == framework_id, t.Suggestion.status != "open")).all()}
+    kept = {(int(p), int(c)): int(i) for i, p, c in s.execute(
+        select(t.Suggestion.id, t.Suggestion.passage_id, t.Suggestion.code_pk).where(
+            t.Suggestion.framework_id == framework_id, t.Suggestion.status == "open",
+            t.Suggestion.id.in_(select(t.TeamDecision.suggestion_id)))).all()} if team else {}
     new = [dict(r, framework_id=framework_id, status="open", created_at=now) for r in rows
-           if (int(r["passage_id"]), int(r["code_pk"])) not in decided]
+           if (key := (int(r["passage_id"]), int(r["code_pk"]))) not in decided and key not in kept]
     if new:  # one executemany (tens of thousands of suggestions in a study)
         s.execute(t.Suggestion.__table__.insert(), new)
-    if refresh_decided:
-        fresh = [{"id": decided[key], **{k: r[k] for k in ("score", "rank", "suggested", "model", "reason")}}
-                 for r in rows if (key := (int(r["passage_id"]), int(r["code_pk"]))) in decided]
+    refresh = {**decided, **kept} if refresh_decided else kept
+    if refresh:
+        fresh = [{"id": refresh[key], **{k: r[k] for k in ("score", "rank", "suggested", "model", "reason")}}
+                 for r in rows if (key := (int(r["passage_id"]), int(r["code_pk"]))) in refresh]
         if fresh:  # an ORM bulk update by primary key
             s.execute(update(t.Suggestion), fresh)
     s.flush()
