@@ -20,9 +20,9 @@ the development benchmark (bench/bench_suggest.py) no extra channel beat it on e
 ``zero_shot="channels"`` uses the richer evidence of ``channels.ChannelEvidence`` instead. With coded passages the
 ensemble (``ensemble.py``) weighs the zero-shot prior, the channels, logistic regressions on the passage (and on the
 passage + question) and the nearest coded passages; when the passages' order is known, the neighbouring passages and
-the order in which codes follow each other in the coded documents (``sequence.py``) may add their evidence. Rejected suggestions lower a code for passages like the rejected one.
-Probabilities are a softmax over the codes and "no code"; its temperature and the "no code" level are fitted on the
-out-of-fold scores.
+the order in which codes follow each other in the coded documents (``sequence.py``) may add their evidence. Rejected
+suggestions lower a code for passages like the rejected one. Probabilities are a softmax over the codes and "no
+code"; its temperature and the "no code" level are fitted on the out-of-fold scores.
 
 Speed: the regressions on every label are fitted first and start each fold's (L-BFGS warm start); with
 ``warm_start=True`` a refit starts from the ``learner_`` of the previous fit (a refit after one decision converges in a
