@@ -145,6 +145,11 @@ def replace_open_suggestions(s: Session, framework_id: str, passage_ids: Sequenc
                  for r in rows if (key := (int(r["passage_id"]), int(r["code_pk"]))) in refresh]
         if fresh:  # an ORM bulk update by primary key
             s.execute(update(t.Suggestion), fresh)
+    listed, here = {(int(r["passage_id"]), int(r["code_pk"])) for r in rows}, set(ids)
+    for key, sid in kept.items():  # a team-decided row this run did not rank: kept for its decision, listed to nobody
+        if key[0] in here and key not in listed:
+            row = s.get(t.Suggestion, sid)
+            row.reason = {**(row.reason or {}), "listed": False}
     s.flush()
 
 
