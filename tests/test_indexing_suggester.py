@@ -368,3 +368,40 @@ def test_the_search_scales_every_learned_scorer_at_once(monkeypatch):
     monkeypatch.setattr(ens, "SCALE", ())
     _, _, cv_one_at_a_time = ens.choose_weights(oof, Y, None)
     assert cv > cv_one_at_a_time + 0.01
+
+
+def test_the_order_counts_only_when_neighbours_share_codes_more_than_chance():
+    from toolkit.indexing import sequence as sq
+
+    rng = np.random.default_rng(3)
+    runs = np.repeat(rng.integers(0, 6, 60), 4)  # codes in runs of four, as answers on one topic come
+    T = np.zeros((240, 6), dtype=np.int8)
+    T[np.arange(240), runs] = 1
+    docs = np.repeat(np.arange(8), 30)
+    assert sq.order_informative(T, docs)
+    shuffled = np.concatenate([rng.permutation(np.flatnonzero(docs == d)) for d in range(8)])
+    assert not sq.order_informative(T[shuffled], docs)  # the same codes in a random order within each document
+    assert not sq.order_informative(T, np.arange(240))  # one passage per document: no neighbours
+    assert not sq.order_informative(T, None)
+    unknown = T.copy()
+    unknown[:] = -1
+    assert not sq.order_informative(unknown, docs)  # nothing coded yet
+
+
+def test_without_a_meaningful_order_the_conversation_around_is_the_rest_of_the_document(fake_embedder):
+    from toolkit.indexing import sequence as sq
+
+    X = np.eye(4, dtype=np.float32)
+    D = sq.document_mean(X, ["a", "a", "a", "b"])
+    np.testing.assert_allclose(D[0], (X[1] + X[2]) / np.sqrt(2), atol=1e-6)  # the others, not itself
+    assert not D[3].any() and sq.document_mean(X, None) is None
+    space = CodeSpace.build(CODES, fake_embedder, category_texts=CATS)
+    Xp, Y, y, groups = _toy(fake_embedder)
+    rng = np.random.default_rng(1)  # one random order (any shuffle beats the test's 19 others 1 time in 20)
+    docs = np.array([f"D{i % 6}" for i in range(len(y))])
+    order = rng.permutation(len(y))
+    order = order[np.argsort(docs[order], kind="stable")]  # each document's passages in a random order
+    model = CodeSuggester(space).fit(Xp[order], Y[order], groups=docs[order], sequence=docs[order])
+    assert not model.order_informative_ and model.transitions_ is None and model.smoothing_ == (0.0, 0.0, 0.0)
+    assert "lr_window" in model.learner_.built  # on the rest of each document
+    assert model.predict_proba(Xp[order], sequence=docs[order]).shape == (len(y), 4)

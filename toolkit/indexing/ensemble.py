@@ -8,7 +8,8 @@ Components (each an (n, K) score matrix, standardised by its own mean and spread
 - ``lr``: a multinomial logistic regression on the passage embeddings;
 - ``lr_context``: the same on passage + question embeddings (when passages have questions, but no order);
 - ``lr_window``: the same on passage + the mean of its neighbours in the document (up to two passages before and
-  after: what the conversation around it is about; when the passages' order is known, but no questions);
+  after: what the conversation around it is about; when the documents are known, but no questions). When the order
+  of the passages says nothing about their codes (``sequence.order_informative``), the rest of the document instead;
 - ``lr_all``: the same on passage + question + neighbours (when both are known: it replaces the two above);
 - ``knn``: a similarity-weighted vote of the nearest coded passages.
 

@@ -166,7 +166,7 @@ class CodeSuggester(ChannelEvidence, BaseEstimator):
         self.use_context_ = bool(has_ctx.mean() > 0.5)
         prev = getattr(self, "learner_", None) if self.warm_start else None
         self.weights_, self.smoothing_, self.cv_top1_ = {"prior": 1.0}, (0.0, 0.0, 0.0), None
-        self.transitions_ = None
+        self.transitions_, self.order_informative_ = None, False
         self.temperature_, self.null_level_ = float(self.zero_shot_scale), float(self.null_evidence)
         self.global_threshold_ = float(self.zero_shot_threshold)
         self.thresholds_ = np.full(T.shape[1], self.global_threshold_)
@@ -177,7 +177,11 @@ class CodeSuggester(ChannelEvidence, BaseEstimator):
         if len(pos_rows) == 0:
             return self
         seq = None if sequence is None else np.asarray(sequence)
-        Xw = sq.window_mean(Xt, seq)
+        self.order_informative_ = sq.order_informative(T, seq)
+        # the conversation around a passage: its neighbours, or (rows in no meaningful order) the rest of its document
+        Xw = sq.neighbours(Xt, seq, self.order_informative_)
+        if not self.order_informative_:  # nothing else may use an order that says nothing
+            seq = None
         self.transitions_ = sq.transitions(T, seq)  # the codes' chain, from every coded pair of neighbours
         # the regressions on every label first: they start each fold's (and, with warm_start, start from the last fit)
         init = prev if prev is not None and prev.K == T.shape[1] else None
@@ -301,7 +305,8 @@ class CodeSuggester(ChannelEvidence, BaseEstimator):
         """Every component this fit weighs, on the rows of ``X``, in its standardised units (what the weights of a
         selection multiply)."""
         Xt, Xc, has_ctx, L = self._split(X)
-        Xw = sq.window_mean(Xt, sequence) if self.learner_.built & {"lr_window", "lr_all"} else None
+        Xw = sq.neighbours(Xt, sequence, self.order_informative_) if self.learner_.built & {"lr_window", "lr_all"} \
+            else None
         comps = self._components(Xt, Xc, has_ctx, L, Xw)
         return {k: (v - self.component_stats_[k][0]) / self.component_stats_[k][1] for k, v in comps.items()
                 if k in self.component_stats_}
@@ -343,7 +348,8 @@ class CodeSuggester(ChannelEvidence, BaseEstimator):
         if self.learner_ is None:
             S = self._prior(Xt, Xc, has_ctx, L)
         else:
-            Xw = sq.window_mean(Xt, sequence) if self.learner_.built & {"lr_window", "lr_all"} else None
+            Xw = sq.neighbours(Xt, sequence, self.order_informative_) \
+                if self.learner_.built & {"lr_window", "lr_all"} else None
             comps = self._components(Xt, Xc, has_ctx, L, Xw)
             stats = self.component_stats_
             # a component this fit could not build (lr_window when the passages' order is unknown) adds nothing
