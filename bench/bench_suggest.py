@@ -4,8 +4,9 @@
 
 Shapes: ``gennovate`` (focus groups, 32 codes in categories, the question as context; one row per seed), its variants
 ``labels`` (short labels only), ``nocat`` (no categories), ``defs`` (definitions only, no context), ``question`` (one
-code per interview-guide question, 125 codes), ``short`` (the coder's short keyword spans), and ``sample`` (the bundled
-study, 84 codes, 10 participants). Each at every train fraction, the assistant against the ``cosine`` and ``logreg``
+code per interview-guide question, 125 codes), ``short`` (the coder's short keyword spans), ``unordered`` (``defs``
+with each group's rows in a random order: the order says nothing), and ``sample`` (the bundled study, 84 codes, 10
+participants). Each at every train fraction, the assistant against the ``cosine`` and ``logreg``
 baselines of ``toolkit.indexing.evaluate``. A change that helps one shape and hurts another is no improvement: the summary is
 the MINIMUM margin over shapes (zero-shot: assistant - cosine; learned: assistant - logreg, top-1).
 
@@ -22,6 +23,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import numpy as np
+import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -43,6 +47,12 @@ def build(shapes: list[str], source: Path, tmp: Path) -> dict[str, Path]:
         folder = tmp / name
         if name == "sample":
             sg.convert(folder)
+        elif name == "unordered":  # definitions only, no context, and each group's rows in a random order
+            gc.convert(source, folder, "defs")
+            gold = pd.read_csv(folder / "gold.csv", dtype=str, keep_default_na=False)
+            rng = np.random.default_rng(0)
+            gold = pd.concat([g.iloc[rng.permutation(len(g))] for _, g in gold.groupby("group", sort=False)])
+            gold.to_csv(folder / "gold.csv", index=False)
         else:
             gc.convert(source, folder, VARIANTS[name])
         out[name] = folder
@@ -53,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seeds", default="0,1,2", help="seeds of the gennovate rows (variants and sample: the first)")
     ap.add_argument("--fractions", default="0,0.2")
-    ap.add_argument("--shapes", default=",".join([*VARIANTS, "sample"]))
+    ap.add_argument("--shapes", default=",".join([*VARIANTS, "unordered", "sample"]))
     ap.add_argument("--source", type=Path, default=gc.DEFAULT_SOURCE)
     ap.add_argument("--model", help="sentence-transformers model directory (default: all-MiniLM-L6-v2)")
     ap.add_argument("--out", type=Path, help="also write the JSON here")
