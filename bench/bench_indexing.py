@@ -167,9 +167,16 @@ def run(n: int, words: int, framework: str, scheme: str, workdir: Path, quick: b
     blind = service.suggest(project, framework, emb, scheme=scheme, coder="second")
     out.update({"blind_seconds": round(time.perf_counter() - t0, 2), "blind_folds": blind["folds"],
                 "blind_model_fit_seconds": blind["model_fit_seconds"]})
-    with project.read() as s:
-        sid = int(idb.suggestions_frame(s, framework, status="open")["id"].iloc[0])
-    service.reject(project, sid, coder="second")
+    with project.read() as s:  # on a passage nobody coded (elsewhere the code may already be someone's label)
+        sug = idb.suggestions_frame(s, framework, status="open")
+        pas = idb.passages_frame(s, scheme).set_index("id")
+        cod = db.codings_frame(s, framework_id=framework, with_text=False)
+    spans = cod.groupby("transcript_id")[["start", "end"]].apply(lambda g: list(zip(g["start"], g["end"], strict=True)))
+    for row in sug.itertuples():
+        ps = pas.loc[row.passage_id]
+        if not any(a < ps["end"] and b > ps["start"] for a, b in spans.get(ps["transcript_id"], [])):
+            break
+    accept(project, int(row.id), coder="second")
     t0 = time.perf_counter()
     again = service.suggest(project, framework, emb, scheme=scheme, coder="second")
     out.update({"blind_after_decision_seconds": round(time.perf_counter() - t0, 2),
