@@ -5,8 +5,8 @@
 Shapes: ``gennovate`` (focus groups, 32 codes in categories, the question as context; one row per seed), its variants
 ``labels`` (short labels only), ``nocat`` (no categories), ``defs`` (definitions only, no context), ``question`` (one
 code per interview-guide question, 125 codes), ``short`` (the coder's short keyword spans), ``unordered`` (``defs``
-with each group's rows in a random order: the order says nothing), and ``sample`` (the bundled study, 84 codes, 10
-participants). Each at every train fraction, the assistant against the ``cosine`` and ``logreg``
+with each group's rows in a random order: the order says nothing), ``rows`` (``defs`` with every passage its own
+group: no documents at all), and ``sample`` (the bundled study, 84 codes, 10 participants). Each at every train fraction, the assistant against the ``cosine`` and ``logreg``
 baselines of ``toolkit.indexing.evaluate``. A change that helps one shape and hurts another is no improvement: the summary is
 the MINIMUM margin over shapes (zero-shot: assistant - cosine; learned: assistant - logreg, top-1).
 
@@ -47,11 +47,14 @@ def build(shapes: list[str], source: Path, tmp: Path) -> dict[str, Path]:
         folder = tmp / name
         if name == "sample":
             sg.convert(folder)
-        elif name == "unordered":  # definitions only, no context, and each group's rows in a random order
+        elif name in ("unordered", "rows"):  # definitions only, no context, and no order / no documents at all
             gc.convert(source, folder, "defs")
             gold = pd.read_csv(folder / "gold.csv", dtype=str, keep_default_na=False)
-            rng = np.random.default_rng(0)
-            gold = pd.concat([g.iloc[rng.permutation(len(g))] for _, g in gold.groupby("group", sort=False)])
+            if name == "unordered":  # each group's rows in a random order
+                rng = np.random.default_rng(0)
+                gold = pd.concat([g.iloc[rng.permutation(len(g))] for _, g in gold.groupby("group", sort=False)])
+            else:  # every passage its own group: nothing around it to learn from
+                gold["group"] = gold["segment_id"]
             gold.to_csv(folder / "gold.csv", index=False)
         else:
             gc.convert(source, folder, VARIANTS[name])
@@ -63,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seeds", default="0,1,2", help="seeds of the gennovate rows (variants and sample: the first)")
     ap.add_argument("--fractions", default="0,0.2")
-    ap.add_argument("--shapes", default=",".join([*VARIANTS, "unordered", "sample"]))
+    ap.add_argument("--shapes", default=",".join([*VARIANTS, "unordered", "rows", "sample"]))
     ap.add_argument("--source", type=Path, default=gc.DEFAULT_SOURCE)
     ap.add_argument("--model", help="sentence-transformers model directory (default: all-MiniLM-L6-v2)")
     ap.add_argument("--out", type=Path, help="also write the JSON here")

@@ -221,9 +221,10 @@ def test_weights_move_only_on_clear_cross_validated_evidence():
     for i in np.flatnonzero(~right)[:6]:
         near[i, y[i]] += 20
     for i in np.flatnonzero(right)[:4]:
-        near[i, (y[i] + 1) % K] += 40
+        near[i, (y[i] + 1) % K] += 200
     w, a, _ = ens.choose_weights({**base, "knn": near}, Y, None)
-    assert w["knn"] == 0 and w["lr"] == 1 and a == (0.0, 0.0, 0.0)  # 2 passages net on 400: within the noise
+    # 2 passages net on 400: within the noise (the one regression starts at twice the prior's weight)
+    assert w["knn"] == 0 and w["lr"] == 2 and a == (0.0, 0.0, 0.0)
     w, a, _ = ens.choose_weights({**base, "knn": near}, Y, None, min_z=0)
     assert w["knn"] > 0  # without the rule the noise would have been taken
     w, _, cv = ens.choose_weights({**base, "knn": scorer(0.9)}, Y, None)

@@ -17,7 +17,8 @@ A candidate set of weights (a small grid, every component from 0 to 2), a smooth
 passages of the same document (interview answers about one topic come in runs) and the strength of the codes' chain
 (a topic guide's order: which code tends to follow which, ``sequence.py``) are scored by top-1 accuracy on
 out-of-fold predictions, folds by participant/document. The search starts from the prior and every regression the
-data allows (passage; with the question; with the neighbouring passages; with both), weight 1 each. Its first move in
+data allows (passage; with the question; with the neighbouring passages; with both), weight 1 each and at least 2
+together (so the codes' texts start with a third of the say whatever the number of learned views). Its first move in
 each sweep scales every learned scorer at once (how far this project's codings can be trusted against the codes'
 texts: with two coded participants, hardly; with twenty, a lot), then one weight at a time. It moves only when the
 gain is larger than one standard error of the per-passage difference, so a weight changes only where this project's
@@ -196,7 +197,8 @@ def document_evidence(S: np.ndarray, sequence, a, chain=None) -> np.ndarray:
 def choose_weights(oof: dict[str, np.ndarray], Y: np.ndarray, sequence, min_z: float | None = None, chain=None):
     """Weights (from ``GRID``), neighbour smoothing (``SMOOTHING``), document weight (``DOCUMENT``) and the scale of
     the codes' chain (``ORDER``; only with ``chain``, see ``document_evidence``) by coordinate ascent on out-of-fold
-    top-1 from ``START`` (the prior and every regression there is, weight 1; two sweeps; each sweep first tries
+    top-1 from ``START`` (the prior, weight 1, and every regression there is, weight 1 each and at least 2 together;
+    two sweeps; each sweep first tries
     every ``LEARNED`` weight times each ``SCALE`` at once). A change is kept only when
     its gain over the current choice exceeds ``min_z`` standard errors of the per-passage paired difference: with a
     few hundred coded passages the best of dozens of candidates is partly luck, and a change the evidence does not
@@ -205,6 +207,9 @@ def choose_weights(oof: dict[str, np.ndarray], Y: np.ndarray, sequence, min_z: f
     min_z = MIN_Z if min_z is None else min_z
     keys = list(oof)
     w = {k: (1.0 if k in START else 0.0) for k in keys}
+    start = [k for k in keys if k in START and k in LEARNED]
+    for k in start:  # the learned side starts at twice the prior's weight, whatever the number of its views
+        w[k] = max(1.0, 2.0 / len(start))
     a = (0.0, 0.0, 0.0)
     n = max(len(Y), 1)
     grids = {"_near": (SMOOTHING, 0), "_doc": (DOCUMENT, 1), "_order": (ORDER, 2), "_learned": (SCALE, None)}

@@ -180,6 +180,8 @@ class CodeSuggester(ChannelEvidence, BaseEstimator):
         self.order_informative_ = sq.order_informative(T, seq)
         # the conversation around a passage: its neighbours, or (rows in no meaningful order) the rest of its document
         Xw = sq.neighbours(Xt, seq, self.order_informative_)
+        if Xw is not None and not Xw.any():  # every passage alone in its document: nothing around any of them
+            Xw = None
         if not self.order_informative_:  # nothing else may use an order that says nothing
             seq = None
         self.transitions_ = sq.transitions(T, seq)  # the codes' chain, from every coded pair of neighbours
