@@ -31,8 +31,3 @@ def evidence_picker(key: str = "evidence") -> tuple[list[str] | None, evidence.E
     return coders, ev
 
 
-def quiet_flash() -> None:
-    """Show the last action's message as a toast: nothing on the page moves under the user's next click."""
-    msg = st.session_state.pop("_flash", None)
-    if msg:
-        st.toast(msg, icon=":material/check_circle:")

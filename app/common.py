@@ -181,7 +181,8 @@ def show_error(e: Exception) -> None:
 
 def act(fn, *args, cli: str, done="Saved.", before_rerun=None, rerun: bool | str = True, **kwargs):
     """Run one toolkit action for a button: ``fn(*args, **kwargs)``; on success remember a message (``done``, or
-    ``done(result)``) shown by ``flash()`` after the rerun; on a ``ToolkitError`` show it and return None.
+    ``done(result)``; plain text, which ``flash()`` escapes and shows after the rerun); on a ``ToolkitError`` show it
+    and return None.
 
     ``cli`` names the command that does the same from the command line (e.g. ``"index accept"``): every action a page
     offers has one, and ``tests/test_cli_parity.py`` checks that each named command exists.
@@ -218,14 +219,18 @@ def on_click(fn, *args, cli: str, done="Saved.", **kwargs) -> dict:
     return {"on_click": act, "args": (fn, *args), "kwargs": {**kwargs, "cli": cli, "done": done, "rerun": "callback"}}
 
 
-def flash() -> None:
-    """Show (once) the message, or the error, the last action left; call it near the top of a page or fragment."""
+def flash(*, toast: bool = False) -> None:
+    """Show (once) the message, or the error, the last action left; call it near the top of a page or fragment.
+    ``toast``: the message as a toast, so nothing on the page moves under the user's next click."""
     msg = st.session_state.pop("_flash", None)
-    if msg:
-        st.success(msg)
+    if msg:  # a message is plain text: names and codes in it come from the project
+        if toast:
+            st.toast(md(msg), icon=":material/check_circle:")
+        else:
+            st.success(md(msg))
     err = st.session_state.pop("_flash_error", None)
     if err:
-        st.error(f"**Could not do that.** {err}")
+        st.error(f"**Could not do that.** {md(err)}")
 
 
 class Progress:

@@ -3,6 +3,7 @@ back through the toolkit. Helpers: ``app_helpers.py``."""
 
 from __future__ import annotations
 
+import html
 import io
 
 import pytest
@@ -46,7 +47,8 @@ def press(at, label: str):
 
 
 def toasts(at) -> str:
-    return " ".join(t.value for t in at.toast)
+    """The toasts as the reader sees them (messages are escaped: entities decoded)."""
+    return html.unescape(" ".join(t.value for t in at.toast))
 
 
 def _first_cell_with_passages(project, framework="lvi84", category="ORG"):

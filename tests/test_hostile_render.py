@@ -111,3 +111,22 @@ def test_codebook_csv_ids_with_markup_are_refused(tmp_path):
     p.write_text("code,label,definition,category\nA1`<img src=x>,L,D,C\n", encoding="utf-8")
     with pytest.raises(InputError, match="may only hold letters"):
         fwio.read_codebook_csv(p)
+
+
+def test_action_messages_and_their_errors_show_project_text_as_text():
+    """Every page's action message ("Accepted A1.", "Nothing to review in P01.txt"...) and a callback's error pass
+    through ``flash``: whatever names they carry from the project are shown, escaped."""
+    from streamlit.testing.v1 import AppTest
+
+    def script():
+        import streamlit as st
+
+        from app.common import flash
+
+        st.session_state["_flash"] = "Accepted A1 in P01 ![m](http://127.0.0.1:9/m) <img src=x>."
+        st.session_state["_flash_error"] = "no transcript named `code` **bold** [l](http://127.0.0.1:9/z)"
+        flash()
+
+    at = AppTest.from_function(script).run()
+    shown = _clean(at)
+    assert md("P01 ![m](http://127.0.0.1:9/m) <img src=x>.") in shown and md("[l](http://127.0.0.1:9/z)") in shown

@@ -4,7 +4,7 @@ downloads (Word, Excel, CSV)."""
 import pandas as pd
 import streamlit as st
 
-from app.analysis_ui import evidence_picker, quiet_flash
+from app.analysis_ui import evidence_picker
 from app.common import (
     Progress,
     act,
@@ -12,6 +12,7 @@ from app.common import (
     coder,
     crosswalk_ids,
     file_bytes,
+    flash,
     framework_picker,
     md,
     md_join,
@@ -27,7 +28,7 @@ from toolkit.errors import ToolkitError
 from toolkit.export import export_csv, export_docx, export_xlsx
 
 st.title("3 · Chart")
-quiet_flash()
+flash(toast=True)
 p = project()
 ALL = "(all categories: one column per category)"
 STATUS_FILL = {"reviewed": "#d4edda", "draft": "#fff3cd", "empty": ""}
@@ -226,11 +227,11 @@ def summary_form(cell, pid: str, code: str) -> None:
     status = "reviewed" if reviewed else "draft"
     if reviewed and cell.summary and text.strip() == cell.summary.strip() and set(ids) == cited:
         act(charting.review_summary, p, framework, pid, code, author=coder(), cli="summaries review",
-            done=f"Confirmed the summary of {md(pid)} × {md(code)} (reviewed).")
+            done=f"Confirmed the summary of {pid} × {code} (reviewed).")
     else:  # the version it was based on: a save over someone else's newer one is refused, nothing overwritten
         act(charting.set_summary, p, framework, pid, code, text, status=status, author=coder(), quotes=ids,
             base_version=cell.version, cli="summaries set --reviewed --quotes",
-            done=f"Saved the summary of {md(pid)} × {md(code)} ({status}), citing {len(ids)} coding(s).")
+            done=f"Saved the summary of {pid} × {code} ({status}), citing {len(ids)} coding(s).")
 
 
 def coverage_tab() -> None:

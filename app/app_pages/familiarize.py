@@ -3,8 +3,7 @@
 
 import streamlit as st
 
-from app.analysis_ui import quiet_flash
-from app.common import act, coder, framework_picker, md, project, show_error, transcript_picker, version
+from app.common import act, coder, flash, framework_picker, md, project, show_error, transcript_picker, version
 from toolkit import familiarize as fam
 from toolkit import familiarize as memo_ops
 from toolkit import project as proj
@@ -12,7 +11,7 @@ from toolkit.errors import ToolkitError
 from toolkit.indexing import service as sv
 
 st.title("1 · Familiarize")
-quiet_flash()
+flash(toast=True)
 p = project()
 read, search, terms, notes, gaps = st.tabs(["Read", "Search", "Distinctive terms", "Memos", "Framework coverage"])
 

@@ -80,8 +80,8 @@ if lead and u3.button("Learn from my coding", key="learn",
     bar = Progress("Learning from the codings")
     act(learning.learn, p, fw_id, project_embedder(lazy=True), progress=bar, before_rerun=bar.done, coder=who,
         cli="learn --framework --coder", done=lambda r: (
-            f"Learned from the codings of {md(fw_id)}: cross-validated top-1 {r['cv_top1']:.2f}; kept as "
-            f"{md(Path(r['file']).name)} (sha256 {r['sha256'][:12]}); suggestions updated."))
+            f"Learned from the codings of {fw_id}: cross-validated top-1 {r['cv_top1']:.2f}; kept as "
+            f"{Path(r['file']).name} (sha256 {r['sha256'][:12]}); suggestions updated."))
 if lead and u1.button("Update suggestions", key="suggest"):
     bar = Progress("Embedding passages")
     out = act(sv.suggest, p, fw_id, project_embedder(lazy=True), progress=bar, before_rerun=bar.done, coder=who,
@@ -156,7 +156,7 @@ def panel() -> None:
     only = st.session_state.get("index_filter") or ""
     visible = review.passages_with_code(view, only) if only else list(range(len(pas)))
     if only and not visible:
-        st.warning(f"No passage of this transcript is coded or suggested with {only}: showing all.")
+        st.warning(f"No passage of this transcript is coded or suggested with {md(only)}: showing all.")
         visible = list(range(len(pas)))
     key = f"index_pos_{fw_id}_{tname}"
     goto = st.session_state.pop("index_goto", None)

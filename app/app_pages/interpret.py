@@ -5,13 +5,14 @@ at the top (``toolkit.evidence``)."""
 import pandas as pd
 import streamlit as st
 
-from app.analysis_ui import evidence_picker, quiet_flash
+from app.analysis_ui import evidence_picker
 from app.common import (
     act,
     attribute_names,
     catalogue_ids,
     coder,
     file_bytes,
+    flash,
     framework_picker,
     md,
     md_join,
@@ -31,7 +32,7 @@ from toolkit.interpret.glossary import explain
 from toolkit.interpret.stance import RULE
 
 st.title("5 · Interpret")
-quiet_flash()
+flash(toast=True)
 p = project()
 NONE = "(none)"
 

@@ -4,12 +4,12 @@ mapping table (the study's Table 2). Linkages, findings and the driver map are o
 import pandas as pd
 import streamlit as st
 
-from app.analysis_ui import quiet_flash
 from app.common import (
     Progress,
     act,
     coder,
     file_bytes,
+    flash,
     framework_picker,
     md,
     project,
@@ -22,7 +22,7 @@ from toolkit.interpret.glossary import explain
 from toolkit.mapping import mapping_frames
 
 st.title("4 · Map")
-quiet_flash()
+flash(toast=True)
 p = project()
 NONE = "(none)"
 NEW = "(new…)"

@@ -28,7 +28,7 @@ with st.expander("Open or create a project", expanded=not project_path()):
         else:
             st.error(f"{md(path)}: no such project file")
     if c2.button("Create new (with the shipped frameworks)", key="create_project", disabled=not path):
-        if act(_create, path, cli="init", done=f"Created {md(path)}.", rerun=False):
+        if act(_create, path, cli="init", done=f"Created {path}.", rerun=False):
             set_project(path)
             st.rerun()
 
@@ -55,7 +55,7 @@ if not (task and task.get("state") == "running") and st_["frameworks"]:
                  help="Ranks the framework's codes for every passage (a few minutes for a dozen interviews); you can "
                       "keep working meanwhile, and the progress shows here and in the sidebar."):
         act(bg.start_suggestions, st_["path"], fw_id, cli="background suggest --framework",
-            done=lambda pid: f"Building code suggestions for {md(fw_id)} in the background (process {pid}).")
+            done=lambda pid: f"Building code suggestions for {fw_id} in the background (process {pid}).")
 
 st.subheader("Import transcripts")
 st.caption("Formats: .txt .md .docx .vtt .srt (speaker labels such as `I:`, `Interviewer:`, `P07:`, `[00:12:03] Name:` "
@@ -83,7 +83,7 @@ fw_file = st.file_uploader("Add a framework (YAML, or codebook CSV `code,label,d
                            type=["yaml", "yml", "csv"])
 if st.button("Add framework", key="add_framework", disabled=fw_file is None):
     act(proj.add_framework_upload, p, fw_file.name, fw_file.getvalue(), actor=coder(), cli="frameworks add",
-        done=lambda fw: f"Added {md(fw.id)}: {len(fw.codes)} codes in {len(fw.categories)} categories")
+        done=lambda fw: f"Added {fw.id}: {len(fw.codes)} codes in {len(fw.categories)} categories")
 
 with st.expander("Embedding model"):
     model = st.text_input("Local sentence-transformers model folder (empty: the packaged all-MiniLM-L6-v2)")

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from app import teach_steps
-from app.common import act, coder, md, project, show_error, transcript_picker, version
+from app.common import act, coder, flash, md, project, show_error, transcript_picker, version
 from toolkit import project as proj
 from toolkit import teaching
 from toolkit.errors import ToolkitError
@@ -17,8 +17,7 @@ WHERE = {"familiarize": "the exercise below (read in **1 Familiarize**)", "index
 
 st.title("Teaching mode")
 p = project()
-if msg := st.session_state.pop("_flash", None):
-    st.toast(msg)
+flash(toast=True)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -161,7 +160,7 @@ def teacher() -> None:
                            key="teach_reset_sure")
         if st.button("Reset", key="teach_reset", disabled=not sure):
             act(teaching.reset_student, p, who, teacher=coder(), cli="teach reset --student --teacher",
-                done=lambda n: f"Removed {n} coding(s) and the exercise work of {md(who)}.")
+                done=lambda n: f"Removed {n} coding(s) and the exercise work of {who}.")
 
 
 if "teach_student" not in st.session_state:
