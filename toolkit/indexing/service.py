@@ -255,7 +255,7 @@ def _suggest(project: Project, framework_id: str, embedder: Embedder, *, scheme:
         P = model.predict_proba(data["X"][fold_rows], sequence=data["sequence"][fold_rows])
         strength.append(model.fit_strength(P))
         calibrated.append(bool(model.calibrated_))
-        rows += _rows(model, P, fold_rows, data, top_k, model_name,
+        rows += _rows(model, P, strength[-1], fold_rows, data, top_k, model_name,
                       coded=None if blind else Y[fold_rows] == 1, decided=decided)
     strength = np.concatenate(strength) if strength else np.zeros(0)
     with project.transaction(Action.SUGGEST, payload={"framework": framework_id, "scheme": scheme, "model": model_name,
@@ -311,16 +311,16 @@ def _coded_new(rows: list[dict], data: dict, code_ids: list[str], decided: dict[
                    and col[r["code_pk"]] not in decided.get(at[r["passage_id"]], ())})
 
 
-def _rows(model: CodeSuggester, P: np.ndarray, target: np.ndarray, data: dict, top_k: int, model_name: str, *,
-          coded: np.ndarray | None, decided: dict[int, set[int]] | None) -> list[dict]:
-    """The suggestion rows of the ``target`` passage rows (P: their probabilities, from ``model``).
+def _rows(model: CodeSuggester, P: np.ndarray, strength: np.ndarray, target: np.ndarray, data: dict, top_k: int,
+          model_name: str, *, coded: np.ndarray | None, decided: dict[int, set[int]] | None) -> list[dict]:
+    """The suggestion rows of the ``target`` passage rows (P: their probabilities from ``model``, ``strength``: its
+    ``fit_strength(P)``).
 
     With ``coded`` (not blind): each passage's top ``top_k`` codes that are not coded there. Without (blind): the top
     ``top_k`` codes as they are, plus a row for every ``decided`` cell outside them (``"listed": false``, its rank
     in the full order), so a decided row's stored score is refreshed too; every reason then says ``"blind": true``.
     ``explain`` runs on this fold's model, so ``nearest_coded`` cites only passages this model learned from."""
     pas, pks, code_ids = data["pas"], data["pks"], [c.id for c in data["fw"].codes]
-    strength = model.fit_strength(P)
     order = np.argsort(-(P if coded is None else np.where(coded, -np.inf, P)), axis=1, kind="stable")
     top = order[:, :top_k]
     # (r, i, rank, k, listed): the top codes of each target passage (not already coded there, outside blind mode)

@@ -106,12 +106,6 @@ def decided_pairs(s: Session, framework_id: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["passage_id", "code_id", "status", "coder"])
 
 
-def _team_decided(s: Session, framework_id: str) -> bool:
-    """Whether a team coder decided any suggestion of the framework for themselves (shared status still open)."""
-    return s.scalar(select(t.TeamDecision.id).join(t.Suggestion, t.Suggestion.id == t.TeamDecision.suggestion_id)
-                    .where(t.Suggestion.framework_id == framework_id).limit(1)) is not None
-
-
 def replace_open_suggestions(s: Session, framework_id: str, passage_ids: Sequence[int], rows: list[dict], *,
                              refresh_decided: bool = False) -> None:
     """Drop the open suggestions of these passages and store new ones; decided (accepted/rejected) rows stay, and so
@@ -121,20 +115,16 @@ def replace_open_suggestions(s: Session, framework_id: str, passage_ids: Sequenc
     another's stale scores."""
     ids = [int(x) for x in passage_ids]
     now = utcnow()
-    team = _team_decided(s, framework_id)
+    team = select(t.TeamDecision.suggestion_id)
     for i in range(0, len(ids), 900):
-        q = delete(t.Suggestion).where(t.Suggestion.framework_id == framework_id, t.Suggestion.status == "open",
-                                       t.Suggestion.passage_id.in_(ids[i:i + 900]))
-        if team:
-            q = q.where(t.Suggestion.id.not_in(select(t.TeamDecision.suggestion_id)))
-        s.execute(q)
+        s.execute(delete(t.Suggestion).where(t.Suggestion.framework_id == framework_id, t.Suggestion.status == "open",
+                                             t.Suggestion.passage_id.in_(ids[i:i + 900]), t.Suggestion.id.not_in(team)))
     decided = {(int(p), int(c)): int(i) for i, p, c in s.execute(
         select(t.Suggestion.id, t.Suggestion.passage_id, t.Suggestion.code_pk).where(
             t.Suggestion.framework_id == framework_id, t.Suggestion.status != "open")).all()}
     kept = {(int(p), int(c)): int(i) for i, p, c in s.execute(
         select(t.Suggestion.id, t.Suggestion.passage_id, t.Suggestion.code_pk).where(
-            t.Suggestion.framework_id == framework_id, t.Suggestion.status == "open",
-            t.Suggestion.id.in_(select(t.TeamDecision.suggestion_id)))).all()} if team else {}
+            t.Suggestion.framework_id == framework_id, t.Suggestion.status == "open", t.Suggestion.id.in_(team))).all()}
     new = [dict(r, framework_id=framework_id, status="open", created_at=now) for r in rows
            if (key := (int(r["passage_id"]), int(r["code_pk"]))) not in decided and key not in kept]
     if new:  # one executemany (tens of thousands of suggestions in a study)
