@@ -16,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .schema import Base, utcnow
+from .schema_base import Base, utcnow
 
 
 class MapCategory(Base):
