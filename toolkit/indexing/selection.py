@@ -59,15 +59,17 @@ class SelectionView:
                 "codes": list(self.codes), "blind": self.blind}
 
 
-def selection_view(project: Project, framework: str, transcript: str | int, coder: str, *,
+def selection_view(project: Project, framework: str | None, transcript: str | int, coder: str, *,
                    show_others: bool = False) -> SelectionView:
-    """The transcript's turns and the codings of ``framework`` over it that ``coder`` may see."""
+    """The transcript's turns and the codings of ``framework`` over it that ``coder`` may see (no framework: the
+    turns only, e.g. to select a span for a memo)."""
     blind = blind_mode(project, coder) and not show_others
     with project.read() as s:
         tr = db.resolve_transcript(s, transcript)
         text = tr.text
         segs = db.segments_frame(s, tr.id)
-        cod = db.codings_frame(s, framework_id=framework, transcript_ids=[tr.id], with_text=False)
+        cod = db.codings_frame(s, framework_id=framework, transcript_ids=[tr.id], with_text=False) \
+            if framework else db.codings_frame(s, transcript_ids=[], with_text=False)
         name = tr.name
     if blind:
         cod = cod[cod.coder == coder]
@@ -75,8 +77,8 @@ def selection_view(project: Project, framework: str, transcript: str | int, code
                   for r in segs.itertuples())
     codings = tuple(SpanCoding(int(r.id), str(r.code_id), str(r.code_label or ""), str(r.coder), str(r.origin),
                                int(r.start), int(r.end), r.coder == coder) for r in cod.itertuples())
-    return SelectionView(name, framework, coder, blind, turns, codings,
-                         tuple(code_choices(project, framework, coder)))
+    return SelectionView(name, framework or "", coder, blind, turns, codings,
+                         tuple(code_choices(project, framework, coder)) if framework else ())
 
 
 def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
