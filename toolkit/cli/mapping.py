@@ -12,6 +12,7 @@ from ..interpret import findings as fnd
 from ..interpret import links as lnk
 from ..safeio import write_csv
 from ._common import open_, print_table
+from .participants import add_where, evidence_for
 
 
 def _embedder(a):
@@ -118,6 +119,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--min-count", type=int, default=2)
     p.add_argument("--sort", choices=["jaccard", "lift", "together"], default="jaccard")
     p.add_argument("--coder", action="append", dest="coders")
+    add_where(p)
     p.add_argument("--csv", help="write the edge table")
     p.add_argument("--matrix-csv", help="write the Jaccard matrix (all participants)")
     p.add_argument("--graphml", help="write the network (all participants)")
@@ -130,6 +132,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--level", choices=fnd.LEVELS, default="category")
     p.add_argument("--attribute", default="group")
     p.add_argument("--coder", action="append", dest="coders")
+    add_where(p)
     p.add_argument("--csv", help="one row per theme and participant, with stance and an example quote")
     p.add_argument("--counter", type=int, nargs="+", default=[], help="mark these codings as counter-evidence")
     p.add_argument("--uncounter", type=int, nargs="+", default=[], help="unmark these codings")
@@ -146,6 +149,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--level", choices=["code", "category"], default="code")
     p.add_argument("--attribute", default="group", help="colour drivers by this attribute's shares")
     p.add_argument("--coder", action="append", dest="coders")
+    add_where(p)
     p.add_argument("--gap-min", type=int, help="participants a driver needs for the gap list (default: a third, >= 2)")
     p.add_argument("--link-min", type=int, default=2, help="passages two drivers must share to be linked")
     p.add_argument("--svg")
@@ -251,6 +255,7 @@ def cmd_map_export(a) -> int:
 
 def cmd_linkage(a) -> int:
     project = open_(a.project)
+    a.coders = evidence_for(project, a)
     fid = _framework(project, a.framework)
     res = lnk.linkage(project, fid, level=a.level, unit=a.unit, attribute=a.by, coders=a.coders)
     table = lnk.linkage_table(res, a.min_count, a.sort)
@@ -273,6 +278,7 @@ def cmd_linkage(a) -> int:
 
 def cmd_findings(a) -> int:
     project = open_(a.project)
+    a.coders = evidence_for(project, a)
     if a.counter:
         fnd.mark_counter(project, a.counter, True)
         print(f"marked {len(a.counter)} coding(s) as counter-evidence")
@@ -309,6 +315,7 @@ def cmd_findings(a) -> int:
 
 def cmd_drivers(a) -> int:
     project = open_(a.project)
+    a.coders = evidence_for(project, a)
     an = drv.analyse_drivers(project, framework_id=a.framework, catalogue=a.measures, level=a.level,
                              attribute=a.attribute, coders=a.coders, link_min=a.link_min, gap_min=a.gap_min)
     via = f" (codings through crosswalk {an.via})" if an.via else ""

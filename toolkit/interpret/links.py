@@ -23,6 +23,7 @@ import pandas as pd
 
 from ..errors import InputError, NotFoundError
 from ..evidence import resolve as resolve_evidence
+from ..participants import ParticipantFilter
 from ..store import Project
 from ..store import core as db
 from ..store import measures as msdb
@@ -36,16 +37,17 @@ NO_GROUP = "(no value)"
 
 
 def resolve_codings(s, framework_id: str, *, coders: Iterable[str] | None = None,
-                    via: str | None = None) -> tuple[pd.DataFrame, str | None]:
+                    via: str | None = None, where: ParticipantFilter | None = None) -> tuple[pd.DataFrame, str | None]:
     """Active codings expressed in ``framework_id``'s codes, and the crosswalk id used (None when direct).
 
     Without ``via``, codings made in the framework itself are used when there are any; otherwise the crosswalk
     into the framework whose source framework has the most codings. Codings a crosswalk maps to nothing are
     dropped; several source codes on one span that land on the same target code count once. ``coders``: whose codings
-    count (``toolkit.evidence``; None: consensus where it exists, else the lead coder).
+    count (``toolkit.evidence``; None: consensus where it exists, else the lead coder); ``where`` (or an evidence
+    resolved with one): only the codings of the participants it matches.
     """
     fw = db.get_framework(s, framework_id)
-    ev = resolve_evidence(s, coders)
+    ev = resolve_evidence(s, coders, where=where)
     coders = list(ev.coders)
     direct = ev.filter(db.codings_frame(s, framework_id=framework_id, coders=coders))
     if via is None and not direct.empty:
