@@ -82,7 +82,7 @@ def check_findings(project: Project, framework_id: str, *, level: str = "categor
         fw = db.get_framework(s, framework_id)
         if attribute == "group" and "group" not in db.attribute_names(s):
             attribute = None  # the default attribute is optional; a named one must exist
-        groups = participant_groups(s, attribute)
+        groups = participant_groups(s, attribute, coders)
         df, _ = resolve_codings(s, framework_id, coders=coders, via=via)
         if level == "map":
             cats = mdb.map_categories_frame(s, framework_id)

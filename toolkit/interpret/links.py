@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, NotFoundError
+from ..evidence import FilteredEvidence
 from ..evidence import resolve as resolve_evidence
 from ..participants import ParticipantFilter
 from ..store import Project
@@ -87,9 +88,12 @@ def _with_participant(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def participant_groups(s, attribute: str | None) -> dict[str, str]:
-    """participant id -> value of ``attribute`` (``(no value)`` when missing); all in one group when None."""
+def participant_groups(s, attribute: str | None, coders=None) -> dict[str, str]:
+    """participant id -> value of ``attribute`` (``(no value)`` when missing); all in one group when None. ``coders``:
+    an evidence resolved with a participant filter keeps only the participants it matches."""
     people = db.participants(s)
+    if isinstance(coders, FilteredEvidence):
+        people = [p for p in people if p["id"] in coders.participants]
     if attribute is None:
         return {p["id"]: "all" for p in people}
     if attribute not in db.attribute_names(s):
@@ -248,7 +252,7 @@ def linkage(project: Project, framework_id: str, *, level: str = "code", unit: s
     with project.read() as s:
         fw = db.get_framework(s, framework_id)
         df, _via = resolve_codings(s, framework_id, coders=coders, via=via)
-        groups = participant_groups(s, attribute)
+        groups = participant_groups(s, attribute, coders)
         texts = db.transcript_texts(s) if unit != "participant" else None
     if df.empty:
         raise InputError(None, f"no codings in framework {framework_id!r} (nor reachable through a crosswalk)")
