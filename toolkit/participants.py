@@ -26,7 +26,7 @@ from .store import core as db
 from .store.events import Action
 
 __all__ = ["ATTRIBUTE_TYPES", "ParticipantFilter", "add_attribute", "attribute_types", "check_value",
-           "export_participants", "import_participants", "participants_table", "save_table", "set_attributes"]
+           "export_participants", "import_participants", "import_participants_upload", "participants_table", "save_table", "set_attributes"]
 
 ATTRIBUTE_TYPES = ("category", "number", "date")
 TYPES_SETTING = "attribute_types"
@@ -195,22 +195,6 @@ def _clean_row(pid: str, values: Mapping[str, object], types: dict[str, str], wh
     return out
 
 
-def _apply(s, pid: str, values: dict[str, str]) -> None:
-    from .store import schema as t
-
-    row = s.get(t.Participant, pid)
-    if row is None:
-        raise NotFoundError(f"no participant {pid!r} in this project")
-    merged = dict(row.attributes or {})
-    for k, v in values.items():
-        if v == "":
-            merged.pop(k, None)
-        else:
-            merged[k] = v
-    row.attributes = merged
-    s.flush()
-
-
 def set_attributes(project: Project, participant: str, values: Mapping[str, object], *,
                    actor: str | None = None) -> dict[str, str]:
     """Set one participant's attributes (an empty value removes it; a new name becomes a category attribute);
@@ -221,7 +205,7 @@ def set_attributes(project: Project, participant: str, values: Mapping[str, obje
         for k in values:
             _check_name(k)
         clean = _clean_row(participant, values, types, None, f"participant {participant}")
-        _apply(s, participant, clean)
+        db.set_participant_attributes(s, participant, clean)
         return clean
 
 
@@ -245,7 +229,7 @@ def save_table(project: Project, table: pd.DataFrame, *, actor: str | None = Non
         return 0
     with project.transaction(Action.PARTICIPANT_SET, actor=actor, payload={"participants": sorted(changes)}) as s:
         for pid, diff in changes.items():
-            _apply(s, pid, diff)
+            db.set_participant_attributes(s, pid, diff)
     return len(changes)
 
 
@@ -281,3 +265,14 @@ def export_participants(project: Project, path: str | Path) -> Path:
     if path.suffix.lower() != ".csv":
         raise InputError(str(path), "export the participants as .csv or .xlsx")
     return write_csv(df, path, index=False)
+
+
+def import_participants_upload(project: Project, name: str, data: bytes, *, actor: str | None = None):
+    """``import_participants`` of an upload given as ``(name, bytes)``: only its base name is used, inside a private
+    temporary folder removed afterwards."""
+    from .safeio import private_dir, upload_path
+
+    with private_dir() as tmp:
+        path = upload_path(tmp, name, prefix="attributes-")
+        path.write_bytes(data)
+        return import_participants(project, path, actor=actor)
