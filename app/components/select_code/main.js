@@ -8,6 +8,7 @@
 
 const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2",
                  "#7f7f7f", "#bcbd22", "#393b79", "#637939"];
+const MAXCOLS = 8;  // stripe columns in the margin (more codes share the last one)
 let args = null, sig = null, turns = [], codings = [], codes = [], byId = new Map();
 let sel = null;          // {start, end, text}: the pending selection, in code points
 let chosen = [];         // codes picked for it
@@ -70,7 +71,7 @@ function render() {
   root.textContent = "";
   byId = new Map(codings.map(c => [c.id, {c: c, els: []}]));
   const cols = [...new Set(codings.map(c => c.code_id))];
-  const width = Math.min(cols.length, 14) * 13 + (cols.length ? 8 : 0);
+  const width = Math.min(cols.length, MAXCOLS) * 13 + (cols.length ? 8 : 0);
   root.style.marginLeft = width + "px";
   turns.forEach((t, i) => {
     const row = el("div", "turn " + (t.role || ""));
@@ -114,7 +115,7 @@ function drawStripes(cols) {
     for (const e of els) for (const r of e.getClientRects()) { top = Math.min(top, r.top); bottom = Math.max(bottom, r.bottom); }
     if (!isFinite(top)) continue;
     const s = el("div", "stripe");
-    s.style.left = Math.min(cols.indexOf(c.code_id), 13) * 13 + "px";
+    s.style.left = Math.min(cols.indexOf(c.code_id), MAXCOLS - 1) * 13 + "px";
     s.style.top = (top - doc.top) + "px";
     s.style.height = Math.max(6, bottom - top) + "px";
     s.style.backgroundColor = colorOf(c.code_id);
