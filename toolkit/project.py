@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import frameworks as fwio
+from . import settings
 from .codings_csv import CODINGS_COLUMNS, CodingsImported, export_codings, import_codings  # noqa: F401 (API)
 from .errors import InputError
 from .models import Framework, ParsedTranscript
@@ -246,7 +247,7 @@ def add_measures(project: Project, path: str | Path, *, actor: str | None = None
 def status(project: Project) -> dict:
     with project.read() as s:
         return {
-            "name": db.get_setting(s, "name"),
+            "name": settings.read(s, settings.NAME),
             "path": project.label,
             "participants": db.count(s, "participant"),
             "transcripts": db.count(s, "transcript"),
@@ -269,7 +270,7 @@ def set_model(project: Project, model_path: str | Path | None, *, actor: str | N
                                      f"({', '.join(NAMED_MODELS)}); models are never downloaded")
     value = str(model_path) if named else (str(Path(model_path).resolve()) if model_path else None)
     with project.transaction(Action.PROJECT_SET_MODEL, actor=actor, payload={"model_path": str(model_path or "")}) as s:
-        db.set_setting(s, "model_path", value)
+        settings.write(s, settings.MODEL, value)
 
 
 def import_uploads(project: Project, files: Iterable[tuple[str, bytes]], *, attributes: tuple[str, bytes] | None = None,

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from .. import settings
 from ..store import Project
 from ..store import core as db
 from ..store import qdpx as sq
@@ -77,7 +78,7 @@ class _Writer:
         self.fws = [db.get_framework(s, f) for f in self.fids]
         self.pk_key = sq.code_keys_by_pk(s)
         self.root = etree.Element(f"{{{PROJECT_NS}}}Project", nsmap={None: PROJECT_NS},
-                                  name=xml_safe(db.get_setting(s, "name") or "project"), origin=ORIGIN)
+                                  name=xml_safe(settings.read(s, settings.NAME) or "project"), origin=ORIGIN)
         now = format_datetime(datetime.now(UTC))
         self.root.set("creationDateTime", now)
         self.root.set("modifiedDateTime", now)

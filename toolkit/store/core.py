@@ -40,6 +40,13 @@ def get_setting(s: Session, key: str, default: str | None = None) -> str | None:
     return row.value if row is not None and row.value is not None else default
 
 
+def transcript_languages(s: Session) -> dict[str | None, int]:
+    """Characters of transcript text per detected language (``en``, ``no``...; None where none was detected)."""
+    rows = s.execute(select(t.Transcript.language, func.sum(func.length(t.Transcript.text)))
+                     .group_by(t.Transcript.language)).all()
+    return {lang: int(n or 0) for lang, n in rows}
+
+
 # --- coders -------------------------------------------------------------------------------------------------------
 
 
