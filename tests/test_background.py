@@ -43,7 +43,7 @@ def test_run_suggestions_records_progress_then_done(sample_project, fake_embedde
     # progress is not a user action: the only new events are the suggestions' own, so cached reads stay valid
     with sample_project.read() as s:
         ev = db.events_frame(s)
-        assert sorted(ev["action"][ev["id"] > before]) == ["passages.cut", "suggest"]
+        assert sorted(ev["action"][ev["id"] > before]) == ["suggest"]  # the passages were cut at import
 
 
 def test_a_task_whose_process_is_gone_is_reported_stopped(sample_project):

@@ -195,7 +195,7 @@ def framework_to_dict(fw: Framework) -> dict:
 def write_framework_yaml(fw: Framework, path: str | Path) -> None:
     text = yaml.safe_dump(framework_to_dict(fw), sort_keys=False, allow_unicode=True, width=110)
     with atomic_output(path) as tmp:
-        tmp.writeclean_text(text, encoding="utf-8")
+        tmp.write_text(text, encoding="utf-8")
 
 
 # --- crosswalks ---------------------------------------------------------------------------------------------------

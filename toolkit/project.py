@@ -18,6 +18,7 @@ from . import frameworks as fwio
 from . import settings
 from .codings_csv import CODINGS_COLUMNS, CodingsImported, export_codings, import_codings  # noqa: F401 (API)
 from .errors import InputError
+from .indexing.workspace import cut_passages
 from .models import Framework, ParsedTranscript
 from .store import Project, init_project, open_project
 from .store import core as db
@@ -162,6 +163,7 @@ def import_transcripts(project: Project, paths: Iterable[str | Path] | str | Pat
                               meta={"pseudonymised": bool(key)})
             report.transcripts.append(f.name)
             report.warnings += [f"{f.name}: {w}" for w in pt.warnings]
+        cut_passages(s)  # each framework's units of analysis, with the transcripts: one action
     return report
 
 
@@ -201,6 +203,7 @@ def add_framework(project: Project, source: str | Path | Framework, *, actor: st
         if db.has_framework(s, fw.id):
             raise InputError(fw.source_file or fw.id, f"framework {fw.id!r} is already in this project")
         db.add_framework(s, fw)
+        cut_passages(s)
     return fw
 
 

@@ -15,7 +15,7 @@ from ..store.events import Action
 from .units import DEFAULT_SCHEME, parse_scheme, passages_from_segments
 
 __all__ = ["unit_of_analysis", "set_unit_of_analysis", "unit_label", "get_position", "set_position",
-           "ensure_passages", "project_schemes"]
+           "ensure_passages", "cut_passages", "project_schemes"]
 
 
 def unit_of_analysis(project: Project, framework: str) -> str:
@@ -45,28 +45,43 @@ def set_unit_of_analysis(project: Project, framework: str, scheme: str, *, actor
     return scheme
 
 
-def ensure_passages(project: Project, scheme: str | None = None, *,
-                    transcripts: Iterable[int | str] | None = None) -> int:
-    """The one place passages are cut: the passages of ``scheme`` (None: every framework's unit of analysis) for the
-    transcripts (ids or names; None: all) that have none yet, in one write transaction. Returns how many were added. Called by
-    the actions that need them (import, a new unit, suggest, opening a transcript to index), never inside a read."""
-    schemes = [scheme] if scheme else project_schemes(project)
+def cut_passages(s, scheme: str | None = None, transcript_ids: Iterable[int] | None = None) -> int:
+    """Inside a write transaction ``s``: cut the passages of ``scheme`` (None: every framework's unit of analysis)
+    for the transcripts (None: all) that have none yet; returns how many were added. The one place passages are cut
+    (``ensure_passages``, and the import of transcripts in the same transaction as the transcripts)."""
+    if scheme:
+        schemes = [scheme]
+    else:
+        schemes = sorted({settings.read(s, settings.UNIT, framework=f) or DEFAULT_SCHEME
+                          for f in db.framework_ids(s)} or {DEFAULT_SCHEME})
+    ids = [tr["id"] for tr in db.transcripts(s)] if transcript_ids is None else list(transcript_ids)
     added = 0
     for sch in schemes:
         parse_scheme(sch)
-        with project.read() as s:
-            ids = [tr["id"] for tr in db.transcripts(s)] if transcripts is None else \
-                [db.resolve_transcript(s, x).id for x in transcripts]
-            todo = [tid for tid in ids if not idb.has_passages(s, tid, sch)]
-        if not todo:
-            continue
-        with project.transaction(Action.PASSAGES_CUT, payload={"scheme": sch, "transcripts": len(todo)}) as s:
-            for tid in todo:  # checked again inside the write: another program may have cut them meanwhile
-                if not idb.has_passages(s, tid, sch):
-                    rows = passages_from_segments(db.segments_frame(s, tid), sch)
-                    idb.add_passages(s, rows)
-                    added += len(rows)
+        for tid in ids:
+            if not idb.has_passages(s, tid, sch):
+                rows = passages_from_segments(db.segments_frame(s, tid), sch)
+                idb.add_passages(s, rows)
+                added += len(rows)
     return added
+
+
+def ensure_passages(project: Project, scheme: str | None = None, *,
+                    transcripts: Iterable[int | str] | None = None) -> int:
+    """The passages of ``scheme`` (None: every framework's unit of analysis) for the transcripts (ids or names; None:
+    all) that have none yet, cut in one write transaction (nothing is written when none is missing). Returns how many
+    were added. Called by the actions that need them (a new unit, suggest, opening a transcript to index, a project
+    made by an older version), never inside a read."""
+    schemes = [scheme] if scheme else project_schemes(project)
+    with project.read() as s:
+        ids = [tr["id"] for tr in db.transcripts(s)] if transcripts is None else \
+            [db.resolve_transcript(s, x).id for x in transcripts]
+        todo = sorted({tid for sch in schemes for tid in ids if not idb.has_passages(s, tid, sch)})
+    if not todo:
+        return 0
+    with project.transaction(Action.PASSAGES_CUT, payload={"schemes": schemes, "transcripts": len(todo)}) as s:
+        # checked again inside the write: another program may have cut them meanwhile
+        return sum(cut_passages(s, sch, todo) for sch in schemes)
 
 
 def unit_label(scheme: str) -> str:
