@@ -7,11 +7,6 @@ from collections.abc import Callable
 
 from ..store import Project, open_project
 
-
-def project_arg(p, help_text: str = "project file (e.g. study.fa) or database URL (postgresql://...)") -> None:
-    p.add_argument("project", help=help_text)
-
-
 _opened: list[Project] = []
 
 

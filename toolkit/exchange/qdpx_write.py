@@ -25,6 +25,7 @@ from lxml import etree
 from .. import settings
 from ..store import Project
 from ..store import core as db
+from ..store import memos as memo_db
 from ..store import qdpx as sq
 from .qdc import build_codes, build_sets, code_guid
 from .refi_common import ORIGIN, PROJECT_NS, format_datetime, make_guid, sub, with_meta, xml_safe
@@ -292,7 +293,7 @@ def project_xml(project: Project, *, frameworks: list[str] | None = None) -> tup
     report = ExportReport(path="")
     with project.read() as s:
         w = _Writer(s, frameworks, report)
-        mf = db.memos_frame(s)
+        mf = memo_db.memos_frame(s)
         memos = []
         for m in (mf.to_dict("records") if len(mf) else []):
             m = {k: (None if v is not None and v != v else v) for k, v in m.items()}  # NaN -> None
