@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from . import settings
 from .errors import InputError, NotFoundError
 from .participants import ParticipantFilter
 from .store import Project
@@ -32,7 +33,6 @@ __all__ = ["DEFAULT", "STUDENT_PREFIX", "Evidence", "FilteredEvidence", "eligibl
 
 DEFAULT = "default"
 STUDENT_PREFIX = "student:"
-LEAD_SETTING = "lead_coder"
 OWN_ORIGINS = ("manual", "suggestion", "imported")
 
 
@@ -86,7 +86,7 @@ def _stats(s) -> pd.DataFrame:
 
 
 def _lead(s, st: pd.DataFrame) -> str | None:
-    chosen = db.get_setting(s, LEAD_SETTING)
+    chosen = settings.read(s, settings.LEAD_CODER)
     if chosen:
         return chosen
     own = st[st["origin"].isin(OWN_ORIGINS)]
@@ -110,7 +110,7 @@ def set_lead_coder(project: Project, name: str | None, *, actor: str | None = No
     with project.transaction(Action.EVIDENCE_LEAD, actor=actor, payload={"lead": name}) as s:
         if name and name not in {c["name"] for c in db.list_coders(s) if c["kind"] != "model"}:
             raise NotFoundError(f"no human coder {name!r} in this project")
-        db.set_setting(s, LEAD_SETTING, name)
+        settings.write(s, settings.LEAD_CODER, name)
         return _lead(s, _stats(s))
 
 

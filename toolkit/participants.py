@@ -10,7 +10,6 @@ of the evidence agrees, and its ``describe()`` line is printed in every export's
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -20,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import settings
 from .errors import InputError, NotFoundError
 from .store import Project
 from .store import core as db
@@ -29,7 +29,6 @@ __all__ = ["ATTRIBUTE_TYPES", "ParticipantFilter", "add_attribute", "attribute_t
            "export_participants", "import_participants", "import_participants_upload", "participants_table", "save_table", "set_attributes"]
 
 ATTRIBUTE_TYPES = ("category", "number", "date")
-TYPES_SETTING = "attribute_types"
 FIXED = ("id", "pseudonym")
 _NAME = re.compile(r"^[^\x00-\x1f\x7f=,]{1,60}$")
 
@@ -103,12 +102,8 @@ class ParticipantFilter:
 
 
 def _types(s) -> dict[str, str]:
-    raw = db.get_setting(s, TYPES_SETTING)
-    try:
-        got = json.loads(raw) if raw else {}
-    except ValueError:
-        got = {}
-    return {str(k): str(v) for k, v in got.items() if v in ATTRIBUTE_TYPES} if isinstance(got, dict) else {}
+    got = settings.read(s, settings.ATTRIBUTE_TYPES) or {}
+    return {str(k): str(v) for k, v in got.items() if v in ATTRIBUTE_TYPES}
 
 
 def attribute_types(project: Project) -> dict[str, str]:
@@ -168,7 +163,7 @@ def add_attribute(project: Project, name: str, kind: str = "category", *, actor:
                     raise InputError(None, f"{clean} cannot be a {kind}: participant {p['id']}: {e}") from None
         types = _types(s)
         types[clean] = kind
-        db.set_setting(s, TYPES_SETTING, json.dumps(types, ensure_ascii=False))
+        settings.write(s, settings.ATTRIBUTE_TYPES, types)
     return clean
 
 
