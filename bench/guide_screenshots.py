@@ -39,6 +39,10 @@ def settle(page, timeout: float = 120) -> None:
 def go(page, link: str) -> None:
     page.get_by_role("link", name=link, exact=True).click()
     settle(page)
+    page.locator("h1").first.wait_for()
+    page.evaluate("() => document.querySelectorAll('section, [data-testid=\"stMain\"], "
+                  "[data-testid=\"stAppScrollToBottomContainer\"]').forEach(e => e.scrollTo(0, 0))")
+    page.wait_for_timeout(200)
 
 
 def shot(page, out: Path, name: str, taken: list[str]) -> None:
