@@ -11,9 +11,8 @@ import io
 import re
 from pathlib import Path
 
-from .codetree import check_tree
+from .codetree import ID_RE, check_tree
 from .errors import InputError
-from .frameworks import ID_RE, _text
 from .limits import check_size
 from .models import Category, Code, Framework
 from .safeio import atomic_output, plain_cell, safe_cell
@@ -71,6 +70,10 @@ def write_codebook_csv(fw: Framework, path: str | Path) -> None:
             for c in cat.codes:
                 w.writerow([safe_cell(v) for v in (c.id, c.label, c.definition, cat.label, c.parent or "", "|".join(c.examples),
                                                    c.include, c.exclude, c.ring or "", c.kind or "")])
+
+
+def _text(v) -> str:
+    return "" if v is None else str(v).strip()
 
 
 def _slug(s: str) -> str:

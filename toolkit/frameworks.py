@@ -6,20 +6,19 @@ entry. See ``docs/formats.md`` for the formats.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from ._data import folder as _shipped_folder
-from .codetree import check_tree
+from .codebook_csv import CODEBOOK_COLUMNS, read_codebook_csv, write_codebook_csv  # noqa: F401 (re-exported)
+from .codetree import ID_RE, check_tree
 from .errors import InputError
 from .models import Category, Code, Framework
 from .safeio import atomic_output
 from .yamlio import check_keys, key_line, line, load_yaml, seq, strip_meta, text
 
-ID_RE = re.compile(r"^[A-Za-z0-9_.\-]+$")
 SHIPPED_DIR = _shipped_folder("frameworks")  # the shipped frameworks (package data; toolkit._data)
 
 
@@ -346,6 +345,3 @@ def load_folder(folder: str | Path = SHIPPED_DIR) -> FrameworkFolder:
         out.catalogues[cat.id] = cat
     return out
 
-
-# the codebook CSV lives in its own module (it needs ID_RE above)
-from .codebook_csv import CODEBOOK_COLUMNS, read_codebook_csv, write_codebook_csv  # noqa: E402, F401

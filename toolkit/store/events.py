@@ -94,6 +94,20 @@ class Action(StrEnum):
     TEACHING_CHART = "teaching.chart"
     TEACHING_MAP = "teaching.map"
     TEACHING_INTERPRET = "teaching.interpret"
+    # framework editor (toolkit.codebook)
+    FRAMEWORK_NEW = "framework.new"
+    FRAMEWORK_VERSION = "framework.version"
+    CATEGORY_ADD = "category.add"
+    CATEGORY_EDIT = "category.edit"
+    CODE_ADD = "code.add"
+    CODE_RENAME = "code.rename"
+    CODE_EDIT = "code.edit"
+    CODE_MOVE = "code.move"
+    CODE_REORDER = "code.reorder"
+    CODE_MERGE = "code.merge"
+    CODE_SPLIT = "code.split"
+    CODE_DELETE = "code.delete"
+    CODE_FROM_PASSAGE = "code.from_passage"
 
 def check_action(action: Action | str) -> Action:
     """The member for ``action`` (a member, or its stored string); anything else is refused with ValueError."""
