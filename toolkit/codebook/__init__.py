@@ -2,7 +2,8 @@
 
 ``edit`` (new framework, categories and codes added, renamed, edited, moved, reordered, deleted; a new code from a
 passage), ``merge`` (merge and split codes: the codings follow, recording the code they came from; crosswalks follow),
-``versions`` (named snapshots, a readable diff, export to YAML, codebook CSV and REFI-QDA .qdc).
+``versions`` (named snapshots, a readable diff, export to YAML, codebook CSV and REFI-QDA .qdc), ``outline`` (the
+framework as the editor shows it).
 """
 
 from .edit import (
@@ -19,9 +20,10 @@ from .edit import (
     reorder_code,
 )
 from .merge import MergeReport, NewCode, SplitReport, SplitRow, merge_codes, split_code, split_ranking
+from .outline import Outline, OutlineRow, outline
 from .versions import CURRENT, FrameworkDiff, diff, export_framework, framework_at, lineage, save_version, versions
 
-__all__ = ["CURRENT", "CodeFields", "FrameworkDiff", "MergeReport", "NewCode", "SplitReport", "SplitRow",
+__all__ = ["CURRENT", "CodeFields", "FrameworkDiff", "MergeReport", "NewCode", "Outline", "OutlineRow", "SplitReport", "SplitRow",
            "add_category", "add_code", "code_from_passage", "delete_code", "diff", "edit_category", "edit_code",
-           "export_framework", "framework_at", "lineage", "merge_codes", "move_code", "new_framework", "rename_code",
+           "export_framework", "framework_at", "lineage", "merge_codes", "move_code", "new_framework", "outline", "rename_code",
            "reorder_code", "save_version", "split_code", "split_ranking", "versions"]
