@@ -86,3 +86,20 @@ def test_condensed_copy_merge_keeps_its_crosswalk(sample_project):
         cw = mdb.get_crosswalk(s, "lvi84-to-cond")
     assert {m["from"]: m["to"] for m in cw.mapping}["ORG02"] == "ACCESS"
     assert cb.lineage(p, "cond")[0]["codings"] > 0
+
+
+def test_new_code_from_a_passage_while_reading(sample_project):
+    p = sample_project
+    at = ok(page("familiarize", p.path, coder="ann"))
+    at.selectbox(key="nc_fw_familiarize").set_value("lvi84")
+    at = ok(at.run())
+    turn = at.selectbox(key="nc_turn_familiarize").value
+    form = f"new_code_familiarize_{turn}"
+    at.text_input(key=f"nc_id_familiarize_{turn}").input("NEW01")
+    at.text_input(key=f"nc_label_familiarize_{turn}").input("Something new")
+    at = ok(submit(at, form))
+    with p.read() as s:
+        cod = db.codings_frame(s, framework_id="lvi84", coders=["ann"])
+        fw = db.get_framework(s, "lvi84")
+    assert list(cod["code_id"]) == ["NEW01"] and list(cod["origin"]) == ["manual"]
+    assert fw.code("NEW01").examples == [" ".join(cod["text"].iloc[0].split())]

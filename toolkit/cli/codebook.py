@@ -1,5 +1,5 @@
 """The framework editor: ``framework new|version|versions|diff|export|lineage``, ``category add|edit`` and
-``code add|rename|edit|move|reorder|merge|split|delete`` (see ``toolkit.codebook``)."""
+``code add|rename|edit|move|reorder|merge|split|from-passage|delete`` (see ``toolkit.codebook``)."""
 
 from __future__ import annotations
 
@@ -145,6 +145,18 @@ def _register_code(sub) -> None:
     q.add_argument("--keep-original", action="store_true", help="keep the original code even when emptied")
     q.add_argument("--dry-run", action="store_true", help="print the ranking only")
     q.set_defaults(handler=cmd_split)
+    q = s.add_parser("from-passage", help="a new code from a passage: the passage is its first example and coding")
+    _common(q)
+    q.add_argument("--id", required=True)
+    q.add_argument("--label", required=True)
+    q.add_argument("--category")
+    q.add_argument("--parent")
+    q.add_argument("--definition", default="")
+    q.add_argument("--transcript", required=True, help="transcript name or id")
+    q.add_argument("--start", type=int, required=True, help="first character of the passage")
+    q.add_argument("--end", type=int, required=True, help="the character after its last")
+    q.add_argument("--coder", default=who(), help="whose coding it is (default: your login name)")
+    q.set_defaults(handler=cmd_from_passage)
     q = s.add_parser("delete", help="delete a code (refused while it has codings: merge it first)")
     _common(q)
     q.add_argument("id")
@@ -279,6 +291,14 @@ def cmd_split(a) -> int:
         return 0
     rep = cb.split_code(project, a.framework, a.id, new, chosen, delete_original=not a.keep_original, actor=a.actor)
     print(json.dumps({"moved": rep.moved, "kept": rep.kept, "deleted_original": rep.deleted_original}))
+    return 0
+
+
+def cmd_from_passage(a) -> int:
+    coding = cb.code_from_passage(open_(a.project), a.framework, a.id, a.label, transcript=a.transcript,
+                                  start=a.start, end=a.end, coder=a.coder, category=a.category, parent=a.parent,
+                                  definition=a.definition, actor=a.actor)
+    print(f"code {a.id} added; passage {a.start}-{a.end} coded (coding {coding})")
     return 0
 
 

@@ -156,8 +156,8 @@ def diff(project: Project, framework_id: str, old: str, new: str = CURRENT) -> F
         if pk in by_pk_a:
             continue
         srcs = [r for r in came.get(pk, []) if r["from_pk"] in by_pk_a]
-        merged = [r["from_code"] for r in srcs if r["kind"] == "merge"]
-        split = [r["from_code"] for r in srcs if r["kind"] == "split"]
+        merged = [by_pk_a[r["from_pk"]].id for r in srcs if r["kind"] == "merge"]
+        split = [by_pk_a[r["from_pk"]].id for r in srcs if r["kind"] == "split"]
         how = (f" (merged from {', '.join(merged)})" if merged else "") + (f" (split from {split[0]})" if split else "")
         out.changes.append(Change("added", c.id, f"+ {c.id} {c.label!r} in {c.category_id}"
                                                  + (f" under {c.parent}" if c.parent else "") + how))
