@@ -2,7 +2,18 @@
 
 import streamlit as st
 
-from app.common import act, coder, file_bytes, flash, framework_picker, md, project, project_embedder, version
+from app.common import (
+    act,
+    coder,
+    file_bytes,
+    flash,
+    framework_picker,
+    md,
+    on_click,
+    project,
+    project_embedder,
+    version,
+)
 from toolkit import codebook as cb
 from toolkit import overview
 from toolkit.frameworks import SHIPPED_DIR, load_folder
@@ -18,6 +29,15 @@ p = project()
 @st.cache_data(show_spinner=False, max_entries=16)
 def _outline(path: str, fw_id: str, v: int) -> cb.Outline:
     return cb.outline(project(), fw_id)
+
+
+def _rename(fw_id: str, old: str) -> None:
+    """The Rename button's callback: the code keeps being the one shown under its new id."""
+    new = st.session_state.get(f"fe_rename_{old}") or old
+    renamed = act(cb.rename_code, p, fw_id, old, new, actor=coder(), cli="code rename", done=f"{old} is now {new}.",
+                  rerun="callback")
+    if renamed:
+        st.session_state["fe_code"] = renamed
 
 
 @st.cache_data(show_spinner=False)
@@ -79,29 +99,28 @@ with tree:
                     done=lambda d: f"{cur}: {', '.join(d) or 'nothing'} changed.")
         with right.container(border=True):
             c1, c2 = st.columns([2, 1], vertical_alignment="bottom")
-            new_code_id = c1.text_input("New id", cur, key=f"fe_rename_{cur}")
-            if c2.button("Rename", key="fe_rename_go"):
-                act(cb.rename_code, p, fw_id, cur, new_code_id, actor=coder(), cli="code rename",
-                    done=f"{cur} is now {new_code_id}.")
+            c1.text_input("New id", cur, key=f"fe_rename_{cur}")
+            c2.button("Rename", key="fe_rename_go", on_click=_rename, args=(fw_id, cur))
             where = {("category", c): f"category {cat_titles[c]}" for c in cats}
             where |= {("parent", c): f"under {titles[c].strip()}" for c in codes if c != cur}
             here = ("parent", row.parent) if row.parent else ("category", row.category_id)
             keys = list(where)
             c1, c2 = st.columns([2, 1], vertical_alignment="bottom")
             dest = c1.selectbox("Move to", keys, index=keys.index(here), format_func=where.get, key=f"fe_move_{cur}")
-            if c2.button("Move", key="fe_move_go", disabled=dest == here):
-                act(cb.move_code, p, fw_id, cur, **{dest[0]: dest[1]}, actor=coder(),
-                    cli="code move --category --parent", done=f"{cur} moved.")
+            c2.button("Move", key="fe_move_go", disabled=dest == here, **on_click(
+                cb.move_code, p, fw_id, cur, **{dest[0]: dest[1]}, actor=coder(), cli="code move --category --parent",
+                done=f"{cur} moved."))
             same = [r.id for r in o.codes if r.category_id == row.category_id]
             pos = same.index(cur)
             c1, c2, c3 = st.columns(3)
-            if c1.button("Up", key="fe_up", disabled=pos == 0, icon=":material/arrow_upward:"):
-                act(cb.reorder_code, p, fw_id, cur, pos - 1, actor=coder(), cli="code reorder", done=None)
-            if c2.button("Down", key="fe_down", disabled=pos == len(same) - 1, icon=":material/arrow_downward:"):
-                act(cb.reorder_code, p, fw_id, cur, pos + 1, actor=coder(), cli="code reorder", done=None)
-            if c3.button("Delete", key="fe_delete", disabled=row.codings > 0, icon=":material/delete:",
-                         help="Only a code without codings: merge it into another code first (its codings follow)."):
-                act(cb.delete_code, p, fw_id, cur, actor=coder(), cli="code delete", done=f"{cur} deleted.")
+            c1.button("Up", key="fe_up", disabled=pos == 0, icon=":material/arrow_upward:", **on_click(
+                cb.reorder_code, p, fw_id, cur, pos - 1, actor=coder(), cli="code reorder", done=None))
+            c2.button("Down", key="fe_down", disabled=pos == len(same) - 1, icon=":material/arrow_downward:",
+                      **on_click(cb.reorder_code, p, fw_id, cur, pos + 1, actor=coder(), cli="code reorder", done=None))
+            c3.button("Delete", key="fe_delete", disabled=row.codings > 0, icon=":material/delete:",
+                      help="Only a code without codings: merge it into another code first (its codings follow).",
+                      **on_click(cb.delete_code, p, fw_id, cur, actor=coder(), cli="code delete",
+                                 done=f"{cur} deleted."))
 
 with add:
     c1, c2 = st.columns(2)

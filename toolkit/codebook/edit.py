@@ -207,22 +207,23 @@ def _add_code(s, framework_id, cid, label, category, parent, definition="", incl
     return code
 
 
-def rename_code(project: Project, framework_id: str, code_id: str, new_id: str, *, actor: str | None = None) -> None:
-    """Give a code a new id. Its codings, memos, summaries and children stay (they point at the code, not its id);
-    crosswalks and measure links that name it follow. A new id already in use is refused and nothing changes."""
+def rename_code(project: Project, framework_id: str, code_id: str, new_id: str, *, actor: str | None = None) -> str:
+    """Give a code a new id (returned). Its codings, memos, summaries and children stay (they point at the code, not
+    its id); crosswalks and measure links that name it follow. A new id already in use is refused, nothing changes."""
     new = check_id(new_id, "new code id", _where(framework_id, code_id))
     with project.transaction(Action.CODE_RENAME, actor=actor,
                              payload={"framework": framework_id, "code": code_id, "to": new}) as s:
         check_editor(s, actor)
         row = cdb.code_row(s, framework_id, code_id)
         if new == code_id:
-            return
+            return new
         if cdb.has_code(s, framework_id, new):
             raise InputError(_where(framework_id, code_id), f"cannot rename to {new!r}: that code already exists")
         row.id = new
         s.flush()
         cdb.rewrite_crosswalks(s, framework_id, {code_id: new})
         cdb.rename_measure_links(s, framework_id, code_id, new)
+    return new
 
 
 def edit_code(project: Project, framework_id: str, code_id: str, fields: CodeFields, *,
