@@ -45,7 +45,7 @@ def _shipped() -> list[str]:
     return sorted(load_folder(SHIPPED_DIR).frameworks) if SHIPPED_DIR.is_dir() else []
 
 
-fws = [f["id"] for f in overview.frameworks(p)]
+fws = [f["id"] for f in overview.frameworks(p)]  # counted in SQL: cheap
 with st.expander("New framework", expanded=not fws):
     with st.form("fw_new", clear_on_submit=True):
         c1, c2, c3 = st.columns(3)
@@ -76,7 +76,15 @@ st.caption(f"**{md(o.name)}** · {len(o.codes)} codes in {len(o.categories)} cat
 
 tree, add, merge, split, versions = st.tabs(["Codes", "Add", "Merge", "Split", "Versions and export"])
 
-with tree:
+@st.fragment
+def codes_tab() -> None:
+    """The tree and the selected code's editor: a click here reruns only this part of the page."""
+    flash(toast=True)
+    o = _outline(str(p.path), fw_id, version())
+    codes = [r.id for r in o.codes]
+    cats = [r.id for r in o.categories]
+    titles = {r.id: r.title for r in o.codes}
+    cat_titles = {r.id: r.title for r in o.categories}
     left, right = st.columns([3, 2])
     left.dataframe([{"code": r.title, "codings": r.codings, "definition": r.definition} for r in o.rows],
                    hide_index=True, width="stretch", height=520,
@@ -112,6 +120,7 @@ with tree:
                 done=f"{cur} moved."))
             same = [r.id for r in o.codes if r.category_id == row.category_id]
             pos = same.index(cur)
+            st.caption(f"Place {pos + 1} of {len(same)} in {md(cat_titles[row.category_id])}")
             c1, c2, c3 = st.columns(3)
             c1.button("Up", key="fe_up", disabled=pos == 0, icon=":material/arrow_upward:", **on_click(
                 cb.reorder_code, p, fw_id, cur, pos - 1, actor=coder(), cli="code reorder", done=None))
@@ -121,6 +130,11 @@ with tree:
                       help="Only a code without codings: merge it into another code first (its codings follow).",
                       **on_click(cb.delete_code, p, fw_id, cur, actor=coder(), cli="code delete",
                                  done=f"{cur} deleted."))
+
+
+with tree:
+    codes_tab()
+
 
 with add:
     c1, c2 = st.columns(2)
