@@ -1,5 +1,7 @@
 """Framework: build and refine the coding framework: codes and categories, merge and split, versions and export."""
 
+import hashlib
+
 import streamlit as st
 
 from app.common import (
@@ -38,6 +40,15 @@ def _rename(fw_id: str, old: str) -> None:
                   rerun="callback")
     if renamed:
         st.session_state["fe_code"] = renamed
+
+
+def _save(fw_id: str, code: str, keys: dict[str, str]) -> None:
+    """The Save code button's callback (the form's values are in the session state by then)."""
+    v = {f: st.session_state.get(k, "") for f, k in keys.items()}
+    act(cb.edit_code, p, fw_id, code, cb.CodeFields(v["label"], v["definition"], v["include"], v["exclude"],
+                                                   v["examples"].splitlines()),
+        actor=coder(), cli="code edit --label --definition --include --exclude --example",
+        done=lambda d: f"{code}: {', '.join(d) or 'nothing'} changed.", rerun="callback")
 
 
 @st.cache_data(show_spinner=False)
@@ -94,17 +105,17 @@ def codes_tab() -> None:
     else:
         cur = right.selectbox("Code", codes, format_func=titles.get, key="fe_code")
         row = o.code(cur)
+        # keys carry a digest of the code's texts: an edit made elsewhere (CLI, another tab) shows at once
+        tag = hashlib.sha1(repr((row.label, row.definition, row.include, row.exclude, row.examples)).encode())
+        keys = {f: f"fe_{f}_{cur}_{tag.hexdigest()[:8]}" for f in ("label", "definition", "include", "exclude",
+                                                                 "examples")}
         with right.form(f"fe_edit_{fw_id}_{cur}"):
-            label = st.text_input("Label", row.label)
-            definition = st.text_area("Definition", row.definition, height=90)
-            include = st.text_area("Include when", row.include, height=68)
-            exclude = st.text_area("Exclude when", row.exclude, height=68)
-            examples = st.text_area("Examples (one per line)", "\n".join(row.examples), height=90)
-            if st.form_submit_button("Save code", type="primary"):
-                act(cb.edit_code, p, fw_id, cur, cb.CodeFields(label, definition, include, exclude,
-                                                               examples.splitlines()),
-                    actor=coder(), cli="code edit --label --definition --include --exclude --example",
-                    done=lambda d: f"{cur}: {', '.join(d) or 'nothing'} changed.")
+            st.text_input("Label", row.label, key=keys["label"])
+            st.text_area("Definition", row.definition, height=90, key=keys["definition"])
+            st.text_area("Include when", row.include, height=68, key=keys["include"])
+            st.text_area("Exclude when", row.exclude, height=68, key=keys["exclude"])
+            st.text_area("Examples (one per line)", "\n".join(row.examples), height=90, key=keys["examples"])
+            st.form_submit_button("Save code", type="primary", on_click=_save, args=(fw_id, cur, keys))
         with right.container(border=True):
             c1, c2 = st.columns([2, 1], vertical_alignment="bottom")
             c1.text_input("New id", cur, key=f"fe_rename_{cur}")
