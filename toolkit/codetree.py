@@ -12,15 +12,11 @@ code directly under its category, depth 2 a code under a depth-1 code, and so on
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError
 from .models import Code, Framework
-
-#: what a framework, category or code id may hold (YAML, codebook CSV, the editor): letters, digits, '_', '.', '-'
-ID_RE = re.compile(r"^[A-Za-z0-9_.\-]+$")
 
 
 @dataclass

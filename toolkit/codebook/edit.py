@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .. import frameworks as fwio
-from ..codetree import ID_RE
+from ..models import ID_RE
 from ..errors import InputError, NotFoundError, PermissionDenied
 from ..models import Category, Code, Framework
 from ..store import Project

@@ -192,6 +192,7 @@ def diff(project: Project, framework_id: str, old: str, new: str = CURRENT) -> F
 def export_framework(project: Project, framework_id: str, out: str | Path, *, version: str | None = None) -> Path:
     """Write a version of the framework (None: as it is now) as YAML, codebook CSV or REFI-QDA .qdc, by the file's
     suffix."""
+    from ..codebook_csv import write_codebook_csv
     from ..exchange.qdc import write_qdc
 
     out = Path(out)
@@ -200,7 +201,7 @@ def export_framework(project: Project, framework_id: str, out: str | Path, *, ve
         raise InputError(out, f"write the framework to a {', '.join(EXPORT_SUFFIXES)} file")
     fw = framework_at(project, framework_id, version)
     if suffix == ".csv":
-        fwio.write_codebook_csv(fw, out)
+        write_codebook_csv(fw, out)
     elif suffix == ".qdc":
         write_qdc(fw, out)
     else:
