@@ -11,9 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .. import frameworks as fwio
-from ..models import ID_RE
 from ..errors import InputError, NotFoundError, PermissionDenied
-from ..models import Category, Code, Framework
+from ..models import ID_RE, Category, Code, Framework
 from ..store import Project
 from ..store import codebook as cdb
 from ..store import core as db

@@ -99,7 +99,7 @@ def merge_codes(project: Project, framework_id: str, codes: list[str], into: str
         rows = [cdb.code_row(s, framework_id, c) for c in sources]
         if not cdb.has_code(s, framework_id, into):
             first = rows[0]
-            parent = s.get(type(first), first.parent_pk) if first.parent_pk else None
+            parent = cdb.parent_of(s, first)
             parent_id = parent.id if parent is not None and parent.id not in sources else None
             texts = [r for r in rows if (r.definition or "").strip()]
             _add_code(s, framework_id, into, label or " / ".join(r.label for r in rows),
@@ -179,7 +179,7 @@ def split_code(project: Project, framework_id: str, code: str, new_codes: list[N
                              payload=(payload := {"framework": framework_id, "code": code, "into": ids})) as s:
         check_editor(s, actor)
         row = cdb.code_row(s, framework_id, code)
-        parent = s.get(type(row), row.parent_pk) if row.parent_pk else None
+        parent = cdb.parent_of(s, row)
         active = {r["id"] for r in cdb.code_codings(s, row.pk)}
         stray = sorted(set(map(int, assignment)) - active)
         if stray:

@@ -68,6 +68,11 @@ def code_codings(s: Session, code_pk: int) -> list[dict]:
     return [dict(r) for r in s.execute(q).mappings()]
 
 
+def parent_of(s: Session, row: t.Code) -> t.Code | None:
+    """The code a code sits under (None: directly under its category)."""
+    return s.get(t.Code, row.parent_pk) if row.parent_pk else None
+
+
 def children(s: Session, code_pk: int) -> list[t.Code]:
     return list(s.scalars(select(t.Code).where(t.Code.parent_pk == code_pk).order_by(t.Code.position)))
 
