@@ -172,8 +172,6 @@ def browser_part(sample: Path, port: int, rounds: int, shots: Path | None, work:
                   f"document.body.textContent.includes({json.dumps(marker)})")
             page.wait_for_timeout(200)
             calm(page)
-            if shots and i == 0:
-                page.screenshot(path=str(shots / "debug_before_move.png"), full_page=True)
             box = page.locator(f".st-key-fe_move_{code} input")
             box.click(timeout=10_000)
             if not page.get_by_role("option").count():
