@@ -94,6 +94,14 @@ class Action(StrEnum):
     TEACHING_CHART = "teaching.chart"
     TEACHING_MAP = "teaching.map"
     TEACHING_INTERPRET = "teaching.interpret"
+    # teaching a class: the teacher's set-up and comments, a student's joining and exercise work
+    CLASS_CREATE = "class.create"
+    CLASS_EXERCISE = "class.exercise"
+    CLASS_KEY = "class.key"
+    CLASS_JOIN = "class.join"
+    CLASS_WORK = "class.work"
+    CLASS_ACCEPT = "class.accept"
+    CLASS_COMMENT = "class.comment"
 
 def check_action(action: Action | str) -> Action:
     """The member for ``action`` (a member, or its stored string); anything else is refused with ValueError."""
