@@ -23,7 +23,7 @@ from ..store import core as db
 from ..store import mapping as mdb
 from ..vectors import encode_cached
 from .classes import Exercise
-from .codes_work import _save, _work, exercise_passages
+from .codes_work import exercise_passages, load_work, save_work
 
 MARKS = ("support", "counter", "mentions", "silent")
 RANKED = 12  # passages a student marks in step 5
@@ -72,7 +72,7 @@ def save_summary(project: Project, exercise: Exercise, student: str, text: str, 
     bad = [i for i in cited if int(i) not in ids]
     if bad:
         raise InputError(None, f"passage(s) {bad} are not passages of this cell")
-    _save(project, exercise, student, {"summary": text.strip(), "cited": sorted({int(i) for i in cited})})
+    save_work(project, exercise, student, {"summary": text.strip(), "cited": sorted({int(i) for i in cited})})
 
 
 def _reference_summary(project: Project, exercise: Exercise) -> tuple[str | None, set[tuple], str]:
@@ -96,7 +96,7 @@ def _reference_summary(project: Project, exercise: Exercise) -> tuple[str | None
 
 def summary_feedback(project: Project, exercise: Exercise, student: str) -> ChartFeedback | None:
     _need(exercise, "chart")
-    work = _work(project, exercise, student)
+    work = load_work(project, exercise, student)
     if not work.get("summary"):
         return None
     ref, spans, source = _reference_summary(project, exercise)
@@ -164,7 +164,7 @@ def save_mapping(project: Project, exercise: Exercise, student: str, rows: list[
             raise InputError(None, f"{r.participant} has no summary of this code")
         if not r.dimension.strip() or not r.category.strip():
             raise InputError(None, f"give the key element {r.key_element!r} a dimension and a category")
-    _save(project, exercise, student, {"rows": [[r.participant, r.key_element.strip(), r.dimension.strip(),
+    save_work(project, exercise, student, {"rows": [[r.participant, r.key_element.strip(), r.dimension.strip(),
                                                  r.category.strip()] for r in rows]})
 
 
@@ -190,7 +190,7 @@ def reference_mapping(project: Project, exercise: Exercise) -> tuple[list[MapRow
 
 
 def mapping_feedback(project: Project, exercise: Exercise, student: str) -> MapFeedback | None:
-    work = _work(project, exercise, student)
+    work = load_work(project, exercise, student)
     if not work.get("rows"):
         return None
     mine = [MapRow(*r) for r in work["rows"]]
@@ -264,7 +264,7 @@ def _check_marks(project: Project, exercise: Exercise, marks: dict[str, str]) ->
 def save_marks(project: Project, exercise: Exercise, student: str, marks: dict[str, str]) -> None:
     """Step 5: the student's marks (passage key ``transcript|start|end`` -> support/counter/mentions/silent)."""
     _need(exercise, "interpret")
-    _save(project, exercise, student, {"marks": _check_marks(project, exercise, marks)})
+    save_work(project, exercise, student, {"marks": _check_marks(project, exercise, marks)})
 
 
 def key_marks(project: Project, exercise: Exercise, marks: dict[str, str], *, teacher: str) -> None:
@@ -278,7 +278,7 @@ def key_marks(project: Project, exercise: Exercise, marks: dict[str, str], *, te
 def marks_feedback(project: Project, exercise: Exercise, student: str) -> tuple[MarkRow, ...]:
     """Each passage the student or the key marked: the student's mark beside the key's (None where absent)."""
     _need(exercise, "interpret")
-    mine = _work(project, exercise, student).get("marks", {})
+    mine = load_work(project, exercise, student).get("marks", {})
     key = exercise.key.get("marks", {})
     with project.read() as s:
         texts = {t: db.resolve_transcript(s, t).text for t in exercise.transcripts}

@@ -56,12 +56,13 @@ def reference_codes(project: Project, exercise: Exercise, spans: pd.DataFrame) -
     return out
 
 
-def _work(project: Project, exercise: Exercise, student: str) -> dict:
+def load_work(project: Project, exercise: Exercise, student: str) -> dict:
+    """The student's stored work on an exercise ({} if none)."""
     with project.read() as s:
         return tdb.get_work(s, student_coder(student), exercise.step, item(exercise))[0]
 
 
-def _save(project: Project, exercise: Exercise, student: str, payload: dict, *, actor: str | None = None) -> None:
+def save_work(project: Project, exercise: Exercise, student: str, payload: dict, *, actor: str | None = None) -> None:
     who = student_coder(student)
     with project.transaction(Action.CLASS_WORK, actor=actor or who,
                              payload={"exercise": exercise.id, "student": who}) as s:
@@ -136,23 +137,23 @@ def save_codes(project: Project, exercise: Exercise, student: str, codes: list[S
                   if x in index and index[x] not in order]  # a reference code on the same passages: shown too
         rows.append({"label": c.label.strip(), "passages": [list(s) for s in c.passages],
                      "near": [[scope[j].id, round(float(sims[i, j]), 2)] for j in order]})
-    old = _work(project, exercise, student)
-    _save(project, exercise, student, {"codes": rows, "accepted": old.get("accepted", [])})
+    old = load_work(project, exercise, student)
+    save_work(project, exercise, student, {"codes": rows, "accepted": old.get("accepted", [])})
 
 
 def accept_match(project: Project, exercise: Exercise, student: str, label: str, code: str, *,
                  teacher: str) -> None:
     """The teacher accepts that the student's code ``label`` matches reference code ``code``."""
-    work = _work(project, exercise, student)
+    work = load_work(project, exercise, student)
     if label not in [c["label"] for c in work.get("codes", [])]:
         raise InputError(None, f"{student_name(student)} has no code {label!r} in exercise {exercise.position}")
     accepted = [a for a in work.get("accepted", []) if a != [label, code]] + [[label, code]]
-    _save(project, exercise, student, {**work, "accepted": accepted}, actor=teacher)
+    save_work(project, exercise, student, {**work, "accepted": accepted}, actor=teacher)
 
 
 def codes_feedback(project: Project, exercise: Exercise, student: str) -> list[CodeFeedback]:
     """Step 1's feedback from the stored work: nearest codes, with the passages they share with the student's."""
-    work = _work(project, exercise, student)
+    work = load_work(project, exercise, student)
     if not work.get("codes"):
         return []
     units = exercise_passages(project, exercise)
@@ -208,8 +209,9 @@ class IndexFeedback:
 
 
 def index_passage(project: Project, exercise: Exercise, student: str, transcript: str, start: int, end: int,
-                  codes: list[str]) -> None:
-    """Step 2: the student's decision on one passage: its codes, or none ("no code here"; a decision too)."""
+                  codes: list[str]) -> int:
+    """Step 2: the student's decision on one passage: its codes, or none ("no code here"; a decision too). Returns
+    how many passages they have decided."""
     if exercise.step != "index":
         raise InputError(None, f"exercise {exercise.position} is a {exercise.step} exercise")
     codes = list(dict.fromkeys(codes))
@@ -227,6 +229,7 @@ def index_passage(project: Project, exercise: Exercise, student: str, transcript
         decided = [d for d in work.get("decided", []) if d != [transcript, start, end]] + [[transcript, start, end]]
         tdb.put_work(s, student=who, step=exercise.step, item=item(exercise), payload={"decided": decided},
                      score=None, n=len(decided))
+    return len(decided)
 
 
 def student_decisions(project: Project, exercise: Exercise, student: str) -> dict[Span, list[str]]:
@@ -289,3 +292,28 @@ def index_feedback(project: Project, exercise: Exercise, student: str) -> IndexF
         "more or less. Read them as a first impression.")
     return IndexFeedback(n, sum(1 for c in mine.values() if not c), len(units), pos, kappa, reading(kappa), warning,
                          tuple(diffs))
+
+
+def suggested_codes(project: Project, exercise: Exercise) -> dict[Span, list[str]]:
+    """Where the exercise shows suggestions: the model's suggested codes of each passage (stored suggestions of the
+    framework's unit of analysis, best first, in the exercise's codes); {} where it does not or none were made."""
+    if not exercise.suggestions:
+        return {}
+    from ..indexing.workspace import unit_of_analysis
+    from ..store import indexing as idb
+
+    scheme = unit_of_analysis(project, exercise.framework)
+    scope = set(exercise.codes)
+    with project.read() as s:
+        ids = [db.resolve_transcript(s, t).id for t in exercise.transcripts]
+        ps = idb.passages_frame(s, scheme, ids)
+        if ps.empty:
+            return {}
+        sg = idb.suggestions_frame(s, exercise.framework, passage_ids=list(ps["id"]))
+    names = dict(zip(ids, exercise.transcripts, strict=True))
+    where = {int(r.id): (names[int(r.transcript_id)], int(r.start), int(r.end)) for r in ps.itertuples()}
+    out: dict[Span, list[str]] = {}
+    for r in sg[sg["suggested"].astype(bool)].itertuples():
+        if not scope or r.code_id in scope:
+            out.setdefault(where[int(r.passage_id)], []).append(r.code_id)
+    return out
