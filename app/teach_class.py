@@ -96,11 +96,11 @@ def follow(info: cl.ClassInfo) -> None:
             if st.form_submit_button("Send the comment", type="primary"):
                 act(cl.comment, project(), info.name, pos, who, text, teacher=coder(), cli="class comment --teacher",
                     done=f"Comment sent to {who}.")
-    a, b = st.columns(2)
+    a, b, p = *st.columns(2), project()  # the files are built on click, outside the page's run: keep the project
     a.download_button("Class results (CSV)", key="teach_csv", file_name=f"{info.name}.csv", mime="text/csv",
-                      data=lambda: csv_bytes(rs.class_overview(project(), info.name)))
+                      data=lambda: csv_bytes(rs.class_overview(p, info.name)))
     b.download_button("Class summary (Word)", key="teach_docx", file_name=f"{info.name}.docx",
-                      data=lambda: file_bytes(lambda path: rs.export_docx(project(), info.name, path), ".docx"))
+                      data=lambda: file_bytes(lambda path: rs.export_docx(p, info.name, path), ".docx"))
 
 
 def _accept(ex: cl.Exercise, who: str) -> None:

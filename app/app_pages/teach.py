@@ -43,6 +43,8 @@ def student_name(info: cl.ClassInfo) -> str | None:
             return None
         return name
     new = "— a new name —"
+    if "teach_me_next" in st.session_state:  # just joined: pick the new name (before the box exists)
+        st.session_state["teach_me"] = st.session_state.pop("teach_me_next")
     pick = st.selectbox("Your name", [*info.students, new], key="teach_me", index=None,
                         placeholder="Pick your name from the class list")
     if pick != new:
@@ -55,7 +57,7 @@ def student_name(info: cl.ClassInfo) -> str | None:
                 st.warning("Tick the box to confirm the new name: it is added to the class list.")
             else:
                 act(cl.join_class, p, info.name, name, cli="class join", done=f"{name} joined {info.name}.",
-                    before_rerun=lambda: st.session_state.update(teach_me=cl.student_name(name)))
+                    before_rerun=lambda: st.session_state.update(teach_me_next=" ".join(name.split())))
     return None
 
 
