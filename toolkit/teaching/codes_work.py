@@ -253,7 +253,7 @@ def student_decisions(project: Project, exercise: Exercise, student: str) -> dic
 def reading(kappa: float | None) -> str:
     """Landis & Koch's words for a kappa."""
     if kappa is None:
-        return "no kappa (every decision the same)"
+        return "not defined: every decision the same"
     for bound, word in ((0, "poor"), (0.2, "slight"), (0.4, "fair"), (0.6, "moderate"), (0.8, "substantial")):
         if kappa < bound or (bound and kappa <= bound):
             return f"{word} agreement"
