@@ -38,7 +38,7 @@ def new_exercise(info: cl.ClassInfo) -> None:
     fw = st.selectbox("Framework", fws, key="teach_ex_fw",
                       index=fws.index(teaching.DEFAULT_FRAMEWORK) if teaching.DEFAULT_FRAMEWORK in fws else 0)
     codes = list(teach_steps.codes_table(fw, ())["code"])
-    with st.form("teach_ex_form"):
+    with st.form("teach_ex_form", clear_on_submit=True):
         trs = st.multiselect("Transcript(s)", names, key="teach_ex_tr", default=names[:1] if step in (
             "familiarize", "index", "interpret") else [])
         picked = st.multiselect("Codes (none: the whole framework; chart and map: one)", codes, key="teach_ex_codes")
