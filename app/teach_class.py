@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app import teach_steps
-from app.common import act, coder, file_bytes, md, project, version
+from app.common import act, coder, file_bytes, md, project, team_mode, user, version
 from toolkit import overview, teaching
 from toolkit.safeio import csv_bytes
 from toolkit.teaching import cells_work as cw5
@@ -17,6 +17,11 @@ from toolkit.teaching import results as rs
 STEP_TITLES = {s.key: s.title for s in teaching.STEPS}
 
 
+def me(info: cl.ClassInfo) -> str:
+    """Who acts as the teacher: the login on a team server, else the class's teacher."""
+    return user().name if team_mode() else info.teacher
+
+
 @st.cache_data(show_spinner="Reading every student's work…", max_entries=4)
 def _overview(path: str, klass: str, v: int):
     return rs.class_overview(project(), klass)
@@ -25,15 +30,21 @@ def _overview(path: str, klass: str, v: int):
 def new_class() -> None:
     with st.form("teach_new_class", clear_on_submit=True):
         name = st.text_input("Name of the new class", key="teach_new_class_name")
+        teacher = user().name if team_mode() else st.text_input("Your name (the teacher)", value=coder(),
+                                                                 key="teach_new_class_teacher")
         if st.form_submit_button("Create the class", type="primary"):
-            act(cl.create_class, project(), name, teacher=coder(), cli="class create --teacher",
+            act(cl.create_class, project(), name, teacher=teacher, cli="class create --teacher",
                 done=lambda n: f"Class {n} created.")
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _choices(path: str, v: int) -> tuple[list[str], list[str]]:
+    return [f["id"] for f in overview.frameworks(project())], [t["name"] for t in overview.transcripts(project())]
 
 
 def new_exercise(info: cl.ClassInfo) -> None:
     p = project()
-    fws = [f["id"] for f in overview.frameworks(p)]
-    names = [t["name"] for t in overview.transcripts(p)]
+    fws, names = _choices(str(p.path), version())
     step = st.selectbox("Step", list(STEP_TITLES), format_func=STEP_TITLES.get, key="teach_ex_step")
     fw = st.selectbox("Framework", fws, key="teach_ex_fw",
                       index=fws.index(teaching.DEFAULT_FRAMEWORK) if teaching.DEFAULT_FRAMEWORK in fws else 0)
@@ -54,7 +65,7 @@ def new_exercise(info: cl.ClassInfo) -> None:
         closes = b.date_input("Closes", value=None, key="teach_ex_closes")
         sugg = c.checkbox("Show code suggestions", key="teach_ex_sugg", disabled=step != "index")
         if st.form_submit_button("Add the exercise", type="primary"):
-            act(cl.add_exercise, p, info.name, step, trs, teacher=coder(), framework=fw, codes=picked,
+            act(cl.add_exercise, p, info.name, step, trs, teacher=me(info), framework=fw, codes=picked,
                 instructions=text, opens=opens, closes=closes, suggestions=sugg, item=item,
                 cli="class exercise add --step --transcript --framework --codes --instructions --opens --closes",
                 done=lambda e: f"{e.title} added.")
@@ -78,7 +89,7 @@ def follow(info: cl.ClassInfo) -> None:
             with st.form(f"teach_key_form_{ex.id}"):
                 marks = teach_steps.marking(ex, ex.key.get("marks", {}), prefix="teach_key")
                 if st.form_submit_button("Save the key", type="primary"):
-                    act(cw5.key_marks, project(), ex, marks, teacher=coder(), cli="class exercise key --mark",
+                    act(cw5.key_marks, project(), ex, marks, teacher=me(info), cli="class exercise key --mark",
                         done="The key is saved.")
     if not info.students:
         st.caption("No student has joined yet.")
@@ -88,13 +99,13 @@ def follow(info: cl.ClassInfo) -> None:
         st.markdown(f"**{md(who)}** · {md(ex.title)}")
         teach_steps.feedback(ex, who)
         if ex.step == "familiarize":
-            _accept(ex, who)
-        for c in cl.comments(project(), [ex], who):
+            _accept(ex, who, me(info))
+        for c in teach_steps.comments(ex, who):
             st.caption(f"{md(c.author)}, {c.created_at:%Y-%m-%d %H:%M}: {md(c.text)}")
         with st.form(f"teach_comment_form_{ex.id}_{who}", clear_on_submit=True):
             text = st.text_area(f"Your comment to {who}", key=f"teach_comment_{ex.id}_{who}")
             if st.form_submit_button("Send the comment", type="primary"):
-                act(cl.comment, project(), info.name, pos, who, text, teacher=coder(), cli="class comment --teacher",
+                act(cl.comment, project(), info.name, pos, who, text, teacher=me(info), cli="class comment --teacher",
                     done=f"Comment sent to {who}.")
     a, b, p = *st.columns(2), project()  # the files are built on click, outside the page's run: keep the project
     a.download_button("Class results (CSV)", key="teach_csv", file_name=f"{info.name}.csv", mime="text/csv",
@@ -103,8 +114,8 @@ def follow(info: cl.ClassInfo) -> None:
                       data=lambda: file_bytes(lambda path: rs.export_docx(p, info.name, path), ".docx"))
 
 
-def _accept(ex: cl.Exercise, who: str) -> None:
-    fb = cw.codes_feedback(project(), ex, who)
+def _accept(ex: cl.Exercise, who: str, teacher: str) -> None:
+    fb = teach_steps.read("codes", ex, who)
     pairs = [(f.label, n.code) for f in fb for n in f.near if n.code not in f.matched]
     if not pairs:
         return
@@ -112,12 +123,17 @@ def _accept(ex: cl.Exercise, who: str) -> None:
         pick = st.selectbox("Accept a match the passages do not show", pairs, key=f"teach_accept_{ex.id}_{who}",
                             format_func=lambda lc: f"{lc[0]} = {lc[1]}")
         if st.form_submit_button("Accept the match"):
-            act(cw.accept_match, project(), ex, who, pick[0], pick[1], teacher=coder(), cli="class accept --teacher",
+            act(cw.accept_match, project(), ex, who, pick[0], pick[1], teacher=teacher, cli="class accept --teacher",
                 done="Match accepted.")
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def _classes(path: str, v: int) -> list[cl.ClassInfo]:
+    return cl.list_classes(project())
+
+
 def teacher_view() -> None:
-    classes = cl.list_classes(project())
+    classes = _classes(str(project().path), version())
     names = [c.name for c in classes]
     with st.expander("Create a class", expanded=not names):
         new_class()

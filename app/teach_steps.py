@@ -31,9 +31,43 @@ def _codes(path: str, framework: str, codes: tuple[str, ...], v: int) -> pd.Data
                          if not codes or c.id in codes])
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _cells(path: str, ex_id: int, v: int, _ex: Exercise) -> list:
+    return cw5.cell_passages(project(), _ex)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _items(path: str, ex_id: int, v: int, _ex: Exercise) -> list:
+    return cw5.map_items(project(), _ex)
+
+
 @st.cache_data(show_spinner="Ordering the passages by closeness to the finding…", max_entries=8)
 def _candidates(path: str, ex_id: int, finding: str, _ex: Exercise) -> list:
-    return cw5.candidates(project(), _ex, project_embedder())
+    return cw5.candidates(project(), _ex, project_embedder(lazy=True))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _read(path: str, fn_name: str, ex_id: int, student: str, v: int, _ex: Exercise):
+    """A cached read of one student's work or feedback (keyed by the project's version: any change refreshes it)."""
+    fn = {"decisions": cw.student_decisions, "codes": cw.codes_feedback, "index": cw.index_feedback,
+          "chart": cw5.summary_feedback, "map": cw5.mapping_feedback, "interpret": cw5.marks_feedback,
+          "work": cw.load_work}[fn_name]
+    return fn(project(), _ex, student)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _comments(path: str, ex_id: int, student: str, v: int, _ex: Exercise) -> list:
+    from toolkit.teaching.classes import comments as read_comments
+
+    return read_comments(project(), [_ex], student)
+
+
+def comments(ex: Exercise, student: str) -> list:
+    return _comments(str(project().path), ex.id, student, version(), ex)
+
+
+def read(fn_name: str, ex: Exercise, student: str):
+    return _read(str(project().path), fn_name, ex.id, student, version(), ex)
 
 
 def codes_table(framework: str, codes: tuple[str, ...]) -> pd.DataFrame:
@@ -84,7 +118,7 @@ def _index(ex: Exercise, student: str) -> None:
     if units.empty:
         st.warning("This exercise's transcripts have no participant speech to code.")
         return
-    mine = cw.student_decisions(project(), ex, student)
+    mine = read("decisions", ex, student)
     codes = _codes(str(project().path), ex.framework, ex.codes, version())
     label = dict(zip(codes["code"], codes["label"], strict=True))
     done = sum(1 for r in units.itertuples() if (r.transcript, r.start, r.end) in mine)
@@ -125,8 +159,8 @@ def _index(ex: Exercise, student: str) -> None:
 
 
 def _chart(ex: Exercise, student: str) -> None:
-    cells = cw5.cell_passages(project(), ex)
-    mine = cw.load_work(project(), ex, student)
+    cells = _cells(str(project().path), ex.id, version(), ex)
+    mine = read("work", ex, student)
     with st.form(f"teach_chart_form_{ex.id}"):
         ticks = {}
         for i, q in enumerate(cells, start=1):
@@ -142,8 +176,8 @@ def _chart(ex: Exercise, student: str) -> None:
 
 
 def _map(ex: Exercise, student: str) -> None:
-    items = cw5.map_items(project(), ex)
-    mine = {r[0]: r for r in cw.load_work(project(), ex, student).get("rows", [])}
+    items = _items(str(project().path), ex.id, version(), ex)
+    mine = {r[0]: r for r in read("work", ex, student).get("rows", [])}
     st.caption("Table 2 of the study: summary → key elements → key dimensions → categories. Write one key element "
                "for each summary, then the key dimension it belongs to, then the category of that dimension.")
     with st.form(f"teach_map_form_{ex.id}"):
@@ -182,7 +216,7 @@ def marking(ex: Exercise, marks: dict[str, str], *, prefix: str) -> dict[str, st
 
 def _interpret(ex: Exercise, student: str) -> None:
     with st.form(f"teach_int_form_{ex.id}"):
-        marks = marking(ex, cw.load_work(project(), ex, student).get("marks", {}), prefix="teach_mark")
+        marks = marking(ex, read("work", ex, student).get("marks", {}), prefix="teach_mark")
         go = st.form_submit_button("Save my marks and compare", type="primary")
     if go:
         act(cw5.save_marks, project(), ex, student, marks, cli="class mark --mark", done="Your marks are saved.")
@@ -197,7 +231,7 @@ def feedback(ex: Exercise, student: str) -> None:
 
 
 def _fb_familiarize(ex: Exercise, student: str) -> None:
-    fb = cw.codes_feedback(project(), ex, student)
+    fb = read("codes", ex, student)
     if not fb:
         st.info("Nothing saved yet.")
         return
@@ -218,7 +252,7 @@ def _fb_familiarize(ex: Exercise, student: str) -> None:
 
 
 def _fb_index(ex: Exercise, student: str) -> None:
-    fb = cw.index_feedback(project(), ex, student)
+    fb = read("index", ex, student)
     if not fb.decided:
         st.info("Decide a few passages first; then compare your indexing with the reference here.")
         return
@@ -228,8 +262,9 @@ def _fb_index(ex: Exercise, student: str) -> None:
     m1.metric("Passages decided", f"{fb.decided} of {fb.total}", help=f"{fb.no_code} of them 'no code here'")
     m2.metric("Positive agreement", teaching.pct(fb.positive_agreement),
               help="Of the codes either of you gave these passages, the share you both gave")
-    m3.metric("Cohen's kappa", "–" if fb.kappa is None else f"{fb.kappa:.2f}", delta=fb.reading,
-              delta_color="off", help="Agreement on every (passage, code) decision, corrected for chance")
+    m3.metric("Cohen's kappa", "–" if fb.kappa is None else f"{fb.kappa:.2f}",
+              help="Agreement on every (passage, code) decision, corrected for chance (Landis & Koch's words)")
+    m3.caption(fb.reading)
     st.caption(f"{len(fb.differences)} passage(s) where your codes differ from the reference.")
     for d in fb.differences:
         with st.container(border=True):
@@ -242,7 +277,7 @@ def _fb_index(ex: Exercise, student: str) -> None:
 
 
 def _fb_chart(ex: Exercise, student: str) -> None:
-    fb = cw5.summary_feedback(project(), ex, student)
+    fb = read("chart", ex, student)
     if fb is None:
         st.info("Nothing saved yet.")
         return
@@ -260,7 +295,7 @@ def _fb_chart(ex: Exercise, student: str) -> None:
 
 
 def _fb_map(ex: Exercise, student: str) -> None:
-    fb = cw5.mapping_feedback(project(), ex, student)
+    fb = read("map", ex, student)
     if fb is None:
         st.info("Nothing saved yet.")
         return
@@ -275,7 +310,7 @@ def _fb_map(ex: Exercise, student: str) -> None:
 
 
 def _fb_interpret(ex: Exercise, student: str) -> None:
-    rows = cw5.marks_feedback(project(), ex, student)
+    rows = read("interpret", ex, student)
     if not any(r.yours for r in rows):
         st.info("Nothing marked yet.")
         return

@@ -71,7 +71,7 @@ def student_view() -> None:
     me = student_name(info)
     if not me:
         return
-    shown = cl.open_exercises(p, info.name)
+    shown = [e for e in info.exercises if e.is_open()]
     if not shown:
         st.info("No exercise of this class is open now.")
         return
@@ -79,7 +79,7 @@ def student_view() -> None:
     ex = by_id[st.selectbox("Exercise", list(by_id), format_func=lambda i: by_id[i].title, key="teach_exercise")]
     st.info(f"**{md(ex.title)}** ({md(ex.when())}). {md(ex.instructions)}", icon=":material/edit:")
     teach_steps.work(ex, me)
-    notes = cl.comments(p, [ex], me)
+    notes = teach_steps.comments(ex, me)
     if notes:
         st.subheader("Your teacher's comments")
         for c in notes:
@@ -91,11 +91,20 @@ with st.expander("The five steps in the study's words", expanded=False):
     key = st.segmented_control("Step", list(titles), format_func=titles.get, key="teach_step", default="familiarize")
     step_card(next(s for s in teaching.STEPS if s.key == (key or "familiarize")))
 
-try:
-    cl.default_framework(p)
-    cl.default_reference(p)
-except InputError as e:  # a project without a framework or a reference indexing: say what it needs
-    st.warning(f"Teaching mode needs a project with transcripts, a framework and a reference indexing: {md(e)}")
+@st.cache_data(show_spinner=False, max_entries=8)
+def _ready(path: str, v: int) -> str | None:
+    """What Teaching mode needs and this project lacks (None: nothing)."""
+    try:
+        cl.default_framework(p)
+        cl.default_reference(p)
+    except InputError as e:
+        return str(e)
+    return None
+
+
+missing = _ready(str(p.path), version())
+if missing:  # a project without a framework or a reference indexing: say what it needs
+    st.warning(f"Teaching mode needs a project with transcripts, a framework and a reference indexing: {md(missing)}")
     st.stop()
 
 if team_mode():
