@@ -96,14 +96,18 @@ def _familiarize(ex: Exercise, student: str) -> None:
     with st.expander(f"Read the transcript: {len(units)} passages", expanded=False):
         for i, r in enumerate(units.itertuples(), start=1):
             st.markdown(f"**{i}.** {md(r.text)}")
-    n = st.number_input("How many codes", 1, 20, 3, key=f"teach_fam_n_{ex.id}")
+    saved = read("work", ex, student).get("codes", [])
+    where = {(r.transcript, int(r.start), int(r.end)): j for j, r in enumerate(units.itertuples())}
+    n = st.number_input("How many codes", 1, 20, max(3, len(saved)), key=f"teach_fam_n_{ex.id}")
     opts = list(range(len(units)))
     with st.form(f"teach_fam_form_{ex.id}"):
         rows = []
         for i in range(int(n)):
+            old = saved[i] if i < len(saved) else {"label": "", "passages": []}
             a, b = st.columns([1, 2])
-            label = a.text_input(f"Code {i + 1}", key=f"teach_fam_label_{ex.id}_{i}")
+            label = a.text_input(f"Code {i + 1}", key=f"teach_fam_label_{ex.id}_{i}", value=old["label"])
             ticked = b.multiselect(f"Passages code {i + 1} applies to", opts, key=f"teach_fam_spans_{ex.id}_{i}",
+                                   default=[where[tuple(s)] for s in old["passages"] if tuple(s) in where],
                                    format_func=lambda j: f"{j + 1}. {_short(units.iloc[j]['text'])}")
             rows.append(cw.StudentCode(label, tuple((units.iloc[j]["transcript"], int(units.iloc[j]["start"]),
                                                      int(units.iloc[j]["end"])) for j in ticked)))
@@ -240,10 +244,11 @@ def _fb_familiarize(ex: Exercise, student: str) -> None:
             st.markdown(f"**{md(f.label)}**: {md(f.reading)}")
             if f.passages:
                 st.caption("Applied to: " + md(" · ".join(_short(t, 90) for t in f.passages)))
-            st.dataframe(pd.DataFrame([{"reference code": f"{n.code} {n.label}", "definition": n.definition,
-                                        "same passages": n.shared, "accepted by the teacher": n.accepted,
-                                        "closeness": None if n.similarity != n.similarity else n.similarity}
-                                       for n in f.near]), hide_index=True, width="stretch")
+            for n in f.near:
+                tag = ("**same passages**" if n.shared else "accepted by the teacher" if n.accepted else
+                       "not on your passages")
+                near = "" if n.similarity != n.similarity else f", closeness {n.similarity:.2f}"
+                st.markdown(f"- **{md(n.code)} {md(n.label)}** ({tag}{near}): {md(n.definition)}")
             for n in f.near:
                 if n.passages:
                     with st.expander(f"The reference passages of {n.code} ({len(n.passages)})"):

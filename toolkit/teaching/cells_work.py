@@ -90,7 +90,7 @@ def _reference_summary(project: Project, exercise: Exercise) -> tuple[str | None
         cited = {int(i) for i in exercise.key.get("cited", [])}
         spans = {(p.transcript, p.start, p.end) for p in cell_passages(project, exercise) if p.coding_id in cited}
         return key, spans, "your teacher's summary"
-    return None, set(), ("there is no reference summary of this cell (nobody has written one): read the passages "
+    return None, set(), ("There is no reference summary of this cell (nobody has written one): read the passages "
                          "and judge your summary against them yourself")
 
 
@@ -186,7 +186,7 @@ def reference_mapping(project: Project, exercise: Exercise) -> tuple[list[MapRow
     key = exercise.key.get("mapping") or []
     if key:
         return [MapRow(*r) for r in key], "your teacher's mapping"
-    return [], "there is no reference mapping of these summaries yet: your teacher will discuss yours"
+    return [], "There is no reference mapping of these summaries yet: your teacher will discuss yours"
 
 
 def mapping_feedback(project: Project, exercise: Exercise, student: str) -> MapFeedback | None:
