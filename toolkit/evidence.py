@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from . import settings
 from .errors import InputError, NotFoundError
 from .store import Project
 from .store import core as db
@@ -31,7 +32,6 @@ __all__ = ["DEFAULT", "STUDENT_PREFIX", "Evidence", "eligible_coders", "lead_cod
 
 DEFAULT = "default"
 STUDENT_PREFIX = "student:"
-LEAD_SETTING = "lead_coder"
 OWN_ORIGINS = ("manual", "suggestion", "imported")
 
 
@@ -85,7 +85,7 @@ def _stats(s) -> pd.DataFrame:
 
 
 def _lead(s, st: pd.DataFrame) -> str | None:
-    chosen = db.get_setting(s, LEAD_SETTING)
+    chosen = settings.read(s, settings.LEAD_CODER)
     if chosen:
         return chosen
     own = st[st["origin"].isin(OWN_ORIGINS)]
@@ -109,7 +109,7 @@ def set_lead_coder(project: Project, name: str | None, *, actor: str | None = No
     with project.transaction(Action.EVIDENCE_LEAD, actor=actor, payload={"lead": name}) as s:
         if name and name not in {c["name"] for c in db.list_coders(s) if c["kind"] != "model"}:
             raise NotFoundError(f"no human coder {name!r} in this project")
-        db.set_setting(s, LEAD_SETTING, name)
+        settings.write(s, settings.LEAD_CODER, name)
         return _lead(s, _stats(s))
 
 

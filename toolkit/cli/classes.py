@@ -10,13 +10,7 @@ from ..teaching import cells_work as cw5
 from ..teaching import classes as cl
 from ..teaching import codes_work as cw
 from ..teaching import results as rs
-from ._common import open_, print_table
-
-
-def _embedder(model: str | None):
-    from ..embed import load_embedder
-
-    return load_embedder(model)
+from ._common import embedder, open_, print_table
 
 
 def _span(text: str) -> tuple[str, int, int]:
@@ -161,7 +155,7 @@ def cmd_passages(a) -> int:
     e = cl.get_exercise(p, a.klass, a.exercise)
     if e.step == "interpret":
         rows = [{"passage": f"{c.transcript}:{c.start}-{c.end}", "text": c.text[:90]}
-                for c in cw5.candidates(p, e, _embedder(a.model))]
+                for c in cw5.candidates(p, e, embedder(p, a.model))]
     elif e.step in ("chart",):
         rows = [{"coding": c.coding_id, "passage": f"{c.transcript}:{c.start}-{c.end}", "text": c.text[:90]}
                 for c in cw5.cell_passages(p, e)]
@@ -183,7 +177,7 @@ def cmd_codes(a) -> int:
                                     if sep else ()))
     p = open_(a.project)
     e = cl.get_exercise(p, a.klass, a.exercise)
-    cw.save_codes(p, e, a.student, codes, _embedder(a.model))
+    cw.save_codes(p, e, a.student, codes, embedder(p, a.model))
     return cmd_feedback(a, p)
 
 

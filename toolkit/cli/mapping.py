@@ -11,13 +11,7 @@ from ..interpret import drivers as drv
 from ..interpret import findings as fnd
 from ..interpret import links as lnk
 from ..safeio import write_csv
-from ._common import open_, print_table
-
-
-def _embedder(a):
-    from ..embed import load_embedder
-
-    return load_embedder(getattr(a, "model", None))
+from ._common import embedder, open_, print_table
 
 
 def _framework(project, given: str | None) -> str:
@@ -183,7 +177,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_map_propose(a) -> int:
     project = open_(a.project)
-    emb = _embedder(a) if a.what in ("elements", "dimensions", "all") or a.method == "cluster" else None
+    emb = embedder(project, getattr(a, "model", None)) if a.what in ("elements", "dimensions", "all") or a.method == "cluster" else None
     if a.what in ("elements", "all"):
         r = mp.propose_elements(project, a.framework, embedder=emb, per_summary=a.per_summary)
         print(f"proposed {len(r.created)} key elements ({r.skipped} summaries skipped)")
@@ -286,11 +280,7 @@ def cmd_findings(a) -> int:
         if not sep or not text.strip():
             raise InputError(None, f"--statement must be THEME=TEXT, not {item!r}")
         statements[theme.strip()] = text.strip()
-    emb = None
-    if a.model:
-        from ..embed import load_embedder
-
-        emb = load_embedder(a.model)
+    emb = embedder(project, a.model)
     found = fnd.check_findings(project, fid, level=a.level, attribute=a.attribute, coders=a.coders, embedder=emb,
                                statements=statements)
     from ..evidence import resolve
@@ -340,7 +330,7 @@ def cmd_drivers(a) -> int:
         from ..export.report import write_report
 
         write_report(project, a.docx, analysis=an, coders=a.coders, link_min=a.link_min,
-                     embedder=_embedder(a) if a.embed_quotes else None, png=a.png)
+                     embedder=embedder(project, getattr(a, "model", None)) if a.embed_quotes else None, png=a.png)
     for label, path in (("SVG", a.svg), ("PNG", a.png), ("HTML", a.html), ("report", a.docx)):
         if path:
             print(f"wrote {label}: {path}")
