@@ -138,7 +138,7 @@ def export_docx(project: Project, class_name: str, path: str | Path) -> Path:
                                     + (f"; {n} passages" if n else "") + ")"))
         rows = [[r.student, r.status, r.figures, str(r.comments)] for r in results if r.exercise.id == e.id]
         add_table(doc, ["Student", "Status", "Figures", "Comments"], [[safe_cell(x) for x in r] for r in rows],
-                  widths=[2, 1.5, 8, 1])
+                  widths=[2, 1.5, 8, 1.5])
         for who in info.students:
             lines = work_lines(project, e, who)
             mine = [c for c in notes if c.exercise_id == e.id and c.student == who]
