@@ -128,3 +128,34 @@ def _label(p, code):
 def _first(p, ex):
     r = cw.exercise_passages(p, ex).iloc[0]
     return int(r["start"]), int(r["end"])
+
+
+def test_on_a_team_server_students_are_logins(sample_project, monkeypatch):
+    from app_helpers import PAGES
+    from streamlit.testing.v1 import AppTest
+
+    from toolkit import team
+    from toolkit.errors import InputError
+
+    p, pw = sample_project, "a long enough password"
+    team.add_user(p, "tove", pw, role="lead")
+    team.add_user(p, "stu", pw, role="student")
+    team.add_user(p, "ann", pw, role="coder")
+    cl.create_class(p, CLASS, teacher="tove")
+    ex = cl.add_exercise(p, CLASS, "index", [TR], teacher="tove")
+    with pytest.raises(InputError, match="coder of the team, not a student"):
+        cl.join_class(p, CLASS, "ann")
+    monkeypatch.setenv("FA_TEAM", "1")
+    monkeypatch.setenv("FA_PROJECT", str(p.path))
+    at = AppTest.from_file(str(PAGES / "teach.py"), default_timeout=180)
+    at.session_state["user"] = team.User("stu", "student")
+    ok(at.run())
+    assert "teach_role" not in [w.key for w in at.get("button_group")] and "teach_me" not in [s.key for s in
+                                                                                                at.selectbox]
+    ok(at.button(key="teach_join_login").click().run())  # the login is the student: no name to pick
+    assert cl.get_class(p, CLASS).students == ("stu",)
+    assert at.selectbox(key="teach_exercise").value == ex.id
+    at = AppTest.from_file(str(PAGES / "teach.py"), default_timeout=180)
+    at.session_state["user"] = team.User("tove", "lead")
+    ok(at.run())
+    assert at.selectbox(key="teach_class").value == CLASS  # the lead is the teacher
