@@ -79,11 +79,17 @@ def follow(info: cl.ClassInfo) -> None:
         st.caption("No exercise yet.")
         return
     exs = {e.position: e for e in info.exercises}
+    _from_link("teach_follow_ex", "exercise", lambda v: int(v) if v.isdigit() and int(v) in exs else None)
+    _from_link("teach_follow_student", "work", lambda v: v if v in info.students else None)
     pos = st.selectbox("Exercise", list(exs), format_func=lambda n: exs[n].title, key="teach_follow_ex")
     ex = exs[pos]
     st.caption(f"{md(ex.instructions)} ({md(ex.when())})")
-    st.dataframe(table[table["exercise"] == pos].drop(columns=["class", "exercise", "step"]), hide_index=True,
-                 width="stretch", key="teach_follow_grid")
+    from urllib.parse import urlencode
+
+    rows = table[table["exercise"] == pos].drop(columns=["class", "exercise", "step"])
+    rows["work"] = [f"teach?{urlencode({'class': info.name, 'exercise': pos, 'work': w})}" for w in rows["student"]]
+    st.dataframe(rows, hide_index=True, width="stretch", key="teach_follow_grid",
+                 column_config={"work": st.column_config.LinkColumn("work", display_text="open the work")})
     if ex.step == "interpret":
         with st.expander("Your key: mark the passages as the reference (the students' marks are compared with it)"):
             with st.form(f"teach_key_form_{ex.id}"):
@@ -127,6 +133,13 @@ def _accept(ex: cl.Exercise, who: str, teacher: str) -> None:
                 done="Match accepted.")
 
 
+def _from_link(key: str, param: str, check) -> None:
+    """A link from the overview (``?class=C&exercise=N&work=STUDENT``) opens that work: the widget starts there."""
+    value = st.query_params.get(param)
+    if value is not None and key not in st.session_state and check(value) is not None:
+        st.session_state[key] = check(value)
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
 def _classes(path: str, v: int) -> list[cl.ClassInfo]:
     return cl.list_classes(project())
@@ -139,6 +152,7 @@ def teacher_view() -> None:
         new_class()
     if not names:
         return
+    _from_link("teach_class", "class", lambda v: v if v in names else None)
     name = st.selectbox("Class", names, key="teach_class")
     info = next(c for c in classes if c.name == name)
     st.caption(f"Students: {md(', '.join(info.students)) or 'none yet'}. Exercises: "

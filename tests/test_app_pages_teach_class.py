@@ -5,7 +5,8 @@ framework gets a sentence saying what Teaching mode needs, not a traceback."""
 from __future__ import annotations
 
 import pytest
-from app_helpers import download, ok, page, record_downloads, submit
+from app_helpers import PAGES, download, ok, page, record_downloads, submit
+from streamlit.testing.v1 import AppTest
 
 from toolkit.teaching import classes as cl
 from toolkit.teaching import codes_work as cw
@@ -97,6 +98,15 @@ def test_a_teacher_sets_two_exercises_two_students_do_them_the_teacher_comments(
     assert download(at, "teach_docx")[:2] == b"PK"
     assert [c.text for c in cl.comments(p, [e1], "kari")] == ["Passage 1: read ORG01's definition again."]
 
+    # the overview's link opens a student's work (a new tab: a new session)
+    assert grid.loc["ola", "work"] == "teach?class=MSc+2026&exercise=1&work=ola"
+    at = AppTest.from_file(str(PAGES / "teach.py"), default_timeout=180)
+    at.session_state["project_path"] = str(path)
+    at.query_params.update({"class": CLASS, "exercise": "1", "work": "ola"})
+    ok(at.run())
+    assert at.selectbox(key="teach_follow_student").value == "ola"
+    assert {m.label: m.value for m in at.metric}["Passages decided"].startswith("1 of")
+
     # kari reads the comment beside her work
     at = _student(path, "kari", new=False)
     assert any(s.value == "Your teacher's comments" for s in at.subheader)
@@ -131,9 +141,6 @@ def _first(p, ex):
 
 
 def test_on_a_team_server_students_are_logins(sample_project, monkeypatch):
-    from app_helpers import PAGES
-    from streamlit.testing.v1 import AppTest
-
     from toolkit import team
     from toolkit.errors import InputError
 

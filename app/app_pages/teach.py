@@ -110,6 +110,8 @@ if missing:  # a project without a framework or a reference indexing: say what i
 if team_mode():
     role = "teacher" if user().role == "lead" else "student"
 else:
+    if st.query_params.get("work") and "teach_role" not in st.session_state:  # a link to a student's work
+        st.session_state["teach_role"] = "teacher"
     role = st.segmented_control("I am", ["student", "teacher"], key="teach_role", default="student",
                                 format_func=lambda r: f"the {r}") or "student"
 if role == "teacher":
