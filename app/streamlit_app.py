@@ -40,7 +40,8 @@ for i, (group, file, title, icon, _cap) in enumerate(SPEC):
 nav = st.navigation(pages)
 st.sidebar.caption(f"Project: {md(project_label(path))}" if path else "No project open")
 if path and project_exists(path) and (not team_mode() or user() is not None):
-    coder_picker()
+    if team_mode() or nav.title != "Teaching mode":  # a student picks their name on the page: one name box
+        coder_picker()
     if nav.title != "Project":  # the Project page shows it in full
         with st.sidebar:
             suggestion_progress()

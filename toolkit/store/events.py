@@ -108,6 +108,15 @@ class Action(StrEnum):
     CODE_SPLIT = "code.split"
     CODE_DELETE = "code.delete"
     CODE_FROM_PASSAGE = "code.from_passage"
+    # teaching a class: the teacher's set-up and comments, a student's joining and exercise work
+    CLASS_CREATE = "class.create"
+    CLASS_EXERCISE = "class.exercise"
+    CLASS_KEY = "class.key"
+    CLASS_JOIN = "class.join"
+    CLASS_WORK = "class.work"
+    CLASS_ACCEPT = "class.accept"
+    CLASS_COMMENT = "class.comment"
+
 
 def check_action(action: Action | str) -> Action:
     """The member for ``action`` (a member, or its stored string); anything else is refused with ValueError."""
