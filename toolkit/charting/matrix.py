@@ -227,7 +227,7 @@ None = consensus where it exists, else the lead coder; never students or models)
         fw = db.get_framework(s, framework_id)
         pframe = db.participants_frame(s)
         project_name = db.get_setting(s, "name", "") or ""
-        ev = resolve(s, coders)
+        ev = resolve(s, coders, framework=framework_id)
         codings = ev.filter(db.codings_frame(s, framework_id=framework_id, coders=list(ev.coders), with_text=False))
         tids = codings["transcript_id"].unique() if len(codings) else []
         places = cdb.segment_places(s, tids)

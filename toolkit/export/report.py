@@ -104,7 +104,7 @@ def write_report(project: Project, out: str | Path, *, framework_id: str | None 
         name = db.get_setting(s, "name") or project.path.stem
         groups = participant_groups(s, a.attribute)
         df, via = resolve_codings(s, fid, coders=coders)
-        ev = resolve_evidence(s, coders)
+        ev = resolve_evidence(s, coders, framework=fid)
     mapped = mapped_framework(project, fid)
     doc = new_document()
     doc.add_heading(f"Interpretation: {name}", level=0)

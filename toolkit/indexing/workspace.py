@@ -12,7 +12,7 @@ from ..store import core as db
 from ..store.events import Action
 from .units import DEFAULT_SCHEME, parse_scheme
 
-__all__ = ["unit_of_analysis", "set_unit_of_analysis", "unit_label", "get_position", "set_position"]
+__all__ = ["unit_of_analysis", "unit_of_analysis_in", "set_unit_of_analysis", "unit_label", "get_position", "set_position"]
 
 
 def _unit_key(framework: str) -> str:
@@ -22,7 +22,12 @@ def _unit_key(framework: str) -> str:
 def unit_of_analysis(project: Project, framework: str) -> str:
     """The passage scheme this framework is indexed, compared and exported in (``sentences:3`` unless set)."""
     with project.read() as s:
-        return db.get_setting(s, _unit_key(framework)) or DEFAULT_SCHEME
+        return unit_of_analysis_in(s, framework)
+
+
+def unit_of_analysis_in(session, framework: str) -> str:
+    """``unit_of_analysis`` inside an open session (for readers that already hold one, e.g. the evidence rule)."""
+    return db.get_setting(session, _unit_key(framework)) or DEFAULT_SCHEME
 
 
 def set_unit_of_analysis(project: Project, framework: str, scheme: str, *, actor: str | None = None) -> str:
