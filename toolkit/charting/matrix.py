@@ -57,11 +57,14 @@ class Quote:
     t_end: float | None = None
     coding_ids: tuple[int, ...] = ()
     transcript_id: int = 0
+    turns: tuple[int, int] | None = None  # first and last speaker turn (1-based) the passage lies in
 
     @property
     def reference(self) -> str:
-        """Where the passage is: ``P01_gp_rural.txt, characters 120-340, 00:12:03-00:12:40``."""
-        ref = f"{self.transcript}, characters {self.start}\u2013{self.end}"
+        """Where the passage is, as a reader finds it: ``P01_gp_rural.txt, turn 12, 00:12:03-00:12:40`` (turns
+        counted from 1, interviewer turns included; the time when the transcript has one)."""
+        a, b = self.turns or (None, None)
+        ref = f"{self.transcript}, " + (f"turn {a}" if a == b else f"turns {a}\u2013{b}") if a else self.transcript
         if self.t_start is not None:
             ref += f", {clock(self.t_start)}" + (f"\u2013{clock(self.t_end)}" if self.t_end is not None else "")
         return ref
@@ -319,9 +322,25 @@ def _span_time(segs, start: int, end: int) -> tuple[float | None, float | None]:
     return (min(starts) if starts else None, max(ends) if ends else None)
 
 
+def turn_numbers(places: pd.DataFrame) -> dict[int, list[tuple[int, int]]]:
+    """Per transcript, the (start, end) of each speaker turn in order (turn n is item n-1). ``places`` comes from
+    ``store.charting.segment_places`` (ordered by turn)."""
+    out: dict[int, list[tuple[int, int]]] = {}
+    for r in places.itertuples(index=False):
+        out.setdefault(int(r.transcript_id), []).append((int(r.start), int(r.end)))
+    return out
+
+
+def span_turns(turns: list[tuple[int, int]], start: int, end: int) -> tuple[int, int] | None:
+    """The first and last turn (1-based) a span overlaps, or None."""
+    hit = [i for i, (a, b) in enumerate(turns, 1) if a < end and b > start]
+    return (hit[0], hit[-1]) if hit else None
+
+
 def _quotes(codings: pd.DataFrame, places: pd.DataFrame, texts: dict[int, str]) -> dict[tuple[str, str], list[Quote]]:
     """Quotes per (participant, code): overlapping spans of one code (any of the evidence's coders) become one."""
     times = _times(places)
+    turns = turn_numbers(places)
     out: dict[tuple[str, str], list[Quote]] = {}
     codings = codings[codings["participant_id"].notna()] if len(codings) else codings
     for r in merge_overlaps(codings, ("participant_id", "code_id", "transcript")):
@@ -330,7 +349,8 @@ def _quotes(codings: pd.DataFrame, places: pd.DataFrame, texts: dict[int, str]) 
         t0, t1 = _span_time(times.get(tid, ()), start, end)
         q = Quote(coding_id=int(r["ids"][0]), transcript=r["transcript"], start=start, end=end,
                   text=texts[tid][start:end], coder=", ".join(r["coders"]), code_id=r["code_id"], t_start=t0,
-                  t_end=t1, coding_ids=tuple(r["ids"]), transcript_id=tid)
+                  t_end=t1, coding_ids=tuple(r["ids"]), transcript_id=tid,
+                  turns=span_turns(turns.get(tid, []), start, end))
         out.setdefault((str(r["participant_id"]), r["code_id"]), []).append(q)
     return out
 
