@@ -9,6 +9,7 @@ passages of that participant for that column (verbatim, with transcript and plac
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from ..evidence import Evidence, merge_overlaps, resolve
 from ..store import Project
 from ..store import charting as cdb
 from ..store import core as db
+from ..store import findings as fdb
 
 __all__ = ["DEFAULT_GROUP_BY", "Cell", "Column", "Matrix", "Quote", "Table", "build_matrix", "natural_key"]
 
@@ -84,6 +86,11 @@ class Cell:
     summary_id: int | None = None
     sources: list[int] | None = None  # summaries carried into this one by refinement
     version: int = 0  # the stored summary's version (0: none yet); a save passes it back to detect conflicts
+    stale: bool = False  # the summary was written from other codings than the cell holds now
+
+    def coding_ids(self) -> list[int]:
+        """Every coding id of the cell's quotes (the evidence under it)."""
+        return sorted({i for q in self.quotes for i in (q.coding_ids or (q.coding_id,))})
 
     def cited_quotes(self) -> list[Quote]:
         """The quotes the summary cites (those whose codings it lists; none when it lists none)."""
@@ -91,6 +98,26 @@ class Cell:
             return []
         wanted = set(self.summary_quotes)
         return [q for q in self.quotes if wanted.intersection(q.coding_ids or (q.coding_id,))]
+
+
+STALE_NOTE = "written from earlier evidence"
+
+
+def evidence_fingerprint(coding_ids: Iterable[int]) -> str:
+    """A short fingerprint of a set of coding ids: what a summary rests on (stored when it is written, drafted or
+    confirmed; a different fingerprint now means the evidence under the cell changed)."""
+    ids = ",".join(str(i) for i in sorted({int(x) for x in coding_ids}))
+    return hashlib.sha256(ids.encode()).hexdigest()[:16]
+
+
+def cell_coding_ids(s, framework_id: str, participant: str, code: str,
+                    coders: Iterable[str] | Evidence | None = None) -> list[int]:
+    """The coding ids under one cell for the evidence ``coders`` (inside an open session)."""
+    ev = resolve(s, coders, framework=framework_id)
+    df = ev.filter(db.codings_frame(s, framework_id=framework_id, coders=list(ev.coders), with_text=False))
+    if df.empty:
+        return []
+    return sorted(int(i) for i in df.loc[(df["participant_id"] == participant) & (df["code_id"] == code), "id"])
 
 
 @dataclass(frozen=True)
@@ -189,7 +216,8 @@ class Matrix:
                        "category_id": col.category_id,
                        "category": col.category_label, "column_id": col.id, "column": col.label, "participant": pid}
                 rec.update({a: self.value(pid, a) for a in self.attributes})
-                rec.update({"status": c.status, "origin": c.origin or "", "author": c.author or "",
+                rec.update({"status": c.status, "evidence_note": STALE_NOTE if c.stale else "",
+                            "origin": c.origin or "", "author": c.author or "",
                             "updated_at": c.updated_at.isoformat(sep=" ") if c.updated_at else "",
                             "summary": c.summary, "passages": len(c.quotes),
                             "summary_quotes": " ".join(map(str, c.summary_quotes)),
@@ -236,6 +264,7 @@ None = consensus where it exists, else the lead coder; never students or models)
         places = cdb.segment_places(s, tids)
         texts = {int(tid): db.transcript_text(s, int(tid)) for tid in tids}
         sums = cdb.summaries_frame(s, framework_id)
+        prints = fdb.summary_fingerprints(s, framework_id)
     if pframe.empty:
         raise InputError(project.label, "the project has no participants: import transcripts and a participants "
                                             "file first")
@@ -269,6 +298,11 @@ None = consensus where it exists, else the lead coder; never students or models)
         cell.summary_quotes = [int(x) for x in (r.quotes or [])]
         cell.sources = list(r.sources) if isinstance(r.sources, list) else None
         cell.version = int(r.version)
+        held = cell.coding_ids()
+        if int(r.id) in prints:  # the evidence recorded when it was written, drafted or confirmed
+            cell.stale = prints[int(r.id)] != evidence_fingerprint(held)
+        else:  # written before fingerprints: stale when it cites codings the cell no longer holds
+            cell.stale = not set(cell.summary_quotes) <= set(held)
     unassigned = int(codings["participant_id"].isna().sum()) if len(codings) else 0
     matrix = Matrix(fw.id, fw.name, "code", group_by, rows, code_cols, cells, [(c.id, c.label) for c in cats],
                     project_name=project_name, unassigned=unassigned, evidence=ev,
@@ -378,7 +412,8 @@ def _rolled_up(m: Matrix, groups: list[tuple[Column, list[str]]], level: str) ->
                 author=", ".join(dict.fromkeys(p.author for p in written if p.author)) or None,
                 updated_at=latest.updated_at if latest else None,
                 summary_quotes=[i for p in written for i in (p.summary_quotes or
-                                                             [j for q in p.quotes for j in q.coding_ids])])
+                                                             [j for q in p.quotes for j in q.coding_ids])],
+                stale=any(p.stale for p in written))
     return Matrix(m.framework_id, m.framework_name, level, m.group_by, m.rows, cols, cells, m.categories,
                   project_name=m.project_name, created_at=m.created_at, unassigned=m.unassigned, evidence=m.evidence,
                   crosswalks=m.crosswalks)
