@@ -88,9 +88,9 @@ class Cell:
     version: int = 0  # the stored summary's version (0: none yet); a save passes it back to detect conflicts
     stale: bool = False  # the summary was written from other codings than the cell holds now
 
-    def coding_ids(self) -> list[int]:
-        """Every coding id of the cell's quotes (the evidence under it)."""
-        return sorted({i for q in self.quotes for i in (q.coding_ids or (q.coding_id,))})
+    def spans(self) -> list[tuple[int, int, int]]:
+        """The passages under the cell: (transcript id, start, end) of each quote (what a summary rests on)."""
+        return sorted((q.transcript_id, q.start, q.end) for q in self.quotes)
 
     def cited_quotes(self) -> list[Quote]:
         """The quotes the summary cites (those whose codings it lists; none when it lists none)."""
@@ -103,21 +103,22 @@ class Cell:
 STALE_NOTE = "written from earlier evidence"
 
 
-def evidence_fingerprint(coding_ids: Iterable[int]) -> str:
-    """A short fingerprint of a set of coding ids: what a summary rests on (stored when it is written, drafted or
-    confirmed; a different fingerprint now means the evidence under the cell changed)."""
-    ids = ",".join(str(i) for i in sorted({int(x) for x in coding_ids}))
-    return hashlib.sha256(ids.encode()).hexdigest()[:16]
+def evidence_fingerprint(spans: Iterable[tuple[int, int, int]]) -> str:
+    """A short fingerprint of the passages under a cell, (transcript id, start, end) each: what a summary rests on
+    (stored when it is written, drafted or confirmed; a different fingerprint now means the evidence changed)."""
+    text = ";".join(f"{t}:{a}-{b}" for t, a, b in sorted({(int(t), int(a), int(b)) for t, a, b in spans}))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def cell_coding_ids(s, framework_id: str, participant: str, code: str,
-                    coders: Iterable[str] | Evidence | None = None) -> list[int]:
-    """The coding ids under one cell for the evidence ``coders`` (inside an open session)."""
+def cell_evidence(s, framework_id: str, participant: str, code: str,
+                  coders: Iterable[str] | Evidence | None = None) -> list[tuple[int, int, int]]:
+    """The passages under one cell for the evidence ``coders`` (inside an open session), as ``Cell.spans``."""
     ev = resolve(s, coders, framework=framework_id)
     df = ev.filter(db.codings_frame(s, framework_id=framework_id, coders=list(ev.coders), with_text=False))
     if df.empty:
         return []
-    return sorted(int(i) for i in df.loc[(df["participant_id"] == participant) & (df["code_id"] == code), "id"])
+    df = df[(df["participant_id"] == participant) & (df["code_id"] == code)]
+    return sorted((int(r["transcript_id"]), r["start"], r["end"]) for r in merge_overlaps(df, ("transcript_id",)))
 
 
 @dataclass(frozen=True)
@@ -298,11 +299,10 @@ None = consensus where it exists, else the lead coder; never students or models)
         cell.summary_quotes = [int(x) for x in (r.quotes or [])]
         cell.sources = list(r.sources) if isinstance(r.sources, list) else None
         cell.version = int(r.version)
-        held = cell.coding_ids()
         if int(r.id) in prints:  # the evidence recorded when it was written, drafted or confirmed
-            cell.stale = prints[int(r.id)] != evidence_fingerprint(held)
+            cell.stale = prints[int(r.id)] != evidence_fingerprint(cell.spans())
         else:  # written before fingerprints: stale when it cites codings the cell no longer holds
-            cell.stale = not set(cell.summary_quotes) <= set(held)
+            cell.stale = not set(cell.summary_quotes) <= {i for q in cell.quotes for i in q.coding_ids}
     unassigned = int(codings["participant_id"].isna().sum()) if len(codings) else 0
     matrix = Matrix(fw.id, fw.name, "code", group_by, rows, code_cols, cells, [(c.id, c.label) for c in cats],
                     project_name=project_name, unassigned=unassigned, evidence=ev,

@@ -24,7 +24,7 @@ from ..store import core as db
 from ..store import findings as fdb
 from ..store.events import Action
 from ..vectors import encode_cached
-from .matrix import Cell, build_matrix, cell_coding_ids, evidence_fingerprint
+from .matrix import Cell, build_matrix, cell_evidence, evidence_fingerprint
 from .sentences import Sentence, candidates
 
 __all__ = ["DRAFT_SEPARATOR", "STATUSES", "DraftReport", "draft_summaries", "drafted_sentences", "review_summary",
@@ -207,8 +207,7 @@ def draft_summaries(project: Project, framework_id: str, embedder: Embedder, *, 
             sid = cdb.put_summary(s, framework_id=framework_id, participant_id=cell.participant,
                                   code_pk=pks[cell.column], text=text, status="draft", origin="drafted", quotes=ids,
                                   author_id=author)
-            held = cell.coding_ids()
-            fdb.put_summary_evidence(s, sid, evidence_fingerprint(held), len(held))
+            fdb.put_summary_evidence(s, sid, evidence_fingerprint(cell.spans()), len(cell.quotes))
             report.drafted += 1
             report.cells.append((cell.participant, cell.column))
     report.seconds = round(time.perf_counter() - t0, 3)
@@ -269,7 +268,7 @@ def set_summary(project: Project, framework_id: str, participant: str, code: str
 
 
 def _record_evidence(s, summary_id: int, framework_id: str, participant: str, code: str, coders) -> None:
-    held = cell_coding_ids(s, framework_id, participant, code, coders)
+    held = cell_evidence(s, framework_id, participant, code, coders)
     fdb.put_summary_evidence(s, summary_id, evidence_fingerprint(held), len(held))
 
 
