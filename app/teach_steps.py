@@ -106,12 +106,14 @@ def interpret(student: str) -> None:
         out = act(lambda: ex.check_finding(project(), student, theme, statement, project_embedder()),
                   cli="teach interpret --student --theme --statement", rerun=False, done=None)
         if out:
-            c1, c2, c3 = st.columns(3)
-            c1.metric("Support", f"{len(out['support'])} of {out['n']}", help=explain("support"))
-            c2.metric("Counter-evidence", f"{len(out['counter'])} of {out['n']}", help=explain("counter"))
-            c3.metric("Mention it only", f"{len(out['mentions'])} of {out['n']}")
+            c1, c2 = st.columns(2)
+            c1.metric("Coded under the category", f"{len(out['coded'])} of {out['n']}")
+            c2.metric("No passage there", f"{len(out['silent'])} of {out['n']}")
+            st.caption("Each participant's passage closest to your finding. Read them and judge yourself: does the "
+                       "participant support it, give counter-evidence, only mention the theme, or say nothing? "
+                       "Closeness is not a verdict.")
             for e in out["examples"]:
-                st.caption(f"{e['participant']} · {e['stance']} · {e['why']}")
+                st.caption(f"{e['participant']} · {e['place']} · closeness {e['closeness']:.2f}")
                 st.text(e["text"])
 
 

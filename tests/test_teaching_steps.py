@@ -33,7 +33,9 @@ def test_every_step_has_an_exercise_with_feedback(sample_project, embedder, tmp_
         ex.group_codes(p, "ola", "ORG", {})
     f = ex.check_finding(p, "kari", "CUL", "Doctors order imaging because they are afraid of missing a disease",
                          embedder)
-    assert f["n"] == 12 and f["support"] and set(f["support"]).isdisjoint(f["silent"])
+    assert f["n"] == 12 and f["coded"] and set(f["coded"]).isdisjoint(f["silent"])
+    assert "support" not in f and "counter" not in f  # no automatic verdict: the student judges
+    assert [e["closeness"] for e in f["examples"]] == sorted((e["closeness"] for e in f["examples"]), reverse=True)
     # the teacher's overview: one row per student, each figure with its n
     teaching.code_passage(p, "kari", "P01_gp_rural.txt", *_first_passage(p), ["ORG01"])
     table = class_overview(p).set_index("student")

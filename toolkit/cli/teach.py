@@ -103,8 +103,11 @@ def cmd_map(a) -> int:
 
 def cmd_interpret(a) -> int:
     out = ex.check_finding(open_(a.project), a.student, a.theme, a.statement, _embedder(a.model))
-    print(f"supports: {', '.join(out['support']) or 'nobody'}; counter-evidence: {', '.join(out['counter']) or 'nobody'}"
-          f"; mention only: {', '.join(out['mentions']) or 'nobody'} (n = {out['n']} participants)")
+    print(f"coded under the category: {', '.join(out['coded']) or 'nobody'}; no passage: "
+          f"{', '.join(out['silent']) or 'nobody'} (n = {out['n']} participants). Read each participant's closest "
+          "passage and judge yourself: supports, counter-evidence, mentions only, or silent.")
+    for e in out["examples"]:
+        print(f"{e['participant']} ({e['closeness']:.2f}, {e['place']}): {' '.join(e['text'].split())[:160]}")
     return 0
 
 

@@ -9,7 +9,8 @@
 - **map**: grouping the codes of one category into groups of the student's own making, against the groups the study
   made when condensing the framework (the crosswalk's targets); the score is the adjusted Rand index.
 - **interpret**: a finding in the student's words on one category, checked against the reference passages
-  (``interpret.findings``): who supports it, who says the opposite; the score is the share supporting, with n.
+  (``interpret.judging``): the reference passages ranked by closeness, for the student to judge; the score is the
+  share of participants with a passage, with n.
 """
 
 from __future__ import annotations
@@ -130,23 +131,21 @@ def group_codes(project: Project, student: str, category: str, groups: dict[str,
 
 def check_finding(project: Project, student: str, theme: str, statement: str, embedder, *,
                   framework: str = DEFAULT_FRAMEWORK) -> dict:
-    """Step 5: the student's finding on one category checked against the reference passages."""
-    from ..interpret.findings import check_findings
+    """Step 5: the reference passages of one category ranked by closeness to the student's finding, for the student
+    to read and judge (the toolkit gives no verdict: ``interpret.judging``)."""
+    from ..interpret.judging import rank_passages
 
     who = student_coder(student)
     if not (statement or "").strip():
         raise InputError(None, "write your finding first")
-    found = {f.theme_id: f for f in check_findings(project, framework, level="category", attribute="group",
-                                                   coders=[REFERENCE_CODER], embedder=embedder,
-                                                   statements={theme: statement.strip()})}
-    if theme not in found:
-        raise NotFoundError(f"no category {theme!r} in {framework}")
-    f = found[theme]
-    n = len(f.groups)
-    out = {"support": sorted(f.support), "counter": sorted(f.counter),
-           "mentions": sorted(p for p in f.groups if f.stance(p) == "mentions only"), "silent": f.silent, "n": n,
-           "examples": [{"participant": pid, "stance": q["stance"], "why": q["why"], "text": q["text"].strip()}
-                        for book in (f.support, f.counter) for pid, qs in sorted(book.items()) for q in qs[:1]]}
-    score = len(f.support) / n if n else 0.0
+    ranked = rank_passages(project, framework, statement.strip(), theme_id=theme, coders=[REFERENCE_CODER],
+                           embedder=embedder, per_participant=1)
+    n = len(ranked)
+    coded = sorted(p for p, rs in ranked.items() if rs)
+    out = {"coded": coded, "silent": sorted(p for p, rs in ranked.items() if not rs), "n": n,
+           "examples": [{"participant": pid, "closeness": rs[0].closeness, "place": rs[0].place,
+                         "text": rs[0].text.strip()} for pid, rs in sorted(ranked.items(), key=lambda kv:
+                                                                          -kv[1][0].closeness if kv[1] else 0) if rs]}
+    score = len(coded) / n if n else 0.0
     _save(project, who, "interpret", theme, {"statement": statement.strip(), **out}, round(score, 3), n)
     return out

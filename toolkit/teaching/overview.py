@@ -12,7 +12,7 @@ from . import DEFAULT_FRAMEWORK, REFERENCE_CODER, STUDENT_PREFIX, passages, stud
 
 COLUMNS = ["student", "index: passages coded", "index: of passages", "index: positive agreement", "index: kappa",
            "familiarize: categories reached", "familiarize: n categories", "chart: cells", "chart: summary similarity",
-           "map: categories grouped", "map: adjusted Rand", "interpret: findings", "interpret: share supporting",
+           "map: categories grouped", "map: adjusted Rand", "interpret: findings", "interpret: share with passages",
            "last activity"]
 
 
@@ -51,7 +51,7 @@ def class_overview(project: Project, *, framework: str = DEFAULT_FRAMEWORK) -> p
         for step, count, score in (("familiarize", None, "familiarize: categories reached"),
                                    ("chart", "chart: cells", "chart: summary similarity"),
                                    ("map", "map: categories grouped", "map: adjusted Rand"),
-                                   ("interpret", "interpret: findings", "interpret: share supporting")):
+                                   ("interpret", "interpret: findings", "interpret: share with passages")):
             w = mine[mine["step"] == step]
             if w.empty:
                 continue
