@@ -102,8 +102,21 @@ def main(argv: list[str] | None = None) -> int:
         mapping.propose_elements(p, a.framework, embedder=emb)
         t2 = time.perf_counter()
         mapping.propose_dimensions(p, a.framework, emb)
-        mapping.propose_categories(p, a.framework)
         t3 = time.perf_counter()
+        by_method = {}  # how many categories each way of proposing them gives (the app's default first)
+        for method in ("auto", "framework", "cluster"):
+            if method not in getattr(mapping, "CATEGORY_METHODS", ("framework", "cluster")):
+                continue
+            if by_method:
+                with p.read() as s:
+                    from toolkit.store import mapping as mdb
+
+                    cats = list(mdb.map_categories_frame(s, a.framework)["id"])
+                mapping.remove(p, a.framework, "category", [int(c) for c in cats])
+            mapping.propose_categories(p, a.framework, method=method, embedder=emb)
+            dd = mapping.state(p, a.framework)["dimensions"]
+            by_method[method] = {"categories": int(dd["category_id"].nunique()),
+                                 "largest": int(dd["category_id"].value_counts().max()) if len(dd) else 0}
         st = mapping.state(p, a.framework)
         labels = list(st["elements"]["label"])
         verdicts = [is_complete_noun_phrase(x) for x in labels]
@@ -113,8 +126,7 @@ def main(argv: list[str] | None = None) -> int:
                "complete_noun_phrases": sum(ok for ok, _ in verdicts),
                "share_complete": round(sum(ok for ok, _ in verdicts) / max(1, len(labels)), 3),
                "failed_rules": dict(sorted(fails.items())),
-               "dimensions": len(dims), "categories": int(dims["category_id"].nunique()),
-               "largest_category_dimensions": int(dims["category_id"].value_counts().max()) if len(dims) else 0,
+               "dimensions": len(dims), "categories_by_method": by_method,
                "seconds": {"draft": round(t1 - t0, 1), "elements": round(t2 - t1, 1),
                            "dimensions_categories": round(t3 - t2, 1)},
                "failing_examples": [x for x, (ok, _) in zip(labels, verdicts, strict=True) if not ok][:a.examples],

@@ -52,8 +52,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help=f"cosine distance at which dimensions are cut (default {mp.DEFAULT_THRESHOLD}; smaller: "
                         "more, tighter dimensions)")
     p.add_argument("--linkage", choices=mp.LINKAGES, default=mp.DEFAULT_LINKAGE)
-    p.add_argument("--method", choices=["framework", "cluster"], default="framework",
-                   help="categories from the framework's categories, or by clustering dimensions")
+    p.add_argument("--method", choices=list(mp.CATEGORY_METHODS), default="auto",
+                   help="auto: the number of categories chosen from the data, starting from the framework's (default); framework: the framework's categories; cluster: cut at --threshold")
     p.add_argument("--model", help="local sentence-transformers model directory (default: the packaged MiniLM)")
     p.set_defaults(handler=cmd_map_propose)
 
@@ -168,7 +168,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_map_propose(a) -> int:
     project = open_(a.project)
-    emb = _embedder(a) if a.what in ("elements", "dimensions", "all") or a.method == "cluster" else None
+    emb = _embedder(a) if a.what in ("elements", "dimensions", "all") or a.method != "framework" else None
     if a.what in ("elements", "all"):
         r = mp.propose_elements(project, a.framework, embedder=emb, per_summary=a.per_summary)
         print(f"proposed {len(r.created)} key elements ({r.skipped} summaries skipped)")
