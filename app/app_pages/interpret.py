@@ -70,6 +70,15 @@ def selected(frame: pd.DataFrame, key: str, **kw) -> list[int]:
     return [int(frame.iloc[i]["id"]) for i in ev.selection.rows if i < len(frame)]
 
 
+def go_big(fig):
+    """The same figure, tall (the labels were placed for the smaller one, so they only gain room)."""
+    import copy
+
+    big = copy.deepcopy(fig)
+    big.update_layout(height=1150)
+    return big
+
+
 def svg(a, path) -> None:
     import matplotlib.pyplot as plt
 
@@ -220,7 +229,15 @@ def drivers_tab() -> None:
                + (f" · crosswalk: {md(a.via)}" if a.via else " · crosswalk: none")
                + f" · {a.n_participants} participants · gaps (raised by ≥ {a.gap_min}, no measure): "
                + (", ".join(f"**{d.id}** {d.label} ({d.n_participants})" for d in gaps) or "none"))
-    ev = st.plotly_chart(fig, key="map_driver_fig", on_select="rerun", selection_mode="points")
+    f1, f2 = st.columns([3, 1])
+    big = f1.toggle("Full screen map (tall, the whole width; or the ⛶ button at the map's top right)",
+                    key="map_driver_big", help="Hover a driver or a measure for its full name, participants and "
+                                                "quantities.")
+    f2.download_button("Map in its own window (HTML)", key="map_driver_html", file_name=f"drivers_{a.framework_id}.html",
+                       data=lambda: fig.to_html(include_plotlyjs=True, full_html=True).encode())
+    shown = go_big(fig) if big else fig
+    ev = st.plotly_chart(shown, key="map_driver_fig", on_select="rerun", selection_mode="points",
+                         config={"displaylogo": False})
     ids = [d.id for d in a.drivers]
     for pt in ev.selection.points if ev is not None else []:
         st.session_state["map_driver"] = nearest_driver(lay, pt["x"], pt["y"])
