@@ -212,10 +212,10 @@ MAX_CATEGORIES = 12
 
 
 def choose_groups(vectors: np.ndarray, start: np.ndarray, *, max_k: int = MAX_CATEGORIES) -> np.ndarray:
-    """Group L2-normalised vectors into a number of groups chosen from the data: k-means for every k from 2 up to
-    ``max_k`` (and below the number of items), the k with the best silhouette (cosine) wins; ``start`` (a first
-    grouping, e.g. by framework category) seeds k-means at its own number of groups and wins ties. Groups are
-    numbered by size, largest first."""
+    """Group L2-normalised vectors into a number of groups chosen from the data, starting from ``start`` (a first
+    grouping, e.g. by framework category, of k0 groups): k-means for every k from k0 - 2 to k0 + 3 (at least 2, at
+    most ``max_k`` and below the number of items), seeded with ``start``'s groups at k0; the best silhouette (cosine)
+    wins, ``start`` itself included. Groups are numbered by size, largest first."""
     from sklearn.cluster import KMeans
     from sklearn.metrics import silhouette_score
 
@@ -224,7 +224,8 @@ def choose_groups(vectors: np.ndarray, start: np.ndarray, *, max_k: int = MAX_CA
         return np.zeros(n, dtype=int)
     k0 = len(set(start.tolist()))
     best, best_score = start, silhouette_score(vectors, start, metric="cosine") if 1 < k0 < n else -1.0
-    for k in range(2, min(max_k, n - 1) + 1):
+    # around the framework's number (the starting point): from two fewer to three more
+    for k in range(max(2, k0 - 2), min(max_k, k0 + 3, n - 1) + 1):
         if k == k0:
             init = np.vstack([vectors[start == g].mean(axis=0) for g in sorted(set(start.tolist()))])
             labels = KMeans(k, init=init, n_init=1, random_state=0).fit_predict(vectors)

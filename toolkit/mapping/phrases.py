@@ -134,6 +134,7 @@ FUNCTION_EN = ("and or but so nor yet because if when whenever while whereas alt
                "didn't can't couldn't won't wouldn't isn't aren't wasn't weren't haven't hasn't hadn't shouldn't "
                "very really just also only even still already again quite rather too more most much many less longer "
                "least well yes yeah okay ok oh um uh eh ehm hm actually basically maybe perhaps probably sometimes "
+               "lot lots bit kind sort course pretty sure "
                "often always usually almost about around into onto over under up down out off through with "
                "without within by from at in on to before after between against during across like per via "
                "all any some each every both either neither such own same other another else ever")
