@@ -87,7 +87,6 @@ def main(argv: list[str] | None = None) -> int:
     a = ap.parse_args(argv)
     from toolkit import charting, mapping
     from toolkit.embed import load_embedder
-    from toolkit.overview import model_path
     from toolkit.sample import build_sample
     from toolkit.store import open_project
 
@@ -95,7 +94,12 @@ def main(argv: list[str] | None = None) -> int:
         path = Path(tmp) / "sample.fa"
         build_sample(path)
         p = open_project(path)
-        emb = load_embedder(a.model or model_path(p))
+        try:  # the project's model (toolkit.settings since the settings registry; overview before)
+            from toolkit.settings import project_embedder
+            emb = project_embedder(p, a.model)
+        except ImportError:
+            from toolkit.overview import model_path
+            emb = load_embedder(a.model or model_path(p))
         t0 = time.perf_counter()
         charting.draft_summaries(p, a.framework, emb)
         t1 = time.perf_counter()

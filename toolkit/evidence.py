@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from . import settings
 from .errors import InputError, NotFoundError
 from .store import Project
 from .store import core as db
@@ -36,7 +37,6 @@ __all__ = ["DEFAULT", "STUDENT_PREFIX", "Evidence", "consensus_passages", "eligi
 
 DEFAULT = "default"
 STUDENT_PREFIX = "student:"
-LEAD_SETTING = "lead_coder"
 OWN_ORIGINS = ("manual", "suggestion", "imported")
 NAMED = 3  # transcripts named one by one in ``describe``
 
@@ -174,7 +174,7 @@ def _stats(s) -> pd.DataFrame:
 
 
 def _lead(s, st: pd.DataFrame) -> str | None:
-    chosen = db.get_setting(s, LEAD_SETTING)
+    chosen = settings.read(s, settings.LEAD_CODER)
     if chosen:
         return chosen
     own = st[st["origin"].isin(OWN_ORIGINS)]
@@ -198,7 +198,7 @@ def set_lead_coder(project: Project, name: str | None, *, actor: str | None = No
     with project.transaction(Action.EVIDENCE_LEAD, actor=actor, payload={"lead": name}) as s:
         if name and name not in {c["name"] for c in db.list_coders(s) if c["kind"] != "model"}:
             raise NotFoundError(f"no human coder {name!r} in this project")
-        db.set_setting(s, LEAD_SETTING, name)
+        settings.write(s, settings.LEAD_CODER, name)
         return _lead(s, _stats(s))
 
 

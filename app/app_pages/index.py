@@ -6,7 +6,6 @@ suggestions are then learned from the other transcripts only, so they never carr
 Keyboard: Right/Left move between passages, A accepts the top open suggestion, X rejects it, N marks "no code here".
 """
 
-from pathlib import Path
 
 import streamlit as st
 
@@ -58,7 +57,7 @@ with c3:
                             "where codings meet.")
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)  # read-only, shared: no copy per rerun (it is not changed)
+@st.cache_data(show_spinner=False, max_entries=32)  # a copy per session: nothing shared between sessions is mutable
 def _view(path: str, fw: str, tname: str, who: str, others: bool, v: int) -> dict:
     return review.transcript_view(project(), fw, tname, who, show_others=others)
 
@@ -68,6 +67,7 @@ def _choices(path: str, fw: str, who: str, v: int) -> list[dict]:
     return review.code_choices(project(), fw, who)
 
 
+workspace.ensure_passages(p, scheme, transcripts=[tname])  # cut once, in its own action: the view below only reads
 view0 = _view(str(p.path), fw_id, tname, who, others, version())
 st.caption(f"Unit of analysis: **{scheme}** ({workspace.unit_label(scheme)}) · you are **{md(who)}**"
            + (" · blind: only your own codings are shown" if view0["blind"] else ""))
@@ -80,8 +80,8 @@ if lead and u3.button("Learn from my coding", key="learn",
     bar = Progress("Learning from the codings")
     act(learning.learn, p, fw_id, project_embedder(lazy=True), progress=bar, before_rerun=bar.done, coder=who,
         cli="learn --framework --coder", done=lambda r: (
-            f"Learned from the codings of {fw_id}: cross-validated top-1 {r['cv_top1']:.2f}; kept as "
-            f"{Path(r['file']).name} (sha256 {r['sha256'][:12]}); suggestions updated."))
+            f"Learned from the codings of {fw_id}: cross-validated top-1 {r['cv_top1']:.2f}; kept in the project "
+            f"(sha256 {r['sha256'][:12]}); suggestions updated."))
 if lead and u1.button("Update suggestions", key="suggest"):
     bar = Progress("Embedding passages")
     out = act(sv.suggest, p, fw_id, project_embedder(lazy=True), progress=bar, before_rerun=bar.done, coder=who,

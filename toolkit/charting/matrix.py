@@ -17,6 +17,7 @@ from datetime import datetime
 
 import pandas as pd
 
+from .. import settings
 from ..codetree import code_tree, parse_level, rollup
 from ..errors import InputError, NotFoundError
 from ..evidence import Evidence, merge_overlaps, resolve
@@ -258,7 +259,7 @@ None = consensus where it exists, else the lead coder; never students or models)
     with project.read() as s:
         fw = db.get_framework(s, framework_id)
         pframe = db.participants_frame(s)
-        project_name = db.get_setting(s, "name", "") or ""
+        project_name = settings.read(s, settings.NAME) or ""
         ev = resolve(s, coders, framework=framework_id)
         codings = ev.filter(db.codings_frame(s, framework_id=framework_id, coders=list(ev.coders), with_text=False))
         tids = codings["transcript_id"].unique() if len(codings) else []

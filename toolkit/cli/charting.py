@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from .. import charting as ch
 from .. import export
 from ..errors import InputError
 from ..safeio import write_csv
-from ._common import open_, print_table, progress_bar, who
+from ._common import embedder, open_, print_table, progress_bar, who
 
 EVIDENCE_HELP = ("whose codings count (repeatable; default: consensus where it exists, else the project's lead "
                  "coder; never students or models; see `evidence show`)")
@@ -102,13 +101,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_coverage)
 
 
-def _embedder(model: str | None):
-    from ..embed import load_embedder
-
-    print("loading the embedding model...", file=sys.stderr)
-    return load_embedder(model)
-
-
 def _print_draft(rep) -> None:
     print(f"drafted {rep.drafted} summaries from {rep.sentences} sentences in {rep.seconds:.1f} s "
           f"({rep.kept_researcher} written by a researcher left alone, {rep.kept_draft} earlier drafts kept, "
@@ -118,7 +110,7 @@ def _print_draft(rep) -> None:
 def cmd_chart(a) -> int:
     project = open_(a.project)
     if a.draft:
-        _print_draft(ch.draft_summaries(project, a.framework, _embedder(a.model), coders=a.coders,
+        _print_draft(ch.draft_summaries(project, a.framework, embedder(project, a.model), coders=a.coders,
                                         progress=progress_bar("drafting summaries")))
     group_by = ch.DEFAULT_GROUP_BY if a.group_by is None else a.group_by
     m = export.chart(project, a.framework, docx=a.docx, xlsx=a.xlsx, csv=a.csv, category=a.category, group_by=group_by,
@@ -137,7 +129,8 @@ def cmd_chart(a) -> int:
 
 
 def cmd_draft(a) -> int:
-    rep = ch.draft_summaries(open_(a.project), a.framework, _embedder(a.model), overwrite=a.overwrite,
+    project = open_(a.project)
+    rep = ch.draft_summaries(project, a.framework, embedder(project, a.model), overwrite=a.overwrite,
                              participants=a.participants, codes=a.codes, coders=a.coders,
                              progress=progress_bar("drafting summaries"))
     _print_draft(rep)

@@ -8,7 +8,7 @@ from ..errors import InputError
 from ..interpret import findings as fnd
 from ..interpret import judging as jd
 from ..safeio import write_csv
-from ._common import open_, print_table, who
+from ._common import embedder, open_, print_table, who
 
 
 def _common(p, *, theme: bool = True) -> None:
@@ -62,14 +62,6 @@ def _framework(project, given):
     return pick(project, given)
 
 
-def _embedder(model):
-    if not model:
-        return None
-    from ..embed import load_embedder
-
-    return load_embedder(model)
-
-
 def _statement(project, fid: str, a) -> str:
     if a.statement:
         return a.statement.strip()
@@ -87,7 +79,7 @@ def cmd_show(a) -> int:
             raise InputError(None, f"--statement must be THEME=TEXT, not {item!r}")
         statements[theme.strip()] = text.strip()
     found = fnd.check_findings(project, fid, level=a.level, attribute=a.attribute, coders=a.coders,
-                               embedder=_embedder(a.model), statements=statements)
+                               embedder=embedder(project, a.model), statements=statements)
     from ..evidence import resolve
 
     print(resolve(project, a.coders, framework=fid).describe())
@@ -107,7 +99,7 @@ def cmd_rank(a) -> int:
     fid = _framework(project, a.framework)
     statement = _statement(project, fid, a)
     ranked = jd.rank_passages(project, fid, statement, theme_id=a.theme, level=a.level, coders=a.coders,
-                              embedder=_embedder(a.model), per_participant=a.per)
+                              embedder=embedder(project, a.model), per_participant=a.per)
     print(f"Statement: {statement}\n(closeness ranks the passages to read; it is not a judgement)")
     rows = [{"participant": pid, "coding": r.coding_id, "closeness": f"{r.closeness:.2f}", "place": r.place,
              "sentence": " ".join(r.sentence.split())[:90]} for pid, rs in ranked.items() for r in rs]

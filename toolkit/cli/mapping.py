@@ -10,13 +10,7 @@ from ..errors import InputError
 from ..interpret import drivers as drv
 from ..interpret import links as lnk
 from ..safeio import write_csv
-from ._common import open_, print_table
-
-
-def _embedder(a):
-    from ..embed import load_embedder
-
-    return load_embedder(getattr(a, "model", None))
+from ._common import embedder, open_, print_table
 
 
 def _framework(project, given: str | None) -> str:
@@ -168,7 +162,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_map_propose(a) -> int:
     project = open_(a.project)
-    emb = _embedder(a) if a.what in ("elements", "dimensions", "all") or a.method != "framework" else None
+    emb = (embedder(project, getattr(a, "model", None))
+           if a.what in ("elements", "dimensions", "all") or a.method != "framework" else None)
     if a.what in ("elements", "all"):
         r = mp.propose_elements(project, a.framework, embedder=emb, per_summary=a.per_summary)
         print(f"proposed {len(r.created)} key elements ({r.skipped} summaries skipped)")
@@ -289,7 +284,7 @@ def cmd_drivers(a) -> int:
         from ..export.report import write_report
 
         write_report(project, a.docx, analysis=an, coders=a.coders, link_min=a.link_min,
-                     embedder=_embedder(a) if a.embed_quotes else None, png=a.png)
+                     embedder=embedder(project, getattr(a, "model", None)) if a.embed_quotes else None, png=a.png)
     for label, path in (("SVG", a.svg), ("PNG", a.png), ("HTML", a.html), ("report", a.docx)):
         if path:
             print(f"wrote {label}: {path}")

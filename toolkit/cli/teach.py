@@ -8,13 +8,7 @@ from .. import teaching
 from ..errors import InputError
 from ..teaching import exercises as ex
 from ..teaching.overview import class_overview
-from ._common import open_, print_table
-
-
-def _embedder(model: str | None):
-    from ..embed import load_embedder
-
-    return load_embedder(model)
+from ._common import embedder, open_, print_table
 
 
 def register_steps(s) -> None:
@@ -74,14 +68,16 @@ def cmd_familiarize(a) -> int:
         text = Path(a.codes).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as e:
         raise InputError(a.codes, f"cannot read the codes: {e}") from None
-    out = ex.preliminary_framework(open_(a.project), a.student, text, _embedder(a.model))
+    project = open_(a.project)
+    out = ex.preliminary_framework(project, a.student, text, embedder(project, a.model))
     print_table(out["rows"])
     print(f"categories of the study reached: {len(out['reached'])} of {out['n']}; missed: {', '.join(out['missed'])}")
     return 0
 
 
 def cmd_chart(a) -> int:
-    out = ex.chart_cell(open_(a.project), a.student, a.participant, a.code, a.summary, a.cite, _embedder(a.model))
+    project = open_(a.project)
+    out = ex.chart_cell(project, a.student, a.participant, a.code, a.summary, a.cite, embedder(project, a.model))
     print(f"similarity to the reference {'summary' if out['reference_is_summary'] else 'passages'}: "
           f"{out['similarity']:.2f}; cited passages overlap (Jaccard): {out['cited_overlap']:.2f} (n = {out['n']} "
           "reference passages)")
@@ -102,7 +98,8 @@ def cmd_map(a) -> int:
 
 
 def cmd_interpret(a) -> int:
-    out = ex.check_finding(open_(a.project), a.student, a.theme, a.statement, _embedder(a.model))
+    project = open_(a.project)
+    out = ex.check_finding(project, a.student, a.theme, a.statement, embedder(project, a.model))
     print(f"coded under the category: {', '.join(out['coded']) or 'nobody'}; no passage: "
           f"{', '.join(out['silent']) or 'nobody'} (n = {out['n']} participants). Read each participant's closest "
           "passage and judge yourself: supports, counter-evidence, mentions only, or silent.")

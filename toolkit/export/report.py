@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 from docx.shared import Cm, RGBColor
 
+from .. import settings
 from ..embed import Embedder
 from ..evidence import resolve as resolve_evidence
 from ..interpret.drivers import DriverAnalysis, analyse_drivers, quantities_text
@@ -100,7 +101,7 @@ def write_report(project: Project, out: str | Path, *, framework_id: str | None 
                                     coders=coders, link_min=link_min)
     fid = a.framework_id
     with project.read() as s:
-        name = db.get_setting(s, "name") or project.path.stem
+        name = settings.read(s, settings.NAME) or project.path.stem
         groups = participant_groups(s, a.attribute)
         df, via = resolve_codings(s, fid, coders=coders)
         ev = resolve_evidence(s, coders, framework=fid)

@@ -203,10 +203,9 @@ def embed_function(project: Project, embedder) -> Embed:
     from ..vectors import encode_cached
 
     if embedder is None:
-        from ..embed import load_embedder
-        from ..overview import model_path
+        from ..settings import project_embedder
 
-        embedder = load_embedder(model_path(project))
+        embedder = project_embedder(project)
     return lambda texts: encode_cached(project, embedder, list(texts))
 
 
