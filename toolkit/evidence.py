@@ -145,8 +145,8 @@ def _mostly_inside(df: pd.DataFrame, passages: tuple[Span, ...]) -> pd.Series:
 
 def consensus_passages(s, consensus: str) -> tuple[tuple[Span, ...], tuple[tuple[str, int, int], ...]]:
     """The passages (of each framework's unit of analysis) where ``consensus`` was recorded, and the number of
-    passages of each transcript concerned. Passages not cut yet are cut from the segments (nothing is written)."""
-    from .indexing.units import passages_from_segments
+    passages of each transcript concerned (the stored passages; where none are stored yet, the consensus spans stand
+    for them)."""
     from .indexing.workspace import unit_of_analysis_in
 
     spans = edb.consensus_spans(s, consensus)
@@ -158,8 +158,8 @@ def consensus_passages(s, consensus: str) -> tuple[tuple[Span, ...], tuple[tuple
         stored = edb.passage_spans(s, scheme, tids)
         for tid in tids:
             ps = stored[stored["transcript_id"] == tid]
-            units = list(zip(ps["start"].astype(int), ps["end"].astype(int), strict=True)) if len(ps) else \
-                [(r["start"], r["end"]) for r in passages_from_segments(db.segments_frame(s, tid), scheme)]
+            # passages are cut at import (``indexing.workspace.ensure_passages``); none yet: the consensus spans
+            units = list(zip(ps["start"].astype(int), ps["end"].astype(int), strict=True))
             totals.append((str(fw), tid, len(units)))
             for a, b in zip(g.loc[g["transcript_id"] == tid, "start"], g.loc[g["transcript_id"] == tid, "end"],
                             strict=True):
