@@ -37,6 +37,8 @@ class Action(StrEnum):
     CODING_ADD = "coding.add"
     CODING_REMOVE = "coding.remove"
     CODING_COUNTER = "coding.counter"
+    FINDING_JUDGE = "finding.judge"  # a researcher marks a participant against a finding
+    FINDING_CLEAR = "finding.clear"
     AGREEMENT_CONSENSUS = "agreement.consensus"
     # charting
     SUMMARIES_DRAFT = "summaries.draft"
