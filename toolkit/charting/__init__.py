@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from .compare import Comparison, compare
 from .coverage import Coverage, coverage
-from .matrix import DEFAULT_GROUP_BY, Cell, Column, Matrix, Quote, Table, build_matrix
+from .matrix import DEFAULT_GROUP_BY, STALE_NOTE, Cell, Column, Matrix, Quote, Table, build_matrix
 from .refine import RefineReport, refine
 from .summaries import (
     DRAFT_SEPARATOR,
@@ -25,7 +25,8 @@ from .summaries import (
     set_summary,
 )
 
-__all__ = ["DEFAULT_GROUP_BY", "DRAFT_SEPARATOR", "Cell", "Column", "Comparison", "Coverage", "DraftReport", "Matrix", "Quote",
-           "RefineReport", "Table", "build_matrix", "compare", "coverage", "draft_summaries", "drafted_sentences",
+__all__ = ["DEFAULT_GROUP_BY", "DRAFT_SEPARATOR", "STALE_NOTE", "Cell", "Column", "Comparison", "Coverage",
+           "DraftReport", "Matrix", "Quote", "RefineReport", "Table", "build_matrix", "compare", "coverage",
+           "draft_summaries", "drafted_sentences",
            "refine", "review_summary", "set_summary"]
 

@@ -48,7 +48,7 @@ def resolve_codings(s, framework_id: str, *, coders: Iterable[str] | None = None
     resolved with one): only the codings of the participants it matches.
     """
     fw = db.get_framework(s, framework_id)
-    ev = resolve_evidence(s, coders, where=where)
+    ev = resolve_evidence(s, coders, framework=framework_id, where=where)
     coders = list(ev.coders)
     direct = ev.filter(db.codings_frame(s, framework_id=framework_id, coders=coders))
     if via is None and not direct.empty:
