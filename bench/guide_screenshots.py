@@ -88,11 +88,11 @@ def walk(url: str, out: Path) -> list[str]:
         shot(page, out, "project", taken)
         go(page, "Participants")
         shot(page, out, "participants", taken)
-        go(page, "Framework") if page.get_by_role("link", name="Framework", exact=True).count() else None
-        if page.get_by_role("heading", name="Framework").count():
-            shot(page, out, "framework", taken)
         go(page, "1 Familiarize")
         shot(page, out, "familiarize", taken)
+        if page.get_by_role("link", name="Framework", exact=True).count():  # the framework editor
+            go(page, "Framework")
+            shot(page, out, "framework", taken)
         go(page, "2 Index")
         frame_sel = "iframe[title*='select_code']"
         select_words(page, frame_sel, 3, "about two and a half thousand inhabitants")
