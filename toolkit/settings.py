@@ -26,7 +26,7 @@ from .store import Project
 from .store import core as db
 
 __all__ = ["Setting", "REGISTRY", "read", "write", "NAME", "MODEL", "LEAD_CODER", "UNIT", "POSITION", "LEARNED",
-           "BACKGROUND_TASK", "SUGGEST_FINGERPRINT", "SUGGEST_RESULT", "ModelChoice", "model_choice",
+           "BACKGROUND_TASK", "SUGGEST_FINGERPRINT", "SUGGEST_RESULT", "ATTRIBUTE_TYPES", "ModelChoice", "model_choice",
            "project_embedder", "MULTILINGUAL_SHARE"]
 
 
@@ -71,9 +71,13 @@ SUGGEST_FINGERPRINT = Setting("suggest:{framework}:{scheme}", str, None,
 SUGGEST_RESULT = Setting("suggest:{framework}:{scheme}:result", dict, None,
                          "Summary of the last whole-project suggestion run (returned when nothing changed).")
 
+ATTRIBUTE_TYPES = Setting("attribute_types", dict, None,
+                          "The type of each participant attribute: {name: category | number | date}; an attribute "
+                          "not named is a category (toolkit.participants).")
+
 #: every setting a project may hold; a key not matching one of these is never written
 REGISTRY: tuple[Setting, ...] = (NAME, MODEL, LEAD_CODER, UNIT, POSITION, LEARNED, BACKGROUND_TASK,
-                                 SUGGEST_FINGERPRINT, SUGGEST_RESULT)
+                                 SUGGEST_FINGERPRINT, SUGGEST_RESULT, ATTRIBUTE_TYPES)
 
 
 def _decode(setting: Setting, raw: str | None) -> Any:
