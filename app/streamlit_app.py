@@ -18,6 +18,7 @@ PAGES = Path(__file__).resolve().parent / "app_pages"
 SPEC = [
     ("Project", "project.py", "Project", ":material/folder_open:", "project"),
     ("The five steps", "familiarize.py", "1 Familiarize", ":material/menu_book:", "familiarize"),
+    ("The five steps", "framework.py", "Framework", ":material/account_tree:", "frameworks"),
     ("The five steps", "index.py", "2 Index", ":material/label:", "index"),
     ("The five steps", "agreement.py", "2b Agreement", ":material/handshake:", "agreement"),
     ("The five steps", "chart.py", "3 Chart", ":material/table_chart:", "chart"),

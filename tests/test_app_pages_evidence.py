@@ -57,12 +57,14 @@ def test_overlapping_spans_of_the_chosen_coders_are_one_quote(sample_project):
     assert len(texts) < 646 + 289  # merged
 
 
-def test_interpret_page_reads_findings_from_the_passages(sample_project):
+def test_interpret_page_shows_ranked_passages_and_no_automatic_verdict(sample_project):
     at = ok(page("interpret", sample_project.path, interpret_tab="Findings", map_framework="lvi84"))
-    assert any("closest in meaning" in c.value for c in at.caption)  # the rule is stated
-    grid = at.dataframe[1].value
-    assert {"stance", "why"} <= set(grid.columns)
-    assert set(grid["stance"]) <= {"supports", "counter", "mentions"} and len(set(grid["stance"])) >= 2
+    assert any("you** decide" in c.value for c in at.caption)  # closeness orders; the researcher decides
+    over = next(d.value for d in at.dataframe if "not yet checked" in d.value.columns)
+    assert over["counter-evidence"].sum() == 0 and over["supports"].sum() == 0
+    assert (over["not yet checked"] == over["participants"]).all()
+    marks = [r for r in at.radio if str(r.key).startswith("map_find_mark_")]
+    assert len(marks) == 12 and all(r.value == "" for r in marks)  # every participant: not yet marked
 
 
 def test_memos_tab_shows_columns_and_edits(sample_project):

@@ -22,6 +22,7 @@ from app.common import (
     user,
     version,
 )
+from app.new_code import new_code_form
 from toolkit import overview, team
 from toolkit.indexing import decisions as dec
 from toolkit.indexing import learning, review, workspace
@@ -214,6 +215,7 @@ def panel() -> None:
         for s in shown:
             _row(s, s["id"] == first_open)
         _add_codes(row)
+        new_code_form(p, fw_id, tname, row["start"], row["end"], key=f"index_{row['id']}")
         if row["history"]:
             with st.expander(f"History of this passage ({len(row['history'])})"):
                 st.markdown("<br>".join(f"{md(h['at'])} · {md(h['coder'])} · {md(h['what'])} {md(h['code'])}"

@@ -70,12 +70,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--reviewed", action="store_true", help="mark it reviewed at once")
     p.add_argument("--quotes", nargs="*", type=int, help="coding ids the summary draws on")
     p.add_argument("--author", default=who())
+    p.add_argument("--coder", action="append", dest="coders", help=EVIDENCE_HELP)
     p.set_defaults(handler=cmd_set)
-    p = sms.add_parser("review", help="mark a cell's summary as reviewed")
+    p = sms.add_parser("review", help="mark a cell's summary as reviewed (confirmed for the codings under it now)")
     _framework_args(p)
     p.add_argument("--participant", required=True)
     p.add_argument("--code", required=True)
     p.add_argument("--author", default=who())
+    p.add_argument("--coder", action="append", dest="coders", help=EVIDENCE_HELP)
     p.set_defaults(handler=cmd_review)
     p = sms.add_parser("list", help="the summaries of a framework with status, origin and author")
     _framework_args(p)
@@ -144,14 +146,15 @@ def cmd_set(a) -> int:
     else:
         text = a.text
     sid = ch.set_summary(open_(a.project), a.framework, a.participant, a.code, text,
-                         status="reviewed" if a.reviewed else "draft", author=a.author, quotes=a.quotes)
+                         status="reviewed" if a.reviewed else "draft", author=a.author, quotes=a.quotes,
+                         coders=a.coders)
     print(f"removed the summary of {a.participant} x {a.code}" if sid is None
           else f"saved the summary of {a.participant} x {a.code}")
     return 0
 
 
 def cmd_review(a) -> int:
-    ch.review_summary(open_(a.project), a.framework, a.participant, a.code, author=a.author)
+    ch.review_summary(open_(a.project), a.framework, a.participant, a.code, author=a.author, coders=a.coders)
     print(f"{a.participant} x {a.code}: reviewed by {a.author}")
     return 0
 
@@ -166,7 +169,8 @@ def cmd_list(a) -> int:
                 continue
             text = c.summary.replace("\n", " ")
             rows.append({"participant": pid, "code": col.id, "passages": len(c.quotes), "status": c.status,
-                         "origin": c.origin or "", "author": c.author or "",
+                         "evidence": ch.STALE_NOTE if c.stale else "", "origin": c.origin or "",
+                         "author": c.author or "",
                          "summary": text[:70] + ("..." if len(text) > 70 else "")})
     print_table(rows)
     return 0

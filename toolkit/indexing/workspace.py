@@ -14,8 +14,8 @@ from ..store import indexing as idb
 from ..store.events import Action
 from .units import DEFAULT_SCHEME, parse_scheme, passages_from_segments
 
-__all__ = ["unit_of_analysis", "set_unit_of_analysis", "unit_label", "get_position", "set_position",
-           "ensure_passages", "cut_passages", "project_schemes"]
+__all__ = ["unit_of_analysis", "unit_of_analysis_in", "set_unit_of_analysis", "unit_label", "get_position",
+           "set_position", "ensure_passages", "cut_passages", "project_schemes"]
 
 
 def unit_of_analysis(project: Project, framework: str) -> str:
@@ -23,7 +23,12 @@ def unit_of_analysis(project: Project, framework: str) -> str:
     and exported in (its ``unit_of_analysis`` setting; ``sentences:3`` unless set). Every function that takes
     ``scheme=None`` asks this."""
     with project.read() as s:
-        return settings.read(s, settings.UNIT, framework=framework) or DEFAULT_SCHEME
+        return unit_of_analysis_in(s, framework)
+
+
+def unit_of_analysis_in(session, framework: str) -> str:
+    """``unit_of_analysis`` inside an open session (for readers that already hold one, e.g. the evidence rule)."""
+    return settings.read(session, settings.UNIT, framework=framework) or DEFAULT_SCHEME
 
 
 def project_schemes(project: Project) -> list[str]:

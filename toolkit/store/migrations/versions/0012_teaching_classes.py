@@ -1,7 +1,7 @@
 """teaching classes: classes, the exercises a teacher sets, members, the teacher's comments
 
 Revision ID: 0012
-Revises: 0006
+Revises: 0008
 Create Date: 2026-12-06 04:00:00
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0012'
-down_revision = '0006'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
