@@ -16,10 +16,11 @@ turns overlapping spans of one code (e.g. of two coders) into one quote.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
+from . import access
 from .errors import InputError, NotFoundError
 from .store import Project
 from .store import core as db
@@ -48,9 +49,18 @@ class Evidence:
     lead: str | None = None
     consensus: str | None = None
     consensus_transcripts: frozenset[int] = field(default_factory=frozenset)
+    #: blind coding (``toolkit.access.visibility``): on these transcripts only ``own``'s codings count (all: ``None``)
+    hidden: frozenset[int] | None = frozenset()
+    own: str | None = None
 
     def describe(self) -> str:
         """One line naming the evidence, for page headers and export title blocks."""
+        if self.own is None:
+            return self._describe()
+        where = "every transcript" if self.hidden is None else f"{len(self.hidden)} blind transcript(s)"
+        return self._describe() + f"; on {where}: only {self.own}'s own codings (blind until the lead reveals)"
+
+    def _describe(self) -> str:
         if self.kind == "chosen":
             return "Evidence: codings of " + ", ".join(self.coders) + " (chosen)"
         if not self.coders:
@@ -73,9 +83,14 @@ class Evidence:
         if df.empty:
             return df
         if self.kind == "chosen":
-            return df[df["coder"].isin(self.coders)]
-        in_cons = df["transcript_id"].astype(int).isin(self.consensus_transcripts)
-        keep = (in_cons & (df["coder"] == self.consensus)) | (~in_cons & (df["coder"] == self.lead))
+            keep = df["coder"].isin(self.coders)
+        else:
+            in_cons = df["transcript_id"].astype(int).isin(self.consensus_transcripts)
+            keep = (in_cons & (df["coder"] == self.consensus)) | (~in_cons & (df["coder"] == self.lead))
+        if self.own is not None:  # blind: the asker's own codings there, nobody else's
+            blind = (df["transcript_id"].astype(int).isin(self.hidden) if self.hidden is not None
+                     else pd.Series(True, index=df.index))
+            keep = (~blind & keep) | (blind & (df["coder"] == self.own))
         return df[keep]
 
 
@@ -113,11 +128,15 @@ def set_lead_coder(project: Project, name: str | None, *, actor: str | None = No
         return _lead(s, _stats(s))
 
 
-def eligible_coders(project: Project) -> list[dict]:
-    """Coders a page may offer as evidence: name, codings, role (consensus / lead / ""); never students or models."""
+def eligible_coders(project: Project, *, viewer=None) -> list[dict]:
+    """Coders a page may offer as evidence: name, codings, role (consensus / lead / ""); never students or models.
+    ``viewer`` (a name or ``access.Viewer``): counts only the codings they may see (blind coding)."""
     with project.read() as s:
         st = _stats(s)
         lead = _lead(s, st)
+        vis = access.visibility(s, viewer) if viewer is not None else None
+    if vis is not None and not st.empty:
+        st = vis.filter(st)
     if st.empty:
         return []
     cons = set(st.loc[st["origin"] == "consensus", "coder"])
@@ -150,14 +169,21 @@ def _resolve(s, coders) -> Evidence:
     return Evidence("chosen", names)
 
 
-def resolve(project_or_session, coders: Iterable[str] | str | None = None) -> Evidence:
-    """The evidence for ``coders`` (None or ``"default"``: the default rule above). Accepts a Project or a Session."""
+def resolve(project_or_session, coders: Iterable[str] | str | None = None, *, viewer=None) -> Evidence:
+    """The evidence for ``coders`` (None or ``"default"``: the default rule above). Accepts a Project or a Session.
+    ``viewer`` (a name or ``access.Viewer``): under blind coding, on the transcripts they may not see others' work
+    of, only their own codings count (``toolkit.access.visibility``)."""
     if isinstance(coders, Evidence):
         return coders
     if isinstance(project_or_session, Project):
         with project_or_session.read() as s:
-            return _resolve(s, coders)
-    return _resolve(project_or_session, coders)
+            return resolve(s, coders, viewer=viewer)
+    ev = _resolve(project_or_session, coders)
+    vis = access.visibility(project_or_session, viewer) if viewer is not None else None
+    if vis is None or (not vis.hidden and not vis.everything_hidden):
+        return ev
+    return replace(ev, coders=tuple(dict.fromkeys((*ev.coders, vis.own))), own=vis.own,
+                   hidden=None if vis.everything_hidden else vis.hidden)
 
 
 def merge_overlaps(df: pd.DataFrame, keys: Iterable[str] = ("transcript_id", "code_id")) -> list[dict]:

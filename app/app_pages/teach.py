@@ -6,9 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from app import teach_steps
-from app.common import act, coder, flash, md, project, show_error, transcript_picker, version
+from app.common import act, coder, flash, md, project, show_error, transcript_picker, user, version
 from toolkit import project as proj
-from toolkit import teaching
+from toolkit import teaching, team
 from toolkit.errors import ToolkitError
 
 FRAMEWORK = teaching.DEFAULT_FRAMEWORK
@@ -55,7 +55,14 @@ def step_card(step: teaching.Step) -> None:
 def coding_exercise(student: str) -> None:
     codes = _codes(str(p.path), version())
     label = dict(zip(codes["code"], codes["label"], strict=True))
-    transcript = transcript_picker("Transcript", key="teach_transcript")
+    if user() is not None and user().role == "student":  # a team server: the transcripts the lead marked only
+        marked = team.teaching_transcripts(p)
+        if not marked:
+            st.info("Your lead has not marked any transcript for teaching yet.")
+            return
+        transcript = st.selectbox("Transcript", marked, key="teach_transcript")
+    else:
+        transcript = transcript_picker("Transcript", key="teach_transcript")
     units = _passages(str(p.path), transcript, version())
     mine = teaching.student_codes(p, student, transcript) if student else {}
     if units.empty:
@@ -163,13 +170,18 @@ def teacher() -> None:
                 done=lambda n: f"Removed {n} coding(s) and the exercise work of {who}.")
 
 
-if "teach_student" not in st.session_state:
-    st.session_state["teach_student"] = st.query_params.get("student", "")
-name = st.text_input("Your name (student)", key="teach_student",
-                     help=f"Your work is stored as coder `{teaching.STUDENT_PREFIX}<name>`, apart from the "
-                          "researchers' coding.").strip()
-if name and st.query_params.get("student") != name:
-    st.query_params["student"] = name
+me = user()
+if me is not None and me.role == "student":  # a team server: the login is the student, never a typed name
+    name = me.name
+    st.caption(f"Your work is stored as coder `{teaching.STUDENT_PREFIX}{md(name)}`.")
+else:
+    if "teach_student" not in st.session_state:
+        st.session_state["teach_student"] = st.query_params.get("student", "")
+    name = st.text_input("Your name (student)", key="teach_student",
+                         help=f"Your work is stored as coder `{teaching.STUDENT_PREFIX}<name>`, apart from the "
+                              "researchers' coding.").strip()
+    if name and st.query_params.get("student") != name:
+        st.query_params["student"] = name
 titles = {s.key: s.title for s in teaching.STEPS}
 key = st.segmented_control("Step", list(titles), format_func=titles.get, key="teach_step", default="familiarize")
 step = next(s for s in teaching.STEPS if s.key == (key or "familiarize"))
@@ -182,6 +194,7 @@ if step.key == "index":
 elif step.key in ("familiarize", "chart", "map", "interpret"):
     {"familiarize": teach_steps.familiarize, "chart": teach_steps.chart, "map": teach_steps.mapping,
      "interpret": teach_steps.interpret}[step.key](name)
-if st.toggle("Teacher's overview of every student", key="teach_show_overview"):
-    teach_steps.overview()
-teacher()
+if me is None or me.can("teaching_reset"):  # the teacher's tools: not a student's
+    if st.toggle("Teacher's overview of every student", key="teach_show_overview"):
+        teach_steps.overview()
+    teacher()

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
+from .. import access
 from ..errors import InputError
 from ..store import Project
 from ..store import core as db
@@ -62,6 +63,7 @@ def resolve_unit(project: Project, comparison: dict, transcript: str, start: int
                  *, actor: str, coder: str = CONSENSUS) -> dict:
     """Record the consensus codes of one unit (a passage of the unit of analysis): writes them as codings of
     ``coder`` and marks the unit resolved for this pair of coders. Undo with ``decisions.undo``."""
+    access.check(project, actor, "consensus")
     codes = list(dict.fromkeys(codes))
     i = _unit_index(comparison, transcript, start, end)
     row = comparison["_units"].iloc[i]
@@ -115,6 +117,7 @@ def record_agreed(project: Project, comparison: dict, *, expect: int | None = No
                   coder: str = CONSENSUS) -> dict:
     """Write the codes both coders gave as consensus codings, as one decision that can be undone. ``expect`` (from
     the preview the user confirmed) must match what would be written, or nothing is written."""
+    access.check(project, actor, "consensus")
     a, b = comparison["coders"]
     framework = comparison["framework"]
     with project.transaction(Action.CONSENSUS_AGREED, actor=actor, payload={"framework": framework,

@@ -349,4 +349,4 @@ class CodingSource(Base):
 
 
 from .schema_mapping import Dimension, KeyElement, MapCategory, Measure, MeasureCatalogue, MeasureLink  # noqa: E402,F401,I001
-from .schema_team import Account, Assignment, Reveal, TeamDecision  # noqa: E402,F401  (team tables, in Base.metadata)
+from .schema_team import Account, Assignment, LoginThrottle, Reveal, TeachingTranscript  # noqa: E402,F401  (team tables, in Base.metadata)
