@@ -194,6 +194,23 @@ def creator_undone(s: Session, transcript_id: int, coding_id: int) -> bool:
     return any(u is not None and int(coding_id) in [int(x) for x in (ids or [])] for ids, u in rows)
 
 
+def codes_on_span(s: Session, coder_id: int, transcript_id: int, start: int, end: int) -> set[int]:
+    """Code pks this coder has on exactly this span (active codings)."""
+    return {int(x) for x in s.scalars(select(t.Coding.code_pk).where(
+        t.Coding.transcript_id == transcript_id, t.Coding.start == start, t.Coding.end == end,
+        t.Coding.coder_id == coder_id, t.Coding.removed_at.is_(None)))}
+
+
+def resolved_units(s: Session, framework_id: str, coders: Sequence[str]) -> set[tuple[int, int, int]]:
+    """(transcript id, start, end) of the units resolved in consensus for this pair of coders (not undone)."""
+    pair = sorted(coders)
+    rows = s.execute(select(t.Decision.transcript_id, t.Decision.start, t.Decision.end, t.Decision.note).where(
+        t.Decision.framework_id == framework_id, t.Decision.kind == "consensus", t.Decision.undone_at.is_(None),
+        t.Decision.start.is_not(None))).all()
+    return {(int(r.transcript_id), int(r.start), int(r.end)) for r in rows
+            if sorted((r.note or {}).get("coders", [])) == pair}
+
+
 def coding_or_none(s: Session, coding_id: int) -> t.Coding | None:
     return s.get(t.Coding, int(coding_id))
 

@@ -150,7 +150,10 @@ def throttle_for_update(s: Session, name: str, client: str) -> t.LoginThrottle:
 
 def clear_throttle(s: Session, name: str) -> int:
     """Forget every failed login of ``name`` (from any client); returns how many clients were waiting."""
-    return s.execute(delete(t.LoginThrottle).where(t.LoginThrottle.name == name)).rowcount
+    waiting = s.execute(delete(t.LoginThrottle).where(t.LoginThrottle.name == name,
+                                                      t.LoginThrottle.failures > 0)).rowcount
+    s.execute(delete(t.LoginThrottle).where(t.LoginThrottle.name == name))
+    return waiting
 
 
 def throttles(s: Session) -> list[dict]:
