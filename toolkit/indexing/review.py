@@ -103,7 +103,8 @@ def transcript_view(project: Project, framework: str, transcript: str | int, cod
     humans = human_coders(project)
     vis = access.visibility(project, coder)  # a team coder: others' work hidden on a blind transcript, whatever asked
     hidden_here = vis is not None and vis.hides(tid, None)
-    blind = (blind_mode(project, coder, humans=humans) and not show_others) or hidden_here
+    # a team coder: blind exactly while the transcript is assigned and not revealed; else the one-project rule
+    blind = hidden_here if vis is not None else blind_mode(project, coder, humans=humans) and not show_others
     with project.read() as s:
         unseen = {x["name"] for x in db.transcripts(s) if vis is not None and vis.hides(x["id"], None)}
         pas = idb.passages_frame(s, scheme, [tid])
