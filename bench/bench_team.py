@@ -12,7 +12,7 @@ There is one decision log (the ``decision`` table): what is counted afterwards i
    ``--think`` s) with bursts (``--burst-prob`` of the steps are ``--burst`` quick actions in a row).
 3. Every decision a coder was told succeeded is looked up in the database afterwards: ``lost`` counts those missing
    (must be 0) and ``extra`` rows nobody reported; ``rows`` counts the decision and coding rows in PostgreSQL.
-4. ``--cli-procs`` processes each run ``--cli-codings`` ``python -m toolkit code ...`` commands (through
+4. ``--cli-procs`` processes each run ``--cli-codings`` ``python -m toolkit index code ...`` commands (through
    ``toolkit.cli.main``, in-process), all at once; the codings kept are counted.
 
 Server memory: RSS (and USS, memory unique to each process) of the PostgreSQL server processes, sampled every second.
@@ -176,8 +176,11 @@ def cli_worker(url: str, i: int, n: int, transcripts: list[tuple[str, int]]) -> 
         tname, length = transcripts[(i + k) % len(transcripts)]
         a = rng.randrange(0, max(1, length - 200))
         t = time.perf_counter()
-        rc = main(["code", url, tname, str(a), str(a + rng.randint(10, 150)), rng.choice(CODES),
-                   "--framework", FRAMEWORK, "--coder", f"cli{i}"])
+        try:
+            rc = main(["index", "code", url, tname, str(a), str(a + rng.randint(10, 150)), rng.choice(CODES),
+                       "--framework", FRAMEWORK, "--coder", f"cli{i}"])
+        except SystemExit as e:  # a usage error: counted, never a hung pool
+            rc = e.code or 2
         lat.append(time.perf_counter() - t)
         fails += rc != 0
     return {"latency": lat, "failed": fails}
