@@ -19,6 +19,7 @@ PAGES = Path(__file__).resolve().parent / "app_pages"
 SPEC = [
     ("Project", "project.py", "Project", ":material/folder_open:", "project"),
     ("The five steps", "familiarize.py", "1 Familiarize", ":material/menu_book:", "familiarize"),
+    ("The five steps", "framework.py", "Framework", ":material/account_tree:", "frameworks"),
     ("The five steps", "index.py", "2 Index", ":material/label:", "index"),
     ("The five steps", "agreement.py", "2b Agreement", ":material/handshake:", "agreement"),
     ("The five steps", "chart.py", "3 Chart", ":material/table_chart:", "chart"),
@@ -49,7 +50,8 @@ except ToolkitError as e:
     st.error(f"**The project cannot be opened.** {md(e)}")
     st.stop()
 if ready:
-    coder_picker()
+    if team_mode() or nav.title != "Teaching mode":  # a student picks their name on the page: one name box
+        coder_picker()
     if nav.title != "Project":  # the Project page shows it in full
         with st.sidebar:
             suggestion_progress()

@@ -17,6 +17,7 @@ from toolkit.indexing import blind_folds as bf
 from toolkit.indexing import decisions as dec
 from toolkit.indexing import review
 from toolkit.indexing import service as sv
+from toolkit.indexing.units import DEFAULT_SCHEME
 from toolkit.sample import SAMPLE_DIR
 from toolkit.store import indexing as idb
 from toolkit.store import open_project
@@ -34,7 +35,7 @@ def _suggestions(p, transcript: str | None = None):
 
 def _passages(p, transcript: str | None = None):
     with p.read() as s:
-        pas = idb.passages_frame(s, sv.DEFAULT_SCHEME)
+        pas = idb.passages_frame(s, DEFAULT_SCHEME)
     return pas if transcript is None else pas[pas.transcript == transcript].reset_index(drop=True)
 
 

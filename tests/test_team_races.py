@@ -138,7 +138,7 @@ def test_two_suggest_runs_at_once_end_cleanly(project):
 
 
 def test_migration_0011_moves_the_team_decisions_into_the_decision_log(project_location, tmp_path):
-    """A project at 0006 with per-coder rows in ``team_decision``: after the upgrade each is a ``decision`` row the
+    """A project at 0010 (before 0011) with per-coder rows in ``team_decision``: after the upgrade each is a ``decision`` row the
     app reads (its accept with the coding, its reject), and ``team_decision`` is gone."""
     import sqlalchemy as sa
 
@@ -159,7 +159,7 @@ def test_migration_0011_moves_the_team_decisions_into_the_decision_log(project_l
     with p.transaction() as s:  # the old twin never wrote decision rows: start from none
         s.execute(sa.text("DELETE FROM decision"))
         ann = db.coder_id(s, "ann")
-    downgrade(p.engine, "0006")
+    downgrade(p.engine, "0010")
     with p.engine.begin() as c:
         c.execute(sa.text("INSERT INTO team_decision (suggestion_id, coder_id, status, coding_id, decided_at) "
                           "VALUES (:a, :c, 'accepted', :k, CURRENT_TIMESTAMP), (:b, :c, 'rejected', NULL, "

@@ -24,7 +24,7 @@ from contextlib import contextmanager
 import numpy as np
 import pandas as pd
 
-from .. import access
+from .. import access, settings
 from ..embed import Embedder
 from ..errors import InputError
 from ..store import Project
@@ -36,9 +36,9 @@ from ..vectors import encode_cached
 from . import blind_folds as bf
 from .codespace import CodeSpace, lexical_similarity
 from .decisions import accept, add_code, add_span, bulk_accept, nocode, reject, remove_code, undo, undo_batch, undo_last  # noqa: F401
-from .learning import learned_selection
+from .learned import learned_selection
 from .suggester import CodeSuggester
-from .units import DEFAULT_SCHEME, parse_scheme, passages_from_segments
+from .workspace import ensure_passages, unit_of_analysis
 
 Progress = Callable[[int, int, str], None]
 POSITIVE_ORIGINS = ("manual", "suggestion", "imported", "consensus")
@@ -49,25 +49,8 @@ MIN_COVER = 0.5  # a coding labels a passage when it covers at least half of it
 _WARM: dict[tuple, object] = {}
 _WARM_MAX = 8
 
-__all__ = ["ensure_passages", "encode_cached", "suggest", "passages", "accept", "reject", "add_code", "add_span",
-           "remove_code", "nocode", "bulk_accept", "undo", "undo_last", "undo_batch", "review_queue", "no_fit",
-           "DEFAULT_SCHEME"]
-
-
-def ensure_passages(project: Project, scheme: str = DEFAULT_SCHEME) -> int:
-    """Cut passages of ``scheme`` for every transcript that has none yet; returns how many were added."""
-    parse_scheme(scheme)
-    added = 0
-    with project.read() as s:
-        todo = [tr["id"] for tr in db.transcripts(s) if not idb.has_passages(s, tr["id"], scheme)]
-    if not todo:
-        return 0
-    with project.transaction(Action.PASSAGES_CUT, payload={"scheme": scheme, "transcripts": len(todo)}) as s:
-        for tid in todo:
-            rows = passages_from_segments(db.segments_frame(s, tid), scheme)
-            idb.add_passages(s, rows)
-            added += len(rows)
-    return added
+__all__ = ["encode_cached", "suggest", "passages", "accept", "reject", "add_code", "add_span",
+           "remove_code", "nocode", "bulk_accept", "undo", "undo_last", "undo_batch", "review_queue", "no_fit"]
 
 
 def _labels(codings: pd.DataFrame, decided: pd.DataFrame, pas: pd.DataFrame, code_ids: list[str],
@@ -167,9 +150,10 @@ def _features(project: Project, embedder: Embedder, data: dict, progress: Progre
     return data
 
 
-def training_data(project: Project, framework_id: str, embedder: Embedder, *, scheme: str = DEFAULT_SCHEME,
+def training_data(project: Project, framework_id: str, embedder: Embedder, *, scheme: str | None = None,
                   progress: Progress | None = None) -> dict:
     """Everything a suggester is fitted on, for ``learn``: X, Y, the code space, groups and sequence."""
+    scheme = scheme or unit_of_analysis(project, framework_id)
     return _features(project, embedder, _frames(project, framework_id, scheme), progress)
 
 
@@ -186,8 +170,6 @@ def suggest(project: Project, framework_id: str, embedder: Embedder, *, scheme: 
     the Index view does): each transcript's suggestions are learned from the other transcripts only, never from a
     human coder's codings or decisions on it (``blind_folds``), and a code coded there stays suggested.
     """
-    from .workspace import unit_of_analysis
-
     if coder is not None:  # the project's suggestions are the lead's to update (a coder's own view never changes them)
         access.require(access.viewer(project, coder), "suggest")
     scheme = scheme or unit_of_analysis(project, framework_id)
@@ -218,11 +200,12 @@ def _suggest(project: Project, framework_id: str, embedder: Embedder, *, scheme:
                                    np.vstack([Y, data["Y_kept"]]))
     else:
         fingerprint = _fingerprint(fw, f"{embedder.name}|{learned_hash}", scheme, top_k, pas, Y)
-    key = f"suggest:{framework_id}:{scheme}"
     if transcripts is None:
         with project.read() as s:
-            unchanged = db.get_setting(s, key) == fingerprint
-            last = json.loads(db.get_setting(s, key + ":result") or "null") if unchanged else None
+            unchanged = settings.read(s, settings.SUGGEST_FINGERPRINT, framework=framework_id, scheme=scheme) == \
+                fingerprint
+            last = settings.read(s, settings.SUGGEST_RESULT, framework=framework_id, scheme=scheme) if unchanged \
+                else None
             stored = idb.suggestions_frame(s, framework_id) if unchanged and not last else None
         if unchanged and last:  # the summary of the run that left the project as it is: nothing to redo or read
             return dict(last, labelled_passages=int((Y != -1).any(1).sum()),
@@ -272,8 +255,8 @@ def _suggest(project: Project, framework_id: str, embedder: Embedder, *, scheme:
                    "calibrated": bool(calibrated) and all(calibrated), "model": model_name, "blind": blind,
                    "folds": len(plan) if blind else 0}
         if transcripts is None:
-            db.set_setting(s, key, fingerprint)
-            db.set_setting(s, key + ":result", json.dumps(summary))
+            settings.write(s, settings.SUGGEST_FINGERPRINT, fingerprint, framework=framework_id, scheme=scheme)
+            settings.write(s, settings.SUGGEST_RESULT, summary, framework=framework_id, scheme=scheme)
     return dict(summary, labelled_passages=int((Y != -1).any(1).sum()), seconds=round(time.perf_counter() - t0, 2),
                 fit_seconds=round(t_features - t0 + fit_time, 2), model_fit_seconds=round(fit_time, 2))
 
@@ -354,9 +337,11 @@ def _rows(model: CodeSuggester, P: np.ndarray, strength: np.ndarray, target: np.
     return rows
 
 
-def passages(project: Project, framework_id: str, transcript: str | int, *, scheme: str = DEFAULT_SCHEME
+def passages(project: Project, framework_id: str, transcript: str | int, *, scheme: str | None = None
              ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """(passages, open and decided suggestions, active codings of the framework) of one transcript, for reviewing."""
+    """(passages, open and decided suggestions, active codings of the framework) of one transcript, for reviewing
+    (``scheme``: the framework's unit of analysis unless given)."""
+    scheme = scheme or unit_of_analysis(project, framework_id)
     with project.read() as s:
         tr = db.resolve_transcript(s, transcript)
         pas = idb.passages_frame(s, scheme, [tr.id])
@@ -392,11 +377,12 @@ def _open_with_passages(project: Project, framework_id: str, scheme: str, coder:
                      left_on="passage_id", right_on="id", suffixes=("", "_passage"))
 
 
-def review_queue(project: Project, framework_id: str, *, scheme: str = DEFAULT_SCHEME, n: int = 20,
+def review_queue(project: Project, framework_id: str, *, scheme: str | None = None, n: int = 20,
                  transcript: str | None = None, coder: str | None = None) -> pd.DataFrame:
     """Passages worth reviewing next: those whose best code sits closest to its threshold (most uncertain first);
-    only those of ``transcript`` when given; with ``coder``, from that coder's own open suggestions."""
-    top = _open_with_passages(project, framework_id, scheme, coder)
+    only those of ``transcript`` when given (``scheme``: the framework's unit of analysis unless given); with
+    ``coder``, from that coder's own open suggestions."""
+    top = _open_with_passages(project, framework_id, scheme or unit_of_analysis(project, framework_id), coder)
     if not top.empty and transcript is not None:
         top = top[top.transcript == transcript]
     if top.empty:
@@ -405,10 +391,10 @@ def review_queue(project: Project, framework_id: str, *, scheme: str = DEFAULT_S
     return top.sort_values("uncertainty", ascending=False).head(n).reset_index(drop=True)
 
 
-def no_fit(project: Project, framework_id: str, *, scheme: str = DEFAULT_SCHEME, n: int | None = 50) -> pd.DataFrame:
+def no_fit(project: Project, framework_id: str, *, scheme: str | None = None, n: int | None = 50) -> pd.DataFrame:
     """Passages that fit no code well (no code reaches its threshold), weakest fit first: during familiarization
-    these show where the framework has gaps."""
-    top = _open_with_passages(project, framework_id, scheme)
+    these show where the framework has gaps (``scheme``: the framework's unit of analysis unless given)."""
+    top = _open_with_passages(project, framework_id, scheme or unit_of_analysis(project, framework_id))
     if top.empty:
         return top
     out = top[top["fit_strength"] < 1].sort_values("fit_strength")

@@ -2,14 +2,14 @@
 credential version (open sessions end when it changes); login throttling per name and client; teaching transcripts
 
 Revision ID: 0011
-Revises: 0006
+Revises: 0010
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0011'
-down_revision = '0006'  # the real head (0006 follows 0007); the lead re-chains at merge
+down_revision = '0010'  # the head after merging main (0005-0007-0006-0008-0012-0010)
 branch_labels = None
 depends_on = None
 
