@@ -121,7 +121,7 @@ def _go(key: str, pos: int) -> None:
 
 
 def _uncertain() -> None:
-    q = sv.review_queue(p, fw_id, n=1, transcript=tname, scheme=scheme)
+    q = sv.review_queue(p, fw_id, n=1, transcript=tname, scheme=scheme, coder=who)  # your own open suggestions
     if q.empty:
         st.session_state["_flash"] = f"Nothing to review in {tname}: every suggestion here is decided, or none computed."
     else:
@@ -290,8 +290,8 @@ with st.expander("Bulk accept one code (one decision, undoable)"):
     thr = b2.slider("Minimum score", 0.0, 1.0, 0.6, 0.05, key="bulk_threshold")
     n_open = sum(1 for x in view0["passages"] for s in x["suggestions"] + x["candidates"]
                  if s["code_id"] == bcode and s["state"] == "open" and s["score"] >= thr)
-    st.caption(f"In this transcript, {n_open} open suggestion(s) of {bcode} reach {thr:.2f}; the bulk accept applies "
-               "to every transcript.")
+    st.caption(f"In this transcript, {n_open} suggestion(s) of {bcode} open for you reach {thr:.2f}; the bulk accept "
+               "applies to every transcript you may code, and to your own open suggestions only.")
     if st.button("Accept all of them", key="bulk_accept"):
         out = act(dec.bulk_accept, p, fw_id, bcode, thr, coder=who, cli="index bulk-accept --framework --code "
                   "--threshold --coder", rerun=False)

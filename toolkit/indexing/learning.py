@@ -39,6 +39,10 @@ def learn(project: Project, framework_id: str, embedder, *, scheme: str | None =
     from . import service as sv
     from .workspace import unit_of_analysis
 
+    if coder is not None:
+        from .. import access
+
+        access.require(access.viewer(project, coder), "learn")
     t0 = time.perf_counter()
     scheme = scheme or unit_of_analysis(project, framework_id)  # the unit the pages and exports use
     step = (lambda i, msg: progress(i, 4, msg)) if progress else (lambda i, msg: None)

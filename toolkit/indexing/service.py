@@ -24,7 +24,7 @@ from contextlib import contextmanager
 import numpy as np
 import pandas as pd
 
-from .. import settings
+from .. import access, settings
 from ..embed import Embedder
 from ..errors import InputError
 from ..store import Project
@@ -170,6 +170,8 @@ def suggest(project: Project, framework_id: str, embedder: Embedder, *, scheme: 
     the Index view does): each transcript's suggestions are learned from the other transcripts only, never from a
     human coder's codings or decisions on it (``blind_folds``), and a code coded there stays suggested.
     """
+    if coder is not None:  # the project's suggestions are the lead's to update (a coder's own view never changes them)
+        access.require(access.viewer(project, coder), "suggest")
     scheme = scheme or unit_of_analysis(project, framework_id)
     with _no_cyclic_gc():
         return _suggest(project, framework_id, embedder, scheme=scheme, top_k=top_k, transcripts=transcripts,
@@ -348,10 +350,24 @@ def passages(project: Project, framework_id: str, transcript: str | int, *, sche
     return pas, sug, cod
 
 
-def _open_with_passages(project: Project, framework_id: str, scheme: str) -> pd.DataFrame:
+def _open_with_passages(project: Project, framework_id: str, scheme: str, coder: str | None = None) -> pd.DataFrame:
+    """Open suggestions with their passages: open for the project (the shared status), or with ``coder`` open for
+    that coder alone (their own codings and rejections: under blind coding another coder's decisions neither hide
+    nor show a suggestion), listed by the run, on the transcripts they may code."""
     with project.read() as s:
-        sug = idb.suggestions_frame(s, framework_id, status="open")
         pas = idb.passages_frame(s, scheme)
+        if coder is None:
+            sug = idb.suggestions_frame(s, framework_id, status="open")
+        else:
+            v = access.viewer_in(s, coder)
+            sug = idb.suggestions_frame(s, framework_id, passage_ids=pas["id"].tolist())
+            sug = sug[[(r or {}).get("listed", True) is not False for r in sug["reason"]]]
+            allowed = access.codable_transcript_ids(s, v)
+            if allowed is not None:
+                sug = sug[sug["passage_id"].isin(pas.loc[pas["transcript_id"].isin(allowed), "id"])]
+            cid = db.coder_id_or_none(s, coder)
+            if cid is not None:
+                sug = sug[sug["id"].isin(ddb.open_for_coder(s, framework_id, cid, sug["id"].tolist()))]
     if sug.empty:
         return sug
     top = sug.sort_values("rank").groupby("passage_id").first().reset_index()
@@ -362,10 +378,11 @@ def _open_with_passages(project: Project, framework_id: str, scheme: str) -> pd.
 
 
 def review_queue(project: Project, framework_id: str, *, scheme: str | None = None, n: int = 20,
-                 transcript: str | None = None) -> pd.DataFrame:
+                 transcript: str | None = None, coder: str | None = None) -> pd.DataFrame:
     """Passages worth reviewing next: those whose best code sits closest to its threshold (most uncertain first);
-    only those of ``transcript`` when given (``scheme``: the framework's unit of analysis unless given)."""
-    top = _open_with_passages(project, framework_id, scheme or unit_of_analysis(project, framework_id))
+    only those of ``transcript`` when given (``scheme``: the framework's unit of analysis unless given); with
+    ``coder``, from that coder's own open suggestions."""
+    top = _open_with_passages(project, framework_id, scheme or unit_of_analysis(project, framework_id), coder)
     if not top.empty and transcript is not None:
         top = top[top.transcript == transcript]
     if top.empty:
