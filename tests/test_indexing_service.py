@@ -176,6 +176,28 @@ def test_learns_from_decisions(project):
     assert all(rr["evidence"] == 0 for rr in after[after["code_id"] != top]["reason"])
 
 
+def test_update_after_decisions_says_what_changed(project):
+    """A decision since the last run always refits and says what it taught; a run with nothing new says so."""
+    emb = FakeEmbedder(64)
+    first = sv.suggest(project, "fw", emb, scheme="turn")
+    assert first["new_labels"] is None and first["decisions_since_last"] is None
+    same = sv.suggest(project, "fw", emb, scheme="turn")
+    assert same["unchanged"] and sv.describe_update(same).startswith("Suggestions are up to date")
+    pas, _, _ = sv.passages(project, "fw", "P01.txt", scheme="turn")
+    w = pas.iloc[0]
+    top = _sugg(project, passage_ids=[int(w["id"])]).sort_values("rank")["code_id"].iloc[0]
+    sv.add_code(project, "fw", "P01.txt", int(w["start"]), int(w["end"]), top, coder="ann")
+    r = sv.suggest(project, "fw", emb, scheme="turn")
+    n_codes = _sugg(project)["code_id"].nunique()
+    assert not r.get("unchanged") and r["decisions_since_last"] == 1 and 1 <= r["new_labels"] <= n_codes
+    assert r["suggestions_changed"] >= 0 and "1 decision since the last run" in sv.describe_update(r)
+    # a decision that adds no label (the same code again, by another coder) still refits, and says it taught nothing
+    sv.add_code(project, "fw", "P01.txt", int(w["start"]), int(w["end"]), top, coder="bob")
+    r2 = sv.suggest(project, "fw", emb, scheme="turn")
+    assert not r2.get("unchanged") and r2["new_labels"] == 0 and "taught the suggester nothing new" in \
+        sv.describe_update(r2)
+
+
 def test_review_queue_and_no_fit(project):
     sv.suggest(project, "fw", FakeEmbedder(1024), scheme="turn")  # wide: unrelated words do not collide
     q = sv.review_queue(project, "fw", scheme="turn", n=10)

@@ -39,6 +39,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_suggest(a) -> int:
     r = sv.suggest(open_(a.project), a.framework, _embedder(a.model), scheme=a.scheme, top_k=a.top,
                    transcripts=a.transcripts, progress=progress_bar("embedding"), coder=a.coder)
+    print(sv.describe_update(r))
     print(f"{r['passages']} passages: {r['suggested']} codes suggested above their thresholds "
           f"({r['suggestions']} ranked candidates kept), {r['no_fit']} passages fit no code well; "
           f"learned from {r['labelled_passages']} coded passages; model {r['model']}; {r['seconds']} s")

@@ -31,7 +31,6 @@ few steps). Component statistics are taken on at most 2,000 rows; the nearest co
 
 from __future__ import annotations
 
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -85,7 +84,6 @@ class CodeSuggester(ChannelEvidence, BaseEstimator):
         warm_start: bool = False,
         random_state: int = 0,
         selection: dict | None = None,
-        time_budget: float | None = None,
     ):
         self.code_space = code_space
         self.zero_shot = zero_shot
@@ -104,7 +102,6 @@ class CodeSuggester(ChannelEvidence, BaseEstimator):
         self.warm_start = warm_start
         self.random_state = random_state
         self.selection = selection
-        self.time_budget = time_budget
 
     # ---- input handling -------------------------------------------------------------------------------------
     def _split(self, X):
@@ -256,7 +253,6 @@ class CodeSuggester(ChannelEvidence, BaseEstimator):
         done = np.zeros(len(rows), dtype=bool)
         fold_of = np.full(len(rows), -1)
         chains = []  # per fold: the codes' chain counted without its held-out rows
-        t0 = time.perf_counter()
 
         def fold_scores(job):  # the regressions of one fold (numpy and BLAS release the GIL: two folds at once)
             test, Tf, cand = job
@@ -266,8 +262,6 @@ class CodeSuggester(ChannelEvidence, BaseEstimator):
 
         with ThreadPoolExecutor(max_workers=CV_THREADS) as pool:
             for i in range(0, len(folds), CV_THREADS):
-                if self.time_budget is not None and i >= 2 and time.perf_counter() - t0 > self.time_budget:
-                    break  # out of time: choose on the folds done so far
                 jobs = []
                 for _train, test in folds[i:i + CV_THREADS]:  # the zero-shot parts change self: one fold at a time
                     Tf = T.copy()
