@@ -282,7 +282,7 @@ def evaluate_frame(codes, cat_texts, df: pd.DataFrame, Y: np.ndarray, *, train_f
     sugg.fit(X, T, groups=df["group"].to_numpy(), sequence=seq)
     ev = ~train
     P = sugg.predict_proba(X[ev], sequence=seq[ev])
-    pred = (P >= sugg.thresholds_[None, :]).astype(np.int8)
+    pred = sugg.suggested(P)
     t_fit = time.perf_counter()
     gold_ev = Y[ev]
     result = {

@@ -384,6 +384,7 @@ def _rows(model: CodeSuggester, P: np.ndarray, strength: np.ndarray, target: np.
             rank_of = {int(k): j for j, k in enumerate(order[r])} if extra else {}
             pairs += [(r, i, rank_of[k], k, False) for k in sorted(extra)]
     texts_by_row, pid_by_row, tname_by_row = pas["text"].to_numpy(), pas["id"].to_numpy(), pas["transcript"].to_numpy()
+    shown = model.suggested(P)
     closest, nearest = model.explain(data["X"], [p[1] for p in pairs], [p[3] for p in pairs], n_near=2)
     rows = []
     for (r, i, rank, k, listed), (kind, ex_text, cos), near in zip(pairs, closest, nearest, strict=True):
@@ -396,7 +397,7 @@ def _rows(model: CodeSuggester, P: np.ndarray, strength: np.ndarray, target: np.
         if coded is None:
             reason.update(blind=True, listed=listed)
         rows.append({"passage_id": int(pid_by_row[i]), "code_pk": pks[code_ids[k]], "score": float(P[r, k]),
-                     "rank": rank + 1, "suggested": bool(P[r, k] >= model.thresholds_[k]), "model": model_name,
+                     "rank": rank + 1, "suggested": bool(shown[r, k]), "model": model_name,
                      "reason": reason})
     return rows
 
