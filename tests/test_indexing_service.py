@@ -165,7 +165,8 @@ def test_learns_from_decisions(project):
     # the researcher codes the weather passage with its top code by hand
     sv.add_code(project, "fw", "P01.txt", int(w["start"]), int(w["end"]), top, coder="ann")
     r = sv.suggest(project, "fw", FakeEmbedder(64), scheme="turn")
-    assert r["labelled_passages"] == 1
+    # the coded passage, and the passages of P01 before it that the researcher went past without a code ("no code")
+    assert r["labelled_passages"] == 1 + int((pas["start"] < w["start"]).sum())
     every = _sugg(project)
     # the suggestion the researcher coded by hand shows as accepted (derived from the coding), not as open
     assert set(every[(every["passage_id"] == int(w["id"])) & (every["code_id"] == top)]["status"]) == {"accepted"}
@@ -174,6 +175,15 @@ def test_learns_from_decisions(project):
     assert not ((after["passage_id"] == int(w["id"])) & (after["code_id"] == top)).any()
     assert all(rr["evidence"] == 1 for rr in after[after["code_id"] == top]["reason"])
     assert all(rr["evidence"] == 0 for rr in after[after["code_id"] != top]["reason"])
+
+
+def test_passages_gone_past_without_a_code_are_no_code():
+    """Before the last coded passage of a transcript, an unlabelled passage is "no code"; after it, unknown."""
+    Y = np.full((6, 2), -1, np.int8)
+    Y[1, 0] = Y[4, 1] = 1
+    t = np.array([1, 1, 1, 2, 2, 2])
+    assert sv.passed_over(Y, t).tolist() == [True, False, False, True, False, False]
+    assert not sv.passed_over(np.full((3, 2), -1, np.int8), np.array([1, 1, 1])).any()
 
 
 def test_update_after_decisions_says_what_changed(project):

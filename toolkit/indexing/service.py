@@ -48,7 +48,7 @@ NOTHING_NEW = {"new_labels": 0, "decisions_since_last": 0, "suggestions_changed"
 
 __all__ = ["ensure_passages", "encode_cached", "suggest", "passages", "accept", "reject", "add_code", "add_span",
            "remove_code", "nocode", "bulk_accept", "undo", "undo_last", "undo_batch", "review_queue", "no_fit",
-           "describe_update",
+           "describe_update", "passed_over",
            "DEFAULT_SCHEME"]
 
 
@@ -72,7 +72,8 @@ def _labels(codings: pd.DataFrame, decided: pd.DataFrame, pas: pd.DataFrame, cod
             nocode: list[int] | None = None) -> np.ndarray:
     """Y in {1, 0, -1}: codes the researchers gave a passage (1); for a coded passage, the other codes (0); rejected
     suggestions not coded there by anyone (0; a team coder's own rejections too); every code of a passage marked "no
-    code here" and not coded since (0); otherwise unknown (-1)."""
+    code here" and not coded since (0); a passage nobody coded that comes before a coded passage of its transcript
+    (the coding went past it: ``passed_over``) has none of the codes (0); otherwise unknown (-1)."""
     col = {c: k for k, c in enumerate(code_ids)}
     Y = np.full((len(pas), len(code_ids)), -1, dtype=np.int8)
     pos_of = {pid: i for i, pid in enumerate(pas["id"])}
@@ -92,6 +93,7 @@ def _labels(codings: pd.DataFrame, decided: pd.DataFrame, pas: pd.DataFrame, cod
                 for c in hit:
                     if c in col:
                         Y[i, col[c]] = 1
+    Y[passed_over(Y, pas["transcript_id"].to_numpy())] = 0
     for d in decided.itertuples():
         i = pos_of.get(d.passage_id)
         if i is not None and d.code_id in col and (d.status == "accepted" or Y[i, col[d.code_id]] != 1):
@@ -101,6 +103,21 @@ def _labels(codings: pd.DataFrame, decided: pd.DataFrame, pas: pd.DataFrame, cod
         if i is not None:
             Y[i, Y[i] == -1] = 0
     return Y
+
+
+def passed_over(Y: np.ndarray, transcript: np.ndarray) -> np.ndarray:
+    """Rows (passages in document order, ``transcript`` their transcript) with no label that come before the last
+    coded passage of their transcript: researchers code a transcript from the top, so a passage they went past without
+    a code is one they read and left uncoded. Without these as "no code" examples the suggester never sees a passage
+    that needs no code, and on the sample it put a code above threshold on 297 of the 331 passages the reference
+    indexing left uncoded."""
+    coded = (Y == 1).any(1)
+    out = np.zeros(len(Y), dtype=bool)
+    for t in np.unique(transcript[coded]) if coded.any() else []:
+        rows = np.flatnonzero(transcript == t)
+        last = rows[coded[rows]].max()
+        out[rows[rows < last]] = True
+    return out & (Y == -1).all(1)
 
 
 def _fingerprint(fw, model: str, scheme: str, top_k: int, pas: pd.DataFrame, Y: np.ndarray) -> str:
