@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	# torch first: the CPU build of this machine's disk, before sentence-transformers can pull a CUDA build
 	$(PY) -m pip install --quiet torch==2.13.0
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e '.[team,dev]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -38,6 +38,7 @@ test-fast: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check toolkit app tests bench
+	$(PY) .ci/typecheck.py
 
 bench: $(STAMP)
 	$(PY) bench/bench_indexing.py

@@ -85,11 +85,11 @@ class _LazyEmbedder:
     changed since the last run" needs) is known without loading the model."""
 
     def __init__(self, model_path: str | None):
-        from toolkit.embed import DEFAULT_MODEL
+        from toolkit.embed import model_name
 
         self.model_path = model_path
         if hasattr(embedder, "clear"):  # the cached loader: the name follows toolkit.embed's naming of models
-            self.name = DEFAULT_MODEL if model_path is None else Path(model_path).name
+            self.name = model_name(model_path)
         else:  # a model served in its place (tests): ask it
             self.name = embedder(model_path).name
 
@@ -98,9 +98,11 @@ class _LazyEmbedder:
 
 
 def project_embedder(lazy: bool = False):
-    """The embedding model configured for the open project (default: the packaged all-MiniLM-L6-v2); ``lazy``: loaded
-    only on first real use."""
-    path = overview.model_path(project())
+    """The open project's embedding model, as ``toolkit.settings.model_choice`` decides it for the CLI, the background
+    worker and teaching too; ``lazy``: loaded only on first real use."""
+    from toolkit import settings
+
+    path = settings.model_choice(project()).model
     return _LazyEmbedder(path) if lazy else embedder(path)
 
 

@@ -18,6 +18,7 @@ PAGES = Path(__file__).resolve().parent / "app_pages"
 SPEC = [
     ("Project", "project.py", "Project", ":material/folder_open:", "project"),
     ("The five steps", "familiarize.py", "1 Familiarize", ":material/menu_book:", "familiarize"),
+    ("The five steps", "framework.py", "Framework", ":material/account_tree:", "frameworks"),
     ("The five steps", "index.py", "2 Index", ":material/label:", "index"),
     ("The five steps", "agreement.py", "2b Agreement", ":material/handshake:", "agreement"),
     ("The five steps", "chart.py", "3 Chart", ":material/table_chart:", "chart"),
@@ -39,7 +40,8 @@ for i, (group, file, title, icon, _cap) in enumerate(SPEC):
 nav = st.navigation(pages)
 st.sidebar.caption(f"Project: {md(project_label(path))}" if path else "No project open")
 if path and project_exists(path) and (not team_mode() or user() is not None):
-    coder_picker()
+    if team_mode() or nav.title != "Teaching mode":  # a student picks their name on the page: one name box
+        coder_picker()
     if nav.title != "Project":  # the Project page shows it in full
         with st.sidebar:
             suggestion_progress()

@@ -40,8 +40,9 @@ from make_synthetic import build_project, generate  # noqa: E402
 
 from toolkit import project as proj  # noqa: E402
 from toolkit.embed import load_embedder  # noqa: E402
-from toolkit.indexing import service  # noqa: E402
+from toolkit.indexing import service, workspace  # noqa: E402
 from toolkit.indexing.codespace import code_exemplar_texts  # noqa: E402
+from toolkit.indexing.units import DEFAULT_SCHEME  # noqa: E402
 from toolkit.store import core as db  # noqa: E402
 from toolkit.store import indexing as idb  # noqa: E402
 
@@ -93,7 +94,7 @@ def run(n: int, words: int, framework: str, scheme: str, workdir: Path, quick: b
     # texts of the cold run (cutting passages is cheap and is repeated, untimed, in a scratch copy)
     scratch = proj.create(workdir / "scratch.fa", name="scratch")
     proj.import_transcripts(scratch, folder, attributes=folder / "participants.csv")
-    service.ensure_passages(scratch, scheme)
+    workspace.ensure_passages(scratch, scheme)
     texts = encoded_texts(scratch, framework, scheme)
     scratch.close()
     out["texts_encoded_by_cold_run"] = len(texts)
@@ -196,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--participants", type=int, default=27)
     ap.add_argument("--words", type=int, default=9000)
     ap.add_argument("--framework", default="lvi84")
-    ap.add_argument("--scheme", default=service.DEFAULT_SCHEME)
+    ap.add_argument("--scheme", default=DEFAULT_SCHEME)
     ap.add_argument("--out", type=Path)
     ap.add_argument("--quick", action="store_true", help="one bare encode and one cold run (no alternation)")
     a = ap.parse_args(argv)

@@ -22,21 +22,22 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from toolkit import project as proj  # noqa: E402
-from toolkit.indexing import service as sv  # noqa: E402
+from toolkit.indexing.units import DEFAULT_SCHEME  # noqa: E402
+from toolkit.indexing.workspace import ensure_passages  # noqa: E402
 from toolkit.store import core as db  # noqa: E402
 from toolkit.store import indexing as idb  # noqa: E402
 
 SAMPLE = ROOT / "transcripts_sample"
 
 
-def convert(out: Path, framework: str = "lvi84", scheme: str = sv.DEFAULT_SCHEME) -> dict:
+def convert(out: Path, framework: str = "lvi84", scheme: str = DEFAULT_SCHEME) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         p = proj.create(Path(tmp) / "sample.fa")
         try:
             proj.import_transcripts(p, SAMPLE, attributes=SAMPLE / "participants.csv")
             proj.import_codings(p, SAMPLE / "reference_indexing.csv", framework=framework, coder="reference")
-            sv.ensure_passages(p, scheme)
+            ensure_passages(p, scheme)
             with p.read() as s:
                 fw = db.get_framework(s, framework)
                 pas = idb.passages_frame(s, scheme)
@@ -66,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("out", type=Path)
     ap.add_argument("--framework", default="lvi84")
-    ap.add_argument("--scheme", default=sv.DEFAULT_SCHEME)
+    ap.add_argument("--scheme", default=DEFAULT_SCHEME)
     a = ap.parse_args(argv)
     print(json.dumps(convert(a.out, a.framework, a.scheme), indent=2))
     return 0

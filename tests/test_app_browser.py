@@ -80,6 +80,23 @@ def _click(page, key: str) -> None:
     _settle(page)
 
 
+def _until(check, what: str, timeout: float = 120) -> None:
+    end = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > end:
+            raise AssertionError(f"waited {timeout} s for {what}")
+        time.sleep(0.3)
+
+
+def _stored_summary(path, pid: str, code: str) -> tuple[str | None, str | None]:
+    from toolkit import charting
+    from toolkit.store import open_project
+
+    with open_project(path) as p:
+        cell = charting.build_matrix(p, "lvi84", category="ORG").cell(pid, code)
+    return cell.summary, cell.status
+
+
 def test_browser_index_chart_and_word_download(server, out_dir):
     from playwright.sync_api import expect, sync_playwright
 
@@ -187,7 +204,10 @@ def test_browser_index_chart_and_word_download(server, out_dir):
         box.fill(SUMMARY)
         page.get_by_role("button", name="Save as reviewed").click()
         _settle(page)
-        expect(page.get_by_text(f"Saved the summary of {pid} × {code} (reviewed)").first).to_be_visible()
+        # the page's state, not its toast (a toast may be gone already on a busy machine): the stored summary, and
+        # the cell shown again with it
+        _until(lambda: _stored_summary(copy, pid, code) == (SUMMARY, "reviewed"), "the summary to be saved")
+        expect(page.locator("[class*='st-key-chart_summary_text_'] textarea")).to_have_value(SUMMARY)
         shot(page, "chart_saved")
 
         # Word matrix download

@@ -14,7 +14,8 @@ from app_helpers import download, ok, page, record_downloads, select_rows, use_m
 
 from toolkit import charting, mapping  # noqa: E402
 from toolkit import project as proj  # noqa: E402
-from toolkit.interpret import drivers, findings  # noqa: E402
+from toolkit.interpret import drivers  # noqa: E402
+from toolkit.interpret import judging as judgements  # noqa: E402
 from toolkit.interpret import links as linkage  # noqa: E402
 from toolkit.store import core as db  # noqa: E402
 from toolkit.textsafe import md  # noqa: E402
@@ -257,18 +258,25 @@ def test_map_page_linkages_show_the_toolkits_links(sample_project):
 
 
 @pytest.mark.slow
-def test_map_page_findings_mark_counter_evidence(sample_project):
+def test_map_page_findings_the_researcher_marks_participants(sample_project):
+    """Issue 26: the researcher marks each participant (radio, or typed letters) with quotes; nothing else does."""
     at = ok(page("interpret", sample_project.path, interpret_tab="Findings", map_framework="lvi84"))
-    at.radio(key="map_find_level").set_value("code").run()
-    found = findings.check_findings(sample_project, "lvi84", level="code")
-    theme = next(f for f in found if f.support)
-    at.selectbox(key="map_find_theme").select(theme.theme_id).run()
-    ok(select_rows(at, "map_find_grid", [0]))
-    ok(at.button(key="map_counter").click().run())
-    first = sorted(theme.support.items())[0]
-    again = next(f for f in findings.check_findings(sample_project, "lvi84", level="code")
-                 if f.theme_id == theme.theme_id)
-    assert first[1][0]["coding_id"] in {q["coding_id"] for q in again.counter.get(first[0], [])}
+    theme = at.selectbox(key="map_find_theme").value
+    radios = {r.key: r for r in at.radio if str(r.key).startswith("map_find_mark_")}
+    p01 = next(r for k, r in radios.items() if k.endswith("_P01"))
+    p01.set_value("counter")
+    boxes = [c for c in at.checkbox if str(c.key).startswith("map_find_q_") and "_P01_" in str(c.key)]
+    assert boxes  # P01's ranked passages, each with a quote tick
+    boxes[0].check()
+    ok(at.button[[b.label for b in at.button].index("Save marks")].click().run())
+    (j,) = judgements.judgements(sample_project, "lvi84", theme_id=theme)
+    assert (j.participant, j.verdict, j.judged_by) == ("P01", "counter", "researcher") and len(j.quotes) == 1
+    # keyboard: one letter per participant in order
+    at.text_input(key=next(t.key for t in at.text_input if str(t.key).startswith("map_find_letters_"))).input("s.m")
+    ok(at.button[[b.label for b in at.button].index("Save marks")].click().run())
+    got = {x.participant: x.verdict for x in judgements.judgements(sample_project, "lvi84", theme_id=theme)}
+    people = sorted(charting.build_matrix(sample_project, "lvi84").participants)
+    assert got == {people[0]: "support", people[2]: "mentions"}
 
 
 @pytest.mark.slow

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import time
 
@@ -11,6 +10,7 @@ from app_helpers import APP, ok, page
 from streamlit.testing.v1 import AppTest
 
 from toolkit import background as bg
+from toolkit import settings
 from toolkit.cli import main
 from toolkit.sample import STEPS, build_sample
 from toolkit.store import core as db
@@ -43,7 +43,7 @@ def test_run_suggestions_records_progress_then_done(sample_project, fake_embedde
     # progress is not a user action: the only new events are the suggestions' own, so cached reads stay valid
     with sample_project.read() as s:
         ev = db.events_frame(s)
-        assert sorted(ev["action"][ev["id"] > before]) == ["passages.cut", "suggest"]
+        assert sorted(ev["action"][ev["id"] > before]) == ["suggest"]  # the passages were cut at import
 
 
 def test_a_task_whose_process_is_gone_is_reported_stopped(sample_project):
@@ -52,9 +52,9 @@ def test_a_task_whose_process_is_gone_is_reported_stopped(sample_project):
         os._exit(0)
     os.waitpid(dead, 0)
     with sample_project.transaction() as s:
-        db.set_setting(s, bg.KEY + "lvi84", json.dumps({"framework": "lvi84", "state": "running", "step": "embedding",
-                                                        "done": 3, "total": 9, "seconds_left": 5, "pid": dead,
-                                                        "updated": "2026-01-01T00:00:00+00:00"}))
+        settings.write(s, settings.BACKGROUND_TASK, {"framework": "lvi84", "state": "running", "step": "embedding",
+                                                     "done": 3, "total": 9, "seconds_left": 5, "pid": dead,
+                                                     "updated": "2026-01-01T00:00:00+00:00"}, framework="lvi84")
     st = bg.suggestion_status(sample_project)
     assert st["state"] == "stopped" and "start it again" in bg.describe(st)
 
@@ -85,9 +85,10 @@ def test_if_missing_does_nothing_when_suggestions_exist(sample_project, fake_emb
 
 def _running(project, done=40, total=100):
     with project.transaction() as s:  # this very process stands in for the background one
-        db.set_setting(s, bg.KEY + "lvi84", json.dumps({"framework": "lvi84", "state": "running", "step": "embedding",
-                                                        "done": done, "total": total, "seconds_left": 75,
-                                                        "pid": os.getpid(), "updated": "2026-01-01T00:00:00+00:00"}))
+        settings.write(s, settings.BACKGROUND_TASK, {"framework": "lvi84", "state": "running", "step": "embedding",
+                                                     "done": done, "total": total, "seconds_left": 75,
+                                                     "pid": os.getpid(), "updated": "2026-01-01T00:00:00+00:00"},
+                       framework="lvi84")
 
 
 def test_project_page_shows_the_progress_and_the_sample_welcome(sample_project):

@@ -65,12 +65,15 @@ def test_quote_references_carry_timestamps_from_subtitles(project):
     m = ch.build_matrix(project, "lvi84")
     q = m.cell("P03", "REF05").quotes[0]
     assert (q.t_start, q.t_end) == (6.0, 20.0)
-    assert q.reference == f"P03_radiologist_urban.vtt, characters {q.start}\u2013{q.end}, 00:00:06\u201300:00:20"
+    assert q.turns and q.turns[0] == q.turns[1]
+    assert q.reference == f"P03_radiologist_urban.vtt, turn {q.turns[0]}, 00:00:06\u201300:00:20"
+    assert "characters" not in q.reference  # a reader finds a passage by turn and time, not by offset
     # a span over two turns takes its time from the first to the last
     q = m.cell("P03", "REF11").quotes[0]
     assert (q.t_start, q.t_end) == (21.0, 40.0)
+    assert q.turns[1] == q.turns[0] + 1 and f"turns {q.turns[0]}\u2013{q.turns[1]}, " in q.reference
     assert m.cell("P01", "ORG01").quotes[0].t_start is None
-    assert "characters" in m.cell("P01", "ORG01").quotes[0].reference
+    assert m.cell("P01", "ORG01").quotes[0].reference.startswith("P01_gp_rural.txt, turn ")
 
 
 def test_category_filter_and_category_level(project):

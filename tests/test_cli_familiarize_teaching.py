@@ -10,7 +10,7 @@ import shutil
 import pytest
 
 from toolkit import familiarize as fam
-from toolkit import overview, teaching
+from toolkit import settings, teaching
 from toolkit.cli import main
 from toolkit.store import open_project
 
@@ -83,7 +83,7 @@ def test_teach_exercise_from_the_command_line(fa, capsys):
     with open_project(fa) as p:
         fb = teaching.feedback(p, "kari", TR)
     assert f"{fb['units']} passages of {TR}" in out
-    assert f"{fb['overall']['pooled_agreement']:.0%}" in out and "ORG02" in out
+    assert f"{fb['overall']['pooled_positive']:.0%}" in out and "ORG02" in out  # positive agreement, not 98 %
     assert out.splitlines()[-1] == f"{len(fb['disagreements'])} passage(s) where the codes differ"
 
     assert main(["teach", "reset", fa, "--student", "kari", "--teacher", "tove"]) == 0
@@ -108,16 +108,16 @@ def test_model_show_and_set(fa, tmp_path, capsys):
     folder.mkdir()
     assert main(["model", "set", fa, str(folder), "--actor", "ann"]) == 0
     with open_project(fa) as p:
-        assert overview.model_path(p) == str(folder.resolve())
+        assert settings.model_choice(p).model == str(folder.resolve())
     assert main(["model", "show", fa]) == 0
     assert str(folder.resolve()) in capsys.readouterr().out
     assert main(["model", "set", fa, str(tmp_path / "missing")]) == 2
     assert "not a local model directory" in capsys.readouterr().err
     with open_project(fa) as p:
-        assert overview.model_path(p) == str(folder.resolve())  # unchanged by the refused call
+        assert settings.model_choice(p).model == str(folder.resolve())  # unchanged by the refused call
     assert main(["model", "set", fa]) == 0
     with open_project(fa) as p:
-        assert overview.model_path(p) is None
+        assert settings.model_choice(p).model is None
 
 
 @pytest.mark.slow  # loads the real model
@@ -132,4 +132,4 @@ def test_model_set_check_refuses_a_folder_that_is_no_model(fa, tmp_path, capsys)
     assert main(["model", "set", fa, str(folder), "--check"]) == 2
     assert "does not load as a sentence-transformers model" in capsys.readouterr().err
     with open_project(fa) as p:
-        assert overview.model_path(p) is None
+        assert settings.model_choice(p).model is None

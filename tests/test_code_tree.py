@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from toolkit import codetree
+from toolkit import codebook_csv, codetree
 from toolkit import frameworks as fwio
 from toolkit.cli import main
 from toolkit.errors import InputError
@@ -162,8 +162,8 @@ def test_deep_tree_through_qdc_yaml_and_csv(tmp_path):
     fwio.write_framework_yaml(fw, tmp_path / "nv.yaml")
     assert "parent: Ferry" in (tmp_path / "nv.yaml").read_text()
     assert fwio.load_framework(tmp_path / "nv.yaml").codes == fw.codes
-    fwio.write_codebook_csv(fw, tmp_path / "nv.csv")
-    back = fwio.read_codebook_csv(tmp_path / "nv.csv", framework_id="nv")
+    codebook_csv.write_codebook_csv(fw, tmp_path / "nv.csv")
+    back = codebook_csv.read_codebook_csv(tmp_path / "nv.csv", framework_id="nv")
     assert [(c.id, c.parent, c.category_id) for c in back.codes] == [(c.id, c.parent, c.category_id)
                                                                      for c in fw.codes]
 
@@ -200,7 +200,7 @@ def test_csv_parent_in_another_category_names_the_row(tmp_path):
     path = tmp_path / "cb.csv"
     path.write_text("code,label,category,parent\nA,a,One,\nB,b,Two,A\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"cb\.csv.*row 3.*same category|row 3") as e:
-        fwio.read_codebook_csv(path)
+        codebook_csv.read_codebook_csv(path)
     assert "same category" in str(e.value)
 
 

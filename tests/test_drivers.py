@@ -319,3 +319,25 @@ def test_plotly_figures_show_hostile_project_text_as_text(study):
         text = json.dumps(f.to_plotly_json())
         assert "<a href" not in text and "<img" not in text
         assert "&lt;a href=" in text  # shown as the characters
+
+
+def test_plotly_driver_labels_overlap_nothing(study):
+    """Issue 26: the in-app map's driver labels overlap no other label, driver or measure box."""
+    p, _ = study
+    for i in range(6):
+        add_measure(p, "mini_measures", f"V{i:02d}", f"Another measure {i} acting on time pressure", targets=["S3"])
+    a = analyse_drivers(p, catalogue="mini_measures")
+    fig, lay = render_plotly(a)
+    labels = lay.driver_labels
+    assert set(labels) == {d.id for d in a.drivers}
+    boxes = {f"d{i}": lb["box"] for i, lb in labels.items()} | {f"m{i}": lb["box"] for i, lb in
+                                                               lay.measure_labels.items()}
+    assert _overlapping(boxes) == []
+    for did, lb in labels.items():
+        for other, q in lay.drivers.items():
+            if other != did:
+                cx = min(max(q["x"], lb["box"][0]), lb["box"][2])
+                cy = min(max(q["y"], lb["box"][1]), lb["box"][3])
+                assert (cx - q["x"]) ** 2 + (cy - q["y"]) ** 2 >= (q["r"] * 0.99) ** 2 or lb["text"] == did
+    texts = {an.text for an in fig.layout.annotations if not an.showarrow and not an.hovertext}
+    assert all(lb["text"].replace("\n", "<br>") in texts for lb in labels.values())

@@ -52,7 +52,7 @@ def test_one_sheet_per_category_same_content(charted, tmp_path):
     quotes = list(wb["Quotes"].iter_rows(values_only=True))
     assert quotes[0][0] == "participant" and len(quotes) - 1 == sum(len(c.quotes) for c in m.cells.values())
     vtt = [r for r in quotes[1:] if r[4] == "P03_radiologist_urban.vtt" and r[2] == "REF05"]
-    assert vtt and vtt[0][7] == "00:00:06\u201300:00:20" and vtt[0][10] == "yes"
+    assert vtt and vtt[0][5] == "2" and vtt[0][6] == "00:00:06\u201300:00:20" and vtt[0][9] == "yes"
 
 
 def test_csv_has_one_row_per_cell(charted, tmp_path):
@@ -106,3 +106,16 @@ def test_control_characters_do_not_break_the_files(tmp_path, fake_embedder):
     assert wb[wb.sheetnames[1]]["D2"].value == "Bell and form feed removed."
     doc = Document(str(export_docx(m, tmp_path / "x.docx")))
     assert "Bell and form feed removed." in doc.element.body.xpath("string(//w:tbl[1])")
+
+
+def test_sheet_names_are_cut_at_word_boundaries():
+    used: set[str] = set()
+    names = [sheet_name(t, used) for t in ("ORG Organisation of healthcare services and their culture",
+                                           "ORG Organisation of healthcare services and their culture",
+                                           "HSC Healthcare system and culture (part 2)",
+                                           "HSC Healthcare system and culture (part 3)")]
+    assert len(set(names)) == 4 and all(len(n) <= 31 for n in names)
+    words = set("ORG Organisation of healthcare services and their culture HSC Healthcare system p2 p3 (2)".split())
+    assert all(set(n.split()) <= words for n in names), names  # whole words only
+    assert not any(n.split()[-1] in ("and", "of") for n in names)
+    assert names[2].endswith("p2") and names[3].endswith("p3")

@@ -4,6 +4,7 @@ import textwrap
 
 import pytest
 
+from toolkit import codebook_csv
 from toolkit import frameworks as fwio
 from toolkit.errors import InputError
 
@@ -79,8 +80,8 @@ def test_bad_frameworks_name_file_and_line(tmp_path, bad, msg, line):
 
 def test_codebook_csv_round_trip(tmp_path):
     fw = fwio.load_framework(write(tmp_path, "a.yaml", FW_A))
-    fwio.write_codebook_csv(fw, tmp_path / "cb.csv")
-    back = fwio.read_codebook_csv(tmp_path / "cb.csv", framework_id="small")
+    codebook_csv.write_codebook_csv(fw, tmp_path / "cb.csv")
+    back = codebook_csv.read_codebook_csv(tmp_path / "cb.csv", framework_id="small")
     assert [(c.id, c.label, c.definition, c.category_id, c.examples, c.ring) for c in back.codes] == [
         (c.id, c.label, c.definition, "Access" if c.category_id == "A" else "Beliefs", c.examples, c.ring)
         for c in fw.codes]
@@ -89,7 +90,7 @@ def test_codebook_csv_round_trip(tmp_path):
 def test_codebook_csv_duplicate_code_names_row(tmp_path):
     p = write(tmp_path, "cb.csv", "code,label,definition,category\nA,a,,C\nB,b,,C\nA,again,,C\n")
     with pytest.raises(InputError, match=r"cb.csv, row 4: duplicate code id 'A' \(first in row 2\)"):
-        fwio.read_codebook_csv(p)
+        codebook_csv.read_codebook_csv(p)
 
 
 def crosswalk(entries):

@@ -5,6 +5,7 @@ import textwrap
 
 import pytest
 
+from toolkit import codebook_csv
 from toolkit import frameworks as fwio
 from toolkit.errors import InputError
 
@@ -143,14 +144,14 @@ def test_codebook_csv_ids_are_checked_like_yaml_ids(tmp_path):
     p = tmp_path / "cb.csv"
     p.write_text("code,label,definition,category\nA1,Good,,Cat\nA`)<img src=x>,Bad,,Cat\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"code id 'A`\)<img src=x>' may only hold letters") as e:
-        fwio.read_codebook_csv(p)
+        codebook_csv.read_codebook_csv(p)
     assert e.value.place == "row 3"
 
 
 def test_codebook_csv_round_trip_keeps_formula_like_text(tmp_path):
     fw = fwio.load_framework(_write(tmp_path, GOOD.replace("Waiting times.", "'=HYPERLINK(\"http://x\")'")))
     out = tmp_path / "cb.csv"
-    fwio.write_codebook_csv(fw, out)
+    codebook_csv.write_codebook_csv(fw, out)
     assert "'=HYPERLINK" in out.read_text(encoding="utf-8")
-    again = fwio.read_codebook_csv(out)
+    again = codebook_csv.read_codebook_csv(out)
     assert again.codes[1].definition == '=HYPERLINK("http://x")'

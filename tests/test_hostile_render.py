@@ -9,7 +9,7 @@ pytest.importorskip("streamlit")
 from app_helpers import page  # noqa: E402
 
 from toolkit import charting as ch  # noqa: E402
-from toolkit import frameworks as fwio  # noqa: E402
+from toolkit import codebook_csv
 from toolkit import project as proj  # noqa: E402
 from toolkit.errors import InputError  # noqa: E402
 from toolkit.store import core as db
@@ -110,7 +110,7 @@ def test_codebook_csv_ids_with_markup_are_refused(tmp_path):
     p = tmp_path / "cb.csv"
     p.write_text("code,label,definition,category\nA1`<img src=x>,L,D,C\n", encoding="utf-8")
     with pytest.raises(InputError, match="may only hold letters"):
-        fwio.read_codebook_csv(p)
+        codebook_csv.read_codebook_csv(p)
 
 
 def test_action_messages_and_their_errors_show_project_text_as_text():

@@ -18,6 +18,7 @@ from toolkit.indexing import blind_folds as bf
 from toolkit.indexing import decisions as dec
 from toolkit.indexing import review
 from toolkit.indexing import service as sv
+from toolkit.indexing.units import DEFAULT_SCHEME
 from toolkit.sample import SAMPLE_DIR
 from toolkit.store import indexing as idb
 from toolkit.store import open_project
@@ -35,7 +36,7 @@ def _suggestions(p, transcript: str | None = None):
 
 def _passages(p, transcript: str | None = None):
     with p.read() as s:
-        pas = idb.passages_frame(s, sv.DEFAULT_SCHEME)
+        pas = idb.passages_frame(s, DEFAULT_SCHEME)
     return pas if transcript is None else pas[pas.transcript == transcript].reset_index(drop=True)
 
 
@@ -80,7 +81,7 @@ def _bob_sees(p, transcript):
 
 
 def _team_open(p, who):
-    sug = team.open_suggestions(p, team.User(who, "coder"), FW, T1, scheme=sv.DEFAULT_SCHEME)
+    sug = team.open_suggestions(p, team.User(who, "coder"), FW, T1, scheme=DEFAULT_SCHEME)
     return sorted(zip(sug.passage_id, sug.code_id, sug.score.round(12), strict=True))
 
 
@@ -128,7 +129,7 @@ def test_suggestions_on_a_transcript_ignore_the_human_codings_of_it(base_file, t
 
     assert (int(last["id"]), "rejected") in seen("ann") and int(last["id"]) not in dict(seen("bob"))
     assert int(last["id"]) not in set(team.open_suggestions(coded, team.User("bob", "coder"), FW, T1,
-                                                            scheme=sv.DEFAULT_SCHEME)["id"])
+                                                            scheme=DEFAULT_SCHEME)["id"])
     # no reason on T1 cites a passage of T1; they do cite the other transcripts' coded passages
     cited = [n["transcript"] for reason in sug["reason"] for n in reason["nearest_coded"]]
     assert cited and T1 not in cited and set(cited) <= {T2, T3}

@@ -15,6 +15,7 @@ from toolkit.errors import InputError
 from toolkit.indexing import decisions as dec
 from toolkit.indexing import review, workspace
 from toolkit.indexing import service as sv
+from toolkit.indexing.units import DEFAULT_SCHEME
 from toolkit.sample import SAMPLE_DIR
 from toolkit.store import core as db
 from toolkit.store import decisions as ddb
@@ -211,7 +212,7 @@ def test_code_picker_groups_searches_and_puts_recent_first(small):
 
 
 def test_unit_of_analysis_and_position(small):
-    assert workspace.unit_of_analysis(small, "lvi84") == sv.DEFAULT_SCHEME
+    assert workspace.unit_of_analysis(small, "lvi84") == DEFAULT_SCHEME
     workspace.set_unit_of_analysis(small, "lvi84", "turn")
     assert workspace.unit_of_analysis(small, "lvi84") == "turn"
     v = review.transcript_view(small, "lvi84", T, "ann")

@@ -1,42 +1,47 @@
-"""Learn from my coding: the choice is cross-validated on the project's codings, kept beside the project with its
-hash, used by every later suggest and named in each suggestion's model; a changed file is not trusted."""
-
-import hashlib
-import json
+"""Learn from my coding: the choice is cross-validated on the project's codings, kept in the project itself with its
+hash (a file or a PostgreSQL database alike, carried by backup and copy), used by every later suggest and named in
+each suggestion's model; a changed choice is not trusted."""
 
 import pytest
 
+from toolkit import settings
 from toolkit.cli import main
 from toolkit.embed import FakeEmbedder
 from toolkit.errors import InputError
 from toolkit.indexing import learn
 from toolkit.indexing import service as sv
-from toolkit.indexing.learning import learned_selection, models_dir
-from toolkit.store import core as db
+from toolkit.indexing.learned import learned_selection
 from toolkit.store import indexing as idb
 
 
-def test_learn_keeps_the_choice_with_the_project(sample_project):
+def test_learn_keeps_the_choice_with_the_project(sample_project, tmp_path):
     emb = FakeEmbedder(64)
     steps = []
     r = learn(sample_project, "lvi84", emb, progress=lambda d, n, m: steps.append((d, n)))
-    path = models_dir(sample_project) / "lvi84.suggester.json"
-    assert r["file"] == str(path) and path.is_file() and path.parent.parent == sample_project.path.parent
-    assert hashlib.sha256(path.read_bytes()).hexdigest() == r["sha256"]
+    assert not list(tmp_path.glob("*.models"))  # nothing beside the file: the choice is inside the project
     with sample_project.read() as s:
-        assert json.loads(db.get_setting(s, "learned:lvi84"))["sha256"] == r["sha256"]
-    stored = json.loads(path.read_text())
+        rec = settings.read(s, settings.LEARNED, framework="lvi84")
+    assert rec["sha256"] == r["sha256"]
+    stored = rec["selection"]
     assert stored["embedding_model"] == emb.name and 0 <= stored["cv_top1"] <= 1 and stored["coded_passages"] >= 10
     assert steps[-1] == (4, 4)
     # the report is in words; the technical line is apart
     assert "coded passages" in r["message"] and "leans most on" in r["message"] and "sha256" not in r["message"]
     assert r["sha256"][:12] in r["technical"] and "cross-validated top-1" in r["technical"]
+    # a backup carries it
+    from toolkit.store import backup_project, open_project
+
+    copy = backup_project(sample_project.path, tmp_path / "copies")
+    with open_project(copy) as c:
+        assert learned_selection(c, "lvi84", emb.name)[1] == r["sha256"]
     with sample_project.read() as s:
         models = set(idb.suggestions_frame(s, "lvi84")["model"])
     assert models == {f"{emb.name}+CodeSuggester+learned:{r['sha256'][:12]}"}
-    # another embedding model ignores it; a changed file is not trusted
+    # another embedding model ignores it; a changed choice is not trusted
     assert learned_selection(sample_project, "lvi84", "other-model") == (None, None)
-    path.write_text(path.read_text().replace('"calibrated": true', '"calibrated": false'))
+    with sample_project.transaction() as s:
+        rec["selection"]["cv_top1"] = 0.99
+        settings.write(s, settings.LEARNED, rec, framework="lvi84")
     assert learned_selection(sample_project, "lvi84", emb.name) == (None, None)
     again = sv.suggest(sample_project, "lvi84", emb)
     assert "learned" not in again["model"]
@@ -51,7 +56,26 @@ def test_learn_needs_codings(tmp_path):
         proj.import_transcripts(p, SAMPLE_DIR / "P01_gp_rural.txt")
         with pytest.raises(InputError, match="at least 10 coded passages"):
             learn(p, "lvi84", FakeEmbedder(64))
-        assert not models_dir(p).exists()
+        with p.read() as s:
+            assert settings.read(s, settings.LEARNED, framework="lvi84") is None
+    finally:
+        p.close()
+
+
+def test_learn_on_either_backend(project_location):
+    """"Learn from my coding" on a project file and on a PostgreSQL database (it crashed there: the choice lived in a
+    folder beside the file)."""
+    from toolkit import project as proj
+    from toolkit.sample import SAMPLE_DIR
+
+    p = proj.create(project_location)
+    try:
+        proj.import_transcripts(p, SAMPLE_DIR, attributes=SAMPLE_DIR / "participants.csv")
+        proj.import_codings(p, SAMPLE_DIR / "reference_indexing.csv", framework="lvi84", coder="reference")
+        r = learn(p, "lvi84", FakeEmbedder(64), time_budget=30)
+        selection, digest = learned_selection(p, "lvi84", "fake-64")
+        assert digest == r["sha256"] and selection["framework"] == "lvi84"
+        assert r["model"].endswith(f"learned:{r['sha256'][:12]}")
     finally:
         p.close()
 

@@ -11,6 +11,7 @@ from mapping_fixtures import add_summaries, build
 
 from toolkit import mapping as mp
 from toolkit.export.report import write_report
+from toolkit.interpret.judging import judge
 from toolkit.interpret.quotes import pick_quotes
 from toolkit.store import core as db
 
@@ -53,9 +54,26 @@ def test_report_structure_quotes_and_gap_highlighting(study, tmp_path, fake_embe
     gap_par = next(p.text for p in doc.paragraphs if p.text.startswith("Gaps:"))
     assert "S3 Time pressure (4); C1 Fear of missing something (3)" in gap_par
     assert any("No key elements yet" in p.text for p in doc.paragraphs)
-    findings = next(t for t in doc.tables if t.rows[0].cells[0].text == "Category")
-    cul = next(r for r in findings.rows if r.cells[0].text.startswith("CUL"))
-    assert [c.text for c in cul.cells[1:]] == ["P1, P2, P3, P6", "P4", "-", "P5"]  # support, counter, mentions
+    # section 3: nobody has judged yet, so nothing is support or counter-evidence: passages to read instead
+    checks = [t for t in doc.tables if [c.text for c in t.rows[0].cells] ==
+              ["Participant", "Group", "Researcher's judgement", "Quotes"]]
+    assert len(checks) == 4  # one per category
+    cells = [r.cells[2].text for t in checks for r in t.rows[1:]]
+    assert set(cells) == {"not yet checked"} and "counter-evidence" not in " ".join(cells)
+    cul = {r.cells[0].text: r.cells[3].text for r in checks[1].rows[1:]}
+    assert cul["P4"].startswith("closest passage (") and "P4.txt, turn " in cul["P4"]
+    assert cul["P5"] == "no coded passage under this category"
+    # a researcher's marks flow into the report, with their quotes
+    with study.read() as s:
+        cod = db.codings_frame(s, framework_id="src")
+    q4 = int(cod[(cod["participant_id"] == "P4") & (cod["code_id"] == "K1")]["id"].iloc[0])
+    judge(study, "cond", "CUL", "Culture", "P4", "counter", quotes=[q4], actor="ann")
+    doc = Document(str(write_report(study, tmp_path / "r2.docx", catalogue="mini_measures", embedder=fake_embedder)))
+    checks = [t for t in doc.tables if t.rows[0].cells[0].text == "Participant" and len(t.rows[0].cells) == 4]
+    row = next(r for r in checks[1].rows if r.cells[0].text == "P4")
+    assert row.cells[2].text.startswith("counter-evidence (ann, ")
+    assert "I do not think fear of missing matters" in row.cells[3].text and "P4.txt, turn " in row.cells[3].text
+    assert any("counter-evidence: P4" in p.text for p in doc.paragraphs)
     head = "\n".join(p.text for p in doc.paragraphs[:10])
     assert "Framework: " in head and "Crosswalk: " in head and "Evidence: " in head and "Key elements: none yet" in head
 

@@ -13,6 +13,7 @@ import pytest
 from toolkit.exchange.qdpx_load import import_qdpx
 from toolkit.exchange.qdpx_read import read_qdpx
 from toolkit.store import core as db
+from toolkit.store import memos as memo_db
 from toolkit.store import open_project
 
 FIX = Path(__file__).parent / "fixtures" / "qdpx"
@@ -108,7 +109,7 @@ def test_hand_made_project_imports_notes_where_they_are_anchored(interview_qdpx,
     rep = import_qdpx(interview_qdpx, tmp_path / "p.fa")
     assert rep.codings == 6 and rep.memos == 6 and rep.coders == ["Kari Nordmann", "Ola Hansen"]
     with open_project(tmp_path / "p.fa") as p, p.read() as s:
-        memos = {m["title"]: m for m in db.memos_frame(s).to_dict("records")}
+        memos = {m["title"]: m for m in memo_db.memos_frame(s).to_dict("records")}
         assert memos["Ferry"]["transcript"] == "Anna interview.txt"
         tr = db.resolve_transcript(s, "Anna interview.txt")
         assert tr.text[int(memos["Ferry"]["start"]):int(memos["Ferry"]["end"])] == \

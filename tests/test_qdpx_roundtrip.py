@@ -15,6 +15,7 @@ from toolkit.exchange.qdpx_write import export_qdpx
 from toolkit.sample import SAMPLE_DIR, build_sample
 from toolkit.store import charting as cdb
 from toolkit.store import core as db
+from toolkit.store import memos as memo_db
 from toolkit.store import open_project
 from toolkit.store import qdpx as sq
 
@@ -82,7 +83,7 @@ def snapshot(path: Path) -> dict:
                for r in cf.itertuples()}
         out["codings"] = sorted((*key[int(r.id)], str(r.created_at)) for r in cf.itertuples())
         pkk = sq.code_keys_by_pk(s)
-        mf = db.memos_frame(s)
+        mf = memo_db.memos_frame(s)
         out["memos"] = sorted(tuple(str(x) for x in (
             _none(m["title"]), m["text"], _none(m["author"]), _none(m["transcript"]), _none(m["start"]),
             _none(m["end"]), _none(m["participant_id"]), pkk.get(_none(m["code_pk"])), m["created_at"],

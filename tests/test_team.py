@@ -17,6 +17,7 @@ from toolkit import team
 from toolkit.embed import FakeEmbedder
 from toolkit.errors import ConflictError, InputError, PermissionDenied
 from toolkit.indexing import service as sv
+from toolkit.indexing.units import DEFAULT_SCHEME
 from toolkit.store import open_project
 from toolkit.store import team as tdb
 from toolkit.team.accounts import utcnow
@@ -42,7 +43,7 @@ def project(tmp_path, project_location):
     proj.add_framework(p, tmp_path / "fw.yaml")
     proj.import_transcripts(p, tmp_path / T1)
     lead = _team(p)
-    sv.suggest(p, "fw", FakeEmbedder(64), scheme=sv.DEFAULT_SCHEME)
+    sv.suggest(p, "fw", FakeEmbedder(64), scheme=DEFAULT_SCHEME)
     yield p, lead
     p.close()
 
@@ -266,13 +267,13 @@ def test_a_coders_own_decisions_survive_the_next_suggestions_and_their_rejection
     team.accept(p, ann, first)
     team.reject(p, ann, second)
     rejected = other.iloc[0]
-    Y = sv._frames(p, "fw", sv.DEFAULT_SCHEME)
+    Y = sv._frames(p, "fw", DEFAULT_SCHEME)
     pas = Y["pas"].reset_index(drop=True)
     row = int(pas.index[pas["id"] == int(rejected["passage_id"])][0])
     col = [c.id for c in Y["fw"].codes].index(rejected["code_id"])
     assert Y["Y"][row, col] == 0  # ann's rejection is a label
     before = {int(i) for i in team.open_suggestions(p, bob, "fw", T1)["id"]}
-    sv.suggest(p, "fw", FakeEmbedder(64), scheme=sv.DEFAULT_SCHEME, coder="lena")
+    sv.suggest(p, "fw", FakeEmbedder(64), scheme=DEFAULT_SCHEME, coder="lena")
     with p.read() as s:
         mine = tdb.decisions_frame(s, tdb.account(s, "ann")["coder_id"])
     assert set(zip(mine["suggestion_id"], mine["status"], strict=True)) == {(first, "accepted"), (second, "rejected")}

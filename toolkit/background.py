@@ -9,7 +9,6 @@ cached reads; the finished suggestions are written in one transaction with its e
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -17,10 +16,10 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from . import settings
 from .store import Project
 from .store import core as db
 
-KEY = "task:suggest:"
 ROOT = Path(__file__).resolve().parent.parent  # where ``python -m toolkit`` finds this very toolkit
 
 
@@ -30,7 +29,7 @@ def _now() -> str:
 
 def _write(project: Project, framework: str, status: dict) -> None:
     with project.transaction() as s:  # no action: progress is not a user action and logs no event
-        db.set_setting(s, KEY + framework, json.dumps(status))
+        settings.write(s, settings.BACKGROUND_TASK, status, framework=framework)
 
 
 def _alive(pid: int | None) -> bool:
@@ -56,14 +55,7 @@ def suggestion_status(project: Project, framework: str | None = None) -> dict | 
     without finishing is reported as ``stopped``."""
     with project.read() as s:
         fids = [framework] if framework is not None else db.framework_ids(s)
-        raw = [db.get_setting(s, KEY + f) for f in fids]
-    found = []
-    for r in raw:
-        if r:
-            try:
-                found.append(json.loads(r))
-            except ValueError:
-                continue
+        found = [st for f in fids if (st := settings.read(s, settings.BACKGROUND_TASK, framework=f))]
     if not found:
         return None
     st = max(found, key=lambda x: (x.get("state") == "running", x.get("updated") or ""))
@@ -75,7 +67,8 @@ def suggestion_status(project: Project, framework: str | None = None) -> dict | 
 def run_suggestions(project: Project, framework: str, embedder=None, *, progress=None, every: float = 1.0) -> dict:
     """Build the framework's suggestions (``indexing.service.suggest``), recording progress in the project's
     settings at most every ``every`` seconds; ``progress(done, total, step)`` is also called (e.g. a tqdm bar)."""
-    from .indexing.service import ensure_passages, suggest
+    from .indexing.service import suggest
+    from .indexing.workspace import ensure_passages, unit_of_analysis
 
     started = time.time()
     status = {"framework": framework, "state": "running", "step": "starting", "done": 0, "total": 0,
@@ -109,13 +102,12 @@ def run_suggestions(project: Project, framework: str, embedder=None, *, progress
 
     try:
         if embedder is None:
-            from .embed import load_embedder
-            from .overview import model_path
+            from .settings import project_embedder
 
-            embedder = load_embedder(model_path(project))
+            embedder = project_embedder(project)
         status.update(message="cutting the transcripts into passages", step="passages", updated=_now())
         _write(project, framework, status)
-        ensure_passages(project)
+        ensure_passages(project, unit_of_analysis(project, framework))
         status.update(message="embedding the passages", step="embedding", updated=_now())
         _write(project, framework, status)
         result = suggest(project, framework, embedder, progress=report)

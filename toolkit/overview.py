@@ -8,8 +8,7 @@ from .store import Project
 from .store import core as db
 from .store import measures as mdb
 
-__all__ = ["attribute_names", "catalogue_ids", "coders", "crosswalk_ids", "frameworks", "model_path",
-           "transcripts", "version"]
+__all__ = ["attribute_names", "catalogue_ids", "coders", "crosswalk_ids", "frameworks", "transcripts", "version"]
 
 
 def version(project: Project) -> int:
@@ -50,9 +49,3 @@ def crosswalk_ids(project: Project) -> list[str]:
 def catalogue_ids(project: Project) -> list[str]:
     with project.read() as s:
         return mdb.catalogue_ids(s)
-
-
-def model_path(project: Project) -> str | None:
-    """The embedding model folder set for this project, or None for the packaged default."""
-    with project.read() as s:
-        return db.get_setting(s, "model_path") or None

@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import frameworks as fwio
+from . import settings
 from .codings_csv import CODINGS_COLUMNS, CodingsImported, export_codings, import_codings  # noqa: F401 (API)
 from .errors import InputError
+from .indexing.workspace import cut_passages
 from .models import Framework, ParsedTranscript
 from .store import Project, init_project, open_project
 from .store import core as db
@@ -161,6 +163,7 @@ def import_transcripts(project: Project, paths: Iterable[str | Path] | str | Pat
                               meta={"pseudonymised": bool(key)})
             report.transcripts.append(f.name)
             report.warnings += [f"{f.name}: {w}" for w in pt.warnings]
+        cut_passages(s)  # each framework's units of analysis, with the transcripts: one action
     return report
 
 
@@ -200,6 +203,7 @@ def add_framework(project: Project, source: str | Path | Framework, *, actor: st
         if db.has_framework(s, fw.id):
             raise InputError(fw.source_file or fw.id, f"framework {fw.id!r} is already in this project")
         db.add_framework(s, fw)
+        cut_passages(s)
     return fw
 
 
@@ -246,7 +250,7 @@ def add_measures(project: Project, path: str | Path, *, actor: str | None = None
 def status(project: Project) -> dict:
     with project.read() as s:
         return {
-            "name": db.get_setting(s, "name"),
+            "name": settings.read(s, settings.NAME),
             "path": project.label,
             "participants": db.count(s, "participant"),
             "transcripts": db.count(s, "transcript"),
@@ -269,7 +273,7 @@ def set_model(project: Project, model_path: str | Path | None, *, actor: str | N
                                      f"({', '.join(NAMED_MODELS)}); models are never downloaded")
     value = str(model_path) if named else (str(Path(model_path).resolve()) if model_path else None)
     with project.transaction(Action.PROJECT_SET_MODEL, actor=actor, payload={"model_path": str(model_path or "")}) as s:
-        db.set_setting(s, "model_path", value)
+        settings.write(s, settings.MODEL, value)
 
 
 def import_uploads(project: Project, files: Iterable[tuple[str, bytes]], *, attributes: tuple[str, bytes] | None = None,

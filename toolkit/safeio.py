@@ -15,7 +15,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -79,6 +79,21 @@ def write_csv(df: pd.DataFrame, path: str | Path, **to_csv) -> Path:
     try:
         with atomic_output(path) as tmp:
             frame.to_csv(tmp, encoding="utf-8", **to_csv)
+    except OSError as e:
+        raise _write_error(path, e) from None
+    return path
+
+
+def write_rows(path: str | Path, header: list[str], rows: Iterable[Iterable]) -> Path:
+    """Rows of values as UTF-8 CSV at ``path`` (a header first): formula-safe cells, written whole or not at all."""
+    import csv
+
+    path = Path(path)
+    try:
+        with atomic_output(path) as tmp, open(tmp, "w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh, lineterminator="\n")
+            w.writerow([safe_cell(h) for h in header])
+            w.writerows([safe_cell(v) for v in row] for row in rows)
     except OSError as e:
         raise _write_error(path, e) from None
     return path

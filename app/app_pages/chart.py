@@ -33,6 +33,7 @@ p = project()
 ALL = "(all categories: one column per category)"
 STATUS_FILL = {"reviewed": "#d4edda", "draft": "#fff3cd", "empty": ""}
 MARK = {"reviewed": "✓ ", "draft": "✎ ", "empty": ""}
+STALE_MARK = "⚠ "  # written from earlier evidence
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -64,7 +65,8 @@ def _grid(m, show: str) -> pd.DataFrame:
             if show == "Passages":
                 vals.append(f"{n} · {c.status}" if c.summary else (str(n) if n else ""))
             else:
-                vals.append(MARK[c.status] + c.summary if c.summary else (_passages(n) if n else ""))
+                mark = STALE_MARK if c.stale else MARK[c.status]
+                vals.append(mark + c.summary if c.summary else (_passages(n) if n else ""))
         data[col.id] = vals
     grid = pd.concat([rows.reset_index(), pd.DataFrame(data)], axis=1)
     return grid
@@ -90,8 +92,10 @@ def matrix_tab(m, level: str, category: str) -> None:
     config["participant"] = st.column_config.TextColumn("Participant", pinned=True, width="small")
     done = sum(c.status == "reviewed" for c in m.cells.values())
     drafts = sum(c.status == "draft" for c in m.cells.values())
+    stale = sum(c.stale for c in m.cells.values())
     st.caption(f"{len(m.participants)} participants × {len(m.columns)} {level}s · {done} reviewed (✓, green), "
-               f"{drafts} draft (✎, yellow) · click a cell to open it below"
+               f"{drafts} draft (✎, yellow)"
+               + (f" · {stale} {charting.STALE_NOTE} (⚠)" if stale else "") + " · click a cell to open it below"
                + (f" · {m.unassigned} coding(s) on transcripts without a participant are not charted"
                   if m.unassigned else ""))
     event = st.dataframe(_style(grid, m), key="chart_grid", on_select="rerun", selection_mode="single-cell",
@@ -162,6 +166,9 @@ def cell_panel(m, level: str, col_ids: list[str]) -> None:
     when = f" · {cell.updated_at:%Y-%m-%d %H:%M}" if cell.updated_at else ""
     st.caption(f"**{md(pid)} × {md(code)} {md(labels[code])}** · {len(cell.quotes)} passage(s) · status **{cell.status}**"
                + who + when)
+    if cell.stale:
+        st.warning(f"⚠ This summary was {charting.STALE_NOTE}: the codings under this cell changed since it was "
+                   "written. Redraft it, or read the passages below and confirm it (Save as reviewed).")
     if level == "category":
         left, right = st.columns([3, 2])
         with left:
@@ -226,11 +233,11 @@ def summary_form(cell, pid: str, code: str) -> None:
     ids = [i for n, q in enumerate(cell.quotes, start=1) if ticks.get(n) for i in q.coding_ids]
     status = "reviewed" if reviewed else "draft"
     if reviewed and cell.summary and text.strip() == cell.summary.strip() and set(ids) == cited:
-        act(charting.review_summary, p, framework, pid, code, author=coder(), cli="summaries review",
+        act(charting.review_summary, p, framework, pid, code, author=coder(), coders=coders, cli="summaries review",
             done=f"Confirmed the summary of {pid} × {code} (reviewed).")
     else:  # the version it was based on: a save over someone else's newer one is refused, nothing overwritten
         act(charting.set_summary, p, framework, pid, code, text, status=status, author=coder(), quotes=ids,
-            base_version=cell.version, cli="summaries set --reviewed --quotes",
+            base_version=cell.version, coders=coders, cli="summaries set --reviewed --quotes",
             done=f"Saved the summary of {pid} × {code} ({status}), citing {len(ids)} coding(s).")
 
 

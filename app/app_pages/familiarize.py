@@ -4,6 +4,7 @@
 import streamlit as st
 
 from app.common import act, coder, flash, framework_picker, md, project, show_error, transcript_picker, version
+from app.new_code import new_code_from_turns
 from toolkit import familiarize as fam
 from toolkit import familiarize as memo_ops
 from toolkit import project as proj
@@ -55,6 +56,7 @@ with read:
                 span = {"start": int(row["start"]), "end": int(row["end"])}
             act(fam.add_memo, p, memo, author=coder(), transcript=name, title=title, **span,
                 cli="memo add --transcript --start --end --title", done="Memo saved.")
+    new_code_from_turns(p, name, view.turns, key="familiarize")
 
 with search:
     q = st.text_input("Search all transcripts (keyword in context)", key="kwic_query")

@@ -22,6 +22,7 @@ from app.common import (
     user,
     version,
 )
+from app.new_code import new_code_form
 from toolkit import overview, team
 from toolkit.indexing import decisions as dec
 from toolkit.indexing import learning, review, workspace
@@ -57,7 +58,7 @@ with c3:
                             "where codings meet.")
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)  # read-only, shared: no copy per rerun (it is not changed)
+@st.cache_data(show_spinner=False, max_entries=32)  # a copy per session: nothing shared between sessions is mutable
 def _view(path: str, fw: str, tname: str, who: str, others: bool, v: int) -> dict:
     return review.transcript_view(project(), fw, tname, who, show_others=others)
 
@@ -67,6 +68,7 @@ def _choices(path: str, fw: str, who: str, v: int) -> list[dict]:
     return review.code_choices(project(), fw, who)
 
 
+workspace.ensure_passages(p, scheme, transcripts=[tname])  # cut once, in its own action: the view below only reads
 view0 = _view(str(p.path), fw_id, tname, who, others, version())
 st.caption(f"Unit of analysis: **{scheme}** ({workspace.unit_label(scheme)}) · you are **{md(who)}**"
            + (" · blind: only your own codings are shown" if view0["blind"] else ""))
@@ -210,6 +212,7 @@ def panel() -> None:
         for s in shown:
             _row(s, s["id"] == first_open)
         _add_codes(row)
+        new_code_form(p, fw_id, tname, row["start"], row["end"], key=f"index_{row['id']}")
         if row["history"]:
             with st.expander(f"History of this passage ({len(row['history'])})"):
                 st.markdown("<br>".join(f"{md(h['at'])} · {md(h['coder'])} · {md(h['what'])} {md(h['code'])}"

@@ -26,10 +26,10 @@ from toolkit.export import report as interpret
 from toolkit.export.driver_map import render_plotly, render_static
 from toolkit.interpret import drivers as drivers
 from toolkit.interpret import findings as findings
+from toolkit.interpret import judging as judging
 from toolkit.interpret import links as linkage
 from toolkit.interpret.figures import heatmap, nearest_driver, network
 from toolkit.interpret.glossary import explain
-from toolkit.interpret.stance import RULE
 
 st.title("5 · Interpret")
 flash(toast=True)
@@ -68,6 +68,15 @@ def selected(frame: pd.DataFrame, key: str, **kw) -> list[int]:
     ev = st.dataframe(frame, key=key, on_select="rerun", selection_mode="multi-row", hide_index=True, width="stretch",
                       **kw)
     return [int(frame.iloc[i]["id"]) for i in ev.selection.rows if i < len(frame)]
+
+
+def go_big(fig):
+    """The same figure, tall (the labels were placed for the smaller one, so they only gain room)."""
+    import copy
+
+    big = copy.deepcopy(fig)
+    big.update_layout(height=1150)
+    return big
 
 
 def svg(a, path) -> None:
@@ -118,6 +127,9 @@ def linkage_tab(fw: str) -> None:
                 st.text(q["text"].strip())
 
 
+MARKS = {"": "not yet", **judging.VERDICT_LABELS}
+
+
 def findings_tab(fw: str) -> None:
     c1, c2 = st.columns([3, 1])
     level = c1.radio("Themes", ["category", "code", "map"], horizontal=True, key="map_find_level",
@@ -125,7 +137,6 @@ def findings_tab(fw: str) -> None:
                                   "map": "categories built at mapping"}.get)
     with c2:
         attribute = attribute_picker("map_find_attr")
-    st.caption(RULE)
     theme_key = f"map_find_statement_{level}"
     own = st.session_state.get(theme_key, {})
     try:
@@ -134,33 +145,65 @@ def findings_tab(fw: str) -> None:
     except ToolkitError as e:
         show_error(e)
         return
-    st.dataframe(findings.findings_overview(found), hide_index=True, width="stretch", height=260,
+    st.dataframe(findings.findings_overview(found), hide_index=True, width="stretch", height=220,
                  column_config={"supports": st.column_config.NumberColumn(help=explain("support")),
-                                "opposes": st.column_config.NumberColumn(help=explain("counter"))})
+                                "counter-evidence": st.column_config.NumberColumn(help=explain("counter"))})
     names = {f.theme_id: f"{f.theme_id} {f.label}" for f in found}
     theme = st.selectbox("Theme", list(names), format_func=names.get, key="map_find_theme")
     f = next(x for x in found if x.theme_id == theme)
     statement = st.text_input("Finding statement to check", f.statement, key=f"map_find_text_{level}_{theme}",
-                              help="Write the finding in your words; the passages are read against it.")
+                              help="Write the finding in your words; each participant's passages are ranked by "
+                                   "closeness to it.")
     if statement.strip() and statement.strip() != f.statement:
         st.session_state[theme_key] = {theme: statement.strip()}
         st.rerun()
-    mentions = sorted(pid for pid in f.groups if f.stance(pid) == "mentions only")
-    st.caption(f"Support: {md_join(sorted(f.support)) or 'nobody'} · counter-evidence: "
-               f"{md_join(sorted(f.counter)) or 'nobody'} · mention it only: {md_join(mentions) or 'nobody'} · "
-               f"silent: {md_join(f.silent) or 'nobody'}")
-    rows = [{"id": q["coding_id"], "participant": pid, "group": f.groups.get(pid, ""), "stance": q["stance"],
-             "why": q["why"], "code": q["code_id"], "text": q["text"].strip()}
-            for book in (f.support, f.counter, f.mentions) for pid, qs in sorted(book.items()) for q in qs]
-    marked = selected(pd.DataFrame(rows, columns=["id", "participant", "group", "stance", "why", "code", "text"]),
-                      "map_find_grid", height=320)
-    b1, b2 = st.columns(2)
-    if b1.button("Mark as counter-evidence", key="map_counter", disabled=not marked):
-        act(findings.mark_counter, p, marked, True, cli="findings --counter", actor=coder(),
-            done=f"Marked {len(marked)} passage(s) as counter-evidence.")
-    if b2.button("Unmark", key="map_uncounter", disabled=not marked):
-        act(findings.mark_counter, p, marked, False, cli="findings --uncounter", actor=coder(),
-            done=f"Unmarked {len(marked)} passage(s).")
+    st.caption("Each participant's coded passages of the theme, closest in meaning to the statement first. "
+               "Closeness only orders the reading: **you** decide whether a participant supports the finding, gives "
+               "counter-evidence, only mentions the theme, or is silent, and tick the quotes that carry your mark. "
+               f"{sum(pid in f.judged for pid in f.groups)} of {len(f.groups)} checked.")
+    people = sorted(f.groups)
+    here = f"{level}_{theme}_{abs(hash(f.statement)) % 10**8}"
+    with st.form(f"map_find_form_{here}"):
+        letters = st.text_input("Type the marks (keyboard): one letter per participant in the order shown, "
+                                "s support · c counter-evidence · m mentions · n silent · . skip",
+                                key=f"map_find_letters_{here}", placeholder="e.g. ss.cmn")
+        marks: dict[str, str] = {}
+        quotes: dict[str, list[int]] = {}
+        ticked: dict[str, list[int]] = {}
+        cols = st.columns(3)
+        for i, pid in enumerate(people):
+            j = f.judged.get(pid)
+            with cols[i % 3].container(border=True):
+                st.markdown(f"**{md(pid)}** · {md(f.groups[pid])} · {md(f.verdict(pid))}"
+                            + (f" (by {md(j.judged_by)})" if j else ""))
+                shown = [(q.coding_id, q.text, q.place, None) for q in j.quotes] if j else \
+                    [(r.coding_id, r.text, r.place, r.closeness) for r in f.ranked.get(pid, [])]
+                if not shown:
+                    st.caption("no coded passage under this theme")
+                picked = []
+                for cid, text, place, close in shown:
+                    st.text(text.strip()[:400])
+                    label = f"quote · {place}" + (f" · closeness {close:.2f}" if close is not None else "")
+                    if st.checkbox(label, value=j is not None, key=f"map_find_q_{here}_{pid}_{cid}"):
+                        picked.append(cid)
+                ticked[pid] = picked
+                choice = st.radio("Mark", list(MARKS), index=list(MARKS).index(j.verdict) if j else 0,
+                                  format_func=MARKS.get, horizontal=True, key=f"map_find_mark_{here}_{pid}",
+                                  label_visibility="collapsed")
+                if choice and (not j or choice != j.verdict or set(picked) != {q.coding_id for q in j.quotes}):
+                    marks[pid], quotes[pid] = choice, picked
+        save = st.form_submit_button("Save marks", type="primary")
+    if save:
+        try:
+            typed = judging.parse_marks(letters, people) if letters.strip() else None
+        except ToolkitError as e:
+            show_error(e)
+            return
+        if typed is not None:
+            marks = typed
+            quotes = {pid: ticked.get(pid, []) for pid in typed}
+        act(judging.judge_many, p, fw, theme, f.statement, marks, level=level, quotes=quotes, actor=coder(),
+            cli="findings judge --marks", done=f"Saved {len(marks)} mark(s) on {theme}.")
 
 
 def drivers_tab() -> None:
@@ -186,7 +229,15 @@ def drivers_tab() -> None:
                + (f" · crosswalk: {md(a.via)}" if a.via else " · crosswalk: none")
                + f" · {a.n_participants} participants · gaps (raised by ≥ {a.gap_min}, no measure): "
                + (", ".join(f"**{d.id}** {d.label} ({d.n_participants})" for d in gaps) or "none"))
-    ev = st.plotly_chart(fig, key="map_driver_fig", on_select="rerun", selection_mode="points")
+    f1, f2 = st.columns([3, 1])
+    big = f1.toggle("Full screen map (tall, the whole width; or the ⛶ button at the map's top right)",
+                    key="map_driver_big", help="Hover a driver or a measure for its full name, participants and "
+                                                "quantities.")
+    f2.download_button("Map in its own window (HTML)", key="map_driver_html", file_name=f"drivers_{a.framework_id}.html",
+                       data=lambda: fig.to_html(include_plotlyjs=True, full_html=True).encode())
+    shown = go_big(fig) if big else fig
+    ev = st.plotly_chart(shown, key="map_driver_fig", on_select="rerun", selection_mode="points",
+                         config={"displaylogo": False})
     ids = [d.id for d in a.drivers]
     for pt in ev.selection.points if ev is not None else []:
         st.session_state["map_driver"] = nearest_driver(lay, pt["x"], pt["y"])

@@ -137,12 +137,14 @@ def dimensions_tab(fw: str, els: pd.DataFrame, dims: pd.DataFrame, cats: pd.Data
 
     st.subheader("Categories")
     c1, c2 = st.columns([3, 1])
-    method = c1.radio("Propose categories from", ["framework", "cluster"], horizontal=True, key="map_cat_method",
-                      format_func={"framework": "the framework category most elements were charted under",
+    method = c1.radio("Propose categories from", ["auto", "framework", "cluster"], horizontal=True,
+                      key="map_cat_method",
+                      format_func={"auto": "the data (number chosen, framework as a start)",
+                                   "framework": "the framework's categories",
                                    "cluster": "clusters of the dimensions (same threshold)"}.get)
     if c2.button("Propose categories", key="map_propose_cats"):
         act(mapping.propose_categories, p, fw, method=method, threshold=threshold,
-            embedder=project_embedder() if method == "cluster" else None,
+            embedder=project_embedder() if method != "framework" else None,
             cli="map propose --method", actor=coder(), done=lambda out: f"Put dimensions into {len(out.created)} categories.")
     st.dataframe(cats[["id", "label", "dimensions"]], hide_index=True, width="stretch")
     k1, k2, k3 = st.columns(3)

@@ -8,6 +8,7 @@ from app.background import suggestion_progress
 from app.common import Progress, act, coder, flash, md, project, project_path, set_project
 from toolkit import background as bg
 from toolkit import project as proj
+from toolkit.settings import model_choice
 
 
 def _create(path: str) -> str:
@@ -86,7 +87,14 @@ if st.button("Add framework", key="add_framework", disabled=fw_file is None):
         done=lambda fw: f"Added {fw.id}: {len(fw.codes)} codes in {len(fw.categories)} categories")
 
 with st.expander("Embedding model"):
-    model = st.text_input("Local sentence-transformers model folder (empty: the packaged all-MiniLM-L6-v2)")
+    now = model_choice(p)
+    st.caption(f"In use: **{md(now.name)}** ({md(now.reason)}). Suggestions, summary drafts, maps and teaching use it.")
+    options = ["Automatic (by the transcripts' language)", "all-MiniLM-L6-v2 (packaged; English)",
+               "multilingual-e5-small (packaged; Norwegian and about 100 other languages)", "A local model folder"]
+    pick = st.radio("Model", options, key="model_pick")
+    folder = st.text_input("Local sentence-transformers model folder", key="model_folder") if pick == options[3] else ""
     if st.button("Use this model", key="set_model"):
-        act(proj.set_model, p, model or None, actor=coder(), cli="model set",
+        value = {options[0]: None, options[1]: "all-MiniLM-L6-v2", options[2]: "multilingual-e5-small"}.get(
+            pick, folder or None)
+        act(proj.set_model, p, value, actor=coder(), cli="model set",
             done="Saved. Suggestions will use it from now on.")

@@ -1,44 +1,20 @@
-"""Teaching mode: a guided walk through the five steps on the sample study. Each step says what the researcher does
-and why, in the study's own words where possible, then sets an exercise. In indexing, the student codes a transcript
-and gets agreement feedback against the reference indexing; a teacher can reset a student's work."""
+"""Teaching mode: the five steps in the study's words, and a class: the teacher sets exercises and follows each
+student's work; a student joins a class, does its open exercises and reads the feedback beside the reference."""
 
-import pandas as pd
 import streamlit as st
 
-from app import teach_steps
-from app.common import act, coder, flash, md, project, show_error, transcript_picker, version
-from toolkit import project as proj
+from app import teach_class, teach_steps
+from app.common import act, flash, md, project, team_mode, user, version
 from toolkit import teaching
-from toolkit.errors import ToolkitError
-
-FRAMEWORK = teaching.DEFAULT_FRAMEWORK
-WHERE = {"familiarize": "the exercise below (read in **1 Familiarize**)", "index": "the exercise below",
-         "chart": "the exercise below", "map": "the exercise below", "interpret": "the exercise below"}
+from toolkit.errors import InputError
+from toolkit.teaching import classes as cl
 
 st.title("Teaching mode")
 p = project()
 flash(toast=True)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _codes(path: str, v: int) -> pd.DataFrame:
-    fw = proj.get_framework(project(), FRAMEWORK)
-    return pd.DataFrame([{"code": c.id, "category": c.category_id, "label": c.label, "definition": c.definition}
-                         for c in fw.codes])
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _passages(path: str, transcript: str, v: int) -> pd.DataFrame:
-    return teaching.passages(project(), transcript)
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _feedback(path: str, student: str, transcript: str, v: int) -> dict:
-    return teaching.feedback(project(), student, transcript, framework=FRAMEWORK)
-
-
 def step_card(step: teaching.Step) -> None:
-    st.header(step.title)
     left, right = st.columns(2)
     with left:
         st.markdown("**What the researcher does** (the study's Table 1)")
@@ -49,139 +25,96 @@ def step_card(step: teaching.Step) -> None:
     with right:
         st.markdown("**Why**")
         st.markdown(step.why)
-        st.info(f"**Exercise.** {step.exercise}\n\nWork in {WHERE.get(step.key, 'the app')}.", icon=":material/edit:")
 
 
-def coding_exercise(student: str) -> None:
-    codes = _codes(str(p.path), version())
-    label = dict(zip(codes["code"], codes["label"], strict=True))
-    transcript = transcript_picker("Transcript", key="teach_transcript")
-    units = _passages(str(p.path), transcript, version())
-    mine = teaching.student_codes(p, student, transcript) if student else {}
-    if units.empty:
-        st.warning("This transcript has no participant speech to code.")
+@st.cache_data(show_spinner=False, max_entries=8)
+def _classes(path: str, v: int) -> list[cl.ClassInfo]:
+    return cl.list_classes(project())
+
+
+def student_name(info: cl.ClassInfo) -> str | None:
+    """The student working: the login on a team server; else a name picked from the class list (a new name is a
+    confirmed action: it joins the class)."""
+    if team_mode():
+        name = user().name
+        if name not in info.students:
+            if st.button(f"Join {info.name} as {name}", key="teach_join_login", type="primary"):
+                act(cl.join_class, p, info.name, name, cli="class join", done=f"You joined {info.name}.")
+            return None
+        return name
+    new = "— a new name —"
+    if "teach_me_next" in st.session_state:  # just joined: pick the new name (before the box exists)
+        st.session_state["teach_me"] = st.session_state.pop("teach_me_next")
+    pick = st.selectbox("Your name", [*info.students, new], key="teach_me", index=None,
+                        placeholder="Pick your name from the class list")
+    if pick != new:
+        return pick
+    with st.form("teach_join_form"):
+        name = st.text_input("Your name (as your teacher knows you)", key="teach_join_name")
+        sure = st.checkbox("Yes, add me to the class list under this name", key="teach_join_sure")
+        if st.form_submit_button("Join the class", type="primary"):
+            if not sure:
+                st.warning("Tick the box to confirm the new name: it is added to the class list.")
+            else:
+                act(cl.join_class, p, info.name, name, cli="class join", done=f"{name} joined {info.name}.",
+                    before_rerun=lambda: st.session_state.update(teach_me_next=" ".join(name.split())))
+    return None
+
+
+def student_view() -> None:
+    classes = _classes(str(p.path), version())
+    if not classes:
+        st.info("No class yet: your teacher creates one (Teaching mode, 'I am the teacher').")
         return
-    done = sum(1 for r in units.itertuples() if (r.start, r.end) in mine)
-    st.progress(done / len(units), text=f"You have coded {done} of {len(units)} passages of {md(transcript)}")
-    key = f"teach_passage_{transcript}"
-    n = st.session_state.get(key, 0) % len(units)
-    r = units.iloc[n]
-    c1, c2, c3 = st.columns([1, 4, 1])
-    if c1.button("← Previous", key="teach_prev", disabled=n == 0):
-        st.session_state[key] = n - 1
-        st.rerun()
-    c2.markdown(f"**Passage {n + 1} of {len(units)}** · {md(r['speaker'])}"
-                + (" · coded" if (r["start"], r["end"]) in mine else " · not coded yet"))
-    if c3.button("Next →", key="teach_next", disabled=n == len(units) - 1):
-        st.session_state[key] = n + 1
-        st.rerun()
-    if r["question"]:
-        st.caption(f"Question asked: {md(r['question'])}")
-    with st.container(border=True):
-        st.markdown(md(r["text"]))
-    with st.form(f"teach_form_{transcript}_{n}"):
-        chosen = st.multiselect("Codes for this passage", list(codes["code"]), key=f"teach_codes_{transcript}_{n}",
-                                default=mine.get((r["start"], r["end"]), []),
-                                format_func=lambda c: f"{c} {label[c]}", placeholder="Type a code or a word…")
-        if st.form_submit_button("Save and go to the next passage", type="primary", disabled=not student):
-            saved = act(teaching.code_passage, p, student, transcript, int(r["start"]), int(r["end"]), chosen,
-                        framework=FRAMEWORK, cli="teach code --student --framework", done=None, rerun=False)
-            if saved is not None:
-                st.session_state[key] = min(n + 1, len(units) - 1)
-                st.rerun()
-    with st.expander("The codes and their definitions"):
-        st.dataframe(codes, hide_index=True, width="stretch", height=320)
-    feedback(student, transcript, mine)
-
-
-def feedback(student: str, transcript: str, mine: dict) -> None:
-    st.subheader("Your feedback")
-    if not mine:
-        st.info("Code a few passages first; then compare your indexing with the reference indexing here.")
+    names = [c.name for c in classes]
+    info = classes[names.index(st.selectbox("Class", names, key="teach_student_class"))]
+    me = student_name(info)
+    if not me:
         return
+    shown = [e for e in info.exercises if e.is_open()]
+    if not shown:
+        st.info("No exercise of this class is open now.")
+        return
+    by_id = {e.id: e for e in shown}
+    ex = by_id[st.selectbox("Exercise", list(by_id), format_func=lambda i: by_id[i].title, key="teach_exercise")]
+    st.info(f"**{md(ex.title)}** ({md(ex.when())}). {md(ex.instructions)}", icon=":material/edit:")
+    teach_steps.work(ex, me)
+    notes = teach_steps.comments(ex, me)
+    if notes:
+        st.subheader("Your teacher's comments")
+        for c in notes:
+            st.markdown(f"**{md(c.author)}** ({c.created_at:%Y-%m-%d %H:%M}): {md(c.text)}")
+
+
+with st.expander("The five steps in the study's words", expanded=False):
+    titles = {s.key: s.title for s in teaching.STEPS}
+    key = st.segmented_control("Step", list(titles), format_func=titles.get, key="teach_step", default="familiarize")
+    step_card(next(s for s in teaching.STEPS if s.key == (key or "familiarize")))
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _ready(path: str, v: int) -> str | None:
+    """What Teaching mode needs and this project lacks (None: nothing)."""
     try:
-        fb = _feedback(str(p.path), student, transcript, version())
-    except ToolkitError as e:
-        show_error(e)
-        return
-    o = fb["overall"]
-    st.caption(f"Compared passage by passage over all {fb['units']} passages of {md(transcript)}: a passage you have not "
-               "coded yet counts as 'no code', so code the whole transcript before you read the figures.")
-    done = sum(1 for r in _passages(str(p.path), transcript, version()).itertuples() if (r.start, r.end) in mine)
-    total = fb["units"]
-    if done < total / 2:
-        st.warning(f"You have coded {done} of {total} passages: too few for stable figures. Agreement counts the "
-                   "passages you have not coded as 'no code', and kappa swings widely on few passages.")
-    m1, m2, m3 = st.columns(3)
-    m1.metric(f"Agreement on the codes used (n = {done} of {total} passages coded)", f"{o['pooled_agreement']:.0%}",
-              help="Share of (passage, code) decisions where you and the reference agree, over the codes either used")
-    kappa = o["mean_kappa"]
-    m2.metric(f"Mean kappa per code (n = {done} passages)",
-              "–" if pd.isna(kappa) else f"{0.0 if abs(kappa) < 0.005 else kappa:.2f}",
-              help="Cohen's kappa: agreement corrected for chance; 1 perfect, 0 chance. Unstable on few passages.")
-    m3.metric("Agreement on coding a passage at all", f"{o['coded_at_all_agreement']:.0%}",
-              help="Share of passages that both of you coded, or both left uncoded")
-    per = fb["per_code"]
-    per = per[(per["units_a"] > 0) | (per["units_b"] > 0)].rename(
-        columns={"units_a": "reference", "units_b": "you", "units_both": "both"})
-    st.caption("Per code: passages the reference and you gave it, both, and agreement (percent, Cohen's kappa, "
-               "Krippendorff's alpha).")
-    st.dataframe(per, hide_index=True, width="stretch", height=260,
-                 column_config={"agreement": st.column_config.NumberColumn(format="percent"),
-                                "kappa": st.column_config.NumberColumn(format="%.2f"),
-                                "alpha": st.column_config.NumberColumn(format="%.2f")})
-    dis = fb["disagreements"]
-    only_coded = st.toggle("Only the passages I have coded", value=True, key="teach_only_coded")
-    if only_coded and not dis.empty:
-        dis = dis[[(int(a), int(b)) in mine for a, b in zip(dis["start"], dis["end"], strict=True)]]
-    st.caption(f"{len(dis)} passage(s) where your codes differ from the reference.")
-    for d in dis.itertuples():
-        with st.container(border=True):
-            st.markdown(f"> {md(d.text)}")
-            a, b = st.columns(2)
-            a.markdown("**Only the reference:**\n\n" + _defs(d.only_a_definitions))
-            b.markdown("**Only you:**\n\n" + _defs(d.only_b_definitions))
-            if d.both:
-                st.caption(f"Both: {md(', '.join(d.both))}")
+        cl.default_framework(p)
+        cl.default_reference(p)
+    except InputError as e:
+        return str(e)
+    return None
 
 
-def _defs(text: str) -> str:
-    return "\n".join(f"- {md(line)}" for line in text.split("\n") if line) or "_nothing_"
+missing = _ready(str(p.path), version())
+if missing:  # a project without a framework or a reference indexing: say what it needs
+    st.warning(f"Teaching mode needs a project with transcripts, a framework and a reference indexing: {md(missing)}")
+    st.stop()
 
-
-def teacher() -> None:
-    with st.expander("For teachers: reset a student's work"):
-        names = teaching.students(p)
-        if not names:
-            st.caption("No student has coded yet.")
-            return
-        who = st.selectbox("Student", names, key="teach_reset_who")
-        sure = st.checkbox(f"Remove every coding of {md(who)} (kept in the project's history)",
-                           key="teach_reset_sure")
-        if st.button("Reset", key="teach_reset", disabled=not sure):
-            act(teaching.reset_student, p, who, teacher=coder(), cli="teach reset --student --teacher",
-                done=lambda n: f"Removed {n} coding(s) and the exercise work of {who}.")
-
-
-if "teach_student" not in st.session_state:
-    st.session_state["teach_student"] = st.query_params.get("student", "")
-name = st.text_input("Your name (student)", key="teach_student",
-                     help=f"Your work is stored as coder `{teaching.STUDENT_PREFIX}<name>`, apart from the "
-                          "researchers' coding.").strip()
-if name and st.query_params.get("student") != name:
-    st.query_params["student"] = name
-titles = {s.key: s.title for s in teaching.STEPS}
-key = st.segmented_control("Step", list(titles), format_func=titles.get, key="teach_step", default="familiarize")
-step = next(s for s in teaching.STEPS if s.key == (key or "familiarize"))
-step_card(step)
-if step.key == "index":
-    st.subheader("Exercise: index a transcript")
-    if not name:
-        st.warning("Type your name above to save your coding.")
-    coding_exercise(name)
-elif step.key in ("familiarize", "chart", "map", "interpret"):
-    {"familiarize": teach_steps.familiarize, "chart": teach_steps.chart, "map": teach_steps.mapping,
-     "interpret": teach_steps.interpret}[step.key](name)
-if st.toggle("Teacher's overview of every student", key="teach_show_overview"):
-    teach_steps.overview()
-teacher()
+if team_mode():
+    role = "teacher" if user().role == "lead" else "student"
+else:
+    if st.query_params.get("work") and "teach_role" not in st.session_state:  # a link to a student's work
+        st.session_state["teach_role"] = "teacher"
+    role = st.segmented_control("I am", ["student", "teacher"], key="teach_role", default="student",
+                                format_func=lambda r: f"the {r}") or "student"
+if role == "teacher":
+    teach_class.teacher_view()
+else:
+    student_view()

@@ -12,7 +12,7 @@ Writers live in ``toolkit.export`` (Word, Excel, CSV; ``export.chart`` builds an
 from __future__ import annotations
 
 from .coverage import Coverage, coverage
-from .matrix import DEFAULT_GROUP_BY, Cell, Column, Matrix, Quote, Table, build_matrix
+from .matrix import DEFAULT_GROUP_BY, STALE_NOTE, Cell, Column, Matrix, Quote, Table, build_matrix
 from .refine import RefineReport, refine
 from .summaries import (
     DRAFT_SEPARATOR,
@@ -23,7 +23,7 @@ from .summaries import (
     set_summary,
 )
 
-__all__ = ["DEFAULT_GROUP_BY", "DRAFT_SEPARATOR", "Cell", "Column", "Coverage", "DraftReport", "Matrix", "Quote",
+__all__ = ["DEFAULT_GROUP_BY", "DRAFT_SEPARATOR", "STALE_NOTE", "Cell", "Column", "Coverage", "DraftReport", "Matrix", "Quote",
            "RefineReport", "Table", "build_matrix", "coverage", "draft_summaries", "drafted_sentences",
            "refine", "review_summary", "set_summary"]
 

@@ -9,6 +9,7 @@ passages of that participant for that column (verbatim, with transcript and plac
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -16,12 +17,14 @@ from datetime import datetime
 
 import pandas as pd
 
+from .. import settings
 from ..codetree import code_tree, parse_level, rollup
 from ..errors import InputError, NotFoundError
 from ..evidence import Evidence, merge_overlaps, resolve
 from ..store import Project
 from ..store import charting as cdb
 from ..store import core as db
+from ..store import findings as fdb
 
 __all__ = ["DEFAULT_GROUP_BY", "Cell", "Column", "Matrix", "Quote", "Table", "build_matrix", "natural_key"]
 
@@ -57,11 +60,14 @@ class Quote:
     t_end: float | None = None
     coding_ids: tuple[int, ...] = ()
     transcript_id: int = 0
+    turns: tuple[int, int] | None = None  # first and last speaker turn (1-based) the passage lies in
 
     @property
     def reference(self) -> str:
-        """Where the passage is: ``P01_gp_rural.txt, characters 120-340, 00:12:03-00:12:40``."""
-        ref = f"{self.transcript}, characters {self.start}\u2013{self.end}"
+        """Where the passage is, as a reader finds it: ``P01_gp_rural.txt, turn 12, 00:12:03-00:12:40`` (turns
+        counted from 1, interviewer turns included; the time when the transcript has one)."""
+        a, b = self.turns or (None, None)
+        ref = f"{self.transcript}, " + (f"turn {a}" if a == b else f"turns {a}\u2013{b}") if a else self.transcript
         if self.t_start is not None:
             ref += f", {clock(self.t_start)}" + (f"\u2013{clock(self.t_end)}" if self.t_end is not None else "")
         return ref
@@ -81,6 +87,11 @@ class Cell:
     summary_id: int | None = None
     sources: list[int] | None = None  # summaries carried into this one by refinement
     version: int = 0  # the stored summary's version (0: none yet); a save passes it back to detect conflicts
+    stale: bool = False  # the summary was written from other codings than the cell holds now
+
+    def spans(self) -> list[tuple[int, int, int]]:
+        """The passages under the cell: (transcript id, start, end) of each quote (what a summary rests on)."""
+        return sorted((q.transcript_id, q.start, q.end) for q in self.quotes)
 
     def cited_quotes(self) -> list[Quote]:
         """The quotes the summary cites (those whose codings it lists; none when it lists none)."""
@@ -88,6 +99,27 @@ class Cell:
             return []
         wanted = set(self.summary_quotes)
         return [q for q in self.quotes if wanted.intersection(q.coding_ids or (q.coding_id,))]
+
+
+STALE_NOTE = "written from earlier evidence"
+
+
+def evidence_fingerprint(spans: Iterable[tuple[int, int, int]]) -> str:
+    """A short fingerprint of the passages under a cell, (transcript id, start, end) each: what a summary rests on
+    (stored when it is written, drafted or confirmed; a different fingerprint now means the evidence changed)."""
+    text = ";".join(f"{t}:{a}-{b}" for t, a, b in sorted({(int(t), int(a), int(b)) for t, a, b in spans}))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def cell_evidence(s, framework_id: str, participant: str, code: str,
+                  coders: Iterable[str] | Evidence | None = None) -> list[tuple[int, int, int]]:
+    """The passages under one cell for the evidence ``coders`` (inside an open session), as ``Cell.spans``."""
+    ev = resolve(s, coders, framework=framework_id)
+    df = ev.filter(db.codings_frame(s, framework_id=framework_id, coders=list(ev.coders), with_text=False))
+    if df.empty:
+        return []
+    df = df[(df["participant_id"] == participant) & (df["code_id"] == code)]
+    return sorted((int(r["transcript_id"]), r["start"], r["end"]) for r in merge_overlaps(df, ("transcript_id",)))
 
 
 @dataclass(frozen=True)
@@ -186,7 +218,8 @@ class Matrix:
                        "category_id": col.category_id,
                        "category": col.category_label, "column_id": col.id, "column": col.label, "participant": pid}
                 rec.update({a: self.value(pid, a) for a in self.attributes})
-                rec.update({"status": c.status, "origin": c.origin or "", "author": c.author or "",
+                rec.update({"status": c.status, "evidence_note": STALE_NOTE if c.stale else "",
+                            "origin": c.origin or "", "author": c.author or "",
                             "updated_at": c.updated_at.isoformat(sep=" ") if c.updated_at else "",
                             "summary": c.summary, "passages": len(c.quotes),
                             "summary_quotes": " ".join(map(str, c.summary_quotes)),
@@ -226,13 +259,14 @@ None = consensus where it exists, else the lead coder; never students or models)
     with project.read() as s:
         fw = db.get_framework(s, framework_id)
         pframe = db.participants_frame(s)
-        project_name = db.get_setting(s, "name", "") or ""
-        ev = resolve(s, coders)
+        project_name = settings.read(s, settings.NAME) or ""
+        ev = resolve(s, coders, framework=framework_id)
         codings = ev.filter(db.codings_frame(s, framework_id=framework_id, coders=list(ev.coders), with_text=False))
         tids = codings["transcript_id"].unique() if len(codings) else []
         places = cdb.segment_places(s, tids)
         texts = {int(tid): db.transcript_text(s, int(tid)) for tid in tids}
         sums = cdb.summaries_frame(s, framework_id)
+        prints = fdb.summary_fingerprints(s, framework_id)
     if pframe.empty:
         raise InputError(project.label, "the project has no participants: import transcripts and a participants "
                                             "file first")
@@ -266,6 +300,10 @@ None = consensus where it exists, else the lead coder; never students or models)
         cell.summary_quotes = [int(x) for x in (r.quotes or [])]
         cell.sources = list(r.sources) if isinstance(r.sources, list) else None
         cell.version = int(r.version)
+        if int(r.id) in prints:  # the evidence recorded when it was written, drafted or confirmed
+            cell.stale = prints[int(r.id)] != evidence_fingerprint(cell.spans())
+        else:  # written before fingerprints: stale when it cites codings the cell no longer holds
+            cell.stale = not set(cell.summary_quotes) <= {i for q in cell.quotes for i in q.coding_ids}
     unassigned = int(codings["participant_id"].isna().sum()) if len(codings) else 0
     matrix = Matrix(fw.id, fw.name, "code", group_by, rows, code_cols, cells, [(c.id, c.label) for c in cats],
                     project_name=project_name, unassigned=unassigned, evidence=ev,
@@ -319,9 +357,25 @@ def _span_time(segs, start: int, end: int) -> tuple[float | None, float | None]:
     return (min(starts) if starts else None, max(ends) if ends else None)
 
 
+def turn_numbers(places: pd.DataFrame) -> dict[int, list[tuple[int, int]]]:
+    """Per transcript, the (start, end) of each speaker turn in order (turn n is item n-1). ``places`` comes from
+    ``store.charting.segment_places`` (ordered by turn)."""
+    out: dict[int, list[tuple[int, int]]] = {}
+    for r in places.itertuples(index=False):
+        out.setdefault(int(r.transcript_id), []).append((int(r.start), int(r.end)))
+    return out
+
+
+def span_turns(turns: list[tuple[int, int]], start: int, end: int) -> tuple[int, int] | None:
+    """The first and last turn (1-based) a span overlaps, or None."""
+    hit = [i for i, (a, b) in enumerate(turns, 1) if a < end and b > start]
+    return (hit[0], hit[-1]) if hit else None
+
+
 def _quotes(codings: pd.DataFrame, places: pd.DataFrame, texts: dict[int, str]) -> dict[tuple[str, str], list[Quote]]:
     """Quotes per (participant, code): overlapping spans of one code (any of the evidence's coders) become one."""
     times = _times(places)
+    turns = turn_numbers(places)
     out: dict[tuple[str, str], list[Quote]] = {}
     codings = codings[codings["participant_id"].notna()] if len(codings) else codings
     for r in merge_overlaps(codings, ("participant_id", "code_id", "transcript")):
@@ -330,7 +384,8 @@ def _quotes(codings: pd.DataFrame, places: pd.DataFrame, texts: dict[int, str]) 
         t0, t1 = _span_time(times.get(tid, ()), start, end)
         q = Quote(coding_id=int(r["ids"][0]), transcript=r["transcript"], start=start, end=end,
                   text=texts[tid][start:end], coder=", ".join(r["coders"]), code_id=r["code_id"], t_start=t0,
-                  t_end=t1, coding_ids=tuple(r["ids"]), transcript_id=tid)
+                  t_end=t1, coding_ids=tuple(r["ids"]), transcript_id=tid,
+                  turns=span_turns(turns.get(tid, []), start, end))
         out.setdefault((str(r["participant_id"]), r["code_id"]), []).append(q)
     return out
 
@@ -358,7 +413,8 @@ def _rolled_up(m: Matrix, groups: list[tuple[Column, list[str]]], level: str) ->
                 author=", ".join(dict.fromkeys(p.author for p in written if p.author)) or None,
                 updated_at=latest.updated_at if latest else None,
                 summary_quotes=[i for p in written for i in (p.summary_quotes or
-                                                             [j for q in p.quotes for j in q.coding_ids])])
+                                                             [j for q in p.quotes for j in q.coding_ids])],
+                stale=any(p.stale for p in written))
     return Matrix(m.framework_id, m.framework_name, level, m.group_by, m.rows, cols, cells, m.categories,
                   project_name=m.project_name, created_at=m.created_at, unassigned=m.unassigned, evidence=m.evidence,
                   crosswalks=m.crosswalks)

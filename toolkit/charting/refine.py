@@ -23,7 +23,7 @@ from ..store import core as db
 from ..store import measures as mdb
 from ..store.events import Action
 
-__all__ = ["REFINE_CODER", "RefineReport", "refine"]
+__all__ = ["REFINE_CODER", "RefineReport", "recode_in", "refine"]
 
 REFINE_CODER = "refine"
 
@@ -92,6 +92,12 @@ def refine(project: Project, crosswalk: str | Path, *, actor: str | None = None,
     except _DryRun:
         holder["report"].dry_run = True
     return holder["report"]
+
+
+def recode_in(s, project: Project, crosswalk: str | Path, actor: str | None = None) -> RefineReport:
+    """``refine`` inside a unit of work the caller opened (e.g. the framework editor's copy of a framework with its
+    codings): the same recoding, no transaction or event of its own."""
+    return _refine(s, project, crosswalk, actor, {})
 
 
 def _refine(s, project: Project, crosswalk, actor: str | None, payload: dict) -> RefineReport:

@@ -21,9 +21,10 @@ from ..errors import InputError, NotFoundError
 from ..store import Project
 from ..store import charting as cdb
 from ..store import core as db
+from ..store import findings as fdb
 from ..store.events import Action
 from ..vectors import encode_cached
-from .matrix import Cell, build_matrix
+from .matrix import Cell, build_matrix, cell_evidence, evidence_fingerprint
 from .sentences import Sentence, candidates
 
 __all__ = ["DRAFT_SEPARATOR", "STATUSES", "DraftReport", "draft_summaries", "drafted_sentences", "review_summary",
@@ -203,9 +204,10 @@ def draft_summaries(project: Project, framework_id: str, embedder: Embedder, *, 
             if now and now["text"] and (now["origin"] != "drafted" or now["status"] != "draft" or not overwrite):
                 report.kept_researcher += 1  # changed since the matrix was read
                 continue
-            cdb.put_summary(s, framework_id=framework_id, participant_id=cell.participant,
-                            code_pk=pks[cell.column], text=text, status="draft", origin="drafted", quotes=ids,
-                            author_id=author)
+            sid = cdb.put_summary(s, framework_id=framework_id, participant_id=cell.participant,
+                                  code_pk=pks[cell.column], text=text, status="draft", origin="drafted", quotes=ids,
+                                  author_id=author)
+            fdb.put_summary_evidence(s, sid, evidence_fingerprint(cell.spans()), len(cell.quotes))
             report.drafted += 1
             report.cells.append((cell.participant, cell.column))
     report.seconds = round(time.perf_counter() - t0, 3)
@@ -224,13 +226,15 @@ def _cell_keys(s, framework_id: str, participant: str, code: str) -> int:
 
 def set_summary(project: Project, framework_id: str, participant: str, code: str, text: str, *,
                 status: str = "draft", author: str, quotes: Iterable[int] | None = None,
-                actor: str | None = None, base_version: int | None = None) -> int | None:
+                actor: str | None = None, base_version: int | None = None,
+                coders: Iterable[str] | None = None) -> int | None:
     """Write (or replace) a cell's summary as researcher ``author``; returns its id.
 
     ``quotes`` are the coding ids it draws on (they must be codings of this cell); when omitted, the ids already
     listed are kept. Empty ``text`` removes the summary (returns None). The previous text is kept in the event log.
     ``base_version`` is the version the edit started from (``Cell.version``; 0 for an empty cell): if someone saved
-    the cell since, ``ConflictError`` is raised and nothing is overwritten. ``None`` skips the check.
+    the cell since, ``ConflictError`` is raised and nothing is overwritten. ``None`` skips the check. The codings
+    under the cell now (evidence ``coders``, default: ``toolkit.evidence``) are recorded as what the summary rests on.
     """
     if status not in STATUSES:
         raise InputError(None, f"status must be one of {', '.join(STATUSES)}, not {status!r}")
@@ -255,15 +259,25 @@ def set_summary(project: Project, framework_id: str, participant: str, code: str
                                        f"{participant} x {code}")
         else:
             quotes = old["quotes"] if old else []
-        return cdb.put_summary(s, framework_id=framework_id, participant_id=participant, code_pk=code_pk,
-                               text=text, status=status, origin="manual", quotes=quotes,
-                               author_id=db.coder_id(s, author.strip()), sources=old["sources"] if old else None,
-                               expected_version=base_version)
+        sid = cdb.put_summary(s, framework_id=framework_id, participant_id=participant, code_pk=code_pk,
+                              text=text, status=status, origin="manual", quotes=quotes,
+                              author_id=db.coder_id(s, author.strip()), sources=old["sources"] if old else None,
+                              expected_version=base_version)
+        _record_evidence(s, sid, framework_id, participant, code, coders)
+        return sid
+
+
+def _record_evidence(s, summary_id: int, framework_id: str, participant: str, code: str, coders) -> None:
+    held = cell_evidence(s, framework_id, participant, code, coders)
+    fdb.put_summary_evidence(s, summary_id, evidence_fingerprint(held), len(held))
 
 
 def review_summary(project: Project, framework_id: str, participant: str, code: str, *, author: str,
-                   actor: str | None = None, base_version: int | None = None) -> int:
-    """Mark a cell's summary as reviewed by ``author`` (its text and provenance stay as they are)."""
+                   actor: str | None = None, base_version: int | None = None,
+                   coders: Iterable[str] | None = None) -> int:
+    """Mark a cell's summary as reviewed by ``author`` (its text and provenance stay as they are): the researcher
+    confirms it for the codings under the cell now (evidence ``coders``), so it is no longer "written from earlier
+    evidence"."""
     if not (author or "").strip():
         raise InputError(None, "a review needs the reviewer's name")
     with project.transaction(Action.SUMMARY_REVIEW, actor=actor or author,
@@ -272,7 +286,9 @@ def review_summary(project: Project, framework_id: str, participant: str, code: 
         old = cdb.get_summary(s, framework_id, participant, code_pk)
         if not old or not old["text"]:
             raise InputError(None, f"{participant} x {code} has no summary to review; write one first")
-        return cdb.put_summary(s, framework_id=framework_id, participant_id=participant, code_pk=code_pk,
-                               text=old["text"], status="reviewed", origin=old["origin"], quotes=old["quotes"],
-                               author_id=db.coder_id(s, author.strip()), sources=old["sources"],
-                               expected_version=base_version)
+        sid = cdb.put_summary(s, framework_id=framework_id, participant_id=participant, code_pk=code_pk,
+                              text=old["text"], status="reviewed", origin=old["origin"], quotes=old["quotes"],
+                              author_id=db.coder_id(s, author.strip()), sources=old["sources"],
+                              expected_version=base_version)
+        _record_evidence(s, sid, framework_id, participant, code, coders)
+        return sid

@@ -7,11 +7,6 @@ from collections.abc import Callable
 
 from ..store import Project, open_project
 
-
-def project_arg(p, help_text: str = "project file (e.g. study.fa) or database URL (postgresql://...)") -> None:
-    p.add_argument("project", help=help_text)
-
-
 _opened: list[Project] = []
 
 
@@ -111,3 +106,13 @@ def who(default: str = "researcher") -> str:
         return getpass.getuser()
     except Exception:  # noqa: BLE001 - no login name in some containers
         return default
+
+
+def embedder(project: Project, model: str | None = None):
+    """The embedder a command uses: ``--model`` when given, else the project's model as the app, the background
+    worker and teaching decide it (``toolkit.settings.model_choice``); says on stderr which one it loads."""
+    from ..settings import model_choice, project_embedder
+
+    name = model or model_choice(project).name
+    print(f"loading the embedding model {name}...", file=sys.stderr)
+    return project_embedder(project, model)

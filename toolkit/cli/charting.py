@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from .. import charting as ch
 from .. import export
 from ..errors import InputError
 from ..safeio import write_csv
-from ._common import open_, print_table, progress_bar, who
+from ._common import embedder, open_, print_table, progress_bar, who
 
 EVIDENCE_HELP = ("whose codings count (repeatable; default: consensus where it exists, else the project's lead "
                  "coder; never students or models; see `evidence show`)")
@@ -71,12 +70,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--reviewed", action="store_true", help="mark it reviewed at once")
     p.add_argument("--quotes", nargs="*", type=int, help="coding ids the summary draws on")
     p.add_argument("--author", default=who())
+    p.add_argument("--coder", action="append", dest="coders", help=EVIDENCE_HELP)
     p.set_defaults(handler=cmd_set)
-    p = sms.add_parser("review", help="mark a cell's summary as reviewed")
+    p = sms.add_parser("review", help="mark a cell's summary as reviewed (confirmed for the codings under it now)")
     _framework_args(p)
     p.add_argument("--participant", required=True)
     p.add_argument("--code", required=True)
     p.add_argument("--author", default=who())
+    p.add_argument("--coder", action="append", dest="coders", help=EVIDENCE_HELP)
     p.set_defaults(handler=cmd_review)
     p = sms.add_parser("list", help="the summaries of a framework with status, origin and author")
     _framework_args(p)
@@ -100,13 +101,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_coverage)
 
 
-def _embedder(model: str | None):
-    from ..embed import load_embedder
-
-    print("loading the embedding model...", file=sys.stderr)
-    return load_embedder(model)
-
-
 def _print_draft(rep) -> None:
     print(f"drafted {rep.drafted} summaries from {rep.sentences} sentences in {rep.seconds:.1f} s "
           f"({rep.kept_researcher} written by a researcher left alone, {rep.kept_draft} earlier drafts kept, "
@@ -116,7 +110,7 @@ def _print_draft(rep) -> None:
 def cmd_chart(a) -> int:
     project = open_(a.project)
     if a.draft:
-        _print_draft(ch.draft_summaries(project, a.framework, _embedder(a.model), coders=a.coders,
+        _print_draft(ch.draft_summaries(project, a.framework, embedder(project, a.model), coders=a.coders,
                                         progress=progress_bar("drafting summaries")))
     group_by = ch.DEFAULT_GROUP_BY if a.group_by is None else a.group_by
     m = export.chart(project, a.framework, docx=a.docx, xlsx=a.xlsx, csv=a.csv, category=a.category, group_by=group_by,
@@ -135,7 +129,8 @@ def cmd_chart(a) -> int:
 
 
 def cmd_draft(a) -> int:
-    rep = ch.draft_summaries(open_(a.project), a.framework, _embedder(a.model), overwrite=a.overwrite,
+    project = open_(a.project)
+    rep = ch.draft_summaries(project, a.framework, embedder(project, a.model), overwrite=a.overwrite,
                              participants=a.participants, codes=a.codes, coders=a.coders,
                              progress=progress_bar("drafting summaries"))
     _print_draft(rep)
@@ -151,14 +146,15 @@ def cmd_set(a) -> int:
     else:
         text = a.text
     sid = ch.set_summary(open_(a.project), a.framework, a.participant, a.code, text,
-                         status="reviewed" if a.reviewed else "draft", author=a.author, quotes=a.quotes)
+                         status="reviewed" if a.reviewed else "draft", author=a.author, quotes=a.quotes,
+                         coders=a.coders)
     print(f"removed the summary of {a.participant} x {a.code}" if sid is None
           else f"saved the summary of {a.participant} x {a.code}")
     return 0
 
 
 def cmd_review(a) -> int:
-    ch.review_summary(open_(a.project), a.framework, a.participant, a.code, author=a.author)
+    ch.review_summary(open_(a.project), a.framework, a.participant, a.code, author=a.author, coders=a.coders)
     print(f"{a.participant} x {a.code}: reviewed by {a.author}")
     return 0
 
@@ -173,7 +169,8 @@ def cmd_list(a) -> int:
                 continue
             text = c.summary.replace("\n", " ")
             rows.append({"participant": pid, "code": col.id, "passages": len(c.quotes), "status": c.status,
-                         "origin": c.origin or "", "author": c.author or "",
+                         "evidence": ch.STALE_NOTE if c.stale else "", "origin": c.origin or "",
+                         "author": c.author or "",
                          "summary": text[:70] + ("..." if len(text) > 70 else "")})
     print_table(rows)
     return 0

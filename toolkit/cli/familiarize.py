@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 
 from .. import familiarize as fam
+from ..safeio import write_csv
 from ._common import open_, print_table
 
 ROLES = ("participant", "unknown", "interviewer")
@@ -45,7 +46,7 @@ def cmd_kwic(a) -> int:
     hits = fam.kwic(open_(a.project), a.query, window=a.window, regex=a.regex, whole_word=not a.anywhere,
                     roles=tuple(a.roles or ROLES))
     if a.csv:
-        hits.to_csv(a.csv, index=False)
+        write_csv(hits, a.csv)
         print(f"wrote {len(hits)} hit(s) to {a.csv}")
         return 0
     for h in hits.itertuples():
@@ -58,7 +59,7 @@ def cmd_kwic(a) -> int:
 def cmd_terms(a) -> int:
     df = fam.distinctive_terms(open_(a.project), by=a.by, top=a.top)
     if a.csv:
-        df.to_csv(a.csv, index=False)
+        write_csv(df, a.csv)
         print(f"wrote {len(df)} term(s) to {a.csv}")
         return 0
     rows = [{a.by: _one_line(key), "terms": ", ".join(g["term"])} for key, g in df.groupby(a.by, sort=True)]

@@ -5,13 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..indexing import service as sv
-from ._common import open_, progress_bar
-
-
-def _embedder(model: str | None):
-    from ..embed import load_embedder
-
-    return load_embedder(model)
+from ._common import embedder, open_, progress_bar
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -29,7 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("review", help="passages worth reviewing next (most uncertain first), or those fitting no code")
     p.add_argument("project")
     p.add_argument("--framework", required=True)
-    p.add_argument("--scheme", default=sv.DEFAULT_SCHEME)
+    p.add_argument("--scheme", help="passage scheme (default: the framework's unit of analysis)")
     p.add_argument("-n", type=int, default=10)
     p.add_argument("--no-fit", action="store_true", help="list passages that fit no code well instead")
     p.set_defaults(handler=cmd_review)
@@ -37,7 +31,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_suggest(a) -> int:
-    r = sv.suggest(open_(a.project), a.framework, _embedder(a.model), scheme=a.scheme, top_k=a.top,
+    project = open_(a.project)
+    r = sv.suggest(project, a.framework, embedder(project, a.model), scheme=a.scheme, top_k=a.top,
                    transcripts=a.transcripts, progress=progress_bar("embedding"), coder=a.coder)
     print(sv.describe_update(r))
     print(f"{r['passages']} passages: {r['suggested']} codes suggested above their thresholds "

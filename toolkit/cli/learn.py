@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import argparse
 
-from ._common import open_, progress_bar
+from ._common import embedder, open_, progress_bar
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("learn", help="learn from the project's codings of a framework (kept with the project)",
                        description="Cross-validate the suggester's scorers on the project's codings (folds by "
-                                   "participant), store the choice in a folder beside the project file, record its "
-                                   "hash in the project and on every suggestion made with it, and suggest again.")
+                                   "participant), keep the choice in the project with its hash (named on every "
+                                   "suggestion made with it), and suggest again.")
     p.add_argument("project")
     p.add_argument("--framework", required=True)
     p.add_argument("--scheme", help="passage scheme (default: the indexing default)")
@@ -21,21 +21,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_learn)
 
 
-def _embedder(project, model: str | None):
-    from ..embed import load_embedder
-    from ..store import core as db
-
-    if model is None:
-        with project.read() as s:
-            model = db.get_setting(s, "model_path") or None
-    return load_embedder(model)
-
-
 def cmd_learn(a) -> int:
     from ..indexing.learning import learn
 
     project = open_(a.project)
-    r = learn(project, a.framework, _embedder(project, a.model), scheme=a.scheme,
+    r = learn(project, a.framework, embedder(project, a.model), scheme=a.scheme,
               progress=progress_bar("learning"), coder=a.coder)
     print(r["message"])
     print(f"details: {r['technical']}")

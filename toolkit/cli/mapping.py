@@ -1,4 +1,4 @@
-"""Mapping and interpretation commands: map ..., linkage, findings, drivers, measures-edit."""
+"""Mapping and interpretation commands: map ..., linkage, drivers, measures-edit (findings: ``cli/findings.py``)."""
 
 from __future__ import annotations
 
@@ -8,16 +8,9 @@ import json
 from .. import mapping as mp
 from ..errors import InputError
 from ..interpret import drivers as drv
-from ..interpret import findings as fnd
 from ..interpret import links as lnk
 from ..safeio import write_csv
-from ._common import open_, print_table
-
-
-def _embedder(a):
-    from ..embed import load_embedder
-
-    return load_embedder(getattr(a, "model", None))
+from ._common import embedder, open_, print_table
 
 
 def _framework(project, given: str | None) -> str:
@@ -53,8 +46,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help=f"cosine distance at which dimensions are cut (default {mp.DEFAULT_THRESHOLD}; smaller: "
                         "more, tighter dimensions)")
     p.add_argument("--linkage", choices=mp.LINKAGES, default=mp.DEFAULT_LINKAGE)
-    p.add_argument("--method", choices=["framework", "cluster"], default="framework",
-                   help="categories from the framework's categories, or by clustering dimensions")
+    p.add_argument("--method", choices=list(mp.CATEGORY_METHODS), default="auto",
+                   help="auto: the number of categories chosen from the data, starting from the framework's (default); framework: the framework's categories; cluster: cut at --threshold")
     p.add_argument("--model", help="local sentence-transformers model directory (default: the packaged MiniLM)")
     p.set_defaults(handler=cmd_map_propose)
 
@@ -124,20 +117,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--quotes", nargs=2, metavar=("A", "B"), help="print the passages linking A and B")
     p.set_defaults(handler=cmd_linkage)
 
-    p = sub.add_parser("findings", help="check findings: who supports each theme, who says the opposite, who is silent")
-    p.add_argument("project")
-    p.add_argument("--framework")
-    p.add_argument("--level", choices=fnd.LEVELS, default="category")
-    p.add_argument("--attribute", default="group")
-    p.add_argument("--coder", action="append", dest="coders")
-    p.add_argument("--csv", help="one row per theme and participant, with stance and an example quote")
-    p.add_argument("--counter", type=int, nargs="+", default=[], help="mark these codings as counter-evidence")
-    p.add_argument("--uncounter", type=int, nargs="+", default=[], help="unmark these codings")
-    p.add_argument("--statement", action="append", default=[], metavar="THEME=TEXT",
-                   help="the finding to check for a theme (default: its label and its codes' definitions)")
-    p.add_argument("--model", help="sentence-transformers model directory (default: the project's)")
-    p.set_defaults(handler=cmd_findings)
-
     p = sub.add_parser("drivers", help="driver map (SVG/PNG/HTML), measures per driver, gap list, interpretation report")
     p.add_argument("project")
     p.add_argument("--framework", help="condensed framework with rings (default: the catalogue's)")
@@ -183,7 +162,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_map_propose(a) -> int:
     project = open_(a.project)
-    emb = _embedder(a) if a.what in ("elements", "dimensions", "all") or a.method == "cluster" else None
+    emb = (embedder(project, getattr(a, "model", None))
+           if a.what in ("elements", "dimensions", "all") or a.method != "framework" else None)
     if a.what in ("elements", "all"):
         r = mp.propose_elements(project, a.framework, embedder=emb, per_summary=a.per_summary)
         print(f"proposed {len(r.created)} key elements ({r.skipped} summaries skipped)")
@@ -271,42 +251,6 @@ def cmd_linkage(a) -> int:
     return 0
 
 
-def cmd_findings(a) -> int:
-    project = open_(a.project)
-    if a.counter:
-        fnd.mark_counter(project, a.counter, True)
-        print(f"marked {len(a.counter)} coding(s) as counter-evidence")
-    if a.uncounter:
-        fnd.mark_counter(project, a.uncounter, False)
-        print(f"unmarked {len(a.uncounter)} coding(s)")
-    fid = _framework(project, a.framework)
-    statements = {}
-    for item in a.statement:
-        theme, sep, text = item.partition("=")
-        if not sep or not text.strip():
-            raise InputError(None, f"--statement must be THEME=TEXT, not {item!r}")
-        statements[theme.strip()] = text.strip()
-    emb = None
-    if a.model:
-        from ..embed import load_embedder
-
-        emb = load_embedder(a.model)
-    found = fnd.check_findings(project, fid, level=a.level, attribute=a.attribute, coders=a.coders, embedder=emb,
-                               statements=statements)
-    from ..evidence import resolve
-    from ..interpret.stance import RULE
-
-    print(resolve(project, a.coders).describe())
-    rows = [{"theme": f.theme_id, "label": f.label[:40], "support": len(f.support), "opposite": len(f.counter),
-             "mentions only": sum(f.stance(p) == "mentions only" for p in f.groups), "silent": len(f.silent),
-             "opposing": ", ".join(sorted(f.counter))} for f in found]
-    print_table(rows, ["theme", "label", "support", "opposite", "mentions only", "silent", "opposing"])
-    print(f"\n{RULE}")
-    if a.csv:
-        write_csv(fnd.findings_frame(found), a.csv)
-    return 0
-
-
 def cmd_drivers(a) -> int:
     project = open_(a.project)
     an = drv.analyse_drivers(project, framework_id=a.framework, catalogue=a.measures, level=a.level,
@@ -340,7 +284,7 @@ def cmd_drivers(a) -> int:
         from ..export.report import write_report
 
         write_report(project, a.docx, analysis=an, coders=a.coders, link_min=a.link_min,
-                     embedder=_embedder(a) if a.embed_quotes else None, png=a.png)
+                     embedder=embedder(project, getattr(a, "model", None)) if a.embed_quotes else None, png=a.png)
     for label, path in (("SVG", a.svg), ("PNG", a.png), ("HTML", a.html), ("report", a.docx)):
         if path:
             print(f"wrote {label}: {path}")

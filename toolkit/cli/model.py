@@ -1,15 +1,15 @@
 """The project's embedding model: ``model show P.fa`` and ``model set P.fa [PATH]`` (no PATH: the packaged default).
 
 The same toolkit calls as the Project page's "Embedding model" (``toolkit.project.set_model``,
-``toolkit.overview.model_path``). Models are local folders; nothing is ever downloaded.
+``toolkit.settings.model_choice``: the transcripts' language decides when nobody chose). Models are local folders; nothing is ever downloaded.
 """
 
 from __future__ import annotations
 
 import argparse
 
-from .. import overview
 from .. import project as proj
+from ..settings import model_choice
 from ._common import open_, who
 
 
@@ -31,7 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _describe(path: str | None) -> str:
     from ..embed import DEFAULT_MODEL, default_model_path
 
-    return path if path else f"{DEFAULT_MODEL} (packaged default: {default_model_path()})"
+    return path if path else f"{DEFAULT_MODEL} (packaged: {default_model_path()})"
 
 
 def _load(path: str | None) -> str:
@@ -50,10 +50,10 @@ def _load(path: str | None) -> str:
 
 
 def cmd_show(a) -> int:
-    path = overview.model_path(open_(a.project))
-    print(f"model: {_describe(path)}")
+    choice = model_choice(open_(a.project))
+    print(f"model: {_describe(choice.model)} ({choice.reason})")
     if a.check:
-        print(_load(path))
+        print(_load(choice.model))
     return 0
 
 
@@ -62,5 +62,6 @@ def cmd_set(a) -> int:
     if a.check:
         print(_load(a.path))
     proj.set_model(project, a.path or None, actor=a.actor)
-    print(f"model: {_describe(overview.model_path(project))}")
+    choice = model_choice(project)
+    print(f"model: {_describe(choice.model)} ({choice.reason})")
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from .. import codebook_csv
 from .. import frameworks as fwio
 from .. import project as proj
 from ..sample import SAMPLE_DIR, build_sample
@@ -210,13 +211,13 @@ def cmd_fw_add(a) -> int:
 
 def cmd_fw_export_csv(a) -> int:
     fw = framework_arg(a.project, a.framework)
-    fwio.write_codebook_csv(fw, a.out)
+    codebook_csv.write_codebook_csv(fw, a.out)
     print(f"wrote {len(fw.codes)} codes to {a.out}")
     return 0
 
 
 def cmd_fw_import_csv(a) -> int:
-    fw = fwio.read_codebook_csv(a.file, framework_id=a.id, name=a.name)
+    fw = codebook_csv.read_codebook_csv(a.file, framework_id=a.id, name=a.name)
     keep_framework(fw, project_path=a.project, yaml_path=a.yaml)
     return 0
 

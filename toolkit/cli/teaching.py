@@ -1,4 +1,4 @@
-"""Teaching mode from the command line: ``teach steps|passages|code|feedback|students|reset``.
+"""Teaching mode from the command line: ``teach steps|passages|code|feedback|students|reset`` (a class: ``class``).
 
 The same toolkit calls as the Teaching page (``toolkit.teaching``): a student's work is stored as coder
 ``student:<name>``, apart from the researchers' coding, and compared with the reference indexing.
@@ -47,9 +47,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = ts.add_parser("students", help="the students who have coded in this project")
     p.add_argument("project")
     p.set_defaults(handler=cmd_students)
-    from .teach import register_steps
-
-    register_steps(ts)  # overview, the exercises of steps 1, 3, 4, 5, and reset (codings and exercise work)
+    p = ts.add_parser("reset", help="remove a student's codings and exercise work (kept in the history)")
+    p.add_argument("project")
+    p.add_argument("--student", required=True)
+    p.add_argument("--teacher", default="teacher")
+    p.set_defaults(handler=cmd_reset)
 
 
 def cmd_steps(a) -> int:
@@ -91,14 +93,16 @@ def cmd_feedback(a) -> int:
     o = fb["overall"]
     print(f"{teaching.student_coder(a.student)} against the reference, {fb['units']} passages of {a.transcript} "
           "(a passage not coded yet counts as 'no code'):")
-    print(f"  agreement on the codes used:           {_fmt(o['pooled_agreement'], '.0%')}")
+    print(f"  positive agreement:                    {teaching.pct(o['pooled_positive'])}")
     print(f"  mean kappa per code:                   {_fmt(o['mean_kappa'], '.2f')}")
-    print(f"  agreement on coding a passage at all:  {_fmt(o['coded_at_all_agreement'], '.0%')}")
+    print(f"  agreement on coding a passage at all:  {teaching.pct(o['coded_at_all_agreement'])}")
     per = fb["per_code"]
     per = per[(per["units_a"] > 0) | (per["units_b"] > 0)].rename(
         columns={"units_a": "reference", "units_b": "you", "units_both": "both"})
     if a.csv:
-        per.to_csv(a.csv, index=False)
+        from ..safeio import write_csv
+
+        write_csv(per, a.csv)
         print(f"wrote {len(per)} code(s) to {a.csv}")
     else:
         cols = [c for c in ("code", "reference", "you", "both", "agreement", "kappa") if c in per.columns]
@@ -111,4 +115,10 @@ def cmd_feedback(a) -> int:
 def cmd_students(a) -> int:
     names = teaching.students(open_(a.project))
     print("\n".join(names) if names else "(no student has coded yet)")
+    return 0
+
+
+def cmd_reset(a) -> int:
+    n = teaching.reset_student(open_(a.project), a.student, teacher=a.teacher)
+    print(f"removed {n} coding(s) and the exercise work of {teaching.student_coder(a.student)}")
     return 0

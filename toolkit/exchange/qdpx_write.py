@@ -22,8 +22,10 @@ from pathlib import Path
 
 from lxml import etree
 
+from .. import settings
 from ..store import Project
 from ..store import core as db
+from ..store import memos as memo_db
 from ..store import qdpx as sq
 from .qdc import build_codes, build_sets, code_guid
 from .refi_common import ORIGIN, PROJECT_NS, format_datetime, make_guid, sub, with_meta, xml_safe
@@ -77,7 +79,7 @@ class _Writer:
         self.fws = [db.get_framework(s, f) for f in self.fids]
         self.pk_key = sq.code_keys_by_pk(s)
         self.root = etree.Element(f"{{{PROJECT_NS}}}Project", nsmap={None: PROJECT_NS},
-                                  name=xml_safe(db.get_setting(s, "name") or "project"), origin=ORIGIN)
+                                  name=xml_safe(settings.read(s, settings.NAME) or "project"), origin=ORIGIN)
         now = format_datetime(datetime.now(UTC))
         self.root.set("creationDateTime", now)
         self.root.set("modifiedDateTime", now)
@@ -291,7 +293,7 @@ def project_xml(project: Project, *, frameworks: list[str] | None = None) -> tup
     report = ExportReport(path="")
     with project.read() as s:
         w = _Writer(s, frameworks, report)
-        mf = db.memos_frame(s)
+        mf = memo_db.memos_frame(s)
         memos = []
         for m in (mf.to_dict("records") if len(mf) else []):
             m = {k: (None if v is not None and v != v else v) for k, v in m.items()}  # NaN -> None

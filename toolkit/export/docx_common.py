@@ -1,4 +1,5 @@
-"""Small python-docx helpers shared by the mapping export and the interpretation report."""
+"""Small python-docx helpers shared by the Word writers: the chart (``docx_matrix``, ``docx_participants``), the mapping
+export and the interpretation report."""
 
 from __future__ import annotations
 
@@ -10,8 +11,66 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from ..charting.matrix import STALE_NOTE, Cell
+from .wordml import GREY, Body, el, link, pageref_field, para, right_tab, run, twips
+
 GAP_FILL = "F8D7DA"
 HEADER_FILL = "D9E2F3"
+HEAD_FILL, GROUP_FILL = HEADER_FILL, "EDEDED"
+STALE_COLOR = "A61C00"
+PAGE_W, PAGE_H, MARGIN = Cm(29.7), Cm(21.0), Cm(1.5)  # the chart's landscape A4 page
+
+
+def status_note(c: Cell) -> str:
+    """The short mark after a chart summary: extract (drafted by the toolkit), draft (a researcher's, unreviewed)."""
+    if c.status == "reviewed":
+        return ""
+    return " (extract)" if c.origin == "drafted" else " (draft)"
+
+
+def table_cell(tr, width, *, fill: str | None = None, span: int = 1):
+    """A cell appended to table row ``tr`` (fixed width, optional fill and column span); returns its paragraph."""
+    tc = el(tr, "tc")
+    pr = el(tc, "tcPr")
+    el(pr, "tcW", w=twips(width), type="dxa")
+    if span > 1:
+        el(pr, "gridSpan", val=span)
+    if fill:
+        el(pr, "shd", val="clear", color="auto", fill=fill)
+    return para(tc)
+
+
+def summary_cell(p, c: Cell, labels: dict, size: float) -> None:
+    """A chart cell: its summary with its status mark, "written from earlier evidence" when the codings under it
+    changed since, and its appendix link; else the number of passages, or a dash."""
+    if c.summary:
+        run(p, c.summary, size=size)
+        note = status_note(c)
+        if note:
+            run(p, note, size=size, italic=True, color=GREY)
+        if c.stale:
+            run(p, f" [{STALE_NOTE}]", size=size, italic=True, bold=True, color=STALE_COLOR)
+        label = labels.get((c.participant, c.column))
+        if label:
+            run(p, " ", size=size)
+            link(p, label, f"[{label}]", size)
+    elif c.quotes:
+        n = len(c.quotes)
+        run(p, f"{n} passage{'s' if n != 1 else ''}, no summary", size=size, italic=True, color=GREY)
+    else:
+        run(p, "\u2014", size=size, color=GREY)
+
+
+def contents(body: Body, entries: list[tuple[str, str]]) -> None:
+    """A table of contents: every entry's title linking to its bookmark, with its page number."""
+    body.p("Contents", style="Heading2", page_break=False, keep_next=True)
+    width = (PAGE_W - 2 * MARGIN) / 360000 * 0.6
+    for anchor, text in entries:
+        p = body.p(after=0)
+        right_tab(p, width)
+        link(p, anchor, text, 9)
+        run(p, "\t", size=9)
+        pageref_field(p, anchor, 9)
 
 
 def new_document(*, landscape: bool = True):

@@ -7,7 +7,7 @@ each part repeating the participant columns, with code labels in the header row 
 repeated on every page (``w:tblHeader``), participant id and chosen attributes in the first columns, group rows
 between attribute groups, and the summaries in the cells. ``layout="participant"`` instead gives one participant per
 page with the codes as rows, for long summaries. An optional appendix lists, for every summary, the quotes behind it
-with transcript references (name, character span, and timestamps where the segment has them); each summary links to
+with transcript references (name, speaker turn, and timestamps where the segment has them); each summary links to
 its appendix entry ``[Qn]``.
 
 python-docx opens, styles and saves the document; paragraphs, runs and tables are appended as WordprocessingML
@@ -24,38 +24,28 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.shared import Cm, Emu, Pt
 
-from ..charting.matrix import Cell, Matrix, Table
+from ..charting.matrix import STALE_NOTE, Matrix, Table
 from ..errors import InputError
-from .wordml import (
-    GREY,
-    Body,
-    bookmark,
-    clean,
-    el,
-    link,
-    page_field,
-    pageref_field,
-    para,
-    right_tab,
-    run,
-    save,
-    twips,
-    writable,
+from .docx_common import (
+    GROUP_FILL,
+    HEAD_FILL,
+    MARGIN,
+    PAGE_H,
+    PAGE_W,
+    STALE_COLOR,
+    contents,
+    status_note,
+    summary_cell,
+    table_cell,
 )
+from .docx_participants import participant_pages
+from .wordml import GREY, Body, bookmark, clean, el, page_field, run, save, twips, writable
 
 __all__ = ["LAYOUTS", "MAX_COLUMNS", "MAX_TABLE_COLUMNS", "export_docx", "clean", "provenance", "table_plan"]
 
-HEAD_FILL, GROUP_FILL = "D9E2F3", "EDEDED"
-PAGE_W, PAGE_H, MARGIN = Cm(29.7), Cm(21.0), Cm(1.5)
 MAX_COLUMNS = 6  # code columns per table
 MAX_TABLE_COLUMNS = 9  # all columns of a table, participant and attribute columns included
 LAYOUTS = ("matrix", "participant")
-
-
-def _status_note(c: Cell) -> str:
-    if c.status == "reviewed":
-        return ""
-    return " (extract)" if c.origin == "drafted" else " (draft)"
 
 
 def _check_attributes(matrix: Matrix, attributes: Sequence[str] | None) -> list[str]:
@@ -140,11 +130,9 @@ def export_docx(matrix: Matrix, path: str | Path, *, title: str | None = None,
     labels = _numbering(matrix, tables) if quotes_appendix else {}
     _front_page(body, matrix, title, attrs, tables, quotes_appendix, layout)
     if layout == "participant":
-        from .docx_participants import participant_pages
-
         participant_pages(body, matrix, attrs, labels, font_size)
     else:
-        _contents(body, [(f"T{i}", tb.title if matrix.level != "category" else "Categories")
+        contents(body, [(f"T{i}", tb.title if matrix.level != "category" else "Categories")
                          for i, tb in enumerate(tables, start=1)])
         bid, previous = 10, None
         for i, tb in enumerate(tables, start=1):
@@ -159,18 +147,6 @@ def export_docx(matrix: Matrix, path: str | Path, *, title: str | None = None,
         _appendix(body, matrix, tables, attrs, labels)
     save(doc, path)
     return path
-
-
-def _contents(body: Body, entries: list[tuple[str, str]]) -> None:
-    """A table of contents: every table's title linking to it, with its page number."""
-    body.p("Contents", style="Heading2", page_break=False, keep_next=True)
-    width = (PAGE_W - 2 * MARGIN) / 360000 * 0.6
-    for anchor, text in entries:
-        p = body.p(after=0)
-        right_tab(p, width)
-        link(p, anchor, text, 9)
-        run(p, "\t", size=9)
-        pageref_field(p, anchor, 9)
 
 
 def _front_page(body: Body, matrix: Matrix, title: str, attrs, tables, quotes_appendix: bool, layout: str) -> None:
@@ -195,15 +171,16 @@ def _front_page(body: Body, matrix: Matrix, title: str, attrs, tables, quotes_ap
            + ("; the shaded rows name the group of the participants below them." if matrix.group_by else ".")
            if layout == "matrix" else "Each page is one participant; rows are the codes the participant was coded "
                                       "with or has a summary for.",
-           "Each cell holds the summary of what the participant said about the code. \u201c(extract)\u201d marks a draft made by the toolkit, "
-           "reviewed)\u201d marks a draft made by the toolkit: one or two verbatim sentences from the coded passages "
-           "(at most about 40 words), not yet edited or confirmed by a researcher; \u201c(draft)\u201d a researcher's "
-           "unreviewed text.",
+           "Each cell holds the summary of what the participant said about the code. \u201c(extract)\u201d marks a "
+           "draft made by the toolkit: one or two verbatim sentences from the coded passages (at most about 40 words), "
+           "not yet edited or confirmed by a researcher; \u201c(draft)\u201d a researcher's unreviewed text; "
+           f"\u201c[{STALE_NOTE}]\u201d a summary written before the codings under its cell changed (redraft or "
+           "confirm it).",
            "\u201cn passages, no summary\u201d: the participant was coded there but no summary is written yet; "
            "\u2014: nothing coded."]
     if quotes_appendix:
         key.append("[Qn] leads to the appendix, which lists the passages each summary cites with their transcript, "
-                   "character span and, where the recording has them, timestamps.")
+                   "speaker turn and, where the recording has them, timestamps.")
     for k in key:
         body.p(k, style="ListBullet")
 
@@ -222,17 +199,6 @@ def _widths(matrix: Matrix, attrs, n_cols: int, size: float) -> list[int]:
     return first + [rest] * n_cols
 
 
-def _tc(tr, width, *, fill: str | None = None, span: int = 1):
-    tc = el(tr, "tc")
-    pr = el(tc, "tcPr")
-    el(pr, "tcW", w=twips(width), type="dxa")
-    if span > 1:
-        el(pr, "gridSpan", val=span)
-    if fill:
-        el(pr, "shd", val="clear", color="auto", fill=fill)
-    return para(tc)
-
-
 def _table(body: Body, matrix: Matrix, tb, attrs, labels, size: float) -> None:
     widths = _widths(matrix, attrs, len(tb.columns), size)
     tbl = body.tbl()
@@ -249,40 +215,25 @@ def _table(body: Body, matrix: Matrix, tb, attrs, labels, size: float) -> None:
     el(el(tr, "trPr"), "tblHeader")
     heads = [("Participant", "")] + [(a, "") for a in attrs] + [(c.label, c.id) for c in tb.columns]
     for w, (top, sub) in zip(widths, heads, strict=True):
-        p = _tc(tr, w, fill=HEAD_FILL)
+        p = table_cell(tr, w, fill=HEAD_FILL)
         run(p, top, size=size, bold=True)
         if sub:
             run(p, "\n" + sub, size=size - 1, color=GREY)
     groups = matrix.groups() if matrix.group_by else [((), matrix.participants)]
+    shown = None
     for key, pids in groups:
-        if matrix.group_by:
-            p = _tc(el(tbl, "tr"), sum(widths), fill=GROUP_FILL, span=len(widths))
-            label = " \u00b7 ".join(f"{a}: {v or '(none)'}" for a, v in zip(matrix.group_by, key, strict=True))
-            run(p, label, size=size, bold=True)
+        # one header row per group of the first attribute; the further attributes are columns of the rows
+        if matrix.group_by and key[:1] != shown:
+            shown = key[:1]
+            p = table_cell(el(tbl, "tr"), sum(widths), fill=GROUP_FILL, span=len(widths))
+            run(p, f"{matrix.group_by[0]}: {key[0] or '(none)'}", size=size, bold=True)
         for pid in pids:
             tr = el(tbl, "tr")
-            run(_tc(tr, widths[0]), pid, size=size, bold=True)
+            run(table_cell(tr, widths[0]), pid, size=size, bold=True)
             for j, a in enumerate(attrs, start=1):
-                run(_tc(tr, widths[j]), matrix.value(pid, a), size=size)
+                run(table_cell(tr, widths[j]), matrix.value(pid, a), size=size)
             for j, col in enumerate(tb.columns, start=1 + len(attrs)):
-                _cell(_tc(tr, widths[j]), matrix.cells[(pid, col.id)], labels, size)
-
-
-def _cell(p, c: Cell, labels, size: float) -> None:
-    if c.summary:
-        run(p, c.summary, size=size)
-        note = _status_note(c)
-        if note:
-            run(p, note, size=size, italic=True, color=GREY)
-        label = labels.get((c.participant, c.column))
-        if label:
-            run(p, " ", size=size)
-            link(p, label, f"[{label}]", size)
-    elif c.quotes:
-        n = len(c.quotes)
-        run(p, f"{n} passage{'s' if n != 1 else ''}, no summary", size=size, italic=True, color=GREY)
-    else:
-        run(p, "\u2014", size=size, color=GREY)
+                summary_cell(table_cell(tr, widths[j]), matrix.cells[(pid, col.id)], labels, size)
 
 
 def _appendix(body: Body, matrix: Matrix, tables, attrs, labels) -> None:
@@ -290,6 +241,7 @@ def _appendix(body: Body, matrix: Matrix, tables, attrs, labels) -> None:
     if not labels:
         body.p("No cell has a summary yet.")
         return
+    body.p(_legend(matrix, labels), after=6)
     bid = 100
     seen: set[str] = set()
     for tb in tables:
@@ -312,12 +264,11 @@ def _appendix(body: Body, matrix: Matrix, tables, attrs, labels) -> None:
                 who = ", ".join(v for v in (matrix.value(pid, a) for a in attrs) if v)
                 run(p, f"{pid}" + (f" ({who})" if who else "") + ": ", bold=True)
                 run(p, c.summary)
-                meta = [c.status + (f", {c.origin}" if c.origin else "")]
-                if c.author:
-                    meta.append(c.author)
-                if c.updated_at:
-                    meta.append(c.updated_at.strftime("%Y-%m-%d %H:%M"))
-                run(p, f"  [{'; '.join(meta)}]", italic=True, color=GREY, size=8)
+                note = status_note(c)
+                if note:
+                    run(p, note, italic=True, color=GREY, size=8)
+                if c.stale:
+                    run(p, f" [{STALE_NOTE}]", italic=True, bold=True, color=STALE_COLOR, size=8)
                 bid += 1
                 bookmark(p, label, bid)
                 quotes = c.cited_quotes()
@@ -328,3 +279,25 @@ def _appendix(body: Body, matrix: Matrix, tables, attrs, labels) -> None:
                     q = body.p(after=2, indent=0.8)
                     run(q, f"\u201c{qu.text.strip()}\u201d", size=8.5)
                     run(q, f"  \u2014 {qu.reference}; coder: {qu.coder}", size=7.5, italic=True, color=GREY)
+
+
+def _legend(matrix: Matrix, labels) -> str:
+    """The provenance of the summaries in one short paragraph (instead of a note on every entry)."""
+    cells = [matrix.cells[k] for k in labels]
+    models = sorted({c.author.removeprefix("draft:") for c in cells if c.author and c.author.startswith("draft:")})
+    people = sorted({a for c in cells if c.author and not c.author.startswith("draft:") for a in c.author.split(", ")})
+    dates = sorted(c.updated_at for c in cells if c.updated_at)
+    n = {k: sum(1 for c in cells if status_note(c) == f" ({k})") for k in ("extract", "draft")}
+    parts = [f"{len(cells)} summaries: {len(cells) - n['extract'] - n['draft']} reviewed (no mark)",
+             f"{n['extract']} extracts drafted by the toolkit" + (f" (model {', '.join(models)})" if models else ""),
+             f"{n['draft']} unreviewed drafts of a researcher"]
+    stale = sum(c.stale for c in cells)
+    if stale:
+        parts.append(f"{stale} written from earlier evidence")
+    text = "; ".join(parts) + "."
+    if people:
+        text += f" Written or reviewed by {', '.join(people)}."
+    if dates:
+        span = {dates[0].strftime("%Y-%m-%d"), dates[-1].strftime("%Y-%m-%d")}
+        text += f" Dated {' to '.join(sorted(span))}."
+    return text + " Each quote gives its transcript, speaker turn and time (where recorded), and its coder."

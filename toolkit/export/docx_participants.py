@@ -10,7 +10,7 @@ from __future__ import annotations
 from docx.shared import Cm
 
 from ..charting.matrix import Matrix
-from .docx_matrix import GROUP_FILL, HEAD_FILL, MARGIN, PAGE_W, _cell, _tc
+from .docx_common import GROUP_FILL, HEAD_FILL, MARGIN, PAGE_W, contents, summary_cell, table_cell
 from .wordml import GREY, Body, bookmark, el, run, twips
 
 
@@ -21,9 +21,7 @@ def participant_pages(body: Body, matrix: Matrix, attrs, labels, size: float) ->
     for i, pid in enumerate(matrix.participants, start=1):
         who = ", ".join(f"{a}: {matrix.value(pid, a)}" for a in attrs if matrix.value(pid, a))
         entries.append((f"P{i}", pid + (f" ({who})" if who else "")))
-    from .docx_matrix import _contents
-
-    _contents(body, entries)
+    contents(body, entries)
     for (anchor, text), pid in zip(entries, matrix.participants, strict=True):
         head = body.p(text, style="Heading1", page_break=True, keep_next=True)
         bookmark(head, anchor, 1000 + len(anchor) + matrix.participants.index(pid))
@@ -43,18 +41,18 @@ def participant_pages(body: Body, matrix: Matrix, attrs, labels, size: float) ->
         tr = el(tbl, "tr")
         el(el(tr, "trPr"), "tblHeader")
         for w, h in zip(widths, ("Category", "Code", "Summary", "Passages"), strict=True):
-            run(_tc(tr, w, fill=HEAD_FILL), h, size=size, bold=True)
+            run(table_cell(tr, w, fill=HEAD_FILL), h, size=size, bold=True)
         last_cat = None
         for col, c in shown:
             if col.category_id != last_cat:
                 last_cat = col.category_id
-                run(_tc(el(tbl, "tr"), sum(widths), fill=GROUP_FILL, span=len(widths)),
+                run(table_cell(el(tbl, "tr"), sum(widths), fill=GROUP_FILL, span=len(widths)),
                     f"{col.category_id} {col.category_label}", size=size, bold=True)
             tr = el(tbl, "tr")
             el(el(tr, "trPr"), "cantSplit")
-            run(_tc(tr, widths[0]), col.category_label, size=size, color=GREY)
-            p = _tc(tr, widths[1])
+            run(table_cell(tr, widths[0]), col.category_label, size=size, color=GREY)
+            p = table_cell(tr, widths[1])
             run(p, col.label, size=size, bold=True)
             run(p, f"\n{col.id}", size=size - 1, color=GREY)
-            _cell(_tc(tr, widths[2]), c, labels, size)
-            run(_tc(tr, widths[3]), str(len(c.quotes)), size=size)
+            summary_cell(table_cell(tr, widths[2]), c, labels, size)
+            run(table_cell(tr, widths[3]), str(len(c.quotes)), size=size)

@@ -45,6 +45,7 @@ class MapLayout:
     labels: dict[str, tuple[float, float, float, float]] = field(default_factory=dict)  # drawn label boxes (data)
     # interactive map: measure id -> x, y, side, text (short), hover (full), box (x0, y0, x1, y1) in data units
     measure_labels: dict[str, dict] = field(default_factory=dict)
+    driver_labels: dict[str, dict] = field(default_factory=dict)
 
 
 def group_colors(groups: list[str]) -> dict[str, str]:
@@ -339,6 +340,48 @@ def plotly_measure_labels(a: DriverAnalysis, lay: MapLayout) -> dict[str, dict]:
     return out
 
 
+def _overlap(b, c) -> float:
+    return max(0.0, min(b[2], c[2]) - max(b[0], c[0])) * max(0.0, min(b[3], c[3]) - max(b[1], c[1]))
+
+
+def plotly_driver_labels(a: DriverAnalysis, lay: MapLayout) -> dict[str, dict]:
+    """Driver labels of the interactive map placed so that none overlaps another label, another driver or a measure
+    box: below, above, right or left of the driver (the most raised drivers choose first); where none of those is
+    free the label shrinks to the driver's id (the full name is in the hover), and takes the least crowded place.
+    Boxes are estimated in data units for the smallest plot expected, as for the measure labels."""
+    outer = lay.rings[-1]["outer"]
+    px = min((PLOTLY_HEIGHT - PLOTLY_MARGIN_TB) / (2 * (outer + 0.6)), PLOTLY_MIN_WIDTH / (2 * lay.extent))
+    gap = 3 / px
+    taken = [mm["box"] for mm in getattr(lay, "measure_labels", {}).values()]
+    circles = {d.id: (lay.drivers[d.id]["x"] - lay.drivers[d.id]["r"], lay.drivers[d.id]["y"] - lay.drivers[d.id]["r"],
+                      lay.drivers[d.id]["x"] + lay.drivers[d.id]["r"], lay.drivers[d.id]["y"] + lay.drivers[d.id]["r"])
+               for d in a.drivers}
+    out: dict[str, dict] = {}
+    for d in sorted(a.drivers, key=lambda d: (-d.n_participants, d.id)):
+        p = lay.drivers[d.id]
+        others = [b for i, b in circles.items() if i != d.id]
+        best = None
+        for text in (wrap_all(short_name(d.label), 18), d.id):
+            lines = text.split("\n")
+            w = (max(len(t) for t in lines) * PLOTLY_CHAR * PLOTLY_FONT + 4) / px
+            h = (len(lines) * 1.3 * PLOTLY_FONT + 2) / px
+            r = p["r"] + gap
+            for cx, cy in ((p["x"], p["y"] - r - h / 2), (p["x"], p["y"] + r + h / 2),
+                           (p["x"] + r + w / 2, p["y"]), (p["x"] - r - w / 2, p["y"])):
+                box = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+                crowd = sum(_overlap(box, b) for b in taken + others)
+                if best is None or crowd < best[0] - 1e-12:
+                    best = (crowd, text, cx, cy, box)
+                if crowd == 0:
+                    break
+            if best[0] == 0:
+                break
+        _crowd, text, cx, cy, box = best
+        taken.append(box)
+        out[d.id] = {"x": cx, "y": cy, "text": text, "box": box}
+    return out
+
+
 def render_plotly(a: DriverAnalysis):
     """The map as an interactive plotly figure (hover: participants, groups, measures). Returns ``(fig, layout)``."""
     import plotly.graph_objects as go
@@ -371,14 +414,16 @@ def render_plotly(a: DriverAnalysis):
              for d in a.drivers]
     fig.add_trace(go.Scatter(
         x=[lay.drivers[d.id]["x"] for d in a.drivers], y=[lay.drivers[d.id]["y"] for d in a.drivers],
-        mode="markers+text", text=[plot(wrap_all(short_name(d.label), 18)).replace("\n", "<br>") for d in a.drivers],
-        textposition="bottom center", textfont={"size": PLOTLY_FONT},
-        hovertext=hover, hoverinfo="text", showlegend=False,
+        mode="markers", hovertext=hover, hoverinfo="text", showlegend=False,
         marker={"size": [max(8, lay.drivers[d.id]["r"] * 90) for d in a.drivers], "color": "rgba(0,0,0,0)",
                 "line": {"width": [2.5 if d.id in gaps else 0 for d in a.drivers], "color": GAP_COLOR}}))
     for g in a.groups:
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", marker={"size": 10, "color": gcol[g]}, name=plot(g)))
     lay.measure_labels = plotly_measure_labels(a, lay)
+    lay.driver_labels = plotly_driver_labels(a, lay)
+    for lb in lay.driver_labels.values():
+        fig.add_annotation(x=lb["x"], y=lb["y"], text=plot(lb["text"]).replace("\n", "<br>"), showarrow=False,
+                           xanchor="center", yanchor="middle", font={"size": PLOTLY_FONT, "color": "#1f2a33"})
     for m in a.measures:
         mm = lay.measure_labels[m.id]
         for did in m.drivers:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import settings
 from ..mapping.table import TABLE_COLUMNS, mapping_frames
 from ..safeio import save_atomic, write_csv
 from ..store import Project
@@ -34,7 +35,7 @@ def export_mapping(project: Project, framework_id: str, *, docx: str | Path | No
     if docx:
         with project.read() as s:
             fw = db.get_framework(s, framework_id)
-            name = db.get_setting(s, "name") or project.path.stem
+            name = settings.read(s, settings.NAME) or project.path.stem
         doc = new_document()
         doc.add_heading(f"Mapping: {name}", level=1)
         doc.add_paragraph(f"Framework: {fw.name} ({fw.id}). {len(long)} key elements from {len(table)} summaries. "

@@ -17,14 +17,14 @@ from pathlib import Path
 import pandas as pd
 from docx.shared import Cm, RGBColor
 
+from .. import settings
 from ..embed import Embedder
 from ..evidence import resolve as resolve_evidence
 from ..interpret.drivers import DriverAnalysis, analyse_drivers, quantities_text
-from ..interpret.findings import check_findings
+from ..interpret.findings import UNCHECKED, check_findings
 from ..interpret.glossary import GLOSSARY
 from ..interpret.links import linkage, participant_groups, resolve_codings
 from ..interpret.quotes import pick_quotes
-from ..interpret.stance import RULE
 from ..mapping.table import mapping_frames
 from ..safeio import save_atomic
 from ..store import Project
@@ -101,10 +101,10 @@ def write_report(project: Project, out: str | Path, *, framework_id: str | None 
                                     coders=coders, link_min=link_min)
     fid = a.framework_id
     with project.read() as s:
-        name = db.get_setting(s, "name") or project.path.stem
+        name = settings.read(s, settings.NAME) or project.path.stem
         groups = participant_groups(s, a.attribute)
         df, via = resolve_codings(s, fid, coders=coders)
-        ev = resolve_evidence(s, coders)
+        ev = resolve_evidence(s, coders, framework=fid)
     mapped = mapped_framework(project, fid)
     doc = new_document()
     doc.add_heading(f"Interpretation: {name}", level=0)
@@ -156,16 +156,7 @@ def write_report(project: Project, out: str | Path, *, framework_id: str | None 
                   widths=[2.4, 2.4, 1.3, 1.1, 1.1, 0.9, 6])
         doc.add_paragraph()
 
-    doc.add_heading("3. Checking the findings", level=1)
-    doc.add_paragraph("Per category: participants whose passages support it, who say the opposite, who only mention "
-                      "it, and who say nothing about it. " + RULE)
-    rows = []
-    for f in check_findings(project, fid, level="category", attribute=a.attribute, coders=coders, embedder=embedder):
-        mentions = sorted(p for p in f.groups if f.stance(p) == "mentions only")
-        rows.append([f"{f.theme_id} {f.label}", ", ".join(sorted(f.support)) or "-",
-                     ", ".join(sorted(f.counter)) or "-", ", ".join(mentions) or "-", ", ".join(f.silent) or "-"])
-    add_table(doc, ["Category", "Support", "Counter-evidence", "Mentions only", "Silent"], rows,
-              widths=[3, 4, 2.5, 2.5, 3])
+    _findings_section(doc, project, fid, a.attribute, coders, embedder)
 
     doc.add_heading("4. Driver map", level=1)
     with tempfile.TemporaryDirectory() as tmp:
@@ -217,3 +208,38 @@ def write_report(project: Project, out: str | Path, *, framework_id: str | None 
         section.bottom_margin = Cm(1.5)
     save_atomic(doc, out)
     return Path(out)
+
+
+def _findings_section(doc, project: Project, fid: str, attribute: str | None, coders, embedder) -> None:
+    """Section 3: per category, the researcher's marks with their quotes; participants not marked yet are listed as
+    "not yet checked" with their passages closest to the statement (to read, not a verdict)."""
+    doc.add_heading("3. Checking the findings", level=1)
+    doc.add_paragraph("Per category, the finding statement and each participant as the researcher marked them "
+                      "(supports, counter-evidence, mentions only, silent) with the quotes that carry the mark. "
+                      f"Participants nobody has marked yet are \u201c{UNCHECKED}\u201d: beside them, their coded "
+                      "passages closest in meaning to the statement, to be read; closeness says nothing about "
+                      "support or counter-evidence. Only a researcher's mark says that.")
+    for f in check_findings(project, fid, level="category", attribute=attribute, coders=coders, embedder=embedder,
+                            per_participant=1):
+        head = doc.add_paragraph()
+        head.paragraph_format.keep_with_next = True
+        head.add_run(f"{f.theme_id} {f.label}. ").bold = True
+        head.add_run(f"Statement: {f.statement}").italic = True
+        done = sum(p in f.judged for p in f.groups)
+        doc.add_paragraph(f"{done} of {len(f.groups)} participants checked by a researcher."
+                          + ("" if not f.judged else " " + "; ".join(
+                              f"{lab}: {', '.join(f.marked(v))}" for v, lab in
+                              (("support", "supports"), ("counter", "counter-evidence"),
+                               ("mentions", "mentions only"), ("silent", "silent")) if f.marked(v)) + "."))
+        rows = []
+        for pid in sorted(f.groups):
+            j = f.judged.get(pid)
+            if j:
+                quotes = "\n".join(f"\u201c{q.text.strip()}\u201d ({q.place})" for q in j.quotes) or "-"
+                rows.append([pid, f.groups[pid], f"{j.label} ({j.judged_by}, {j.judged_at:%Y-%m-%d})", quotes])
+            else:
+                near = f.ranked.get(pid, [])
+                rows.append([pid, f.groups[pid], UNCHECKED, "\n".join(
+                    f"closest passage ({r.closeness:.2f}): \u201c{r.sentence.strip()}\u201d ({r.place})"
+                    for r in near) or "no coded passage under this category"])
+        add_table(doc, ["Participant", "Group", "Researcher's judgement", "Quotes"], rows, widths=[1.3, 2, 2.6, 8])

@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from ..charting.matrix import Matrix, clock
+from ..charting.matrix import STALE_NOTE, Matrix, clock
 from ..safeio import write_csv, xlsx_cell
 from .docx_matrix import _check_attributes, clean, provenance, save, writable
 
@@ -26,16 +26,39 @@ __all__ = ["export_csv", "export_xlsx", "sheet_name"]
 WRAP = Alignment(wrap_text=True, vertical="top")
 BOLD = Font(bold=True)
 DRAFT = Font(italic=True, color="666666")
+STALE = Font(italic=True, color="A61C00")
 HEAD_FILL = PatternFill("solid", fgColor="D9E2F3")
 
 
+SHEET_MAX = 31
+
+
+def _fit(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters at a word boundary (mid-word only when the first word is longer)."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit + 1].rsplit(" ", 1)[0] if " " in text[:limit + 1] else text[:limit]
+    while True:  # no dangling "and", "of"... at the end
+        shorter = re.sub(r"[\s,;.\-\u2013(&]+$", "", re.sub(r"\s+(?:and|or|of|the|for|in|to|a|an|with|og|i|av)$",
+                                                               "", cut, flags=re.IGNORECASE))
+        if shorter == cut or not shorter:
+            break
+        cut = shorter
+    return cut or text[:limit]
+
+
 def sheet_name(title: str, used: set[str]) -> str:
-    """A valid, unique Excel sheet name (at most 31 characters, none of ``[]:*?/\\``)."""
-    base = re.sub(r"[\[\]:*?/\\]", " ", title).strip()[:31] or "Sheet"
-    name, i = base, 2
+    """A valid, unique Excel sheet name: at most 31 characters, cut at a word boundary, none of ``[]:*?/\\``; a
+    repeat gets " (2)", " (3)"... (the name shortened at a word boundary to make room)."""
+    base = re.sub(r"\s+", " ", re.sub(r"[\[\]:*?/\\']", " ", title)).strip() or "Sheet"
+    part = re.search(r"\s*\((part \d+)\)$", base)  # "... (part 2)" keeps its part number
+    tail = f" {part.group(1).replace('part ', 'p')}" if part and len(base) > SHEET_MAX else ""
+    if part and tail:
+        base = base[:part.start()]
+    name, i = _fit(base, SHEET_MAX - len(tail)) + tail, 2
     while name.lower() in used:
-        suffix = f" ({i})"
-        name, i = base[:31 - len(suffix)] + suffix, i + 1
+        suffix = f"{tail} ({i})"
+        name, i = _fit(base, SHEET_MAX - len(suffix)) + suffix, i + 1
     used.add(name.lower())
     return name
 
@@ -70,8 +93,10 @@ def export_xlsx(matrix: Matrix, path: str | Path, *, title: str | None = None,
             ("Level", matrix.level),
             ("Key", "Cells hold the summary of what the participant said about the column's code. Italic grey: a "
                     "draft no researcher has reviewed; toolkit drafts are extracts: one or two verbatim sentences from the coded "
-                    "passages (at most about 40 words). 'n passages, no summary': coded but not summarised; empty: "
-                    "nothing coded. The Quotes sheet lists every coded passage with its transcript reference.")]
+                    "passages (at most about 40 words). Red, '[written from earlier evidence]': the codings under the cell "
+                    "changed since the summary was written (redraft or confirm it). 'n passages, no summary': coded "
+                    "but not summarised; empty: nothing coded. The Quotes sheet lists every coded passage with its "
+                    "transcript, speaker turn and time.")]
     for k, v in rows:
         about.append([_cell(about, k, font=BOLD), _cell(about, v)])
     tables = matrix.tables(None)
@@ -91,7 +116,8 @@ def export_xlsx(matrix: Matrix, path: str | Path, *, title: str | None = None,
             for col in tb.columns:
                 c = matrix.cells[(pid, col.id)]
                 if c.summary:
-                    row.append(_cell(ws, c.summary, font=None if c.status == "reviewed" else DRAFT))
+                    text = c.summary + (f" [{STALE_NOTE}]" if c.stale else "")
+                    row.append(_cell(ws, text, font=STALE if c.stale else None if c.status == "reviewed" else DRAFT))
                 elif c.quotes:
                     n = len(c.quotes)
                     row.append(_cell(ws, f"{n} passage{'s' if n != 1 else ''}, no summary", font=DRAFT))
@@ -104,14 +130,14 @@ def export_xlsx(matrix: Matrix, path: str | Path, *, title: str | None = None,
     return path
 
 
-QUOTE_HEADER = ["participant", "category", "column", "code", "transcript", "start", "end", "time", "coder",
+QUOTE_HEADER = ["participant", "category", "column", "code", "transcript", "turn", "time", "coder",
                 "coding_ids", "cited_by_summary", "text"]
 
 
 def _quotes_sheet(wb, matrix: Matrix, tables, used: set[str]) -> None:
     ws = wb.create_sheet(sheet_name("Quotes", used))
     ws.freeze_panes = "A2"
-    for j, w in enumerate([11, 10, 10, 10, 26, 8, 8, 18, 14, 12, 10, 100], start=1):
+    for j, w in enumerate([11, 10, 10, 10, 26, 8, 18, 14, 12, 10, 100], start=1):
         ws.column_dimensions[get_column_letter(j)].width = w
     ws.append([_cell(ws, h, font=BOLD, fill=HEAD_FILL, wrap=False) for h in QUOTE_HEADER])
     for tb in tables:
@@ -121,7 +147,9 @@ def _quotes_sheet(wb, matrix: Matrix, tables, used: set[str]) -> None:
                 cited = {id(q) for q in c.cited_quotes()} if c.summary else set()
                 for q in c.quotes:
                     t = f"{clock(q.t_start)}\u2013{clock(q.t_end)}" if q.t_start is not None else ""
-                    vals = [pid, col.category_id, col.id, q.code_id, q.transcript, q.start, q.end, t, q.coder,
+                    a, b = q.turns or ("", "")
+                    turn = str(a) if a == b else f"{a}\u2013{b}"
+                    vals = [pid, col.category_id, col.id, q.code_id, q.transcript, turn, t, q.coder,
                             " ".join(map(str, q.coding_ids or (q.coding_id,))), "yes" if id(q) in cited else "",
                             q.text]
                     ws.append([_cell(ws, v, wrap=False) for v in vals[:-1]] + [_cell(ws, vals[-1])])

@@ -11,6 +11,7 @@ from ..errors import InputError
 from ..ingest.turns import format_timestamp
 from ..store import Project
 from ..store import core as db
+from ..store import memos as memo_db
 
 
 def format_time(seconds: float | None) -> str:
@@ -34,7 +35,7 @@ def transcript_view(project: Project, transcript: str | int, *, framework: str |
         tr = db.resolve_transcript(s, transcript)
         turns = db.segments_frame(s, tr.id)
         codings = db.codings_frame(s, framework_id=framework, coders=coders, transcript_ids=[tr.id])
-        notes = db.memos_frame(s, tr.id)
+        notes = memo_db.memos_frame(s, tr.id)
         attrs = next((p for p in db.participants(s) if p["id"] == tr.participant_id), {})
     turns["time"] = [format_time(x) for x in turns["t_start"]]
     return TranscriptView(tr.name, tr.participant_id, {k: v for k, v in attrs.items() if k not in ("id",)},

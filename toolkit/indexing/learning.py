@@ -5,65 +5,30 @@ scorers for one framework, and keep that choice with the project.
 
 The choice (weights of the zero-shot prior, the richer channels, the logistic regressions and the nearest coded
 passages; neighbour/document smoothing; temperature, "no code" level, per-code thresholds; the cross-validated top-1)
-is a small JSON file in a folder beside the project file, ``<project>.models/``, named after the framework, and
-recorded in the project's settings with its SHA-256. Every later ``suggest`` for that framework starts from it (no
+is kept in the project itself (the setting ``learned:<framework>``, with its SHA-256), so it works the same in a
+project file and a PostgreSQL database and travels with ``backup``, ``copy`` and every copy of the file. Every later ``suggest`` for that framework starts from it (no
 cross-validation: a refit after each decision only refits the scorers) and records the file's hash in the model name
 of every suggestion it makes (``all-MiniLM-L6-v2+CodeSuggester+learned:<hash12>``).
 
 Fine-tuning the sentence encoder was measured and is not (yet) part of this: SetFit-style contrastive pairs gained
 nothing in the steps 2 CPU cores allow; a classification fine-tune with a cosine head started from the code texts
 (4 epochs, 18-46 s on the development benchmark's shapes) beat the logistic regression by +0.02 to +0.04 top-1 at
-F=0.2 on its own (issue note). The file records the embedding model it was chosen with, and a project that
+F=0.2 on its own (issue note). The choice records the embedding model it was chosen with, and a project that
 changes its model ignores a choice made with another one.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import re
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 
 from ..errors import InputError
 from ..store import Project
-from ..store import core as db
 from ..store import decisions as ddb
-from ..store.events import Action
+from .learned import keep_selection
 
 Progress = Callable[[int, int, str], None]
-
-
-def _key(framework_id: str) -> str:
-    return f"learned:{framework_id}"
-
-
-def models_dir(project: Project) -> Path:
-    """The folder beside the project file that holds what was learned for it."""
-    return project.path.with_name(project.path.stem + ".models")
-
-
-def learned_selection(project: Project, framework_id: str, model: str) -> tuple[dict | None, str | None]:
-    """(selection, sha256) stored by ``learn`` for this framework and embedding model; (None, None) when there is
-    none, or the file is missing, changed since it was recorded, or was chosen with another model."""
-    with project.read() as s:
-        raw = db.get_setting(s, _key(framework_id))
-    if not raw:
-        return None, None
-    rec = json.loads(raw)
-    path = models_dir(project) / rec["file"]
-    if not path.is_file():
-        return None, None
-    data = path.read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
-    if digest != rec["sha256"]:
-        return None, None
-    sel = json.loads(data)
-    if sel.get("embedding_model") != model:
-        return None, None
-    return sel, digest
 
 
 SCORERS = {"prior": "the code definitions", "channels": "the codes' texts, examples and categories",
@@ -152,30 +117,20 @@ def learn(project: Project, framework_id: str, embedder, *, scheme: str | None =
     sel.update({"framework": framework_id, "embedding_model": embedder.name, "scheme": scheme,
                 "coded_passages": int(coded.sum()), "created": datetime.now(UTC).isoformat(timespec="seconds")})
     step(2, "saving")
-    folder = models_dir(project)
-    folder.mkdir(parents=True, exist_ok=True)
-    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", framework_id) + ".suggester.json"
-    blob = (json.dumps(sel, indent=2, sort_keys=True) + "\n").encode("utf-8")
-    digest = hashlib.sha256(blob).hexdigest()
-    tmp = folder / (name + ".tmp")
-    tmp.write_bytes(blob)
-    tmp.replace(folder / name)
-    with project.transaction(Action.SUGGESTER_LEARN, payload={"framework": framework_id, "file": name, "sha256": digest,
-                                                          "cv_top1": sel["cv_top1"]}) as s:
-        db.set_setting(s, _key(framework_id), json.dumps({"file": name, "sha256": digest}))
+    digest = keep_selection(project, framework_id, sel)
     check = hindsight(project, framework_id, data, sel)
     t_fit = time.perf_counter()
     step(3, "suggesting with what was learned")
     r = sv.suggest(project, framework_id, embedder, scheme=scheme, coder=coder)
     step(4, "done")
-    out = {"framework": framework_id, "file": str(folder / name), "sha256": digest, "cv_top1": sel["cv_top1"],
+    out = {"framework": framework_id, "sha256": digest, "cv_top1": sel["cv_top1"],
            "weights": sel["weights"], "smoothing": sel["smoothing"], "coded_passages": sel["coded_passages"],
            "hindsight": check, "suggestions_changed": r.get("suggestions_changed"),
            "model": r["model"], "suggestions": r["suggestions"], "learn_seconds": round(t_fit - t0, 2),
            "seconds": round(time.perf_counter() - t0, 2)}
     used = ", ".join(f"{k} {v:g}" for k, v in sel["weights"].items() if v)
     out["technical"] = (f"cross-validated top-1 {sel['cv_top1']:.3f} on {sel['coded_passages']} coded passages; "
-                        f"weights {used}; smoothing {sel['smoothing']}; kept as {name} (sha256 {digest[:12]}); "
+                        f"weights {used}; smoothing {sel['smoothing']}; kept with the project (sha256 {digest[:12]}); "
                         f"{r['suggestions']} suggestions by {r['model']}; {out['learn_seconds']} s")
     out["message"] = describe_learning(out)
     return out

@@ -15,9 +15,7 @@ from ..store import Project
 from ..store import core as db
 from ..store import decisions as ddb
 from ..store import indexing as idb
-from ..store.events import Action
 from ..textspans import split_sentences
-from .units import passages_from_segments
 from .workspace import unit_of_analysis
 
 __all__ = ["transcript_view", "reason_line", "code_choices", "search_codes", "passages_with_code", "human_coders",
@@ -60,19 +58,6 @@ def reason_line(reason: dict | None, score: float) -> str:
     return f"{score:.{digits}f}, {side} this code's threshold {thr:.{digits}f}: " + "; ".join(parts)
 
 
-def _ensure_cut(project: Project, tid: int, scheme: str) -> None:
-    with project.read() as s:
-        if idb.has_passages(s, tid, scheme):
-            return
-        segs = db.segments_frame(s, tid)
-    rows = passages_from_segments(segs, scheme)
-    if not rows:
-        return
-    with project.transaction(Action.PASSAGES_CUT, payload={"scheme": scheme, "transcripts": 1}) as s:
-        if not idb.has_passages(s, tid, scheme):
-            idb.add_passages(s, rows)
-
-
 def _sentences(segs: pd.DataFrame) -> list[dict]:
     out = []
     for seg in segs.sort_values("idx").itertuples():
@@ -98,7 +83,6 @@ def transcript_view(project: Project, framework: str, transcript: str | int, cod
     with project.read() as s:
         tr = db.resolve_transcript(s, transcript)
         tid, tname = tr.id, tr.name
-    _ensure_cut(project, tid, scheme)
     humans = human_coders(project)
     blind = blind_mode(project, coder, humans=humans) and not show_others
     with project.read() as s:

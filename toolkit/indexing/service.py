@@ -26,6 +26,7 @@ from contextlib import contextmanager
 import numpy as np
 import pandas as pd
 
+from .. import settings
 from ..embed import Embedder
 from ..errors import InputError
 from ..store import Project
@@ -37,35 +38,18 @@ from ..vectors import encode_cached
 from . import blind_folds as bf
 from .codespace import CodeSpace, lexical_similarity
 from .decisions import accept, add_code, add_span, bulk_accept, nocode, reject, remove_code, undo, undo_batch, undo_last  # noqa: F401
-from .learning import learned_selection
+from .learned import learned_selection
 from .suggester import CodeSuggester
-from .units import DEFAULT_SCHEME, parse_scheme, passages_from_segments
+from .workspace import ensure_passages, unit_of_analysis
 
 Progress = Callable[[int, int, str], None]
 POSITIVE_ORIGINS = ("manual", "suggestion", "imported", "consensus")
 MIN_COVER = 0.5  # a coding labels a passage when it covers at least half of it
 NOTHING_NEW = {"new_labels": 0, "decisions_since_last": 0, "suggestions_changed": 0}
 
-__all__ = ["ensure_passages", "encode_cached", "suggest", "passages", "accept", "reject", "add_code", "add_span",
+__all__ = ["encode_cached", "suggest", "passages", "accept", "reject", "add_code", "add_span",
            "remove_code", "nocode", "bulk_accept", "undo", "undo_last", "undo_batch", "review_queue", "no_fit",
-           "describe_update", "passed_over",
-           "DEFAULT_SCHEME"]
-
-
-def ensure_passages(project: Project, scheme: str = DEFAULT_SCHEME) -> int:
-    """Cut passages of ``scheme`` for every transcript that has none yet; returns how many were added."""
-    parse_scheme(scheme)
-    added = 0
-    with project.read() as s:
-        todo = [tr["id"] for tr in db.transcripts(s) if not idb.has_passages(s, tr["id"], scheme)]
-    if not todo:
-        return 0
-    with project.transaction(Action.PASSAGES_CUT, payload={"scheme": scheme, "transcripts": len(todo)}) as s:
-        for tid in todo:
-            rows = passages_from_segments(db.segments_frame(s, tid), scheme)
-            idb.add_passages(s, rows)
-            added += len(rows)
-    return added
+           "describe_update", "passed_over"]
 
 
 def _labels(codings: pd.DataFrame, decided: pd.DataFrame, pas: pd.DataFrame, code_ids: list[str],
@@ -184,9 +168,10 @@ def _features(project: Project, embedder: Embedder, data: dict, progress: Progre
     return data
 
 
-def training_data(project: Project, framework_id: str, embedder: Embedder, *, scheme: str = DEFAULT_SCHEME,
+def training_data(project: Project, framework_id: str, embedder: Embedder, *, scheme: str | None = None,
                   progress: Progress | None = None) -> dict:
     """Everything a suggester is fitted on, for ``learn``: X, Y, the code space, groups and sequence."""
+    scheme = scheme or unit_of_analysis(project, framework_id)
     return _features(project, embedder, _frames(project, framework_id, scheme), progress)
 
 
@@ -207,8 +192,6 @@ def suggest(project: Project, framework_id: str, embedder: Embedder, *, scheme: 
     the Index view does): each transcript's suggestions are learned from the other transcripts only, never from a
     human coder's codings or decisions on it (``blind_folds``), and a code coded there stays suggested.
     """
-    from .workspace import unit_of_analysis
-
     scheme = scheme or unit_of_analysis(project, framework_id)
     with _no_cyclic_gc():
         return _suggest(project, framework_id, embedder, scheme=scheme, top_k=top_k, transcripts=transcripts,
@@ -240,11 +223,12 @@ def _suggest(project: Project, framework_id: str, embedder: Embedder, *, scheme:
                                    np.vstack([Y, data["Y_kept"]]))
     else:
         fingerprint = _fingerprint(fw, marks, scheme, top_k, pas, Y)
-    key = f"suggest:{framework_id}:{scheme}"
     if transcripts is None:
         with project.read() as s:
-            unchanged = db.get_setting(s, key) == fingerprint
-            last = json.loads(db.get_setting(s, key + ":result") or "null") if unchanged else None
+            unchanged = settings.read(s, settings.SUGGEST_FINGERPRINT, framework=framework_id, scheme=scheme) == \
+                fingerprint
+            last = settings.read(s, settings.SUGGEST_RESULT, framework=framework_id, scheme=scheme) if unchanged \
+                else None
             stored = idb.suggestions_frame(s, framework_id) if unchanged and not last else None
         if unchanged and last:  # the summary of the run that left the project as it is: nothing to redo or read
             return dict(last, labelled_passages=int((Y != -1).any(1).sum()),
@@ -286,8 +270,9 @@ def _suggest(project: Project, framework_id: str, embedder: Embedder, *, scheme:
                                                  "passages": len(target), "blind": blind}) as s:
         before = idb.suggestions_frame(s, framework_id, passage_ids=pas["id"].iloc[target].tolist(), status="open")
         shown_before = set(zip(before.passage_id[before.suggested], before.code_pk[before.suggested], strict=True))
-        last_run = json.loads(db.get_setting(s, key + ":result") or "{}")
-        new_labels = _new_labels(db.get_setting(s, key + ":labels"), Y, pas["id"])
+        last_run = settings.read(s, settings.SUGGEST_RESULT, framework=framework_id, scheme=scheme) or {}
+        new_labels = _new_labels(settings.read(s, settings.SUGGEST_LABELS, framework=framework_id, scheme=scheme), Y,
+                                 pas["id"])
         idb.replace_open_suggestions(s, framework_id, pas["id"].iloc[target].tolist(), rows, refresh_decided=blind)
         if blind:  # a new row of a code already coded there (unmasked): its stored status says so, as after a decision
             ddb.sync_suggestions(s, framework_id, _coded_new(rows, data, code_ids, decided))
@@ -302,9 +287,9 @@ def _suggest(project: Project, framework_id: str, embedder: Embedder, *, scheme:
                    else None,
                    "suggestions_changed": len(shown_before ^ shown_now)}
         if transcripts is None:
-            db.set_setting(s, key, fingerprint)
-            db.set_setting(s, key + ":result", json.dumps(summary))
-            db.set_setting(s, key + ":labels", _pack(Y, pas["id"]))
+            settings.write(s, settings.SUGGEST_FINGERPRINT, fingerprint, framework=framework_id, scheme=scheme)
+            settings.write(s, settings.SUGGEST_RESULT, summary, framework=framework_id, scheme=scheme)
+            settings.write(s, settings.SUGGEST_LABELS, _pack(Y, pas["id"]), framework=framework_id, scheme=scheme)
     summary = dict(summary, **changed)
     return dict(summary, labelled_passages=int((Y != -1).any(1).sum()), seconds=round(time.perf_counter() - t0, 2),
                 fit_seconds=round(t_features - t0 + fit_time, 2), model_fit_seconds=round(fit_time, 2))
@@ -419,9 +404,11 @@ def _rows(model: CodeSuggester, P: np.ndarray, strength: np.ndarray, target: np.
     return rows
 
 
-def passages(project: Project, framework_id: str, transcript: str | int, *, scheme: str = DEFAULT_SCHEME
+def passages(project: Project, framework_id: str, transcript: str | int, *, scheme: str | None = None
              ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """(passages, open and decided suggestions, active codings of the framework) of one transcript, for reviewing."""
+    """(passages, open and decided suggestions, active codings of the framework) of one transcript, for reviewing
+    (``scheme``: the framework's unit of analysis unless given)."""
+    scheme = scheme or unit_of_analysis(project, framework_id)
     with project.read() as s:
         tr = db.resolve_transcript(s, transcript)
         pas = idb.passages_frame(s, scheme, [tr.id])
@@ -443,11 +430,11 @@ def _open_with_passages(project: Project, framework_id: str, scheme: str) -> pd.
                      left_on="passage_id", right_on="id", suffixes=("", "_passage"))
 
 
-def review_queue(project: Project, framework_id: str, *, scheme: str = DEFAULT_SCHEME, n: int = 20,
+def review_queue(project: Project, framework_id: str, *, scheme: str | None = None, n: int = 20,
                  transcript: str | None = None) -> pd.DataFrame:
     """Passages worth reviewing next: those whose best code sits closest to its threshold (most uncertain first);
-    only those of ``transcript`` when given."""
-    top = _open_with_passages(project, framework_id, scheme)
+    only those of ``transcript`` when given (``scheme``: the framework's unit of analysis unless given)."""
+    top = _open_with_passages(project, framework_id, scheme or unit_of_analysis(project, framework_id))
     if not top.empty and transcript is not None:
         top = top[top.transcript == transcript]
     if top.empty:
@@ -456,10 +443,10 @@ def review_queue(project: Project, framework_id: str, *, scheme: str = DEFAULT_S
     return top.sort_values("uncertainty", ascending=False).head(n).reset_index(drop=True)
 
 
-def no_fit(project: Project, framework_id: str, *, scheme: str = DEFAULT_SCHEME, n: int | None = 50) -> pd.DataFrame:
+def no_fit(project: Project, framework_id: str, *, scheme: str | None = None, n: int | None = 50) -> pd.DataFrame:
     """Passages that fit no code well (no code reaches its threshold), weakest fit first: during familiarization
-    these show where the framework has gaps."""
-    top = _open_with_passages(project, framework_id, scheme)
+    these show where the framework has gaps (``scheme``: the framework's unit of analysis unless given)."""
+    top = _open_with_passages(project, framework_id, scheme or unit_of_analysis(project, framework_id))
     if top.empty:
         return top
     out = top[top["fit_strength"] < 1].sort_values("fit_strength")

@@ -141,11 +141,6 @@ def decode_bytes(data: bytes, file=None) -> tuple[str, str]:
     return normalise_newlines(text), encoding
 
 
-def read_text_file(path) -> tuple[str, str]:
-    """Read and decode a text file: ``(text, encoding)``; a missing file raises :class:`InputError`."""
-    return decode_bytes(read_bytes(path), path)
-
-
 def read_bytes(path) -> bytes:
     p = Path(path)
     try:

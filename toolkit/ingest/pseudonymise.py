@@ -10,8 +10,8 @@ from pathlib import Path
 
 from toolkit.errors import InputError
 from toolkit.models import ParsedTranscript, Turn
-from toolkit.safeio import atomic_output, plain_cell, safe_cell
 
+from ..safeio import plain_cell, write_rows
 from .decode import decode_bytes, read_bytes
 
 # Genitive endings kept after the replacement: English "Kari's" / "Kari’s" / "Lars'", Norwegian "Karis".
@@ -130,12 +130,6 @@ def write_name_key(path, mapping: Mapping[str, str]) -> Path:
     Keep this file apart from the project: it is what re-identifies the participants.
     """
     p = Path(path)
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["name", "replacement"])
-    for name, replacement in sorted(mapping.items(), key=lambda kv: (kv[1], kv[0])):
-        writer.writerow([safe_cell(name), safe_cell(replacement)])
     p.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_output(p) as tmp:
-        tmp.write_text(buf.getvalue(), encoding="utf-8")
+    write_rows(p, ["name", "replacement"], sorted(mapping.items(), key=lambda kv: (kv[1], kv[0])))
     return p

@@ -1,11 +1,11 @@
-"""Checking findings against the transcripts (interpretation).
+"""Checking findings against the transcripts (interpretation): the researcher's judgements, theme by theme.
 
 For each theme (a framework category, a code, or a category built at mapping) and its finding statement (default:
-the theme's label and definition) the check reads every coded passage and classifies it (``stance.RULE``): it
-supports the statement, says the opposite (a negation or contrast cue in the sentence closest to the statement, or
-marked as counter-evidence by the researcher, ``coding.counter``), or only mentions the theme. Participants are then
-supporting, opposing, mixed, mentioning only, or silent. The same counts come per attribute group
-(e.g. occupational group), so a finding carried by one group only shows as such.
+the theme's label; at code level the code's definition), ``check_findings`` gathers what the researcher marked
+(``judgements.judge``: support, counter-evidence, mentions, silent, with quotes) and, for every participant not
+marked yet, their coded passages of the theme ranked by closeness to the statement (``judgements.rank_rows``): the
+passages to read, not a verdict. Nothing is support or counter-evidence unless a person said so. The same counts
+come per attribute group (e.g. occupational group), so a finding carried by one group only shows as such.
 """
 
 from __future__ import annotations
@@ -15,167 +15,121 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..errors import InputError
 from ..store import Project
+from ..store import charting as cdb
 from ..store import core as db
-from ..store import mapping as mdb
-from ..store.events import Action
+from .judging import (
+    LEVELS,
+    UNCHECKED,
+    VERDICT_LABELS,
+    Judgement,
+    RankedPassage,
+    embed_function,
+    judgements,
+    rank_rows,
+    theme_rows,
+    themes,
+)
 from .links import NO_GROUP, participant_groups, resolve_codings
-from .stance import classify
 
-LEVELS = ("category", "code", "map")
+__all__ = ["LEVELS", "UNCHECKED", "Finding", "check_findings", "findings_frame", "findings_overview"]
+
+COUNT_COLUMNS = ["supports", "counter-evidence", "mentions only", "silent", UNCHECKED]
 
 
 @dataclass
 class Finding:
+    """A theme's finding statement, the researcher's marks (``judged``) and, for the others, their ranked passages."""
+
     theme_id: str
     label: str
     level: str
     codes: list[str]
-    support: dict[str, list[dict]] = field(default_factory=dict)
-    counter: dict[str, list[dict]] = field(default_factory=dict)
-    silent: list[str] = field(default_factory=list)
-    groups: dict[str, str] = field(default_factory=dict)  # participant -> group
-    mentions: dict[str, list[dict]] = field(default_factory=dict)  # coded, but nothing close to the statement
     statement: str = ""
+    groups: dict[str, str] = field(default_factory=dict)  # participant -> group
+    judged: dict[str, Judgement] = field(default_factory=dict)  # participant -> the researcher's mark
+    ranked: dict[str, list[RankedPassage]] = field(default_factory=dict)  # participant -> passages, closest first
 
-    def stance(self, pid: str) -> str:
-        if pid in self.support and pid in self.counter:
-            return "mixed"
-        if pid in self.support:
-            return "supports"
-        if pid in self.counter:
-            return "opposes"
-        if pid in self.mentions:
-            return "mentions only"
-        return "silent"
+    def verdict(self, pid: str) -> str:
+        """The researcher's mark in words (supports, counter-evidence, mentions only, silent), or "not yet
+        checked"."""
+        j = self.judged.get(pid)
+        return VERDICT_LABELS[j.verdict] if j else UNCHECKED
+
+    def marked(self, verdict: str) -> list[str]:
+        """The participants the researcher marked ``verdict`` (support / counter / mentions / silent)."""
+        return sorted(p for p, j in self.judged.items() if j.verdict == verdict)
 
     def by_group(self) -> pd.DataFrame:
-        """Per group: participants, how many support, oppose (incl. mixed) and say nothing."""
+        """Per group: participants, and how many the researcher marked each way (or has not checked yet)."""
         rows = []
         for g in sorted(set(self.groups.values())):
             people = [p for p, pg in self.groups.items() if pg == g]
-            rows.append({"group": g, "participants": len(people),
-                         "supports": sum(p in self.support for p in people),
-                         "opposes": sum(p in self.counter for p in people),
-                         "mentions only": sum(self.stance(p) == "mentions only" for p in people),
-                         "silent": sum(p in self.silent for p in people)})
-        return pd.DataFrame(rows, columns=["group", "participants", "supports", "opposes", "mentions only", "silent"])
-
-
-def _quote(r) -> dict:
-    return {"coding_id": int(r.id), "participant": str(r.participant_id), "transcript": r.transcript,
-            "start": int(r.start), "end": int(r.end), "code_id": r.code_id, "text": r.text}
+            counts = {c: sum(self.verdict(p) == c for p in people) for c in COUNT_COLUMNS}
+            rows.append({"group": g, "participants": len(people), **counts})
+        return pd.DataFrame(rows, columns=["group", "participants", *COUNT_COLUMNS])
 
 
 def check_findings(project: Project, framework_id: str, *, level: str = "category", attribute: str | None = "group",
                    coders: Iterable[str] | None = None, via: str | None = None, embedder=None,
-                   statements: dict[str, str] | None = None) -> list[Finding]:
-    """One ``Finding`` per theme of the framework (in framework order; map categories in their order).
-
-    ``statements[theme_id]`` is the finding to check (default: the theme's label, with the code's definition at code
-    level); ``embedder`` reads the passages against it (default: the project's model); ``coders``: the evidence
-    (``toolkit.evidence``)."""
-    if level not in LEVELS:
-        raise InputError(None, f"level must be one of {', '.join(LEVELS)}, not {level!r}")
+                   statements: dict[str, str] | None = None, themes_only: Iterable[str] | None = None,
+                   per_participant: int | None = 3) -> list[Finding]:
+    """One ``Finding`` per theme of the framework (in framework order; map categories in their order), or only
+    ``themes_only``. ``statements[theme_id]``: the finding to check (default: the theme's label, at code level its
+    definition); ``embedder`` ranks the passages (default: the project's model); ``coders``: the evidence
+    (``toolkit.evidence``); ``per_participant``: ranked passages kept per unmarked participant."""
     with project.read() as s:
         fw = db.get_framework(s, framework_id)
         if attribute == "group" and "group" not in db.attribute_names(s):
             attribute = None  # the default attribute is optional; a named one must exist
         groups = participant_groups(s, attribute)
+        all_themes = themes(s, framework_id, level)
         df, _ = resolve_codings(s, framework_id, coders=coders, via=via)
-        if level == "map":
-            cats = mdb.map_categories_frame(s, framework_id)
-            dims = mdb.dimensions_frame(s, framework_id)
-            els = mdb.key_elements_frame(s, framework_id)
-            everything = db.codings_frame(s)
-    everyone = sorted(set(groups) | set(df["participant_id"].astype(str) if not df.empty else []))
+        wanted = set(themes_only) if themes_only is not None else None
+        rows = {t[0]: theme_rows(s, framework_id, level, t[0], codings=df)[0] for t in all_themes
+                if wanted is None or t[0] in wanted}
+        tids = {int(x) for r in rows.values() if len(r) for x in r["transcript_id"].unique()}
+        places = cdb.segment_places(s, sorted(tids))
+    code_def = {c.id: c.definition or c.label for c in fw.codes}
+    everyone = sorted(set(groups) | {str(p) for r in rows.values() if len(r) for p in r["participant_id"]})
     groups = {p: groups.get(p, NO_GROUP) for p in everyone}
-    themes: list[tuple[str, str, list[str], set[int] | None]] = []
-    code_text = {c.id: f"{c.label}. {c.definition}" if c.definition else c.label for c in fw.codes}
-    if level == "category":
-        themes = [(c.id, c.label, [k.id for k in c.codes], None) for c in fw.categories]
-    elif level == "code":
-        themes = [(c.id, c.label, [c.id], None) for c in fw.codes]
-    else:
-        if cats.empty:
-            raise InputError(None, f"framework {framework_id!r} has no mapping categories yet (map propose ...)")
-        for c in cats.itertuples():
-            d_ids = set(dims.loc[dims["category_id"] == c.id, "id"])
-            mine = els[els["dimension_id"].isin(d_ids)]
-            quotes = {int(q) for qs in mine["quotes"] for q in qs}
-            themes.append((str(c.id), c.label, sorted(set(mine["code_id"].dropna())), quotes))
-    embed = _embed(project, embedder)
+    embed = None
     out = []
-    for tid, label, codes, quote_ids in themes:
-        own = (statements or {}).get(tid)
-        # default: the theme's label, or the closest of its codes' labels and definitions
-        goals = [own] if own else [label] + [code_text[c] for c in codes if c in code_text]
-        f = Finding(theme_id=tid, label=label, level=level, codes=codes, groups=groups,
-                    statement=own or (code_text[codes[0]] if level == "code" and codes else label))
-        rows = df[df["code_id"].isin(codes)] if not df.empty else df
-        if quote_ids is not None:
-            backing = everything[everything["id"].isin(quote_ids)]
-            backing = backing.assign(participant_id=backing["participant_id"].fillna(backing["transcript"]))
-            marked = rows[rows["counter"].astype(bool)] if not rows.empty else rows
-            rows = pd.concat([backing, marked[[c for c in backing.columns if c in marked.columns]]],
-                             ignore_index=True) if len(marked) else backing
-        if not rows.empty:  # one passage coded with several of the theme's codes is read once
-            rows = rows.assign(counter=rows.groupby(["transcript", "start", "end"])["counter"].transform("max"))
-            rows = rows.drop_duplicates(["transcript", "start", "end"])
-        recs = list(rows.itertuples()) if not rows.empty else []
-        stances = classify([r.text for r in recs], goals, embed,
-                           marked=[bool(r.counter) for r in recs]) if recs else []
-        book = {"supports": f.support, "counter": f.counter, "mentions": f.mentions}
-        for r, st in zip(recs, stances, strict=True):
-            q = _quote(r) | {"stance": st.stance, "why": st.why, "similarity": st.similarity,
-                             "sentence": st.sentence, "marked": bool(r.counter)}
-            book[st.stance].setdefault(str(r.participant_id), []).append(q)
-        f.silent = [p for p in everyone if p not in f.support and p not in f.counter and p not in f.mentions]
+    for tid, label, codes, _quotes in all_themes:
+        if tid not in rows:
+            continue
+        statement = (statements or {}).get(tid) or (code_def.get(codes[0], label) if level == "code" and codes
+                                                    else label)
+        f = Finding(theme_id=tid, label=label, level=level, codes=codes, statement=statement, groups=groups)
+        f.judged = {j.participant: j for j in judgements(project, framework_id, level=level, theme_id=tid,
+                                                         statement=statement)}
+        todo = rows[tid][~rows[tid]["participant_id"].astype(str).isin(f.judged)] if len(rows[tid]) else rows[tid]
+        if len(todo):
+            embed = embed or embed_function(project, embedder)
+            f.ranked = rank_rows(todo, statement, embed, places, per_participant)
         out.append(f)
     return out
 
 
-def _embed(project: Project, embedder):
-    """``texts -> vectors`` through the project's vector cache (the project's model unless one is given)."""
-    from ..vectors import encode_cached
-
-    if embedder is None:
-        from ..embed import load_embedder
-        from ..overview import model_path
-
-        embedder = load_embedder(model_path(project))
-    return lambda texts: encode_cached(project, embedder, list(texts))
-
-
 def findings_frame(findings: list[Finding], *, quotes: int = 1) -> pd.DataFrame:
-    """Long table: one row per theme and participant, with the stance and up to ``quotes`` example quotes."""
+    """Long table: one row per theme and participant, with the researcher's mark (or "not yet checked"), who made
+    it, and up to ``quotes`` quotes (the marked ones, else the closest passages)."""
     rows = []
     for f in findings:
         for pid in sorted(f.groups):
-            st = f.stance(pid)
-            qs = f.support.get(pid, []) + f.counter.get(pid, []) + f.mentions.get(pid, [])
+            j = f.judged.get(pid)
+            qs = [(q.text, q.place) for q in j.quotes] if j else [(r.text, r.place) for r in f.ranked.get(pid, [])]
             rows.append({"theme": f.theme_id, "label": f.label, "statement": f.statement, "participant": pid,
-                         "group": f.groups[pid], "stance": st, "supporting_quotes": len(f.support.get(pid, [])),
-                         "counter_quotes": len(f.counter.get(pid, [])),
-                         "mentioning_quotes": len(f.mentions.get(pid, [])),
-                         "examples": " | ".join(q["text"].strip()[:240] for q in qs[:quotes])})
-    cols = ["theme", "label", "statement", "participant", "group", "stance", "supporting_quotes", "counter_quotes",
-            "mentioning_quotes", "examples"]
+                         "group": f.groups[pid], "judgement": f.verdict(pid), "judged_by": j.judged_by if j else "",
+                         "quotes": len(j.quotes) if j else 0, "passages_to_read": len(f.ranked.get(pid, [])),
+                         "examples": " | ".join(f"{t.strip()[:240]} ({p})" for t, p in qs[:quotes])})
+    cols = ["theme", "label", "statement", "participant", "group", "judgement", "judged_by", "quotes",
+            "passages_to_read", "examples"]
     return pd.DataFrame(rows, columns=cols)
 
 
 def findings_overview(findings: list[Finding]) -> pd.DataFrame:
-    """One row per theme and group: participants supporting, opposing and silent."""
+    """One row per theme and group: participants the researcher marked each way, and those not checked yet."""
     frames = [f.by_group().assign(theme=f.theme_id, label=f.label) for f in findings]
-    cols = ["theme", "label", "group", "participants", "supports", "opposes", "mentions only", "silent"]
+    cols = ["theme", "label", "group", "participants", *COUNT_COLUMNS]
     return pd.concat(frames, ignore_index=True)[cols] if frames else pd.DataFrame(columns=cols)
-
-
-def mark_counter(project: Project, coding_ids: Iterable[int], counter: bool = True, *,
-                 actor: str | None = None) -> None:
-    """Mark (or unmark) coded passages as counter-evidence for their code."""
-    ids = [int(i) for i in coding_ids]
-    with project.transaction(Action.CODING_COUNTER, actor=actor, payload={"codings": ids, "counter": counter}) as s:
-        for cid in ids:
-            db.set_counter_evidence(s, cid, counter)

@@ -27,10 +27,12 @@ GLOSSARY: dict[str, str] = {
                 "rare or few passages are coded yet.",
     "ari": "Adjusted Rand index: how alike two groupings of the same items are, corrected for chance. 1 = the same "
            "grouping, 0 = no more alike than random groupings.",
-    "support": "Supports: a participant whose passages on the theme state it (no negation or contrast cue, and close "
-               "in meaning to the finding statement).",
-    "counter": "Counter-evidence: a participant whose passage says the opposite (a negation or contrast cue such as "
-               "'not', 'never', 'but', 'on the contrary' near the point, or a passage a researcher marked).",
+    "support": "Supports: a participant a researcher marked as supporting the finding, after reading their passages "
+               "(the quotes kept with the mark). The toolkit only ranks passages by closeness; it never decides.",
+    "counter": "Counter-evidence: a participant a researcher marked as saying the opposite of the finding, with the "
+               "quotes that show it. Nothing is counter-evidence unless a person said so.",
+    "closeness": "Closeness: cosine similarity of a passage's closest sentence to the finding statement (sentence "
+                 "embeddings). It orders what to read first; it is not support or counter-evidence.",
     "gap": "Gap: a driver raised by at least the gap threshold of participants that no measure in the catalogue "
            "addresses.",
     "share": "Share: the proportion of a group's participants who mentioned the code.",

@@ -45,7 +45,7 @@ def resolve_codings(s, framework_id: str, *, coders: Iterable[str] | None = None
     count (``toolkit.evidence``; None: consensus where it exists, else the lead coder).
     """
     fw = db.get_framework(s, framework_id)
-    ev = resolve_evidence(s, coders)
+    ev = resolve_evidence(s, coders, framework=framework_id)
     coders = list(ev.coders)
     direct = ev.filter(db.codings_frame(s, framework_id=framework_id, coders=coders))
     if via is None and not direct.empty:

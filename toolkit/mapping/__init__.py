@@ -10,6 +10,7 @@ Writers (Word, CSV) are in ``toolkit.export.mapping_table``.
 """
 
 from .elements import (
+    CATEGORY_METHODS,
     DEFAULT_LINKAGE,
     DEFAULT_THRESHOLD,
     KINDS,
@@ -34,7 +35,7 @@ from .elements import (
 )
 from .table import LONG_COLUMNS, TABLE_COLUMNS, mapping_frames
 
-__all__ = ["DEFAULT_LINKAGE", "DEFAULT_THRESHOLD", "KINDS", "LINKAGES", "LONG_COLUMNS", "TABLE_COLUMNS", "Proposal",
+__all__ = ["CATEGORY_METHODS", "DEFAULT_LINKAGE", "DEFAULT_THRESHOLD", "KINDS", "LINKAGES", "LONG_COLUMNS", "TABLE_COLUMNS", "Proposal",
            "accept", "add_category", "add_element", "cluster", "for_embedding", "mapping_frames", "medoid",
            "merge_dimensions", "merge_elements", "move_dimension", "move_element", "propose_categories",
            "propose_dimensions", "propose_elements", "remove", "rename", "state"]

@@ -1,7 +1,8 @@
 """Key elements, dimensions and categories (Framework Method step 4): key elements from summaries, key dimensions, categories.
 
-The toolkit proposes; the researcher decides. ``propose_elements`` cuts short phrases from each chart summary and
-links each to the summary and to the coded passages (quotes) behind it. ``propose_dimensions`` groups elements by
+The toolkit proposes; the researcher decides. ``propose_elements`` cuts short analytic noun phrases from each chart
+summary (``phrases.noun_phrases``), chooses the ones closest to the summary and to the code's label and definition,
+and links each to the summary and to the coded passages (quotes) behind it. ``propose_dimensions`` groups elements by
 agglomerative clustering of their embeddings, cut at a cosine-distance threshold the researcher sets (smaller:
 more, tighter dimensions). ``propose_categories`` groups dimensions into categories. Then ``accept``, ``rename``,
 ``move_element``, ``move_dimension``, ``merge_dimensions`` and ``merge_elements`` edit the result; every edit is one
@@ -76,7 +77,7 @@ def propose_elements(project: Project, framework_id: str, *, embedder: Embedder 
     if per_summary < 1:
         raise InputError(None, f"per_summary must be at least 1, got {per_summary}")
     with project.read() as s:
-        _framework(s, framework_id)
+        fw = db.get_framework(s, framework_id)
         summaries = mdb.summaries_frame(s, framework_id)
         existing = mdb.key_elements_frame(s, framework_id)
         texts = mdb.coding_texts(s, {q for qs in summaries["quotes"] for q in qs})
@@ -93,9 +94,14 @@ def propose_elements(project: Project, framework_id: str, *, embedder: Embedder 
         else:
             out.skipped += 1
     vectors = None
+    anchors: dict[str, np.ndarray] = {}
     if embedder is not None and todo:  # one batch for the whole study, through the project's vector cache
         vectors = encode_cached(project, embedder, [for_embedding(x) for _, phrases in todo for x in phrases],
                                 (lambda d, n, _w: progress(d, n, "embedding phrases")) if progress else None)
+        # the code's label and definition anchor each summary's choice: a key element says what it says about it
+        code_text = {c.id: ". ".join(x for x in (c.label, c.definition) if x) for c in fw.codes}
+        wanted = sorted({row.code_id for row, _ in todo if row.code_id in code_text})
+        anchors = dict(zip(wanted, encode_cached(project, embedder, [code_text[c] for c in wanted]), strict=True))
     # choose phrases; a phrase no quote backs by its words is linked to its nearest quote (embedded below)
     chosen: list[tuple[int, str, np.ndarray | None, dict[int, str], list[int]]] = []
     at = 0
@@ -103,7 +109,7 @@ def propose_elements(project: Project, framework_id: str, *, embedder: Embedder 
         vecs = None if vectors is None else vectors[at:at + len(phrases)]
         at += len(phrases)
         quotes = {q: texts[q] for q in row.quotes if q in texts}
-        for i in select_phrases(phrases, vecs, per_summary):
+        for i in select_phrases(phrases, vecs, per_summary, anchor=anchors.get(row.code_id)):
             chosen.append((int(row.id), phrases[i], None if vecs is None else vecs[i], quotes,
                            backed_by_words(phrases[i], quotes)))
         if progress and (n == len(todo) or n % 50 == 0):
@@ -201,17 +207,56 @@ def propose_dimensions(project: Project, framework_id: str, embedder: Embedder, 
 # --- categories ---------------------------------------------------------------------------------------------------
 
 
-def propose_categories(project: Project, framework_id: str, *, method: str = "framework",
+CATEGORY_METHODS = ("auto", "framework", "cluster")
+MAX_CATEGORIES = 12
+
+
+def choose_groups(vectors: np.ndarray, start: np.ndarray, *, max_k: int = MAX_CATEGORIES) -> np.ndarray:
+    """Group L2-normalised vectors into a number of groups chosen from the data, starting from ``start`` (a first
+    grouping, e.g. by framework category, of k0 groups): k-means for every k from k0 - 2 to k0 + 3 (at least 2, at
+    most ``max_k`` and below the number of items), seeded with ``start``'s groups at k0; the best silhouette (cosine)
+    wins, ``start`` itself included. Groups are numbered by size, largest first."""
+    from sklearn.cluster import KMeans
+    from sklearn.metrics import silhouette_score
+
+    n = len(vectors)
+    if n < 3:
+        return np.zeros(n, dtype=int)
+    k0 = len(set(start.tolist()))
+    best, best_score = start, silhouette_score(vectors, start, metric="cosine") if 1 < k0 < n else -1.0
+    # around the framework's number (the starting point): from two fewer to three more
+    for k in range(max(2, k0 - 2), min(max_k, k0 + 3, n - 1) + 1):
+        if k == k0:
+            init = np.vstack([vectors[start == g].mean(axis=0) for g in sorted(set(start.tolist()))])
+            labels = KMeans(k, init=init, n_init=1, random_state=0).fit_predict(vectors)
+        else:
+            labels = KMeans(k, n_init=4, random_state=0).fit_predict(vectors)
+        if len(set(labels.tolist())) < 2:
+            continue
+        score = silhouette_score(vectors, labels, metric="cosine")
+        if score > best_score + 1e-9:
+            best, best_score = labels, score
+    order = sorted(set(best.tolist()), key=lambda c: (-int(np.sum(best == c)), int(np.argmax(best == c))))
+    remap = {c: i for i, c in enumerate(order)}
+    return np.array([remap[c] for c in best.tolist()], dtype=int)
+
+
+def propose_categories(project: Project, framework_id: str, *, method: str = "auto",
                        embedder: Embedder | None = None, threshold: float = DEFAULT_THRESHOLD,
                        actor: str | None = None) -> Proposal:
     """Put every dimension without a category into one.
 
-    ``framework``: the framework category most of the dimension's elements were charted under (the category is
-    created with that label when missing). ``cluster``: agglomerative clustering of the dimensions' mean element
-    embeddings; each group becomes a new category named after its medoid dimension.
+    ``auto`` (needs the embedder; without one it is ``framework``): start from the framework's categories, then let
+    the data choose the number of categories (``choose_groups``: k-means on the dimensions' mean element
+    embeddings, the best silhouette); a category keeps the framework category's label when most of its dimensions
+    come from one, else it is named after its medoid dimension. ``framework``: the framework category most of the
+    dimension's elements were charted under (the category is created with that label when missing). ``cluster``:
+    agglomerative clustering cut at ``threshold``; each group named after its medoid dimension.
     """
-    if method not in ("framework", "cluster"):
-        raise InputError(None, f"method must be 'framework' or 'cluster', not {method!r}")
+    if method not in CATEGORY_METHODS:
+        raise InputError(None, f"method must be one of {', '.join(CATEGORY_METHODS)}, not {method!r}")
+    if method == "auto" and embedder is None:
+        method = "framework"
     with project.read() as s:
         fw = db.get_framework(s, framework_id)
         elements = mdb.key_elements_frame(s, framework_id)
@@ -222,6 +267,10 @@ def propose_categories(project: Project, framework_id: str, *, method: str = "fr
                                "(or there are no dimensions yet)")
     out = Proposal()
     cat_labels = {c.id: c.label for c in fw.categories}
+    if method != "framework" and embedder is None:
+        raise InputError(None, "clustering dimensions into categories needs an embedder")
+    # embedded before the write transaction (the vector cache writes in its own)
+    vecs = _dimension_vectors(project, embedder, open_dims, elements) if method != "framework" else None
     with project.transaction(Action.MAP_PROPOSE_CATEGORIES, actor=actor,
                              payload={"framework": framework_id, "method": method}) as s:
         if method == "framework":
@@ -233,19 +282,25 @@ def propose_categories(project: Project, framework_id: str, *, method: str = "fr
                 cid = mdb.map_category_by_label(s, framework_id, label) or mdb.add_map_category(s, framework_id, label)
                 mdb.update_dimension(s, int(d.id), category_id=cid)
                 out.members.setdefault(cid, []).append(int(d.id))
+        elif method == "auto":
+            fw_of = [Counter(elements.loc[elements["dimension_id"] == d.id, "category_id"].dropna()).most_common(1)
+                     for d in open_dims.itertuples()]
+            start_ids = [c[0][0] if c else "" for c in fw_of]
+            codes = {c: i for i, c in enumerate(dict.fromkeys(start_ids))}
+            groups = choose_groups(vecs, np.array([codes[c] for c in start_ids]))
+            used: set[str] = set()
+            for g in range(int(groups.max()) + 1 if len(groups) else 0):
+                idx = np.flatnonzero(groups == g)
+                top = Counter(start_ids[i] for i in idx).most_common(1)[0]
+                label = cat_labels.get(top[0]) if top[1] * 2 > len(idx) and top[0] else None
+                if not label or label in used:
+                    label = open_dims.loc[idx[medoid(vecs[idx])], "label"]
+                used.add(label)
+                cid = mdb.map_category_by_label(s, framework_id, label) or mdb.add_map_category(s, framework_id, label)
+                for i in idx:
+                    mdb.update_dimension(s, int(open_dims.loc[i, "id"]), category_id=cid)
+                out.members.setdefault(cid, []).extend(int(open_dims.loc[i, "id"]) for i in idx)
         else:
-            if embedder is None:
-                raise InputError(None, "clustering dimensions into categories needs an embedder")
-            groups_of_labels = [[d.label] + list(elements.loc[elements["dimension_id"] == d.id, "label"])
-                                for d in open_dims.itertuples()]
-            flat = [for_embedding(x) for labels in groups_of_labels for x in labels]
-            allv = encode_cached(project, embedder, flat)  # one batch for every dimension
-            vecs, at = [], 0
-            for labels in groups_of_labels:
-                v = allv[at:at + len(labels)].mean(axis=0)
-                at += len(labels)
-                vecs.append(v / (np.linalg.norm(v) or 1.0))
-            vecs = np.vstack(vecs)
             groups = cluster(vecs, threshold)
             for c in range(int(groups.max()) + 1):
                 idx = np.flatnonzero(groups == c)
@@ -255,6 +310,19 @@ def propose_categories(project: Project, framework_id: str, *, method: str = "fr
                 out.members[cid] = [int(open_dims.loc[i, "id"]) for i in idx]
         out.created = sorted(out.members)
     return out
+
+
+def _dimension_vectors(project: Project, embedder: Embedder, dims, elements) -> np.ndarray:
+    """One L2-normalised vector per dimension: the mean of its label's and its elements' embeddings."""
+    groups_of_labels = [[d.label] + list(elements.loc[elements["dimension_id"] == d.id, "label"])
+                        for d in dims.itertuples()]
+    allv = encode_cached(project, embedder, [for_embedding(x) for labels in groups_of_labels for x in labels])
+    vecs, at = [], 0
+    for labels in groups_of_labels:
+        v = allv[at:at + len(labels)].mean(axis=0)
+        at += len(labels)
+        vecs.append(v / (np.linalg.norm(v) or 1.0))
+    return np.vstack(vecs)
 
 
 # --- researcher's edits -------------------------------------------------------------------------------------------

@@ -112,6 +112,9 @@ def postgres_engine(loc: DatabaseURL, database: str | None = None, **kw) -> Engi
         raise ProjectError(f"{loc!r}: not a valid database URL ({e})") from e
     if database is not None:
         u = u.set(database=database)
+    from ..extras import require
+
+    require("psycopg")  # the driver of postgresql+psycopg: installed by the 'team' extra
     return create_engine(u, future=True, pool_pre_ping=True, connect_args={"options": "-c timezone=UTC"}, **kw)
 
 

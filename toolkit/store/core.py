@@ -40,6 +40,13 @@ def get_setting(s: Session, key: str, default: str | None = None) -> str | None:
     return row.value if row is not None and row.value is not None else default
 
 
+def transcript_languages(s: Session) -> dict[str | None, int]:
+    """Characters of transcript text per detected language (``en``, ``no``...; None where none was detected)."""
+    rows = s.execute(select(t.Transcript.language, func.sum(func.length(t.Transcript.text)))
+                     .group_by(t.Transcript.language)).all()
+    return {lang: int(n or 0) for lang, n in rows}
+
+
 # --- coders -------------------------------------------------------------------------------------------------------
 
 
@@ -314,29 +321,6 @@ def update_memo(s: Session, memo_id: int, text: str) -> None:
         raise NotFoundError(f"no memo with id {memo_id}")
     row.text = text
     row.updated_at = utcnow()
-
-
-def delete_memo(s: Session, memo_id: int) -> dict:
-    """Delete a memo; returns what it held (for the event log, so the text is not lost)."""
-    row = s.get(t.Memo, memo_id)
-    if row is None:
-        raise NotFoundError(f"no memo with id {memo_id}")
-    held = {"id": row.id, "title": row.title, "text": row.text, "transcript_id": row.transcript_id,
-            "start": row.start, "end": row.end, "participant_id": row.participant_id, "code_pk": row.code_pk}
-    s.delete(row)
-    return held
-
-
-def memos_frame(s: Session, transcript_id: int | None = None) -> pd.DataFrame:
-    q = (select(t.Memo.id, t.Memo.title, t.Memo.text, t.Memo.transcript_id, t.Transcript.name.label("transcript"),
-                t.Memo.start, t.Memo.end, t.Memo.participant_id, t.Memo.code_pk, t.Coder.name.label("author"),
-                t.Memo.created_at, t.Memo.updated_at)
-         .outerjoin(t.Transcript, t.Transcript.id == t.Memo.transcript_id)
-         .outerjoin(t.Coder, t.Coder.id == t.Memo.author_id)
-         .order_by(t.Memo.id))
-    if transcript_id is not None:
-        q = q.where(t.Memo.transcript_id == transcript_id)
-    return pd.DataFrame(s.execute(q).mappings().all())
 
 
 # --- events -------------------------------------------------------------------------------------------------------

@@ -37,6 +37,8 @@ class Action(StrEnum):
     CODING_ADD = "coding.add"
     CODING_REMOVE = "coding.remove"
     CODING_COUNTER = "coding.counter"
+    FINDING_JUDGE = "finding.judge"  # a researcher marks a participant against a finding
+    FINDING_CLEAR = "finding.clear"
     AGREEMENT_CONSENSUS = "agreement.consensus"
     # charting
     SUMMARIES_DRAFT = "summaries.draft"
@@ -94,6 +96,29 @@ class Action(StrEnum):
     TEACHING_CHART = "teaching.chart"
     TEACHING_MAP = "teaching.map"
     TEACHING_INTERPRET = "teaching.interpret"
+    # framework editor (toolkit.codebook)
+    FRAMEWORK_NEW = "framework.new"
+    FRAMEWORK_VERSION = "framework.version"
+    CATEGORY_ADD = "category.add"
+    CATEGORY_EDIT = "category.edit"
+    CODE_ADD = "code.add"
+    CODE_RENAME = "code.rename"
+    CODE_EDIT = "code.edit"
+    CODE_MOVE = "code.move"
+    CODE_REORDER = "code.reorder"
+    CODE_MERGE = "code.merge"
+    CODE_SPLIT = "code.split"
+    CODE_DELETE = "code.delete"
+    CODE_FROM_PASSAGE = "code.from_passage"
+    # teaching a class: the teacher's set-up and comments, a student's joining and exercise work
+    CLASS_CREATE = "class.create"
+    CLASS_EXERCISE = "class.exercise"
+    CLASS_KEY = "class.key"
+    CLASS_JOIN = "class.join"
+    CLASS_WORK = "class.work"
+    CLASS_ACCEPT = "class.accept"
+    CLASS_COMMENT = "class.comment"
+
 
 def check_action(action: Action | str) -> Action:
     """The member for ``action`` (a member, or its stored string); anything else is refused with ValueError."""

@@ -17,10 +17,6 @@ from .schema import utcnow
 # --- passages -----------------------------------------------------------------------------------------------------
 
 
-def passage_schemes(s: Session) -> list[str]:
-    return list(s.scalars(select(t.Passage.scheme).distinct()))
-
-
 def has_passages(s: Session, transcript_id: int, scheme: str) -> bool:
     return s.scalar(select(t.Passage.id).where(t.Passage.transcript_id == transcript_id,
                                                t.Passage.scheme == scheme).limit(1)) is not None
@@ -178,24 +174,6 @@ def passage(s: Session, passage_id: int) -> t.Passage:
     if row is None:
         raise NotFoundError(f"no passage with id {passage_id}")
     return row
-
-
-def set_decision(s: Session, suggestion_id: int, status: str, coder_id: int | None) -> None:
-    s.execute(update(t.Suggestion).where(t.Suggestion.id == int(suggestion_id)).values(
-        status=status, decided_by=coder_id, decided_at=utcnow() if coder_id is not None else None))
-
-
-def accepted_suggestions_for_codings(s: Session, coding_ids: Sequence[int]) -> list[int]:
-    """Ids of the accepted suggestions that created these codings (same transcript span and code)."""
-    out = []
-    for cid in coding_ids:
-        c = s.get(t.Coding, int(cid))
-        sid = s.scalar(select(t.Suggestion.id).join(t.Passage, t.Passage.id == t.Suggestion.passage_id).where(
-            t.Suggestion.code_pk == c.code_pk, t.Suggestion.status == "accepted",
-            t.Passage.transcript_id == c.transcript_id, t.Passage.start == c.start, t.Passage.end == c.end))
-        if sid is not None:
-            out.append(int(sid))
-    return out
 
 
 def batch_codings(s: Session, batch: str) -> list[int]:

@@ -105,3 +105,4 @@ def links_of(s: Session, link: Link, owners: Iterable[int] | Select) -> dict[int
 def links_one(s: Session, link: Link, owner_id: int) -> list[int]:
     q = select(link.target_col).where(link.owner_col == int(owner_id)).order_by(link.model.position)
     return list(s.scalars(q))
+JUDGEMENT_QUOTES = Link(t.FindingJudgementQuote, "judgement_id", "coding_id", "a finding judgement's quote")

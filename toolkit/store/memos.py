@@ -34,8 +34,9 @@ def set_memo_title(s: Session, memo_id: int, title: str | None) -> None:
     get_memo(s, memo_id).title = title
 
 
-def memos_frame(s: Session) -> pd.DataFrame:
-    """Every memo with the transcript, participant and code (framework, id, label) it is attached to."""
+def memos_frame(s: Session, transcript_id: int | None = None) -> pd.DataFrame:
+    """Every memo (of one transcript, when given) with the transcript, participant and code (framework, id, label)
+    it is attached to."""
     q = (select(t.Memo.id, t.Memo.title, t.Memo.text, t.Memo.transcript_id, t.Transcript.name.label("transcript"),
                 t.Memo.start, t.Memo.end, t.Memo.participant_id, t.Memo.code_pk, t.Code.framework_id,
                 t.Code.id.label("code_id"), t.Code.label.label("code_label"), t.Coder.name.label("author"),
@@ -44,4 +45,6 @@ def memos_frame(s: Session) -> pd.DataFrame:
          .outerjoin(t.Code, t.Code.pk == t.Memo.code_pk)
          .outerjoin(t.Coder, t.Coder.id == t.Memo.author_id)
          .order_by(t.Memo.id))
+    if transcript_id is not None:
+        q = q.where(t.Memo.transcript_id == transcript_id)
     return pd.DataFrame(s.execute(q).all(), columns=MEMO_COLUMNS)

@@ -162,25 +162,39 @@ def code_passage(project: Project, student: str, transcript: str | int, start: i
     codes = list(dict.fromkeys(codes))
     payload = {"student": coder, "transcript": str(transcript), "start": start, "end": end, "codes": codes}
     with project.transaction(Action.TEACHING_CODE, actor=coder, payload=payload) as s:
-        tr = db.resolve_transcript(s, transcript)
-        if not 0 <= start < end <= len(tr.text):
-            raise InputError(tr.name, f"span {start}:{end} lies outside the transcript (length {len(tr.text)})")
-        pks = db.code_pks(s, framework)
-        unknown = [c for c in codes if c not in pks]
-        if unknown:
-            raise InputError(None, f"unknown code(s) {', '.join(unknown)} (not in framework {framework!r})")
-        cid = db.coder_id(s, coder)
-        have = db.codings_frame(s, framework_id=framework, coders=[coder], transcript_ids=[tr.id], with_text=False)
-        here = have[(have["start"] == start) & (have["end"] == end)]
-        removed = 0
-        for r in here.itertuples():
-            if r.code_id not in codes:
-                db.remove_coding(s, int(r.id), cid)
-                removed += 1
-        present = set(here["code_id"])
-        added = [db.add_coding(s, transcript_id=tr.id, start=start, end=end, code_pk=pks[c], coder=cid,
-                               origin="manual") for c in codes if c not in present]
+        added, removed = set_codes_in(s, coder, transcript, start, end, codes, framework)
     return len(added), removed
+
+
+def set_codes_in(s, coder: str, transcript: str | int, start: int, end: int, codes: list[str],
+                 framework: str) -> tuple[list[int], int]:
+    """Inside a transaction: set coder's codes of one span (see :func:`code_passage`); (added ids, removed count)."""
+    tr = db.resolve_transcript(s, transcript)
+    if not 0 <= start < end <= len(tr.text):
+        raise InputError(tr.name, f"span {start}:{end} lies outside the transcript (length {len(tr.text)})")
+    pks = db.code_pks(s, framework)
+    unknown = [c for c in codes if c not in pks]
+    if unknown:
+        raise InputError(None, f"unknown code(s) {', '.join(unknown)} (not in framework {framework!r})")
+    cid = db.coder_id(s, coder)
+    have = db.codings_frame(s, framework_id=framework, coders=[coder], transcript_ids=[tr.id], with_text=False)
+    here = have[(have["start"] == start) & (have["end"] == end)]
+    removed = 0
+    for r in here.itertuples():
+        if r.code_id not in codes:
+            db.remove_coding(s, int(r.id), cid)
+            removed += 1
+    present = set(here["code_id"])
+    added = [db.add_coding(s, transcript_id=tr.id, start=start, end=end, code_pk=pks[c], coder=cid,
+                           origin="manual") for c in codes if c not in present]
+    return added, removed
+
+
+def pct(x: float | None) -> str:
+    """The one way Teaching mode writes a share: a whole percent (``87%``), ``–`` when there is none."""
+    if x is None or x != x:
+        return "–"
+    return f"{x:.0%}"
 
 
 def feedback(project: Project, student: str, transcript: str, *, framework: str = DEFAULT_FRAMEWORK,

@@ -111,8 +111,11 @@ def codings(project: Project, user: User, transcript: str | int, *, framework: s
 
 
 def open_suggestions(project: Project, user: User, framework: str, transcript: str | int, *,
-                     scheme: str = sv.DEFAULT_SCHEME) -> pd.DataFrame:
+                     scheme: str | None = None) -> pd.DataFrame:
     """Suggestions of ``transcript`` that ``user`` has not decided yet (others' decisions are not shown)."""
+    from ..indexing.workspace import unit_of_analysis
+
+    scheme = scheme or unit_of_analysis(project, framework)
     with project.read() as s:
         tr = db.resolve_transcript(s, transcript)
         pas = idb.passages_frame(s, scheme, [tr.id])
@@ -200,7 +203,7 @@ def save_summary(project: Project, user: User, framework: str, participant: str,
 
 
 def review_view(project: Project, user: User, framework: str, transcript: str | int, *,
-                scheme: str = sv.DEFAULT_SCHEME) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+                scheme: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """What the Index page shows ``user`` for one transcript: (passages, suggestions, codings) as
     ``indexing.service.passages`` gives them, but blind: the suggestions' status is this user's own decision (open
     until they decide) and the codings are those ``visible_coders`` allows."""
