@@ -1,4 +1,5 @@
-"""Widgets shared by the chart, map, interpret and teaching pages: the evidence picker and quiet action messages."""
+"""Widgets shared by the chart, map, interpret and teaching pages: the evidence picker, the participant filter and
+quiet action messages."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import streamlit as st
 
 from app.common import md, project
 from toolkit import evidence
+from toolkit.participants import ParticipantFilter
 
 DEFAULT_LABEL = "Default: consensus where it exists, else the lead coder"
 
@@ -31,3 +33,31 @@ def evidence_picker(key: str = "evidence") -> tuple[list[str] | None, evidence.E
     return coders, ev
 
 
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _attribute_values(path: str, v: int) -> dict[str, list[str]]:
+    from toolkit import participants
+
+    table = participants.participants_table(project())
+    return {c: sorted({str(x) for x in table[c] if str(x).strip()}) for c in table.columns if c not in ("id", "pseudonym")}
+
+
+def participant_filter(key: str = "where") -> ParticipantFilter:
+    """Pickers of attribute values (shared across pages by their keys): only the participants with these values
+    count (values of one attribute: either; different attributes: all). Shows the filter's line when one is set."""
+    from app.common import version
+
+    p = project()
+    values = _attribute_values(str(p.path), version())
+    chosen = {}
+    with st.popover("Filter participants", icon=":material/filter_alt:"):
+        for attr, opts in values.items():
+            k = f"{key}_{attr}"
+            if any(x not in opts for x in st.session_state.get(k, [])):
+                st.session_state[k] = [x for x in st.session_state[k] if x in opts]
+            chosen[attr] = st.multiselect(attr, opts, key=k, placeholder="all")
+    flt = ParticipantFilter.of(chosen)
+    if flt:
+        st.caption(md(flt.describe()))
+    return flt

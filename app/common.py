@@ -112,44 +112,100 @@ def user() -> team.User | None:
 
 
 def coder() -> str:
-    """The name of the person working: the login on a team server; else kept for the session (``st.session_state``)
-    and in the URL (``?coder=``, set again on every page, since a page switch drops query parameters) so other pages
-    and a reload keep it."""
+    """The name of the person working (the ONE place pages and the authorisation layer ask): the login on a team
+    server; else chosen in the sidebar from the project's human coders, kept for the session
+    (``st.session_state``) and in the URL (``?coder=``, set again on every page, since a page switch drops query
+    parameters) so other pages and a reload keep it. A name in the URL that differs from an existing coder only in
+    case is that coder (``?coder=Researcher`` is ``researcher``), never a second identity."""
     if team_mode():
         u = user()
         if u is None:
             st.stop()
         return u.name
     if "coder" not in st.session_state:
-        st.session_state["coder"] = (st.query_params.get("coder") or "researcher").strip() or "researcher"
+        asked = (st.query_params.get("coder") or "researcher").strip() or "researcher"
+        same = [n for n in _humans() if n.casefold() == asked.casefold()]
+        st.session_state["coder"] = same[0] if same and asked not in same else asked
     name = st.session_state["coder"]
     if st.query_params.get("coder") != name:
         st.query_params["coder"] = name
     return name
 
 
+def _humans() -> list[str]:
+    from toolkit import coders
+
+    return coders.human_coders(project())
+
+
 def _set_coder() -> None:
-    name = (st.session_state.get("coder_input") or "").strip()
+    name = st.session_state.get("coder_select")
     if name:
         st.session_state["coder"] = name
         st.query_params["coder"] = name
 
 
+def _confirm_new_coder(name: str) -> None:
+    from toolkit import coders
+
+    added = act(coders.add_coder, project(), name, actor=name, cli="coder add", rerun="callback",
+                done=lambda n: f"Added coder {n}; you are now {n}.")
+    if added:
+        st.session_state["coder"] = added
+        st.query_params["coder"] = added
+        st.session_state.pop("coder_new_pending", None)
+        st.session_state["coder_new"] = ""
+
+
+def _ask_new_coder() -> None:
+    from toolkit import coders
+
+    try:  # checked before the confirmation, so a clash is said at once
+        st.session_state["coder_new_pending"] = coders.check_new_name(
+            st.session_state.get("coder_new") or "", [c.name for c in coders.coders(project())])
+    except ToolkitError as e:
+        st.session_state.pop("coder_new_pending", None)
+        st.session_state["_coder_error"] = str(e)
+
+
 def coder_picker() -> str:
     if team_mode():
         u = user()
-        st.sidebar.markdown(f"Signed in as **{u.name}** ({u.role})")
+        st.sidebar.markdown(f"Signed in as **{md(u.name)}** ({u.role})")
         if st.sidebar.button("Log out", key="logout"):
             st.session_state.pop("user", None)
             st.rerun()
         return u.name
-    known = [c["name"] for c in overview.coders(project(), kind="human")]
+    from toolkit import coders
+
+    people = coders.coders(project())
+    known = [c.name for c in people if c.role == "human"]
     current = coder()
-    if st.session_state.get("coder_input") != current:
-        st.session_state["coder_input"] = current
-    st.sidebar.text_input("You are (coder)", key="coder_input", on_change=_set_coder,
-                          help="Every coding, decision and summary records this name; with two or more coders each "
-                               "indexes blind. Known coders: " + (md_join(known) or "none yet"))
+    options = known if current in known else known + [current]
+    if st.session_state.get("coder_select") != current:
+        st.session_state["coder_select"] = current
+    st.sidebar.selectbox("You are (coder)", options, key="coder_select", on_change=_set_coder,
+                         format_func=lambda n: n if n in known else f"{n} (new: no codings yet)",
+                         help="Every coding, decision and summary records this name; with two or more coders each "
+                              "indexes blind.")
+    others = {r: [c.name for c in people if c.role == r] for r in ("model", "student")}
+    if any(others.values()):
+        st.sidebar.caption(" · ".join(f"{label}: {md_join(others[r])}" for r, label in
+                                      (("model", "Model coders"), ("student", "Students")) if others[r])
+                           + " (not choosable here)")
+    with st.sidebar.popover("New coder...", width="stretch"):
+        st.text_input("Name of the new coder", key="coder_new", on_change=_ask_new_coder,
+                      help="Refused if it is empty, holds control characters, or matches an existing coder "
+                           "ignoring case")
+        err = st.session_state.pop("_coder_error", None)
+        if err:
+            st.error(md(err))
+        pending = st.session_state.get("coder_new_pending")
+        if pending:
+            st.warning(f"Add **{md(pending)}** as a new coder and work as them? Their codings start empty.")
+            st.button(f"Yes, add {pending}", key="coder_new_confirm", on_click=_confirm_new_coder, args=(pending,))
+        else:
+            st.button("Add coder...", key="coder_new_ask", on_click=_ask_new_coder)
     return coder()
 
 

@@ -17,6 +17,7 @@ PAGES = Path(__file__).resolve().parent / "app_pages"
 #: (group, page file, title, icon, the capability a team role needs to see it: toolkit.team.CAPABILITIES)
 SPEC = [
     ("Project", "project.py", "Project", ":material/folder_open:", "project"),
+    ("Project", "participants.py", "Participants", ":material/groups:", "project"),
     ("The five steps", "familiarize.py", "1 Familiarize", ":material/menu_book:", "familiarize"),
     ("The five steps", "framework.py", "Framework", ":material/account_tree:", "frameworks"),
     ("The five steps", "index.py", "2 Index", ":material/label:", "index"),

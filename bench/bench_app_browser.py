@@ -2,8 +2,10 @@
 (``/usr/bin/chromium --headless --no-sandbox --disable-gpu``) driven by Playwright's Python package, on the sample
 project with its suggestions computed (as ``make run`` builds it: ``python -m toolkit sample S.fa --suggest lvi84``).
 
-For each action (Next, Accept, Reject, Add, Undo, Update suggestions) the time runs from the click until the page
-shows the action's result and nothing is running or stale any more. Prints JSON: median, p95, n per action (ms),
+For each action (Next, Accept, Reject, Add, Undo, select-to-code and its Undo in the transcript component, a cell
+edit and Save on the Participants page, Update suggestions) the time runs from the click until the page shows the
+action's result and nothing is running or stale any more (the participants cell edit: from the Enter that commits it,
+measured from Python, so it includes one driver round trip). Prints JSON: median, p95, n per action (ms),
 and the targets (Next, Accept, Reject, Add, Undo under 300 ms median; Update suggestions under 2 s).
 
     python bench/bench_app_browser.py --project S.fa [--port 8630] [--rounds 8] [--shots DIR]
@@ -26,7 +28,25 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))  # what the real-browser tests share with this benchmark
 from browser_kit import CHROMIUM, CHROMIUM_ARGS, IDLE, serve_app, unfold_candidates, visible_key  # noqa: E402
 
-TARGETS_MS = {"Next": 300, "Accept": 300, "Reject": 300, "Add": 300, "Undo": 300, "Update suggestions": 2000}
+TARGETS_MS = {"Next": 300, "Accept": 300, "Reject": 300, "Add": 300, "Undo": 300, "Select to code": 300,
+              "Select undo": 300, "Participants edit": 300, "Participants save": 300, "Update suggestions": 2000}
+
+#: in the select-to-code frame (same origin as the app): click ``sel``, then wait until ``cond`` holds in the frame and
+#: the app (the parent document) has nothing running or stale; the frame's own clock
+FRAME_CLICK_TO_SETTLED = """async ([sel, cond]) => {
+  const doc = window.parent.document;
+  const idle = () => !doc.querySelector('[data-testid="stStatusWidget"]') && !doc.querySelector('[data-stale="true"]');
+  const t0 = performance.now();
+  document.querySelector(sel).click();
+  return await new Promise((resolve, reject) => {
+    const check = () => {
+      if (eval(cond) && idle()) resolve(performance.now() - t0);
+      else if (performance.now() - t0 > 120000) reject(new Error('not settled'));
+      else setTimeout(check, 2);
+    };
+    check();
+  });
+}"""
 
 
 def _settle(page, cond: str = "true", timeout: float = 120_000) -> None:
@@ -81,6 +101,59 @@ def _caption(page) -> str:
                          ".map(e => e.textContent).find(t => t.startsWith('Passage ')) || ''")
 
 
+def _select_to_code(page, rounds: int, times: dict) -> None:
+    """Select words of a participant's turn in the transcript component (not timed), pick the first code with the
+    keyboard (not timed), then time "Code selection" until its stripe is drawn, and the bar's Undo until it is gone."""
+    frame_el = page.locator("iframe[title*='select_code']")
+    frame_el.scroll_into_view_if_needed()
+    frame = next(f for f in page.frames if "select_code" in f.url)
+    for k in range(rounds):
+        _calm(page)
+        turn = frame.evaluate("""(k) => { const t = [...document.querySelectorAll('.turn')]
+            .filter(x => !x.classList.contains('interviewer') && x.querySelector('.tx').firstChild &&
+                    x.querySelector('.tx').firstChild.nodeType === 3 && x.querySelector('.tx').textContent.length > 60);
+            const tx = t[k % t.length].querySelector('.tx'); tx.scrollIntoView({block: 'center'});
+            const n = tx.firstChild, r = document.createRange(); r.setStart(n, 5); r.setEnd(n, 6);
+            const a = r.getBoundingClientRect(); r.setStart(n, 40); r.setEnd(n, 41); const b = r.getBoundingClientRect();
+            return {x0: a.left + 1, y0: (a.top + a.bottom) / 2, x1: b.right - 1, y1: (b.top + b.bottom) / 2}; }""", k)
+        box = frame_el.bounding_box()
+        page.mouse.move(box["x"] + turn["x0"], box["y"] + turn["y0"])
+        page.mouse.down()
+        page.mouse.move(box["x"] + turn["x1"], box["y"] + turn["y1"], steps=5)
+        page.mouse.up()
+        page.keyboard.press("Enter")  # the highlighted (first) code into the choice
+        n = frame.evaluate("() => document.querySelectorAll('.stripe').length")
+        times["Select to code"].append(float(frame.evaluate(
+            FRAME_CLICK_TO_SETTLED, ["#apply", f"document.querySelectorAll('.stripe').length > {n}"])))
+        _calm(page)
+        times["Select undo"].append(float(frame.evaluate(
+            FRAME_CLICK_TO_SETTLED, ["#undo-last", f"document.querySelectorAll('.stripe').length == {n}"])))
+
+
+def _participants(page, rounds: int, times: dict, shots: Path | None) -> None:
+    """On the Participants page: type a value into a cell of the sheet (the edit reruns the page; timed from the
+    Enter that commits it until the page is settled), then Save changes until its message shows."""
+    page.get_by_role("link", name="Participants").click()
+    _settle(page, _has("participants_save"))
+    grid = page.locator("[data-testid='stDataFrameResizable']").first
+    for k in range(rounds):
+        _calm(page)
+        box = grid.bounding_box()
+        page.mouse.dblclick(box["x"] + 130, box["y"] + 35 + 17 + 35 * (k % 10))  # the Pseudonym column
+        page.wait_for_timeout(150)
+        page.keyboard.press("Control+A")
+        page.keyboard.type(f"X{k}")
+        t0 = time.perf_counter()
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(30)
+        _settle(page)
+        times["Participants edit"].append((time.perf_counter() - t0) * 1000)
+        times["Participants save"].append(_timed(page, ".st-key-participants_save button",
+                                                 "document.body.textContent.includes('Saved the attributes')"))
+    if shots:
+        page.screenshot(path=str(shots / "bench_participants.png"))
+
+
 def run(project: Path, port: int, rounds: int, shots: Path | None) -> dict:
     from playwright.sync_api import sync_playwright
 
@@ -127,6 +200,10 @@ def run(project: Path, port: int, rounds: int, shots: Path | None) -> dict:
                                         f"document.querySelectorAll(\"[class*='st-key-remove_']\").length == {n}"))
         if shots:
             page.screenshot(path=str(shots / "bench_index_after.png"), full_page=True)
+        _select_to_code(page, rounds, times)
+        _participants(page, rounds, times, shots)
+        page.get_by_role("link", name="2 Index").click()
+        _settle(page, _has("suggest"))
         for _ in range(3):
             page.reload()  # a page without an earlier "up to date" message (not timed)
             _settle(page, _has("suggest"))

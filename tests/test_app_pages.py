@@ -25,13 +25,13 @@ def test_entry_opens_the_project_page_with_navigation(sample_project):
     at.session_state["project_path"] = str(sample_project.path)
     ok(at.run())
     assert at.title[0].value == "Project"
-    assert at.sidebar.text_input(key="coder_input").value == "researcher"
+    assert at.sidebar.selectbox(key="coder_select").value == "researcher"
     status = proj.status(sample_project)
     shown = {m.label: m.value for m in at.metric}
     assert shown["Codings"] == str(status["codings"]) and shown["Transcripts"] == "12"
-    # the coder typed in the sidebar is the one every page records
-    at.sidebar.text_input(key="coder_input").input("anna").run()
-    assert at.session_state["coder"] == "anna"
+    # the coder chosen in the sidebar is the one every page records
+    at.sidebar.selectbox(key="coder_select").select("reference").run()
+    assert at.session_state["coder"] == "reference"
     at.switch_page(str(PAGES / "chart.py"))
     ok(at.run())
     assert at.title[0].value.startswith("3")

@@ -198,12 +198,12 @@ def test_entry_keeps_the_coder_in_the_url_on_every_page(sample_project):
     at.session_state["project_path"] = str(sample_project.path)
     at.query_params["coder"] = "ann"
     ok(at.run())
-    assert at.sidebar.text_input(key="coder_input").value == "ann"
+    assert at.sidebar.selectbox(key="coder_select").value == "ann"
     at.query_params.clear()  # a page switch drops the query parameters ...
     ok(at.run())
     assert at.query_params.get("coder") == "ann"  # ... and every page sets the coder again
-    at.sidebar.text_input(key="coder_input").set_value("bob").run()
-    assert at.query_params.get("coder") == "bob" and at.session_state["coder"] == "bob"
+    at.sidebar.selectbox(key="coder_select").select("second").run()
+    assert at.query_params.get("coder") == "second" and at.session_state["coder"] == "second"
 
 
 # --- agreement ----------------------------------------------------------------------------------------------------

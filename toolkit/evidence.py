@@ -21,19 +21,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 
 import pandas as pd
 
 from . import settings
 from .errors import InputError, NotFoundError
+from .participants import ParticipantFilter
 from .store import Project
 from .store import core as db
 from .store import evidence as edb
 from .store.events import Action
 
-__all__ = ["DEFAULT", "STUDENT_PREFIX", "Evidence", "consensus_passages", "eligible_coders", "lead_coder",
-           "merge_overlaps", "resolve", "set_lead_coder"]
+__all__ = ["DEFAULT", "STUDENT_PREFIX", "Evidence", "FilteredEvidence", "consensus_passages", "eligible_coders",
+           "lead_coder", "merge_overlaps", "resolve", "set_lead_coder", "with_participants"]
 
 DEFAULT = "default"
 STUDENT_PREFIX = "student:"
@@ -245,16 +246,18 @@ def _resolve(s, coders, framework: str | None = None) -> Evidence:
     return Evidence("chosen", names)
 
 
-def resolve(project_or_session, coders: Iterable[str] | str | None = None, *, framework: str | None = None
-            ) -> Evidence:
+def resolve(project_or_session, coders: Iterable[str] | str | None = None, *, framework: str | None = None,
+            where: ParticipantFilter | None = None) -> Evidence:
     """The evidence for ``coders`` (None or ``"default"``: the default rule above). Accepts a Project or a Session.
-    ``framework``: the framework whose passages ``describe`` counts (the filter covers every framework)."""
-    if isinstance(coders, Evidence):
+    ``framework``: the framework whose passages ``describe`` counts (the filter covers every framework); ``where``:
+    only the codings of the participants it matches (``with_participants``)."""
+    if isinstance(coders, Evidence) and not where:
         return coders
     if isinstance(project_or_session, Project):
         with project_or_session.read() as s:
-            return _resolve(s, coders, framework)
-    return _resolve(project_or_session, coders, framework)
+            return resolve(s, coders, framework=framework, where=where)
+    ev = coders if isinstance(coders, Evidence) else _resolve(project_or_session, coders, framework)
+    return with_participants(project_or_session, ev, where) if where else ev
 
 
 def merge_overlaps(df: pd.DataFrame, keys: Iterable[str] = ("transcript_id", "code_id")) -> list[dict]:
@@ -277,3 +280,38 @@ def merge_overlaps(df: pd.DataFrame, keys: Iterable[str] = ("transcript_id", "co
             cur = dict(r, start=int(r["start"]), end=int(r["end"]), ids=[int(r["id"])], coders=[r["coder"]])
             out.append(cur)
     return out
+
+
+# --- the participant filter: one separate step on top of the rule above ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class FilteredEvidence(Evidence):
+    """An evidence restricted to the participants a ``ParticipantFilter`` matches: its ``filter`` keeps their codings
+    only, and ``describe`` names the filter, so every chart, map, finding, report and export that rests on it says so
+    in its title block."""
+
+    where: ParticipantFilter = field(default_factory=ParticipantFilter)
+    participants: frozenset[str] = field(default_factory=frozenset)
+    base: Evidence | None = None
+
+    def describe(self) -> str:
+        return (self.base or Evidence(self.kind, self.coders)).describe() + " · " + self.where.describe()
+
+    @property
+    def short(self) -> str:
+        return (self.base or Evidence(self.kind, self.coders)).short + " where " + "; ".join(
+            f"{a}={'|'.join(v)}" for a, v in self.where.conditions)
+
+    def filter(self, df: pd.DataFrame) -> pd.DataFrame:
+        df = (self.base or Evidence(self.kind, self.coders)).filter(df)
+        return df if df.empty else df[df["participant_id"].isin(self.participants)]
+
+
+def with_participants(session, ev: Evidence, where: ParticipantFilter) -> Evidence:
+    """``ev`` restricted to the participants ``where`` matches (an unknown attribute, or a filter no participant
+    matches, is refused with the values there are)."""
+    base = ev.base if isinstance(ev, FilteredEvidence) else ev
+    ids = where.select(db.participants(session))
+    own = {f.name: getattr(base, f.name) for f in fields(Evidence)}
+    return FilteredEvidence(**own, where=where, participants=ids, base=base)

@@ -4,7 +4,7 @@ downloads (Word, Excel, CSV)."""
 import pandas as pd
 import streamlit as st
 
-from app.analysis_ui import evidence_picker
+from app.analysis_ui import evidence_picker, participant_filter
 from app.common import (
     Progress,
     act,
@@ -21,11 +21,13 @@ from app.common import (
     show_error,
     version,
 )
-from toolkit import charting
+from toolkit import charting, evidence
 from toolkit import familiarize as memo_ops
 from toolkit import project as proj
 from toolkit.errors import ToolkitError
 from toolkit.export import export_csv, export_docx, export_xlsx
+from toolkit.participants import ParticipantFilter
+from toolkit.safeio import csv_bytes
 
 st.title("3 · Chart")
 flash(toast=True)
@@ -38,9 +40,9 @@ STALE_MARK = "⚠ "  # written from earlier evidence
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _matrix(path: str, framework: str, category: str | None, group_by: tuple, level: str, coders: tuple | None,
-            v: int):
+            v: int, where: ParticipantFilter | None = None):
     return charting.build_matrix(project(), framework, category=category, group_by=group_by, level=level,
-                                 coders=list(coders) if coders else None)
+                                 coders=list(coders) if coders else None, where=where or None)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -49,8 +51,15 @@ def _categories(path: str, framework: str, v: int) -> list[tuple[str, str]]:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _coverage(path: str, framework: str, by: tuple, coders: tuple | None, v: int):
-    return charting.coverage(project(), framework, by=by, coders=list(coders) if coders else None)
+def _coverage(path: str, framework: str, by: tuple, coders: tuple | None, v: int, where: ParticipantFilter):
+    ev = evidence.resolve(project(), list(coders) if coders else None, where=where or None)
+    return charting.coverage(project(), framework, by=by, coders=ev)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _compare(path: str, framework: str, by: str, level: str, coders: tuple | None, v: int, where: ParticipantFilter):
+    return charting.compare(project(), framework, by, where=where or None, coders=list(coders) if coders else None,
+                            level=level)
 
 
 def _grid(m, show: str) -> pd.DataFrame:
@@ -127,7 +136,7 @@ def matrix_tab(m, level: str, category: str) -> None:
     if whole and level == "code":
         stem = f"{framework}_matrix"
         dm = _matrix(str(p.path), framework, None, tuple(group_by), "code", tuple(coders) if coders else None,
-                    version())
+                     version(), where)
     b2.download_button("Word", data=lambda: file_bytes(lambda f: export_docx(dm, f, **kw), ".docx"),
                        file_name=f"{stem}.docx", key="chart_docx", icon=":material/description:",
                        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
@@ -245,7 +254,7 @@ def coverage_tab() -> None:
     by = st.selectbox("Coverage by", ["(none)"] + attrs, key="chart_cover_by",
                       index=1 + attrs.index("group") if "group" in attrs else 0)
     cov = _coverage(str(p.path), framework, () if by == "(none)" else (by,), tuple(coders) if coders else None,
-                    version())
+                    version(), where)
     st.caption(f"Codes no one mentioned: {md_join(cov.unused) or 'none'} · participants with fewer than "
                f"{cov.few} passages: {md_join(cov.sparse) or 'none'}")
     code_label = dict(zip(cov.codes["code_id"], cov.codes["label"], strict=True))
@@ -254,6 +263,38 @@ def coverage_tab() -> None:
                  height=420)
     st.caption("Share of each group's participants who mentioned the code.")
     st.dataframe(cov.participants, hide_index=True, width="stretch")
+
+
+def compare_tab(level: str) -> None:
+    """Codes x the values of one attribute (NVivo's matrix coding query); a click on a cell shows its passages."""
+    if not attrs:
+        st.info("The participants have no attributes yet: add them on the Participants page.")
+        return
+    a1, a2 = st.columns([2, 3])
+    by = a1.selectbox("Compare by", attrs, key="chart_compare_by", index=attrs.index("group") if "group" in attrs else 0)
+    what = a2.radio("Count", ["passages", "participants", "share"], horizontal=True, key="chart_compare_count")
+    cmp = _compare(str(p.path), framework, by, level, tuple(coders) if coders else None, version(), where)
+    table = cmp.table(what)
+    labels = {c.id: c.label for c in cmp.columns}
+    shown = table.rename(index=lambda c: f"{c} {labels[c]}")
+    st.caption(" · ".join(f"{md(v)}: {n} participant(s)" for v, n in cmp.sizes.items())
+               + " · click a cell to read its passages")
+    fmt = "{:.0%}" if what == "share" else "{:d}"
+    event = st.dataframe(shown.style.background_gradient(cmap="Blues").format(fmt), key="chart_compare_grid",
+                         on_select="rerun", selection_mode="single-cell", width="stretch", height=420)
+    picked = event.selection.cells if event is not None else []
+    if picked:
+        row, col = picked[0]
+        code = table.index[int(row)]
+        if col in cmp.values:
+            quotes = cmp.passages(code, col)
+            st.markdown(f"**{md(code)} {md(labels[code])} × {md(by)} = {md(col)}**: {len(quotes)} passage(s)")
+            for q in quotes:
+                with st.container(border=True):
+                    st.text(q.text.strip())
+                    st.caption(f"{md(q.transcript)} · characters {q.start}-{q.end} · coded by {md(q.coder)}")
+    st.download_button("CSV", data=lambda: csv_bytes(cmp.labelled(what).reset_index()),
+                       file_name=f"{framework}_by_{by}.csv", key="chart_compare_csv", mime="text/csv")
 
 
 def refine_tab() -> None:
@@ -307,22 +348,26 @@ group_by = c2.multiselect("Group rows by", attrs, default=[a for a in ("group", 
                           key="chart_group_by")
 show = c3.radio("Cells show", ["Summaries", "Passages"], horizontal=True, key="chart_show")
 coders, evidence_now = evidence_picker()
+where = participant_filter()
 level = "category" if category == ALL else "code"
 try:
     matrix = _matrix(str(p.path), framework, None if level == "category" else category, tuple(group_by), level,
-                     tuple(coders) if coders else None, version())
+                     tuple(coders) if coders else None, version(), where)
 except ToolkitError as e:
     show_error(e)
     st.stop()
 
-tab_matrix, tab_cover, tab_refine = st.tabs(["Matrix", "Coverage", "Refine (crosswalk)"], key="chart_tab",
-                                           on_change="rerun")
+tab_matrix, tab_cover, tab_compare, tab_refine = st.tabs(
+    ["Matrix", "Coverage", "Compare by group", "Refine (crosswalk)"], key="chart_tab", on_change="rerun")
 if tab_matrix.open:
     with tab_matrix:
         matrix_tab(matrix, level, category)
 if tab_cover.open:
     with tab_cover:
         coverage_tab()
+if tab_compare.open:
+    with tab_compare:
+        compare_tab(level)
 if tab_refine.open:
     with tab_refine:
         refine_tab()

@@ -4,11 +4,13 @@
 import streamlit as st
 
 from app.common import act, coder, flash, framework_picker, md, project, show_error, transcript_picker, version
+from app.components.select_code import on_memo, select_code
 from app.new_code import new_code_from_turns
 from toolkit import familiarize as fam
 from toolkit import familiarize as memo_ops
 from toolkit import project as proj
 from toolkit.errors import ToolkitError
+from toolkit.indexing import selection
 from toolkit.indexing import service as sv
 
 st.title("1 · Familiarize")
@@ -20,6 +22,11 @@ read, search, terms, notes, gaps = st.tabs(["Read", "Search", "Distinctive terms
 @st.cache_data(show_spinner=False, max_entries=64)
 def _view(path: str, transcript: str, v: int):
     return fam.transcript_view(project(), transcript)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _turns(path: str, transcript: str, who: str, v: int) -> dict:
+    return selection.selection_view(project(), None, transcript, who).component_args()
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -43,6 +50,10 @@ with read:
         style = "color:#555;font-style:italic" if turn.role == "interviewer" else ""
         st.markdown(f"{time}**{who}** <span style='{style}'>{md(turn.text)}</span>",
                     unsafe_allow_html=True)
+    with st.expander("Select any text to write a memo on it"):
+        key = f"memo_select_{name}"
+        select_code(_turns(str(p.path), name, coder(), version()), key=key, sig=f"{name}|{version()}", mode="memo",
+                    height=480, on_change=on_memo, args=(key, p, name, coder()))
     turn_label = {int(t.idx): f"turn {int(t.idx) + 1} · {t.speaker or ''}: {t.text[:60]}" for t in view.turns.itertuples()}
     with st.form("memo_form", clear_on_submit=True):
         on = st.radio("Memo on", ["this transcript", "one passage (turn)"], horizontal=True, key="memo_on")

@@ -22,10 +22,11 @@ from app.common import (
     user,
     version,
 )
+from app.components.select_code import on_action, select_code
 from app.new_code import new_code_form
 from toolkit import overview, team
 from toolkit.indexing import decisions as dec
-from toolkit.indexing import learning, review, workspace
+from toolkit.indexing import learning, review, selection, workspace
 from toolkit.indexing import service as sv
 
 st.title("2 · Index")
@@ -222,6 +223,19 @@ def panel() -> None:
                 for h in reversed(undoable):
                     st.button(f"Undo: {md(h['what'])} {md(h['code'])} ({md(h['at'][11:])})", key=f"undo_{h['id']}",
                               **on_click(dec.undo, p, h["id"], coder=who, cli="index undo --coder", done="Undone."))
+    _select_to_code(v)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _selection(path: str, fw: str, tname: str, who: str, others: bool, v: int) -> dict:
+    return selection.selection_view(project(), fw, tname, who, show_others=others).component_args()
+
+
+def _select_to_code(v: int) -> None:
+    st.markdown("**The whole transcript: select any text to code it**")
+    key = f"select_{fw_id}_{tname}"
+    select_code(_selection(str(p.path), fw_id, tname, who, others, v), key=key,
+                sig=f"{fw_id}|{tname}|{who}|{others}|{v}", on_change=on_action, args=(key, p, fw_id, tname, who))
 
 
 def _add_codes(row: dict) -> None:
@@ -287,11 +301,3 @@ with st.expander("Bulk accept one code (one decision, undoable)"):
             dec.undo_batch, p, st.session_state["last_batch"], coder=who, cli="index undo --batch --coder",
             done=lambda n: (st.session_state.pop("last_batch", None),
                             f"Removed {n} codings; their suggestions are open again.")[1]))
-
-with st.expander("The whole transcript, your coded text highlighted"):
-    parts = []  # one element for the whole transcript: cheap to send and draw on every run
-    for x in view0["passages"]:
-        tag = " ".join(f"<code>{md(c)}</code>" for c in sorted({c["code_id"] for c in x["codings"]}))
-        text = md(x["text"])
-        parts.append(f"<p>{f'<mark>{text}</mark>' if x['codings'] else text} {tag}</p>")
-    st.markdown("".join(parts), unsafe_allow_html=True)

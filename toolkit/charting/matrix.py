@@ -20,7 +20,8 @@ import pandas as pd
 from .. import settings
 from ..codetree import code_tree, parse_level, rollup
 from ..errors import InputError, NotFoundError
-from ..evidence import Evidence, merge_overlaps, resolve
+from ..evidence import Evidence, FilteredEvidence, merge_overlaps, resolve
+from ..participants import ParticipantFilter
 from ..store import Project
 from ..store import charting as cdb
 from ..store import core as db
@@ -242,13 +243,14 @@ def _check_attributes(names: Sequence[str], known: Sequence[str], what: str) -> 
 
 def build_matrix(project: Project, framework_id: str, *, category: str | None = None,
                  group_by: Sequence[str] | None = DEFAULT_GROUP_BY, level: str = "code",
-                 coders: Iterable[str] | Evidence | None = None) -> Matrix:
+                 coders: Iterable[str] | Evidence | None = None, where: ParticipantFilter | None = None) -> Matrix:
     """The chart of ``framework_id`` (one category of it with ``category``).
 
     ``group_by`` names participant attributes to order and group rows by; the default (group, setting) uses those of
     the two the project has, while any name given explicitly must exist. ``level="category"`` gives one column per
     category (its cell joins the code summaries and passages). ``coders``: whose codings count (``toolkit.evidence``:
-None = consensus where it exists, else the lead coder; never students or models).
+None = consensus where it exists, else the lead coder; never students or models). ``where`` (or an evidence
+    resolved with one): only the participants a ``ParticipantFilter`` matches, as rows and as codings.
     Raises ``NotFoundError`` for an unknown framework, category or attribute, ``InputError`` for a project without
     participants.
     """
@@ -260,7 +262,7 @@ None = consensus where it exists, else the lead coder; never students or models)
         fw = db.get_framework(s, framework_id)
         pframe = db.participants_frame(s)
         project_name = settings.read(s, settings.NAME) or ""
-        ev = resolve(s, coders, framework=framework_id)
+        ev = resolve(s, coders, framework=framework_id, where=where)
         codings = ev.filter(db.codings_frame(s, framework_id=framework_id, coders=list(ev.coders), with_text=False))
         tids = codings["transcript_id"].unique() if len(codings) else []
         places = cdb.segment_places(s, tids)
@@ -282,6 +284,8 @@ None = consensus where it exists, else the lead coder; never students or models)
     group_by = tuple(group_by or ())
     _check_attributes(group_by, attrs, "group by")
     rows = _order_rows(pframe, group_by)
+    if isinstance(ev, FilteredEvidence):  # the participant filter: only the rows it matches
+        rows = rows[rows.index.isin(ev.participants)]
     cat_ids = {cat.id for cat in cats}
     code_cols = [Column(n.id, n.label, n.category_id, n.category_label) for n in code_tree(fw)
                  if n.category_id in cat_ids]

@@ -10,6 +10,7 @@ from .. import export
 from ..errors import InputError
 from ..safeio import write_csv
 from ._common import embedder, open_, print_table, progress_bar, who
+from .participants import add_where, evidence_for
 
 EVIDENCE_HELP = ("whose codings count (repeatable; default: consensus where it exists, else the project's lead "
                  "coder; never students or models; see `evidence show`)")
@@ -39,6 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "the code tree; depth:1 = the codes directly under the categories)")
     p.add_argument("--title")
     p.add_argument("--coder", action="append", dest="coders", help=EVIDENCE_HELP)
+    add_where(p)
     p.add_argument("--no-appendix", action="store_true", help="leave out the Word appendix of quotes")
     p.add_argument("--max-columns", type=int, default=6,
                    help="Word: code columns per table (default 6; each part repeats the participant columns; a table "
@@ -97,6 +99,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--by", nargs="*", default=[], metavar="ATTRIBUTE")
     p.add_argument("--few", type=int, default=3, help="list participants with fewer passages than this")
     p.add_argument("--coder", action="append", dest="coders", help=EVIDENCE_HELP)
+    add_where(p)
     p.add_argument("--csv", help="write the per-code table here")
     p.set_defaults(handler=cmd_coverage)
 
@@ -109,6 +112,7 @@ def _print_draft(rep) -> None:
 
 def cmd_chart(a) -> int:
     project = open_(a.project)
+    a.coders = evidence_for(project, a)
     if a.draft:
         _print_draft(ch.draft_summaries(project, a.framework, embedder(project, a.model), coders=a.coders,
                                         progress=progress_bar("drafting summaries")))
@@ -186,7 +190,8 @@ def cmd_refine(a) -> int:
 
 
 def cmd_coverage(a) -> int:
-    cov = ch.coverage(open_(a.project), a.framework, by=a.by, coders=a.coders, few=a.few)
+    project = open_(a.project)
+    cov = ch.coverage(project, a.framework, by=a.by, coders=evidence_for(project, a), few=a.few)
     print_table(cov.codes.to_dict("records"))
     print(f"\ncodes no one mentioned ({len(cov.unused)}): {', '.join(cov.unused) or 'none'}")
     print(f"participants with fewer than {cov.few} passages ({len(cov.sparse)}): {', '.join(cov.sparse) or 'none'}")

@@ -9,6 +9,7 @@ from ..interpret import findings as fnd
 from ..interpret import judging as jd
 from ..safeio import write_csv
 from ._common import embedder, open_, print_table, who
+from .participants import add_where, evidence_for
 
 
 def _common(p, *, theme: bool = True) -> None:
@@ -30,6 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     q.add_argument("--coder", action="append", dest="coders")
     q.add_argument("--statement", action="append", default=[], metavar="THEME=TEXT",
                    help="the finding of a theme (default: its label)")
+    add_where(q)
     q.add_argument("--csv", help="one row per theme and participant, with the mark and its quotes")
     q.add_argument("--model", help="sentence-transformers model directory (default: the project's)")
     q.set_defaults(handler=cmd_show)
@@ -71,6 +73,7 @@ def _statement(project, fid: str, a) -> str:
 
 def cmd_show(a) -> int:
     project = open_(a.project)
+    a.coders = evidence_for(project, a)
     fid = _framework(project, a.framework)
     statements = {}
     for item in a.statement:

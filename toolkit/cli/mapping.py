@@ -11,6 +11,7 @@ from ..interpret import drivers as drv
 from ..interpret import links as lnk
 from ..safeio import write_csv
 from ._common import embedder, open_, print_table
+from .participants import add_where, evidence_for
 
 
 def _framework(project, given: str | None) -> str:
@@ -111,6 +112,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--min-count", type=int, default=2)
     p.add_argument("--sort", choices=["jaccard", "lift", "together"], default="jaccard")
     p.add_argument("--coder", action="append", dest="coders")
+    add_where(p)
     p.add_argument("--csv", help="write the edge table")
     p.add_argument("--matrix-csv", help="write the Jaccard matrix (all participants)")
     p.add_argument("--graphml", help="write the network (all participants)")
@@ -125,6 +127,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--level", choices=["code", "category"], default="code")
     p.add_argument("--attribute", default="group", help="colour drivers by this attribute's shares")
     p.add_argument("--coder", action="append", dest="coders")
+    add_where(p)
     p.add_argument("--gap-min", type=int, help="participants a driver needs for the gap list (default: a third, >= 2)")
     p.add_argument("--link-min", type=int, default=2, help="passages two drivers must share to be linked")
     p.add_argument("--svg")
@@ -231,6 +234,7 @@ def cmd_map_export(a) -> int:
 
 def cmd_linkage(a) -> int:
     project = open_(a.project)
+    a.coders = evidence_for(project, a)
     fid = _framework(project, a.framework)
     res = lnk.linkage(project, fid, level=a.level, unit=a.unit, attribute=a.by, coders=a.coders)
     table = lnk.linkage_table(res, a.min_count, a.sort)
@@ -253,6 +257,7 @@ def cmd_linkage(a) -> int:
 
 def cmd_drivers(a) -> int:
     project = open_(a.project)
+    a.coders = evidence_for(project, a)
     an = drv.analyse_drivers(project, framework_id=a.framework, catalogue=a.measures, level=a.level,
                              attribute=a.attribute, coders=a.coders, link_min=a.link_min, gap_min=a.gap_min)
     via = f" (codings through crosswalk {an.via})" if an.via else ""

@@ -102,7 +102,7 @@ def write_report(project: Project, out: str | Path, *, framework_id: str | None 
     fid = a.framework_id
     with project.read() as s:
         name = settings.read(s, settings.NAME) or project.path.stem
-        groups = participant_groups(s, a.attribute)
+        groups = participant_groups(s, a.attribute, coders)
         df, via = resolve_codings(s, fid, coders=coders)
         ev = resolve_evidence(s, coders, framework=fid)
     mapped = mapped_framework(project, fid)

@@ -217,7 +217,7 @@ def analyse_drivers(project: Project, *, framework_id: str | None = None, catalo
         fw = db.get_framework(s, framework_id)
         if attribute == "group" and "group" not in db.attribute_names(s):
             attribute = None
-        groups_of = participant_groups(s, attribute)
+        groups_of = participant_groups(s, attribute, coders)
         df, used = resolve_codings(s, framework_id, coders=coders, via=via)
     ring_codes = [c for c in fw.codes if c.ring]
     if not ring_codes:

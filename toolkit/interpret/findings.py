@@ -82,7 +82,7 @@ def check_findings(project: Project, framework_id: str, *, level: str = "categor
         fw = db.get_framework(s, framework_id)
         if attribute == "group" and "group" not in db.attribute_names(s):
             attribute = None  # the default attribute is optional; a named one must exist
-        groups = participant_groups(s, attribute)
+        groups = participant_groups(s, attribute, coders)
         all_themes = themes(s, framework_id, level)
         df, _ = resolve_codings(s, framework_id, coders=coders, via=via)
         wanted = set(themes_only) if themes_only is not None else None

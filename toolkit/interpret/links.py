@@ -22,7 +22,9 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, NotFoundError
+from ..evidence import FilteredEvidence
 from ..evidence import resolve as resolve_evidence
+from ..participants import ParticipantFilter
 from ..store import Project
 from ..store import core as db
 from ..store import measures as msdb
@@ -36,16 +38,17 @@ NO_GROUP = "(no value)"
 
 
 def resolve_codings(s, framework_id: str, *, coders: Iterable[str] | None = None,
-                    via: str | None = None) -> tuple[pd.DataFrame, str | None]:
+                    via: str | None = None, where: ParticipantFilter | None = None) -> tuple[pd.DataFrame, str | None]:
     """Active codings expressed in ``framework_id``'s codes, and the crosswalk id used (None when direct).
 
     Without ``via``, codings made in the framework itself are used when there are any; otherwise the crosswalk
     into the framework whose source framework has the most codings. Codings a crosswalk maps to nothing are
     dropped; several source codes on one span that land on the same target code count once. ``coders``: whose codings
-    count (``toolkit.evidence``; None: consensus where it exists, else the lead coder).
+    count (``toolkit.evidence``; None: consensus where it exists, else the lead coder); ``where`` (or an evidence
+    resolved with one): only the codings of the participants it matches.
     """
     fw = db.get_framework(s, framework_id)
-    ev = resolve_evidence(s, coders, framework=framework_id)
+    ev = resolve_evidence(s, coders, framework=framework_id, where=where)
     coders = list(ev.coders)
     direct = ev.filter(db.codings_frame(s, framework_id=framework_id, coders=coders))
     if via is None and not direct.empty:
@@ -85,9 +88,12 @@ def _with_participant(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def participant_groups(s, attribute: str | None) -> dict[str, str]:
-    """participant id -> value of ``attribute`` (``(no value)`` when missing); all in one group when None."""
+def participant_groups(s, attribute: str | None, coders=None) -> dict[str, str]:
+    """participant id -> value of ``attribute`` (``(no value)`` when missing); all in one group when None. ``coders``:
+    an evidence resolved with a participant filter keeps only the participants it matches."""
     people = db.participants(s)
+    if isinstance(coders, FilteredEvidence):
+        people = [p for p in people if p["id"] in coders.participants]
     if attribute is None:
         return {p["id"]: "all" for p in people}
     if attribute not in db.attribute_names(s):
@@ -246,7 +252,7 @@ def linkage(project: Project, framework_id: str, *, level: str = "code", unit: s
     with project.read() as s:
         fw = db.get_framework(s, framework_id)
         df, _via = resolve_codings(s, framework_id, coders=coders, via=via)
-        groups = participant_groups(s, attribute)
+        groups = participant_groups(s, attribute, coders)
         texts = db.transcript_texts(s) if unit != "participant" else None
     if df.empty:
         raise InputError(None, f"no codings in framework {framework_id!r} (nor reachable through a crosswalk)")

@@ -95,6 +95,21 @@ def upsert_participant(s: Session, pid: str, attributes: dict | None = None, pse
     s.flush()
 
 
+def set_participant_attributes(s: Session, pid: str, values: dict[str, str]) -> None:
+    """Set attributes of an existing participant: an empty value removes the attribute. ``NotFoundError`` if none."""
+    row = s.get(t.Participant, pid)
+    if row is None:
+        raise NotFoundError(f"no participant {pid!r} in this project")
+    merged = dict(row.attributes or {})
+    for k, v in values.items():
+        if v == "":
+            merged.pop(k, None)
+        else:
+            merged[k] = v
+    row.attributes = merged
+    s.flush()
+
+
 def participants(s: Session) -> list[dict]:
     rows = s.scalars(select(t.Participant).order_by(t.Participant.id))
     return [{"id": p.id, "pseudonym": p.pseudonym, **(p.attributes or {})} for p in rows]

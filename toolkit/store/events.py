@@ -91,6 +91,10 @@ class Action(StrEnum):
     SUGGESTER_LEARN = "suggester.learn"
     # evidence
     EVIDENCE_LEAD = "evidence.lead"
+    # coders and participants (issue 25)
+    CODER_ADD = "coder.add"
+    PARTICIPANT_SET = "participant.set"
+    ATTRIBUTE_ADD = "attribute.add"
     # teaching exercises, one per step
     TEACHING_FAMILIARIZE = "teaching.familiarize"
     TEACHING_CHART = "teaching.chart"
