@@ -156,9 +156,7 @@ def test_blind_suggest_is_unchanged_when_nothing_changed_and_only_fits_what_is_a
     full = sv.suggest(p, FW, FakeEmbedder())
     again = sv.suggest(p, FW, FakeEmbedder())
     assert not full.get("unchanged") and again["unchanged"] and again["blind"] is True and again["folds"] == 3
-    # each fold's fitted scorers are kept apart for the next fit's warm start
-    folds = bf.transcript_folds(_passages(p)["transcript_id"])
-    assert {k[-1] for k in sv._WARM if k[0] == str(p.path)} == set(folds) and len(folds) == 3
+    assert len(bf.transcript_folds(_passages(p)["transcript_id"])) == 3
     p.close()
 
 

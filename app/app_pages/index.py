@@ -82,17 +82,14 @@ if lead and u3.button("Learn from my coding", key="learn",
     bar = Progress("Learning from the codings")
     act(learning.learn, p, fw_id, project_embedder(lazy=True), progress=bar, before_rerun=bar.done, coder=who,
         cli="learn --framework --coder", done=lambda r: (
-            f"Learned from the codings of {fw_id}: cross-validated top-1 {r['cv_top1']:.2f}; kept in the project "
-            f"(sha256 {r['sha256'][:12]}); suggestions updated."))
+            st.session_state.__setitem__("_learn_details", r["technical"]), r["message"])[1])
+if st.session_state.get("_learn_details"):
+    with st.expander("Technical details of the last learning"):
+        st.text(st.session_state["_learn_details"])
 if lead and u1.button("Update suggestions", key="suggest"):
     bar = Progress("Embedding passages")
     out = act(sv.suggest, p, fw_id, project_embedder(lazy=True), progress=bar, before_rerun=bar.done, coder=who,
-              cli="suggest --framework --coder", rerun=False, done=lambda r: (
-                  "Suggestions are up to date: nothing changed since the last run." if r.get("unchanged") else
-                  f"{r['passages']} passages; {r['suggested']} codes suggested above their thresholds; {r['no_fit']} "
-                  f"passages fit no code well; learned from {r['labelled_passages']} coded passages "
-                  f"({r['seconds']} s)." + (" Blind double coding: each transcript's suggestions are learned from "
-                                            "the other transcripts only." if r.get("blind") else "")))
+              cli="suggest --framework --coder", rerun=False, done=sv.describe_update)
     if out is None or out.get("unchanged"):
         flash()  # nothing changed (or an error): say so without another run
     else:
