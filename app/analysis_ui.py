@@ -12,14 +12,16 @@ from toolkit.participants import ParticipantFilter
 DEFAULT_LABEL = "Default: consensus where it exists, else the lead coder"
 
 
-def evidence_picker(key: str = "evidence") -> tuple[list[str] | None, evidence.Evidence]:
+def evidence_picker(key: str = "evidence", *, viewer: str | None = None) -> tuple[list[str] | None, evidence.Evidence]:
     """A coder-set picker (shared across pages by its key) and the evidence it resolves to; shows the evidence line.
+    ``viewer``: the person asking (blind coding: the picker counts, and the evidence keeps, only what they may see).
 
     Returns ``(coders, evidence)``: ``coders`` is None for the default, else the chosen coder names.
     """
     p = project()
-    options = [evidence.DEFAULT] + [c["name"] for c in evidence.eligible_coders(p)]
-    roles = {c["name"]: c for c in evidence.eligible_coders(p)}
+    eligible = evidence.eligible_coders(p, viewer=viewer)
+    options = [evidence.DEFAULT] + [c["name"] for c in eligible]
+    roles = {c["name"]: c for c in eligible}
     if st.session_state.get(key) not in options:
         st.session_state[key] = evidence.DEFAULT
     choice = st.selectbox("Evidence (whose codings)", options, key=key,
@@ -28,7 +30,7 @@ def evidence_picker(key: str = "evidence") -> tuple[list[str] | None, evidence.E
                           help="Charts, maps, findings and every export rest on these codings. Students' practice "
                                "codings, model drafts and open suggestions never count here (see Teaching mode).")
     coders = None if choice == evidence.DEFAULT else [choice]
-    ev = evidence.resolve(p, coders)
+    ev = evidence.resolve(p, coders, viewer=viewer)
     st.caption(md(ev.describe()))
     return coders, ev
 

@@ -58,7 +58,12 @@ def _open(path: str) -> Project:
 def project() -> Project:
     """The open project, or stop the page with a pointer to the Project page."""
     path = project_path()
-    if not path or not project_exists(path):
+    try:
+        exists = bool(path) and project_exists(path)
+    except ToolkitError as e:  # e.g. the project database cannot be reached
+        show_error(e)
+        st.stop()
+    if not exists:
         st.info("No project is open. Create or open one on the **Project** page.")
         st.stop()
     try:
@@ -107,8 +112,26 @@ def project_embedder(lazy: bool = False):
 
 
 def user() -> team.User | None:
-    """The logged-in user of a team server (None without ``--team``)."""
-    return st.session_state.get("user") if team_mode() else None
+    """The logged-in user of a team server (None without ``--team``, or when nobody is logged in), re-checked against
+    the project on every call: an account that was disabled, or whose password or role changed since the login, is
+    logged out at its next click (``team.refresh``)."""
+    if not team_mode() or st.session_state.get("user") is None:
+        return None
+    try:
+        now = team.refresh(project(), st.session_state["user"])
+    except ToolkitError as e:  # the database cannot be reached, say: plainly, no traceback
+        show_error(e)
+        st.stop()
+    if now is None:
+        st.session_state.pop("user", None)
+        st.session_state["_flash_error"] = "Your account was changed or disabled: log in again."
+    return now
+
+
+def viewer() -> str:
+    """Who is asking, for the toolkit's visibility and permission checks (``toolkit.access``): the login on a team
+    server, else the chosen coder. Pages pass it as ``viewer=`` to reads that hide others' work under blind coding."""
+    return coder()
 
 
 def coder() -> str:
@@ -235,6 +258,16 @@ def transcript_picker(label: str = "Transcript", key: str = "transcript") -> str
 
 def show_error(e: Exception) -> None:
     st.error(f"**Could not do that.** {md(e)}")
+
+
+def guard(fn, *args, **kwargs):
+    """``fn(*args, **kwargs)`` for a page's read; a ``ToolkitError`` (e.g. the project database cannot be reached, or
+    a permission) is shown plainly and the page stops: never a traceback."""
+    try:
+        return fn(*args, **kwargs)
+    except ToolkitError as e:
+        show_error(e)
+        st.stop()
 
 
 def act(fn, *args, cli: str, done="Saved.", before_rerun=None, rerun: bool | str = True, **kwargs):

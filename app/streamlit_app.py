@@ -9,6 +9,7 @@ import streamlit as st  # noqa: E402
 
 from app.background import suggestion_progress  # noqa: E402
 from app.common import coder_picker, md, project_label, project_path, team_mode, user  # noqa: E402
+from toolkit.errors import ToolkitError  # noqa: E402
 from toolkit.store import project_exists  # noqa: E402
 
 st.set_page_config(page_title="Framework analysis", page_icon=":material/grid_on:", layout="wide")
@@ -30,7 +31,11 @@ SPEC = [
 if team_mode():
     SPEC.insert(1, ("Project", "team.py", "Team", ":material/group:", "assign"))
 path = project_path()
-who = user()
+try:
+    who = user()
+except ToolkitError as e:  # the project database cannot be reached...: said plainly, never a traceback
+    st.error(f"**The project cannot be opened.** {md(e)}")
+    st.stop()
 if team_mode() and who is None:  # nothing but the login page until someone logs in
     SPEC = [("", "login.py", "Log in", ":material/login:", None)]
 elif team_mode():  # each role sees its pages only
@@ -40,7 +45,12 @@ for i, (group, file, title, icon, _cap) in enumerate(SPEC):
     pages.setdefault(group, []).append(st.Page(PAGES / file, title=title, icon=icon, default=i == 0))
 nav = st.navigation(pages)
 st.sidebar.caption(f"Project: {md(project_label(path))}" if path else "No project open")
-if path and project_exists(path) and (not team_mode() or user() is not None):
+try:
+    ready = path and project_exists(path) and (not team_mode() or who is not None)
+except ToolkitError as e:
+    st.error(f"**The project cannot be opened.** {md(e)}")
+    st.stop()
+if ready:
     if team_mode() or nav.title != "Teaching mode":  # a student picks their name on the page: one name box
         coder_picker()
     if nav.title != "Project":  # the Project page shows it in full

@@ -7,7 +7,7 @@ import streamlit as st
 
 from app import teach_steps
 from app.common import act, coder, file_bytes, md, project, team_mode, user, version
-from toolkit import overview, teaching
+from toolkit import overview, teaching, team
 from toolkit.safeio import csv_bytes
 from toolkit.teaching import cells_work as cw5
 from toolkit.teaching import classes as cl
@@ -39,7 +39,11 @@ def new_class() -> None:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _choices(path: str, v: int) -> tuple[list[str], list[str]]:
-    return [f["id"] for f in overview.frameworks(project())], [t["name"] for t in overview.transcripts(project())]
+    """Frameworks and transcripts an exercise may use: on a team server only the transcripts the lead marked for
+    teaching (``python -m toolkit teaching URL T --lead``), so students never see the research transcripts."""
+    names = (team.teaching_transcripts(project()) if team_mode()
+             else [t["name"] for t in overview.transcripts(project())])
+    return [f["id"] for f in overview.frameworks(project())], names
 
 
 def new_exercise(info: cl.ClassInfo) -> None:

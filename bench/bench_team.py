@@ -1,15 +1,18 @@
-"""Load test of the team server: simulated coders against one PostgreSQL project, through the toolkit functions the
-app calls in team mode (``toolkit.team``: review_view, accept, reject, add_code), then many CLI codings at once.
+"""Load test of the team server: simulated coders against one PostgreSQL project, through the same toolkit calls the
+Index page makes on every click (``indexing.review.transcript_view`` for the page, ``indexing.decisions`` accept,
+reject and add_span for the buttons, ``indexing.workspace`` for the coder's place), then many CLI codings at once.
+There is one decision log (the ``decision`` table): what is counted afterwards is what the app writes.
 
 1. The sample study is copied into PostgreSQL (``toolkit.store.copy``), suggestions of the lvi21 framework are
    computed (fake embedder: quality does not matter here), a lead and ``--coders`` coder accounts are made, and each
    transcript is assigned to two coders (blind double coding).
-2. ``--coders`` processes (one per coder, each with its own connection pool, as app sessions would have) work for
-   ``--seconds``: read their transcript view, then accept, reject or add a code, at human pace (exponential think
-   time, mean ``--think`` s) with bursts (``--burst-prob`` of the steps are ``--burst`` quick actions in a row).
+2. ``--coders`` processes (one per coder, each with its own connection pool, as app sessions would have) log in and
+   work for ``--seconds`` as the Index page does: the page (``view``: the transcript view, the coder's saved place),
+   then accept, reject or add a code, each followed by the page's rerun, at human pace (exponential think time, mean
+   ``--think`` s) with bursts (``--burst-prob`` of the steps are ``--burst`` quick actions in a row).
 3. Every decision a coder was told succeeded is looked up in the database afterwards: ``lost`` counts those missing
-   (must be 0) and ``extra`` rows nobody reported.
-4. ``--cli-procs`` processes each run ``--cli-codings`` ``python -m toolkit code ...`` commands (through
+   (must be 0) and ``extra`` rows nobody reported; ``rows`` counts the decision and coding rows in PostgreSQL.
+4. ``--cli-procs`` processes each run ``--cli-codings`` ``python -m toolkit index code ...`` commands (through
    ``toolkit.cli.main``, in-process), all at once; the codings kept are counted.
 
 Server memory: RSS (and USS, memory unique to each process) of the PostgreSQL server processes, sampled every second.
@@ -78,7 +81,9 @@ def setup(url: str, coders: int) -> dict:
 def coder_worker(url: str, name: str, seconds: float, think: float, burst_prob: float, burst: int,
                  seed: int) -> dict:
     """One simulated coder: logs in, then reads and decides until the time is up. Returns what it was told."""
-    from toolkit import team
+    from toolkit import overview, team
+    from toolkit.indexing import decisions as dec
+    from toolkit.indexing import review, workspace
     from toolkit.store import open_project
 
     rng = random.Random(seed)
@@ -87,16 +92,23 @@ def coder_worker(url: str, name: str, seconds: float, think: float, burst_prob: 
     errors: dict[str, int] = {}
     written = {"accept": [], "reject": [], "add": []}  # coding ids / suggestion ids the toolkit confirmed
 
-    def timed(kind, fn, *args):
+    def timed(kind, fn, *args, **kwargs):
         """(True, result) when the toolkit call returned, (False, None) when it raised (counted by type)."""
         t = time.perf_counter()
         try:
-            out = fn(*args)
+            out = fn(*args, **kwargs)
         except Exception as e:  # noqa: BLE001 - every failure is counted and reported by type
             errors[f"{kind}:{type(e).__name__}"] = errors.get(f"{kind}:{type(e).__name__}", 0) + 1
             return False, None
         lat[kind].append(time.perf_counter() - t)
         return True, out
+
+    def page(tname: str):
+        """One run of the Index page for this coder (what a rerun after a click costs the server)."""
+        overview.version(p)
+        view = review.transcript_view(p, FRAMEWORK, tname, name)
+        workspace.get_position(p, name, FRAMEWORK)
+        return view
 
     ok, user = timed("login", team.authenticate, p, name, PASSWORD + name)
     if not ok:
@@ -106,11 +118,11 @@ def coder_worker(url: str, name: str, seconds: float, think: float, burst_prob: 
     while time.monotonic() < deadline:
         n = burst if rng.random() < burst_prob else 1
         tname = rng.choice(mine)
-        ok, view = timed("view", team.review_view, p, user, FRAMEWORK, tname)
+        ok, view = timed("view", page, tname)
         if not ok:
             continue
-        pas, sug, _cod = view
-        open_ids = list(sug.loc[sug["status"] == "open", "id"])
+        pas = view["passages"]
+        open_ids = [sg["id"] for x in pas for sg in x["suggestions"] if sg["state"] == "open"]
         rng.shuffle(open_ids)
         for _ in range(n):
             if time.monotonic() >= deadline:
@@ -118,17 +130,20 @@ def coder_worker(url: str, name: str, seconds: float, think: float, burst_prob: 
             what = rng.choices(["accept", "reject", "add"], weights=[45, 35, 20])[0]
             if what in ("accept", "reject") and open_ids:
                 sid = int(open_ids.pop())
-                fn = team.accept if what == "accept" else team.reject
-                if timed(what, fn, p, user, sid)[0]:
+                fn = dec.accept if what == "accept" else dec.reject
+                if timed(what, fn, p, sid, coder=name)[0]:
                     written[what].append(sid)
             else:
-                row = pas.iloc[rng.randrange(len(pas))]
+                row = pas[rng.randrange(len(pas))]
                 a = int(row["start"]) + rng.randrange(max(1, int(row["end"]) - int(row["start"]) - 1))
                 b = min(int(row["end"]), a + rng.randint(5, 120))
                 code = rng.choice(CODES)
-                ok, cid = timed("add", team.add_code, p, user, FRAMEWORK, tname, a, b, code)
+                ok, cids = timed("add", dec.add_span, p, FRAMEWORK, tname, a, b, [code], coder=name,
+                                 passage_id=row["id"])
                 if ok:
-                    written["add"].append(int(cid))
+                    written["add"].append(int(cids[0]))
+            if n > 1:  # a burst: the page reruns after each click
+                timed("view", page, tname)
         time.sleep(rng.expovariate(1.0 / think) if n == 1 else 0.05)
     p.close()
     return {"name": name, "latency": lat, "errors": errors, "written": written}
@@ -161,8 +176,11 @@ def cli_worker(url: str, i: int, n: int, transcripts: list[tuple[str, int]]) -> 
         tname, length = transcripts[(i + k) % len(transcripts)]
         a = rng.randrange(0, max(1, length - 200))
         t = time.perf_counter()
-        rc = main(["code", url, tname, str(a), str(a + rng.randint(10, 150)), rng.choice(CODES),
-                   "--framework", FRAMEWORK, "--coder", f"cli{i}"])
+        try:
+            rc = main(["index", "code", url, tname, str(a), str(a + rng.randint(10, 150)), rng.choice(CODES),
+                       "--framework", FRAMEWORK, "--coder", f"cli{i}"])
+        except SystemExit as e:  # a usage error: counted, never a hung pool
+            rc = e.code or 2
         lat.append(time.perf_counter() - t)
         fails += rc != 0
     return {"latency": lat, "failed": fails}
@@ -228,12 +246,14 @@ def postmaster_pid(url: str) -> int | None:
 def verify(url: str, results: list[dict], cli: list[dict], cli_n: int) -> dict:
     """Look up, in the database, every decision and coding the workers were told was written."""
     from toolkit.store import core as db
+    from toolkit.store import decisions as ddb
     from toolkit.store import open_project
-    from toolkit.store import team as tdb
 
     with open_project(url) as p, p.read() as s:
         codings = db.codings_frame(s, framework_id=FRAMEWORK, with_text=False)
-        decisions = tdb.decisions_frame(s)
+        decisions = ddb.decisions_frame(s, FRAMEWORK)
+        rows = {"decision": db.count(s, "decision"), "coding": db.count(s, "coding"),
+                "event": db.count(s, "event")}
     out = {"written": {}, "lost": {}, "extra": {}}
     for kind in ("accept", "reject", "add"):
         told = set()
@@ -245,14 +265,15 @@ def verify(url: str, results: list[dict], cli: list[dict], cli_n: int) -> dict:
                 have = set(codings.loc[(codings["coder"] == r["name"]) & (codings["origin"] == "manual"), "id"])
                 found |= {(r["name"], i) for i in have}
             else:
-                status = "accepted" if kind == "accept" else "rejected"
                 told |= {(r["name"], i) for i in ids}
-                d = decisions[(decisions["coder"] == r["name"]) & (decisions["status"] == status)]
+                d = decisions[(decisions["coder"] == r["name"]) & (decisions["kind"] == kind)]
                 found |= {(r["name"], int(i)) for i in d["suggestion_id"]}
         out["written"][kind], out["lost"][kind], out["extra"][kind] = len(found), len(told - found), len(found - told)
     accepted_codings = codings[codings["origin"] == "suggestion"]
     out["accept_codings_match"] = int(len(accepted_codings)) == out["written"]["accept"]
     cli_rows = int(codings["coder"].str.startswith("cli").sum())
+    out["rows_in_database"] = rows
+    out["decision_rows_by_kind"] = {str(k): int(v) for k, v in decisions["kind"].value_counts().items()}
     out["cli"] = {"commands": len(cli) * cli_n, "failed": sum(c["failed"] for c in cli), "kept": cli_rows}
     return out
 

@@ -147,3 +147,18 @@ def test_bulk_consensus_writes_what_the_preview_said(two_coders):
     assert out["codings"] == 2 and preview_agreed(two_coders, r)["codings"] == 0
     dec.undo(two_coders, out["decision"], coder="ann")
     assert preview_agreed(two_coders, r)["codings"] == 2
+
+
+def test_a_unit_resolved_without_a_shared_code_does_not_get_it_back_from_the_bulk_write(two_coders):
+    """Issue 28, defect 10: unit 1 (both coders gave Y) resolved in consensus with X only; "write the consensus
+    codings" then writes unit 0's X and nothing on unit 1."""
+    r = compare_coders(two_coders, "ann", "bob", framework="fw")
+    units = r["_units"]
+    one = units.iloc[1]
+    resolve_unit(two_coders, r, one.transcript, int(one.start), int(one.end), ["X"], actor="ann")
+    assert preview_agreed(two_coders, r) == {"units": 1, "codings": 1}
+    record_agreed(two_coders, r, actor="ann")
+    with two_coders.read() as s:
+        c = db.codings_frame(s, coders=["consensus"], with_text=False)
+    on_one = c[(c.start == int(one.start)) & (c.end == int(one.end))]
+    assert list(on_one.code_id) == ["X"]

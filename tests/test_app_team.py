@@ -9,14 +9,19 @@ import pytest
 pytest.importorskip("streamlit")
 from app_helpers import APP, PAGES, ok  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
+from team_kit import open_ids  # noqa: E402
 from test_indexing_service import FW, TRANSCRIPT  # noqa: E402
 
+from toolkit import (
+    access,  # noqa: E402
+    team,  # noqa: E402
+)
 from toolkit import project as proj  # noqa: E402
-from toolkit import team  # noqa: E402
 from toolkit.cli.app import app_command  # noqa: E402
 from toolkit.embed import FakeEmbedder  # noqa: E402
 from toolkit.errors import InputError  # noqa: E402
 from toolkit.indexing import service as sv  # noqa: E402
+from toolkit.store import core as db  # noqa: E402
 from toolkit.store import team as tdb  # noqa: E402
 from toolkit.team.accounts import utcnow  # noqa: E402
 
@@ -58,8 +63,9 @@ def test_login_required_and_wrong_password_refused(served):
     at = _login("ann", "wrong password")
     assert at.title[0].value == "Log in" and "Wrong name or password" in at.error[0].value
     assert next(u for u in team.users(served) if u["name"] == "ann")["failed_logins"] == 1
-    with served.transaction() as s:  # as after 10 failures in a row, the last one just now: a 512 s wait
-        tdb.update_account(s, "ann", failed_logins=10, last_failed_at=utcnow())
+    with served.transaction() as s:  # as after 10 failures in a row from this client, the last one just now
+        row = tdb.throttle_for_update(s, "ann", "-")
+        row.failures, row.last_failed_at = 10, utcnow().replace(tzinfo=None)
     at.text_input(key="login_password").input(PW).run()
     at = at.button[0].click().run()
     assert "wait" in at.error[0].value and "user" not in at.session_state  # even the right password waits
@@ -77,10 +83,11 @@ def test_coder_logs_in_sees_coder_pages_and_decides_blind(served):
     accept = next(b for b in at.button if b.key and b.key.startswith("accept_"))
     sid = int(accept.key.split("_")[1])
     ok(accept.click().run())
-    coded = team.codings(served, team.User("lena", "lead"), "P01.txt")
+    with served.read() as s:
+        coded = db.codings_frame(s, framework_id="fw")
     assert list(coded["coder"]) == ["ann"] and list(coded["origin"]) == ["suggestion"]
-    assert sid not in set(team.open_suggestions(served, team.User("ann", "coder"), "fw", "P01.txt")["id"])
-    assert sid in set(team.open_suggestions(served, team.User("lena", "lead"), "fw", "P01.txt")["id"])
+    assert sid not in open_ids(served, "ann", "fw", "P01.txt")
+    assert sid in open_ids(served, "lena", "fw", "P01.txt")
 
 
 def test_student_sees_teaching_only_and_lead_everything(served):
@@ -126,7 +133,7 @@ def test_lead_assigns_and_reveals_on_the_team_page(served):
     assert sorted(a["coder"] for a in team.assignments(served, lead)) == ["ann", "lena"]
     ok(at.button(key="team_reveal").click().run())
     assert all(a["revealed"] for a in team.assignments(served, lead))
-    assert team.visible_coders(served, team.User("ann", "coder"), "P01.txt") is None
+    assert access.visibility(served, "ann").hidden == frozenset()  # nothing blind any more
 
 
 def test_coder_cannot_open_the_team_page(served):

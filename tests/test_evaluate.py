@@ -116,6 +116,16 @@ def test_metrics_hand_computed():
     assert m["macro_f1"] == pytest.approx(5 / 9, abs=1e-4)
     # kappa c0: gold [1,0,0] pred [1,1,0]: po=2/3, pe=1/3*2/3+2/3*1/3=4/9 -> 0.4; c1 identical -> 1; c2 pred none -> 0
     assert m["mean_kappa"] == pytest.approx((0.4 + 1 + 0) / 3, abs=1e-4)
+    # thresholded pairs: tp=2 of 3 suggested, 2 of 3 gold pairs found
+    assert m["precision"] == pytest.approx(2 / 3, abs=1e-4) and m["recall"] == pytest.approx(2 / 3, abs=1e-4)
+    assert m["uncoded_suggested"] == 0
+    # a suggestion on the segment nobody coded is a false positive
+    m2 = metrics(scores, np.array([[1, 0, 0], [1, 1, 0], [1, 0, 0]]), gold)
+    assert m2["precision"] == 0.5 and m2["recall"] == m["recall"] and m2["uncoded_suggested"] == 1
+    # ece of the top code's probability (10 bins): s0 top c0 p=0.9 right, s1 top c0 p=0.5 wrong, s2 top c0 p=0.3
+    # wrong (nobody coded it) -> bins 9, 5, 3: (|0.9-1| + |0.5-0| + |0.3-0|) / 3
+    assert m["ece"] == pytest.approx((0.1 + 0.5 + 0.3) / 3, abs=1e-4)
+    assert metrics(scores, pred, gold, proba=np.array([[1.0, 0, 0], [0, 0, 0], [0, 0, 0]]))["ece"] == 0.0
 
 
 def test_evaluate_out_json_exact_keys(tmp_path, fake_embedder):
@@ -126,7 +136,7 @@ def test_evaluate_out_json_exact_keys(tmp_path, fake_embedder):
             assert key in r
         assert set(r["baselines"]) == {"tfidf", "majority", "cosine", "logreg"}
         for m in (r["assistant"], *r["baselines"].values()):
-            assert set(m) == set(METRICS) and all(0 <= v <= 1 or k == "mean_kappa" for k, v in m.items())
+            assert set(m) == set(METRICS) and all(0 <= v <= 1 or k in ("mean_kappa", "uncoded_suggested") for k, v in m.items())
         assert r["n_segments"] == 40 and r["n_codes"] == 4 and r["train_fraction"] == F
     assert r["n_train_groups"] == 2 and r["n_eval_groups"] == 2
 

@@ -17,7 +17,7 @@ from toolkit.store import indexing as idb
 def test_learn_keeps_the_choice_with_the_project(sample_project, tmp_path):
     emb = FakeEmbedder(64)
     steps = []
-    r = learn(sample_project, "lvi84", emb, time_budget=60, progress=lambda d, n, m: steps.append((d, n)))
+    r = learn(sample_project, "lvi84", emb, progress=lambda d, n, m: steps.append((d, n)))
     assert not list(tmp_path.glob("*.models"))  # nothing beside the file: the choice is inside the project
     with sample_project.read() as s:
         rec = settings.read(s, settings.LEARNED, framework="lvi84")
@@ -25,6 +25,9 @@ def test_learn_keeps_the_choice_with_the_project(sample_project, tmp_path):
     stored = rec["selection"]
     assert stored["embedding_model"] == emb.name and 0 <= stored["cv_top1"] <= 1 and stored["coded_passages"] >= 10
     assert steps[-1] == (4, 4)
+    # the report is in words; the technical line is apart
+    assert "coded passages" in r["message"] and "leans most on" in r["message"] and "sha256" not in r["message"]
+    assert r["sha256"][:12] in r["technical"] and "cross-validated top-1" in r["technical"]
     # a backup carries it
     from toolkit.store import backup_project, open_project
 
@@ -83,7 +86,25 @@ def test_cli_learn(sample_project, monkeypatch, capsys):
     monkeypatch.setattr(toolkit.embed, "load_embedder", lambda path=None: FakeEmbedder(64))
     path = str(sample_project.path)
     sample_project.close()
-    assert main(["learn", path, "--framework", "lvi84", "--time-budget", "30"]) == 0
+    assert main(["learn", path, "--framework", "lvi84"]) == 0
     out = capsys.readouterr().out
-    assert "cross-validated top-1" in out and "learned:" in out
+    assert "would have suggested your code first" in out and "details: cross-validated top-1" in out \
+        and "learned:" in out
     assert main(["learn", path, "--framework", "nope"]) == 2
+
+
+def test_hindsight_checks_the_last_decisions_left_out(sample_project):
+    """The check on the last decisions fits without those passages' labels and counts the decided code's rank."""
+    from toolkit.indexing.learning import hindsight
+
+    emb = FakeEmbedder(64)
+    sv.suggest(sample_project, "lvi84", emb)
+    with sample_project.read() as s:
+        sug = idb.suggestions_frame(s, "lvi84", status="open")
+    for sid in sug.sort_values("score", ascending=False)["id"].head(3):
+        sv.accept(sample_project, int(sid), coder="ann")
+    data = sv.training_data(sample_project, "lvi84", emb)
+    sel = learned_selection(sample_project, "lvi84", emb.name)[0]
+    h = hindsight(sample_project, "lvi84", data, sel)
+    assert h["decisions"] == 3 and 0 <= h["first"] <= h["top3"] <= 3
+    assert hindsight(sample_project, "lvi84", data, sel, n=1)["decisions"] == 1

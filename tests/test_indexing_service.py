@@ -165,7 +165,8 @@ def test_learns_from_decisions(project):
     # the researcher codes the weather passage with its top code by hand
     sv.add_code(project, "fw", "P01.txt", int(w["start"]), int(w["end"]), top, coder="ann")
     r = sv.suggest(project, "fw", FakeEmbedder(64), scheme="turn")
-    assert r["labelled_passages"] == 1
+    # the coded passage, and the passages of P01 before it that the researcher went past without a code ("no code")
+    assert r["labelled_passages"] == 1 + int((pas["start"] < w["start"]).sum())
     every = _sugg(project)
     # the suggestion the researcher coded by hand shows as accepted (derived from the coding), not as open
     assert set(every[(every["passage_id"] == int(w["id"])) & (every["code_id"] == top)]["status"]) == {"accepted"}
@@ -174,6 +175,37 @@ def test_learns_from_decisions(project):
     assert not ((after["passage_id"] == int(w["id"])) & (after["code_id"] == top)).any()
     assert all(rr["evidence"] == 1 for rr in after[after["code_id"] == top]["reason"])
     assert all(rr["evidence"] == 0 for rr in after[after["code_id"] != top]["reason"])
+
+
+def test_passages_gone_past_without_a_code_are_no_code():
+    """Before the last coded passage of a transcript, an unlabelled passage is "no code"; after it, unknown."""
+    Y = np.full((6, 2), -1, np.int8)
+    Y[1, 0] = Y[4, 1] = 1
+    t = np.array([1, 1, 1, 2, 2, 2])
+    assert sv.passed_over(Y, t).tolist() == [True, False, False, True, False, False]
+    assert not sv.passed_over(np.full((3, 2), -1, np.int8), np.array([1, 1, 1])).any()
+
+
+def test_update_after_decisions_says_what_changed(project):
+    """A decision since the last run always refits and says what it taught; a run with nothing new says so."""
+    emb = FakeEmbedder(64)
+    first = sv.suggest(project, "fw", emb, scheme="turn")
+    assert first["new_labels"] is None and first["decisions_since_last"] is None
+    same = sv.suggest(project, "fw", emb, scheme="turn")
+    assert same["unchanged"] and sv.describe_update(same).startswith("Suggestions are up to date")
+    pas, _, _ = sv.passages(project, "fw", "P01.txt", scheme="turn")
+    w = pas.iloc[0]
+    top = _sugg(project, passage_ids=[int(w["id"])]).sort_values("rank")["code_id"].iloc[0]
+    sv.add_code(project, "fw", "P01.txt", int(w["start"]), int(w["end"]), top, coder="ann")
+    r = sv.suggest(project, "fw", emb, scheme="turn")
+    n_codes = _sugg(project)["code_id"].nunique()
+    assert not r.get("unchanged") and r["decisions_since_last"] == 1 and 1 <= r["new_labels"] <= n_codes
+    assert r["suggestions_changed"] >= 0 and "1 decision since the last run" in sv.describe_update(r)
+    # a decision that adds no label (the same code again, by another coder) still refits, and says it taught nothing
+    sv.add_code(project, "fw", "P01.txt", int(w["start"]), int(w["end"]), top, coder="bob")
+    r2 = sv.suggest(project, "fw", emb, scheme="turn")
+    assert not r2.get("unchanged") and r2["new_labels"] == 0 and "taught the suggester nothing new" in \
+        sv.describe_update(r2)
 
 
 def test_review_queue_and_no_fit(project):

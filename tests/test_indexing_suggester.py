@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 
+from toolkit.indexing.baselines import code_text
 from toolkit.indexing.codespace import CodeSpace, code_exemplar_texts
 from toolkit.indexing.suggester import CodeSuggester, best_f1_threshold
 from toolkit.models import Code
@@ -26,7 +27,10 @@ def test_code_texts_fall_back_to_the_id():
     kinds = [k for k, _ in code_exemplar_texts(CODES[0])]
     assert kinds == ["label", "definition", "label+definition", "example"]
     assert code_exemplar_texts(CODES[3]) == [("id", "X 1")]
-    assert code_exemplar_texts(Code(id="Q", label="Q")) == [("id", "Q")]  # a label equal to the id says nothing
+    # a label equal to the id is the label (a flat codebook's "emotional response" is its only short name)
+    assert code_exemplar_texts(Code(id="Q", label="Q")) == [("label", "Q")]
+    assert code_text(Code(id="emotional response", label="emotional response", definition="Feelings shown.")) == \
+        "emotional response: Feelings shown."
 
 
 def test_zero_shot_ranks_the_obvious_code_first(embedder):

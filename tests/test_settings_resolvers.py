@@ -92,22 +92,31 @@ OPERATIONS = {
     "suggest": ["suggest", "{p}", "--framework", "lvi84"],
     "summaries draft": ["summaries", "draft", "{p}", "--framework", "lvi84", "--participant", "P01"],
     "map propose": ["map", "propose", "{p}", "--framework", "lvi84", "--what", "elements"],
-    "teach familiarize": ["teach", "familiarize", "{p}", "--student", "kim", "--codes", "{codes}"],
+    "class codes": ["class", "codes", "{p}", "MSc", "1", "kim", "--code", "Patients ask for scans=P01_gp_rural.txt:{span}"],
+    "findings rank": ["findings", "rank", "{p}", "--framework", "lvi84", "--theme", "ORG"],
+}
+SETUP = {  # what an operation needs first (no model involved)
+    "map propose": [["summaries", "draft", "{p}", "--framework", "lvi84", "--participant", "P01"]],
+    "class codes": [["class", "create", "{p}", "MSc", "--teacher", "tove"],
+                    ["class", "exercise", "add", "{p}", "MSc", "--step", "familiarize", "--transcript",
+                     "P01_gp_rural.txt"],
+                    ["class", "join", "{p}", "MSc", "kim"]],
 }
 
 
 @pytest.mark.parametrize("operation", list(OPERATIONS))
-def test_cli_and_app_use_the_projects_model(configured, loads, operation, tmp_path, monkeypatch):
+def test_cli_and_app_use_the_projects_model(configured, loads, operation, monkeypatch):
     """The CLI used to load all-MiniLM-L6-v2 for these whatever the project said."""
     from app import common
 
-    codes = tmp_path / "codes.txt"
-    codes.write_text("Patients ask for scans\nLong travel to the hospital\n", encoding="utf-8")
     path = str(configured.path)
-    argv = [a.format(p=path, codes=codes) for a in OPERATIONS[operation]]
-    if operation == "map propose":  # key elements are proposed from summaries: draft one first
-        assert main([a.format(p=path) for a in OPERATIONS["summaries draft"]]) == 0
-        loads.clear()
+    with configured.read() as s:
+        turns = idb.passages_frame(s, "turn")
+    first = turns[turns["transcript"] == "P01_gp_rural.txt"].iloc[0]  # a passage of the exercise (unit: turn)
+    argv = [a.format(p=path, span=f"{first.start}-{first.end}") for a in OPERATIONS[operation]]
+    for step in SETUP.get(operation, []):  # e.g. key elements are proposed from summaries: draft one first
+        assert main([a.format(p=path) for a in step]) == 0, step
+    loads.clear()
     assert main(argv) == 0, operation
     assert loads and set(loads) == {MULTILINGUAL_MODEL}, (operation, loads)
     loads.clear()

@@ -8,6 +8,7 @@ import threading
 from datetime import timedelta
 
 import pytest
+from team_kit import open_ids, seen_codings
 from test_charting_common import make_project
 from test_indexing_service import FW, TRANSCRIPT
 
@@ -16,6 +17,7 @@ from toolkit import project as proj
 from toolkit import team
 from toolkit.embed import FakeEmbedder
 from toolkit.errors import ConflictError, InputError, PermissionDenied
+from toolkit.indexing import decisions as dec
 from toolkit.indexing import service as sv
 from toolkit.indexing.units import DEFAULT_SCHEME
 from toolkit.store import open_project
@@ -108,10 +110,11 @@ def test_roles_limit_what_a_login_may_do(project):
     with pytest.raises(PermissionDenied):
         team.reveal(p, ann, T1)
     team.assign(p, lead, T1, ["ann"])
+    assert stu.role == "student"
     with pytest.raises(PermissionDenied):
-        team.add_code(p, stu, "fw", T1, 0, 10, "DIST")
+        dec.add_code(p, "fw", T1, 0, 10, "DIST", coder="stu")
     with pytest.raises(PermissionDenied, match="not assigned"):
-        team.add_code(p, team.get_user(p, "bob"), "fw", T1, 0, 10, "DIST")
+        dec.add_code(p, "fw", T1, 0, 10, "DIST", coder="bob")
     with pytest.raises(InputError, match="not a coder"):
         team.assign(p, lead, T1, ["stu"])
 
@@ -122,30 +125,34 @@ def test_blind_double_coding_until_the_lead_reveals(project):
     assert team.assign(p, lead, T1, ["ann", "bob"]) == ["ann", "bob"]
     assert team.assign(p, lead, T1, ["ann"]) == []  # already assigned
     assert team.my_transcripts(p, ann) == [T1] and [a["coder"] for a in team.assignments(p, lead)] == ["ann", "bob"]
-    sug = team.open_suggestions(p, ann, "fw", T1)
-    first, second = int(sug["id"].iloc[0]), int(sug["id"].iloc[1])
-    a1 = team.accept(p, ann, first)
-    team.reject(p, ann, second)
-    b1 = team.accept(p, bob, first)  # bob decides for himself: ann's decision does not block or show
-    b2 = team.add_code(p, bob, "fw", T1, 10, 40, "WAIT")
-    with pytest.raises(InputError, match="already decided"):
-        team.accept(p, ann, first)
-    assert first not in set(team.open_suggestions(p, ann, "fw", T1)["id"])
-    assert first in set(team.open_suggestions(p, lead, "fw", T1)["id"])
-    # before the reveal: each coder sees only their own codings; the lead sees all
-    assert set(team.codings(p, ann, T1)["id"]) == {a1}
-    assert set(team.codings(p, bob, T1)["id"]) == {b1, b2}
-    assert {a1, b1, b2} <= set(team.codings(p, lead, T1)["id"])
-    assert team.visible_coders(p, ann, T1) == ["ann"]
+    sug = sorted(open_ids(p, "ann", "fw", T1))
+    first, second = sug[0], sug[1]
+    a1 = dec.accept(p, first, coder="ann")
+    dec.reject(p, second, coder="ann")
+    b1 = dec.accept(p, first, coder="bob")  # bob decides for himself: ann's decision does not block or show
+    b2 = dec.add_code(p, "fw", T1, 10, 40, "WAIT", coder="bob")
+    with pytest.raises(InputError, match="already coded"):
+        dec.accept(p, first, coder="ann")
+    assert first not in open_ids(p, "ann", "fw", T1) and second not in open_ids(p, "ann", "fw", T1)
+    assert {first, second} <= open_ids(p, "lena", "fw", T1)  # the lead has not decided them
+    assert second in open_ids(p, "bob", "fw", T1)  # ann's rejection does not show to bob
+    # before the reveal: each coder sees only their own codings (asking for the others' changes nothing)
+    assert seen_codings(p, "ann", "fw", T1) == {a1}
+    assert seen_codings(p, "bob", "fw", T1) == {b1, b2}
+    assert {a1, b1, b2} <= seen_codings(p, "lena", "fw", T1)
     assert team.reveal(p, lead, T1) is True
     # after: the other's committed codings show up on the next read, through a second session too
     other = open_project(p.path)
-    assert {a1, b1, b2} <= set(team.codings(other, ann, T1)["id"])
+    assert {a1, b1, b2} <= seen_codings(other, "ann", "fw", T1)
     assert team.assignments(other, ann)[0]["revealed"] is True
     other.close()
-    coded = team.codings(p, lead, T1)
+    with p.read() as s:
+        from toolkit.store import core as db
+
+        coded = db.codings_frame(s, framework_id="fw")
     row = coded[coded["id"] == a1].iloc[0]
     assert row["coder"] == "ann" and row["origin"] == "suggestion" and row["score"] is not None
+    assert bob.role == "coder"
 
 
 def test_second_save_of_a_stale_summary_is_a_conflict(chart):
@@ -156,17 +163,17 @@ def test_second_save_of_a_stale_summary_is_a_conflict(chart):
     assert cell.version == 0
     q = open_project(p.path)  # bob's own session, as a second app server process would have
     # both open the empty cell; ann saves first
-    team.save_summary(p, ann, "lvi84", cell.participant, cell.column, "Ann's summary", base_version=0)
+    ch.set_summary(p, "lvi84", cell.participant, cell.column, "Ann's summary", author=ann.name, base_version=0)
     with pytest.raises(ConflictError, match="nothing was overwritten"):
-        team.save_summary(q, bob, "lvi84", cell.participant, cell.column, "Bob's summary", base_version=0)
+        ch.set_summary(q, "lvi84", cell.participant, cell.column, "Bob's summary", author=bob.name, base_version=0)
     v1 = ch.build_matrix(q, "lvi84").cells[(cell.participant, cell.column)]
     assert v1.summary == "Ann's summary" and v1.version == 1
     # bob reloads, edits version 1; ann's later edit based on version 1 is now stale
-    team.save_summary(q, bob, "lvi84", cell.participant, cell.column, "Bob's edit", base_version=1)
+    ch.set_summary(q, "lvi84", cell.participant, cell.column, "Bob's edit", author=bob.name, base_version=1)
     with pytest.raises(ConflictError):
-        team.save_summary(p, ann, "lvi84", cell.participant, cell.column, "Ann again", base_version=1)
+        ch.set_summary(p, "lvi84", cell.participant, cell.column, "Ann again", author=ann.name, base_version=1)
     with pytest.raises(ConflictError):  # deleting a stale version is refused too
-        team.save_summary(p, ann, "lvi84", cell.participant, cell.column, "", base_version=1)
+        ch.set_summary(p, "lvi84", cell.participant, cell.column, "", author=ann.name, base_version=1)
     now = ch.build_matrix(p, "lvi84").cells[(cell.participant, cell.column)]
     assert (now.summary, now.author, now.version) == ("Bob's edit", "bob", 2)
     q.close()
@@ -183,8 +190,8 @@ def test_simultaneous_saves_of_one_version_keep_exactly_one(chart):
     def save(i):
         barrier.wait()
         try:
-            team.save_summary(projects[i], team.User(f"c{i}", "coder"), "lvi84", cell.participant, cell.column,
-                              f"text {i}", base_version=1)
+            ch.set_summary(projects[i], "lvi84", cell.participant, cell.column, f"text {i}", author=f"c{i}",
+                           base_version=1)
             results.append(("ok", i))
         except ConflictError:
             results.append(("conflict", i))
@@ -234,49 +241,57 @@ def test_chart_quotes_only_what_blind_coding_lets_a_coder_see(chart):
     p, lead = chart
     ann = team.get_user(p, "ann")
     team.assign(p, lead, "P01_gp_rural.txt", ["ann"])
-    assert team.chart_coders(p, lead) is None and team.chart_coders(p, ann) == ["ann"]
-    m = ch.build_matrix(p, "lvi84", coders=team.chart_coders(p, ann))
-    assert not any(q.coder != "ann" for c in m.cells.values() for q in c.quotes)  # the reference coder's are hidden
+    assert ann.role == "coder"
+    m = ch.build_matrix(p, "lvi84", viewer="ann")
+    blind = [q for c in m.cells.values() for q in c.quotes if q.transcript == "P01_gp_rural.txt"]
+    assert not blind  # the reference coder's codings of the blind transcript are hidden (ann coded nothing yet)
+    assert any(q.coder != "ann" for c in m.cells.values() for q in c.quotes)  # elsewhere the evidence as usual
+    assert "only ann's own codings" in m.evidence.describe()
+    assert any(q.transcript == "P01_gp_rural.txt" for c in ch.build_matrix(p, "lvi84", viewer="lena").cells.values()
+               for q in c.quotes)
     team.reveal(p, lead, "P01_gp_rural.txt")
-    assert team.chart_coders(p, ann) is None
+    assert any(q.transcript == "P01_gp_rural.txt" for c in ch.build_matrix(p, "lvi84", viewer="ann").cells.values()
+               for q in c.quotes)
 
 
 def test_a_coder_removes_only_own_codings(project):
     p, lead = project
     ann, bob = team.get_user(p, "ann"), team.get_user(p, "bob")
     team.assign(p, lead, T1, ["ann", "bob"])
-    a = team.add_code(p, ann, "fw", T1, 10, 40, "WAIT")
+    a = dec.add_code(p, "fw", T1, 10, 40, "WAIT", coder="ann")
     with pytest.raises(PermissionDenied, match="not bob's"):
-        team.remove_code(p, bob, a)
-    team.remove_code(p, ann, a)
-    assert team.codings(p, ann, T1).empty
-    with pytest.raises(InputError, match="no active coding"):
-        team.remove_code(p, ann, a)
+        dec.remove_code(p, a, coder="bob")
+    dec.remove_code(p, a, coder="ann")
+    assert not seen_codings(p, "ann", "fw", T1) and ann.role == bob.role == "coder"
 
 
 def test_a_coders_own_decisions_survive_the_next_suggestions_and_their_rejections_teach_it(project):
-    """A team coder's accept and reject are theirs (the suggestion's shared status stays open): updating the
-    suggestions must not delete them with the open rows, and a rejection is a label the suggester learns from."""
+    """A coder's accept and reject are theirs (the one decision log): updating the suggestions must not delete them
+    with the open rows, and a rejection is a label the suggester learns from."""
     p, lead = project
-    ann, bob = team.get_user(p, "ann"), team.get_user(p, "bob")
     team.assign(p, lead, T1, ["ann", "bob"])
-    sug = team.open_suggestions(p, ann, "fw", T1)
+    with p.read() as s:
+        from toolkit.store import indexing as idb
+
+        sug = idb.suggestions_frame(s, "fw")
+    sug = sug[sug["id"].isin(open_ids(p, "ann", "fw", T1))]
     first = int(sug["id"].iloc[0])
     other = sug[sug["passage_id"] != sug["passage_id"].iloc[0]]  # on a passage ann leaves uncoded
     second = int(other["id"].iloc[0])
-    team.accept(p, ann, first)
-    team.reject(p, ann, second)
+    dec.accept(p, first, coder="ann")
+    dec.reject(p, second, coder="ann")
     rejected = other.iloc[0]
     Y = sv._frames(p, "fw", DEFAULT_SCHEME)
     pas = Y["pas"].reset_index(drop=True)
     row = int(pas.index[pas["id"] == int(rejected["passage_id"])][0])
     col = [c.id for c in Y["fw"].codes].index(rejected["code_id"])
     assert Y["Y"][row, col] == 0  # ann's rejection is a label
-    before = {int(i) for i in team.open_suggestions(p, bob, "fw", T1)["id"]}
+    before = open_ids(p, "bob", "fw", T1)
     sv.suggest(p, "fw", FakeEmbedder(64), scheme=DEFAULT_SCHEME, coder="lena")
+    from toolkit.store import decisions as ddb
+
     with p.read() as s:
-        mine = tdb.decisions_frame(s, tdb.account(s, "ann")["coder_id"])
-    assert set(zip(mine["suggestion_id"], mine["status"], strict=True)) == {(first, "accepted"), (second, "rejected")}
-    assert second not in set(team.open_suggestions(p, ann, "fw", T1)["id"])  # still rejected for ann
-    still = {int(i) for i in team.open_suggestions(p, bob, "fw", T1)["id"]}
-    assert {first, second} & before <= still  # bob still has them to decide, under the same ids
+        mine = ddb.decisions_frame(s, "fw", coders=["ann"], active_only=True)
+    assert set(zip(mine["suggestion_id"], mine["kind"], strict=True)) == {(first, "accept"), (second, "reject")}
+    assert second not in open_ids(p, "ann", "fw", T1)  # still rejected for ann
+    assert {first, second} & before <= open_ids(p, "bob", "fw", T1)  # bob still has them, under the same ids

@@ -21,11 +21,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 
 import pandas as pd
 
-from . import settings
+from . import access, settings
 from .errors import InputError, NotFoundError
 from .participants import ParticipantFilter
 from .store import Project
@@ -65,6 +65,9 @@ class Evidence:
     totals: tuple[tuple[str, int, int], ...] = ()
     labels: tuple[tuple[int, str], ...] = ()
     framework: str | None = None
+    #: blind coding (``toolkit.access.visibility``): on these transcripts only ``own``'s codings count (all: ``None``)
+    hidden: frozenset[int] | None = frozenset()
+    own: str | None = None
 
     @property
     def consensus_transcripts(self) -> frozenset[int]:
@@ -86,6 +89,13 @@ class Evidence:
         return sorted((names.get(tid, str(tid)), k, max(total[tid], k)) for tid, k in n.items())
 
     def describe(self) -> str:
+        """One line naming the evidence, for page headers and export title blocks."""
+        if self.own is None:
+            return self._describe()
+        where = "every transcript" if self.hidden is None else f"{len(self.hidden)} blind transcript(s)"
+        return self._describe() + f"; on {where}: only {self.own}'s own codings (blind until the lead reveals)"
+
+    def _describe(self) -> str:
         """One line naming the evidence, for page headers and export title blocks."""
         if self.kind == "chosen":
             return "Evidence: codings of " + ", ".join(self.coders) + " (chosen)"
@@ -114,6 +124,17 @@ class Evidence:
         return "+".join(c for c in (self.consensus if self.passages else None, self.lead) if c) or "none"
 
     def filter(self, df: pd.DataFrame) -> pd.DataFrame:
+        """The rows of a codings frame (columns ``coder`` and ``transcript_id``) that this evidence counts; under
+        blind coding (``own``), on the hidden transcripts only the asker's own codings."""
+        if self.own is None or df.empty:
+            return self._filter(df)
+        tid = df["transcript_id"].astype(int)
+        blind = tid.isin(self.hidden) if self.hidden is not None else pd.Series(True, index=df.index)
+        seen = self._filter(df[~blind])
+        own = df[blind & (df["coder"] == self.own)]
+        return df[df.index.isin(seen.index.union(own.index))]
+
+    def _filter(self, df: pd.DataFrame) -> pd.DataFrame:
         """The rows of a codings frame (columns ``coder``, ``transcript_id``, ``start``, ``end``, and
         ``framework_id`` when there is one) that this evidence counts."""
         if df.empty:
@@ -203,11 +224,15 @@ def set_lead_coder(project: Project, name: str | None, *, actor: str | None = No
         return _lead(s, _stats(s))
 
 
-def eligible_coders(project: Project) -> list[dict]:
-    """Coders a page may offer as evidence: name, codings, role (consensus / lead / ""); never students or models."""
+def eligible_coders(project: Project, *, viewer=None) -> list[dict]:
+    """Coders a page may offer as evidence: name, codings, role (consensus / lead / ""); never students or models.
+    ``viewer`` (a name or ``access.Viewer``): counts only the codings they may see (blind coding)."""
     with project.read() as s:
         st = _stats(s)
         lead = _lead(s, st)
+        vis = access.visibility(s, viewer) if viewer is not None else None
+    if vis is not None and not st.empty:
+        st = vis.filter(st)
     if st.empty:
         return []
     cons = set(st.loc[st["origin"] == "consensus", "coder"])
@@ -247,16 +272,22 @@ def _resolve(s, coders, framework: str | None = None) -> Evidence:
 
 
 def resolve(project_or_session, coders: Iterable[str] | str | None = None, *, framework: str | None = None,
-            where: ParticipantFilter | None = None) -> Evidence:
+            where: ParticipantFilter | None = None, viewer=None) -> Evidence:
     """The evidence for ``coders`` (None or ``"default"``: the default rule above). Accepts a Project or a Session.
     ``framework``: the framework whose passages ``describe`` counts (the filter covers every framework).
-    ``where``: only the codings of the participants it matches (``with_participants``)."""
-    if isinstance(coders, Evidence) and not where:
+    ``viewer`` (a name or ``access.Viewer``): under blind coding, on the transcripts they may not see others' work
+    of, only their own codings count (``toolkit.access.visibility``). ``where``: only the codings of the participants
+    it matches (``with_participants``)."""
+    if isinstance(coders, Evidence) and not where and viewer is None:
         return coders
     if isinstance(project_or_session, Project):
         with project_or_session.read() as s:
-            return resolve(s, coders, framework=framework, where=where)
+            return resolve(s, coders, framework=framework, where=where, viewer=viewer)
     ev = coders if isinstance(coders, Evidence) else _resolve(project_or_session, coders, framework)
+    vis = access.visibility(project_or_session, viewer) if viewer is not None else None
+    if vis is not None and (vis.hidden or vis.everything_hidden):
+        ev = replace(ev, coders=tuple(dict.fromkeys((*ev.coders, vis.own))), own=vis.own,
+                     hidden=None if vis.everything_hidden else vis.hidden)
     return with_participants(project_or_session, ev, where) if where else ev
 
 
@@ -289,31 +320,29 @@ def merge_overlaps(df: pd.DataFrame, keys: Iterable[str] = ("transcript_id", "co
 class FilteredEvidence(Evidence):
     """An evidence restricted to the participants a ``ParticipantFilter`` matches: its ``filter`` keeps their codings
     only, and ``describe`` names the filter, so every chart, map, finding, report and export that rests on it says so
-    in its title block. The rule itself is the ``base`` evidence's (this only narrows it)."""
+    in its title block."""
 
     where: ParticipantFilter = field(default_factory=ParticipantFilter)
     participants: frozenset[str] = field(default_factory=frozenset)
     base: Evidence | None = None
 
-    def _base(self) -> Evidence:
-        return self.base if self.base is not None else Evidence(self.kind, self.coders)
-
     def describe(self) -> str:
-        return self._base().describe() + " · " + self.where.describe()
+        return (self.base or Evidence(self.kind, self.coders)).describe() + " · " + self.where.describe()
 
     @property
     def short(self) -> str:
-        return self._base().short + " where " + "; ".join(f"{a}={'|'.join(v)}" for a, v in self.where.conditions)
+        return (self.base or Evidence(self.kind, self.coders)).short + " where " + "; ".join(
+            f"{a}={'|'.join(v)}" for a, v in self.where.conditions)
 
     def filter(self, df: pd.DataFrame) -> pd.DataFrame:
-        df = self._base().filter(df)
+        df = (self.base or Evidence(self.kind, self.coders)).filter(df)
         return df if df.empty else df[df["participant_id"].isin(self.participants)]
 
 
 def with_participants(session, ev: Evidence, where: ParticipantFilter) -> Evidence:
     """``ev`` restricted to the participants ``where`` matches (an unknown attribute, or a filter no participant
     matches, is refused with the values there are)."""
-    base = ev.base if isinstance(ev, FilteredEvidence) and ev.base is not None else ev
+    base = ev.base if isinstance(ev, FilteredEvidence) else ev
     ids = where.select(db.participants(session))
     own = {f.name: getattr(base, f.name) for f in fields(Evidence)}
     return FilteredEvidence(**own, where=where, participants=ids, base=base)

@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import access, settings
 from . import frameworks as fwio
-from . import settings
 from .codings_csv import CODINGS_COLUMNS, CodingsImported, export_codings, import_codings  # noqa: F401 (API)
 from .errors import InputError
 from .indexing.workspace import cut_passages
@@ -197,6 +197,7 @@ def import_attributes(project: Project, path: str | Path, *, actor: str | None =
 
 
 def add_framework(project: Project, source: str | Path | Framework, *, actor: str | None = None) -> Framework:
+    access.check(project, actor, "frameworks")
     fw = source if isinstance(source, Framework) else fwio.load_framework(source)
     with project.transaction(Action.FRAMEWORK_ADD, actor=actor,
                              payload={"framework": fw.id, "file": fw.source_file}) as s:
@@ -224,6 +225,7 @@ def code_tree(project: Project, framework_id: str) -> list:
 def add_crosswalk(project: Project, path: str | Path, *, actor: str | None = None) -> fwio.Crosswalk:
     from .store import measures as mdb
 
+    access.check(project, actor, "frameworks")
     with project.transaction(Action.CROSSWALK_ADD, actor=actor, payload={"file": str(path)}) as s:
         cw = fwio.load_crosswalk(path)
         fws = {fid: db.get_framework(s, fid) for fid in (cw.from_framework, cw.to_framework)
@@ -267,6 +269,7 @@ def set_model(project: Project, model_path: str | Path | None, *, actor: str | N
     (``multilingual-e5-small``: for interviews not in English); None: the packaged default all-MiniLM-L6-v2."""
     from .embed import NAMED_MODELS
 
+    access.check(project, actor, "project")
     named = model_path is not None and str(model_path) in NAMED_MODELS
     if model_path is not None and not named and not Path(model_path).is_dir():
         raise InputError(model_path, "not a local model directory or a packaged model name "

@@ -26,7 +26,8 @@ from .store import Project
 from .store import core as db
 
 __all__ = ["Setting", "REGISTRY", "read", "write", "NAME", "MODEL", "LEAD_CODER", "UNIT", "POSITION", "LEARNED",
-           "BACKGROUND_TASK", "SUGGEST_FINGERPRINT", "SUGGEST_RESULT", "ATTRIBUTE_TYPES", "ModelChoice", "model_choice",
+           "BACKGROUND_TASK", "SUGGEST_FINGERPRINT", "SUGGEST_RESULT", "SUGGEST_LABELS", "ATTRIBUTE_TYPES", "ModelChoice",
+           "model_choice",
            "project_embedder", "MULTILINGUAL_SHARE"]
 
 
@@ -70,6 +71,9 @@ SUGGEST_FINGERPRINT = Setting("suggest:{framework}:{scheme}", str, None,
                               "Fingerprint of the inputs of the last whole-project suggestion run.")
 SUGGEST_RESULT = Setting("suggest:{framework}:{scheme}:result", dict, None,
                          "Summary of the last whole-project suggestion run (returned when nothing changed).")
+SUGGEST_LABELS = Setting("suggest:{framework}:{scheme}:labels", str, None,
+                         "The labels the last whole-project suggestion run learned from, packed (the next run counts "
+                         "the labels that changed).")
 
 ATTRIBUTE_TYPES = Setting("attribute_types", dict, None,
                           "The type of each participant attribute: {name: category | number | date}; an attribute "
@@ -77,7 +81,7 @@ ATTRIBUTE_TYPES = Setting("attribute_types", dict, None,
 
 #: every setting a project may hold; a key not matching one of these is never written
 REGISTRY: tuple[Setting, ...] = (NAME, MODEL, LEAD_CODER, UNIT, POSITION, LEARNED, BACKGROUND_TASK,
-                                 SUGGEST_FINGERPRINT, SUGGEST_RESULT, ATTRIBUTE_TYPES)
+                                 SUGGEST_FINGERPRINT, SUGGEST_RESULT, SUGGEST_LABELS, ATTRIBUTE_TYPES)
 
 
 def _decode(setting: Setting, raw: str | None) -> Any:

@@ -19,7 +19,9 @@ from app.common import (
     project,
     project_embedder,
     show_error,
+    user,
     version,
+    viewer,
 )
 from toolkit import charting, evidence
 from toolkit import familiarize as memo_ops
@@ -40,9 +42,9 @@ STALE_MARK = "⚠ "  # written from earlier evidence
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def _matrix(path: str, framework: str, category: str | None, group_by: tuple, level: str, coders: tuple | None,
-            v: int, where: ParticipantFilter | None = None):
+            v: int, who: str, where: ParticipantFilter | None = None):
     return charting.build_matrix(project(), framework, category=category, group_by=group_by, level=level,
-                                 coders=list(coders) if coders else None, where=where or None)
+                                 coders=list(coders) if coders else None, where=where or None, viewer=who)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -51,15 +53,16 @@ def _categories(path: str, framework: str, v: int) -> list[tuple[str, str]]:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _coverage(path: str, framework: str, by: tuple, coders: tuple | None, v: int, where: ParticipantFilter):
-    ev = evidence.resolve(project(), list(coders) if coders else None, where=where or None)
+def _coverage(path: str, framework: str, by: tuple, coders: tuple | None, v: int, who: str, where: ParticipantFilter):
+    ev = evidence.resolve(project(), list(coders) if coders else None, where=where or None, viewer=who)
     return charting.coverage(project(), framework, by=by, coders=ev)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _compare(path: str, framework: str, by: str, level: str, coders: tuple | None, v: int, where: ParticipantFilter):
-    return charting.compare(project(), framework, by, where=where or None, coders=list(coders) if coders else None,
-                            level=level)
+def _compare(path: str, framework: str, by: str, level: str, coders: tuple | None, v: int, who: str,
+             where: ParticipantFilter):
+    ev = evidence.resolve(project(), list(coders) if coders else None, viewer=who)
+    return charting.compare(project(), framework, by, where=where or None, coders=ev, level=level)
 
 
 def _grid(m, show: str) -> pd.DataFrame:
@@ -136,7 +139,7 @@ def matrix_tab(m, level: str, category: str) -> None:
     if whole and level == "code":
         stem = f"{framework}_matrix"
         dm = _matrix(str(p.path), framework, None, tuple(group_by), "code", tuple(coders) if coders else None,
-                     version(), where)
+                     version(), viewer(), where)
     b2.download_button("Word", data=lambda: file_bytes(lambda f: export_docx(dm, f, **kw), ".docx"),
                        file_name=f"{stem}.docx", key="chart_docx", icon=":material/description:",
                        mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
@@ -194,7 +197,7 @@ def cell_panel(m, level: str, col_ids: list[str]) -> None:
 
 def memo_box(pid: str, code: str) -> None:
     """Memos on this cell and on its code: the ones written so far, and a new one."""
-    mine = memo_ops.memos_table(p)
+    mine = memo_ops.memos_table(p, viewer=viewer())
     mine = mine[mine["about"].str.startswith((f"{pid} × {code} ", f"{code} "))
                 & mine["about"].str.endswith(f"({framework})")]
     with st.expander(f"Memos on this cell and on {code} ({len(mine)})"):
@@ -254,7 +257,7 @@ def coverage_tab() -> None:
     by = st.selectbox("Coverage by", ["(none)"] + attrs, key="chart_cover_by",
                       index=1 + attrs.index("group") if "group" in attrs else 0)
     cov = _coverage(str(p.path), framework, () if by == "(none)" else (by,), tuple(coders) if coders else None,
-                    version(), where)
+                    version(), viewer(), where)
     st.caption(f"Codes no one mentioned: {md_join(cov.unused) or 'none'} · participants with fewer than "
                f"{cov.few} passages: {md_join(cov.sparse) or 'none'}")
     code_label = dict(zip(cov.codes["code_id"], cov.codes["label"], strict=True))
@@ -273,7 +276,7 @@ def compare_tab(level: str) -> None:
     a1, a2 = st.columns([2, 3])
     by = a1.selectbox("Compare by", attrs, key="chart_compare_by", index=attrs.index("group") if "group" in attrs else 0)
     what = a2.radio("Count", ["passages", "participants", "share"], horizontal=True, key="chart_compare_count")
-    cmp = _compare(str(p.path), framework, by, level, tuple(coders) if coders else None, version(), where)
+    cmp = _compare(str(p.path), framework, by, level, tuple(coders) if coders else None, version(), viewer(), where)
     table = cmp.table(what)
     labels = {c.id: c.label for c in cmp.columns}
     shown = table.rename(index=lambda c: f"{c} {labels[c]}")
@@ -307,7 +310,9 @@ def refine_tab() -> None:
                "coding lists the codings it came from; summaries of merged cells are carried over as drafts.")
     r1, r2 = st.columns(2)
     dry = r1.button("Preview (nothing is written)", key="chart_refine_preview")
-    apply = r2.button("Apply the crosswalk", key="chart_refine_apply", type="primary")
+    apply = r2.button("Apply the crosswalk", key="chart_refine_apply", type="primary",
+                      disabled=user() is not None and not user().can("refine"),
+                      help="Rewrites the project's codings: the lead's decision on a team server")
     rep = None
     if dry:
         rep = act(charting.refine, p, cw, actor=coder(), dry_run=True, cli="refine --crosswalk --dry-run",
@@ -347,12 +352,12 @@ category = c1.selectbox("Category", cat_ids, format_func=lambda c: c if c == ALL
 group_by = c2.multiselect("Group rows by", attrs, default=[a for a in ("group", "setting") if a in attrs],
                           key="chart_group_by")
 show = c3.radio("Cells show", ["Summaries", "Passages"], horizontal=True, key="chart_show")
-coders, evidence_now = evidence_picker()
+coders, evidence_now = evidence_picker(viewer=viewer())
 where = participant_filter()
 level = "category" if category == ALL else "code"
 try:
     matrix = _matrix(str(p.path), framework, None if level == "category" else category, tuple(group_by), level,
-                     tuple(coders) if coders else None, version(), where)
+                     tuple(coders) if coders else None, version(), viewer(), where)
 except ToolkitError as e:
     show_error(e)
     st.stop()

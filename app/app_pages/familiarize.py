@@ -91,7 +91,7 @@ with terms:
 
 with notes:
     kind = st.radio("Show", ["all", *memo_ops.MEMO_KINDS], horizontal=True, key="memo_kind")
-    table = memo_ops.memos_table(p, kind=None if kind == "all" else kind)
+    table = memo_ops.memos_table(p, kind=None if kind == "all" else kind, viewer=coder())  # blind: others' hidden
     st.caption(f"{len(table)} memo(s) · select one to edit or delete it · memos go into the interpretation report")
     ev = st.dataframe(table, key="memo_grid", on_select="rerun", selection_mode="single-row", hide_index=True,
                       width="stretch", column_config={"memo": st.column_config.TextColumn(width="large"),

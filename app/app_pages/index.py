@@ -82,17 +82,14 @@ if lead and u3.button("Learn from my coding", key="learn",
     bar = Progress("Learning from the codings")
     act(learning.learn, p, fw_id, project_embedder(lazy=True), progress=bar, before_rerun=bar.done, coder=who,
         cli="learn --framework --coder", done=lambda r: (
-            f"Learned from the codings of {fw_id}: cross-validated top-1 {r['cv_top1']:.2f}; kept in the project "
-            f"(sha256 {r['sha256'][:12]}); suggestions updated."))
+            st.session_state.__setitem__("_learn_details", r["technical"]), r["message"])[1])
+if st.session_state.get("_learn_details"):
+    with st.expander("Technical details of the last learning"):
+        st.text(st.session_state["_learn_details"])
 if lead and u1.button("Update suggestions", key="suggest"):
     bar = Progress("Embedding passages")
     out = act(sv.suggest, p, fw_id, project_embedder(lazy=True), progress=bar, before_rerun=bar.done, coder=who,
-              cli="suggest --framework --coder", rerun=False, done=lambda r: (
-                  "Suggestions are up to date: nothing changed since the last run." if r.get("unchanged") else
-                  f"{r['passages']} passages; {r['suggested']} codes suggested above their thresholds; {r['no_fit']} "
-                  f"passages fit no code well; learned from {r['labelled_passages']} coded passages "
-                  f"({r['seconds']} s)." + (" Blind double coding: each transcript's suggestions are learned from "
-                                            "the other transcripts only." if r.get("blind") else "")))
+              cli="suggest --framework --coder", rerun=False, done=sv.describe_update)
     if out is None or out.get("unchanged"):
         flash()  # nothing changed (or an error): say so without another run
     else:
@@ -121,7 +118,7 @@ def _go(key: str, pos: int) -> None:
 
 
 def _uncertain() -> None:
-    q = sv.review_queue(p, fw_id, n=1, transcript=tname, scheme=scheme)
+    q = sv.review_queue(p, fw_id, n=1, transcript=tname, scheme=scheme, coder=who)  # your own open suggestions
     if q.empty:
         st.session_state["_flash"] = f"Nothing to review in {tname}: every suggestion here is decided, or none computed."
     else:
@@ -290,8 +287,8 @@ with st.expander("Bulk accept one code (one decision, undoable)"):
     thr = b2.slider("Minimum score", 0.0, 1.0, 0.6, 0.05, key="bulk_threshold")
     n_open = sum(1 for x in view0["passages"] for s in x["suggestions"] + x["candidates"]
                  if s["code_id"] == bcode and s["state"] == "open" and s["score"] >= thr)
-    st.caption(f"In this transcript, {n_open} open suggestion(s) of {bcode} reach {thr:.2f}; the bulk accept applies "
-               "to every transcript.")
+    st.caption(f"In this transcript, {n_open} suggestion(s) of {bcode} open for you reach {thr:.2f}; the bulk accept "
+               "applies to every transcript you may code, and to your own open suggestions only.")
     if st.button("Accept all of them", key="bulk_accept"):
         out = act(dec.bulk_accept, p, fw_id, bcode, thr, coder=who, cli="index bulk-accept --framework --code "
                   "--threshold --coder", rerun=False)

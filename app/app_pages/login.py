@@ -3,7 +3,7 @@ slowed down per account). The coder identity of everything done afterwards comes
 
 import streamlit as st
 
-from app.common import project
+from app.common import flash, project
 from toolkit import team
 
 st.title("Log in")
@@ -12,12 +12,15 @@ with st.form("login", clear_on_submit=False):
     name = st.text_input("Name", key="login_name", autocomplete="username")
     password = st.text_input("Password", type="password", key="login_password", autocomplete="current-password")
     submitted = st.form_submit_button("Log in", type="primary")
+flash()  # e.g. "your account was changed or disabled: log in again"
 if submitted:
-    try:
-        st.session_state["user"] = team.authenticate(project(), name, password)
+    try:  # the slow-down is kept per name and client address: a guesser elsewhere cannot lock anyone out here
+        ip = st.context.ip_address
+        st.session_state["user"] = team.authenticate(project(), name, password,
+                                                     client=ip if isinstance(ip, str) and ip else "-")
         st.session_state.pop("login_password", None)
         st.rerun()
     except team.LoginThrottled as e:
-        st.error(f"Too many failed logins for this account: wait {int(e.wait + 0.999)} s and try again.")
+        st.error(f"Too many failed logins: wait {int(e.wait + 0.999)} s and try again.")
     except team.LoginError:
         st.error("Wrong name or password.")

@@ -25,8 +25,8 @@ from .summaries import (
     set_summary,
 )
 
-__all__ = ["DEFAULT_GROUP_BY", "DRAFT_SEPARATOR", "STALE_NOTE", "Cell", "Column", "Comparison", "Coverage",
-           "DraftReport", "Matrix", "Quote", "RefineReport", "Table", "build_matrix", "compare", "coverage",
-           "draft_summaries", "drafted_sentences",
+__all__ = ["DEFAULT_GROUP_BY", "DRAFT_SEPARATOR", "STALE_NOTE", "Cell", "Column", "Comparison", "Coverage", "DraftReport",
+           "Matrix", "Quote", "RefineReport", "Table", "build_matrix", "compare", "coverage", "draft_summaries",
+           "drafted_sentences",
            "refine", "review_summary", "set_summary"]
 

@@ -45,14 +45,14 @@ def _group_label(m: Matrix, pid: str, by: tuple[str, ...]) -> str:
 
 
 def coverage(project: Project, framework_id: str, by: str | Sequence[str] | None = None, *,
-             coders: Iterable[str] | None = None, few: int = 3) -> Coverage:
+             coders: Iterable[str] | None = None, few: int = 3, viewer=None) -> Coverage:
     """Passages and participants per code of ``framework_id`` (overall and per group of the ``by`` attributes).
 
     A passage is a distinct coded span (the same span coded by two coders counts once). ``few``: participants with
     fewer passages than this are listed in ``sparse``. Unknown framework or attribute: ``NotFoundError``.
     """
     by_t: tuple[str, ...] = (by,) if isinstance(by, str) else tuple(by or ())
-    m = build_matrix(project, framework_id, group_by=by_t, coders=coders)
+    m = build_matrix(project, framework_id, group_by=by_t, coders=coders, viewer=viewer)
     _check_attributes(by_t, m.attributes, "coverage by")
     group_of = {pid: _group_label(m, pid, by_t) for pid in m.participants}
     groups = list(dict.fromkeys(group_of.values()))

@@ -243,14 +243,16 @@ def _check_attributes(names: Sequence[str], known: Sequence[str], what: str) -> 
 
 def build_matrix(project: Project, framework_id: str, *, category: str | None = None,
                  group_by: Sequence[str] | None = DEFAULT_GROUP_BY, level: str = "code",
-                 coders: Iterable[str] | Evidence | None = None, where: ParticipantFilter | None = None) -> Matrix:
+                 coders: Iterable[str] | Evidence | None = None, where: ParticipantFilter | None = None,
+                 viewer=None) -> Matrix:
     """The chart of ``framework_id`` (one category of it with ``category``).
 
     ``group_by`` names participant attributes to order and group rows by; the default (group, setting) uses those of
     the two the project has, while any name given explicitly must exist. ``level="category"`` gives one column per
     category (its cell joins the code summaries and passages). ``coders``: whose codings count (``toolkit.evidence``:
 None = consensus where it exists, else the lead coder; never students or models). ``where`` (or an evidence
-    resolved with one): only the participants a ``ParticipantFilter`` matches, as rows and as codings.
+    resolved with one): only the participants a ``ParticipantFilter`` matches, as rows and as codings. ``viewer`` (a
+    name or ``access.Viewer``): on transcripts they code blind, only their own codings (``evidence.resolve``).
     Raises ``NotFoundError`` for an unknown framework, category or attribute, ``InputError`` for a project without
     participants.
     """
@@ -262,7 +264,7 @@ None = consensus where it exists, else the lead coder; never students or models)
         fw = db.get_framework(s, framework_id)
         pframe = db.participants_frame(s)
         project_name = settings.read(s, settings.NAME) or ""
-        ev = resolve(s, coders, framework=framework_id, where=where)
+        ev = resolve(s, coders, framework=framework_id, where=where, viewer=viewer)
         codings = ev.filter(db.codings_frame(s, framework_id=framework_id, coders=list(ev.coders), with_text=False))
         tids = codings["transcript_id"].unique() if len(codings) else []
         places = cdb.segment_places(s, tids)

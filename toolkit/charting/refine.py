@@ -82,6 +82,10 @@ def refine(project: Project, crosswalk: str | Path, *, actor: str | None = None,
     ``NotFoundError``; a project with no codings of the source framework ``InputError``. Nothing is changed then, nor
     with ``dry_run`` (which still returns the full report).
     """
+    if actor is not None and not dry_run:  # applying a crosswalk rewrites the project's codings: the lead's call
+        from .. import access
+
+        access.require(access.viewer(project, actor), "refine")
     holder: dict[str, RefineReport] = {}
     try:
         with project.transaction(Action.CROSSWALK_REFINE, actor=actor, payload=(payload := {})) as s:

@@ -30,7 +30,9 @@ FLAGS = {"browser.gatherUsageStats": "false", "server.enableCORS": "true", "serv
          "server.headless": "true",
          # speed of every click (bench/bench_app_browser.py): no full garbage collection after each script run (it
          # holds the server for ~0.1 s with the embedding model in memory), no polling of the app's source files
-         "runner.postScriptGC": "false", "server.fileWatcherType": "none"}
+         "runner.postScriptGC": "false", "server.fileWatcherType": "none",
+         # no traceback in the browser (server paths, code): the pages say plainly what went wrong
+         "client.showErrorDetails": "none"}
 LOOPBACK = "127.0.0.1"
 
 

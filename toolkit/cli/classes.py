@@ -157,7 +157,7 @@ def cmd_passages(a) -> int:
         rows = [{"passage": f"{c.transcript}:{c.start}-{c.end}", "text": c.text[:90]}
                 for c in cw5.candidates(p, e, embedder(p, a.model))]
     elif e.step in ("chart",):
-        rows = [{"coding": c.coding_id, "passage": f"{c.transcript}:{c.start}-{c.end}", "text": c.text[:90]}
+        rows = [{"coding": str(c.coding_id), "passage": f"{c.transcript}:{c.start}-{c.end}", "text": c.text[:90]}
                 for c in cw5.cell_passages(p, e)]
     elif e.step == "map":
         rows = [{"participant": i.participant, "summary" if i.is_summary else "passages": i.text[:90]}

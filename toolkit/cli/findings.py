@@ -32,6 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_where(q)
     q.add_argument("--statement", action="append", default=[], metavar="THEME=TEXT",
                    help="the finding of a theme (default: its label)")
+    add_where(q)
     q.add_argument("--csv", help="one row per theme and participant, with the mark and its quotes")
     q.add_argument("--model", help="sentence-transformers model directory (default: the project's)")
     q.set_defaults(handler=cmd_show)

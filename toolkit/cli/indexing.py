@@ -34,6 +34,7 @@ def cmd_suggest(a) -> int:
     project = open_(a.project)
     r = sv.suggest(project, a.framework, embedder(project, a.model), scheme=a.scheme, top_k=a.top,
                    transcripts=a.transcripts, progress=progress_bar("embedding"), coder=a.coder)
+    print(sv.describe_update(r))
     print(f"{r['passages']} passages: {r['suggested']} codes suggested above their thresholds "
           f"({r['suggestions']} ranked candidates kept), {r['no_fit']} passages fit no code well; "
           f"learned from {r['labelled_passages']} coded passages; model {r['model']}; {r['seconds']} s")

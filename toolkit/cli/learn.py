@@ -16,7 +16,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("project")
     p.add_argument("--framework", required=True)
     p.add_argument("--scheme", help="passage scheme (default: the indexing default)")
-    p.add_argument("--time-budget", type=float, default=120.0, help="seconds for the cross-validation (default 120)")
     p.add_argument("--model", help="local sentence-transformers model folder (default: the project's model)")
     p.add_argument("--coder", help="who asks (counted by the blind rule when the suggestions are updated)")
     p.set_defaults(handler=cmd_learn)
@@ -26,10 +25,8 @@ def cmd_learn(a) -> int:
     from ..indexing.learning import learn
 
     project = open_(a.project)
-    r = learn(project, a.framework, embedder(project, a.model), scheme=a.scheme, time_budget=a.time_budget,
+    r = learn(project, a.framework, embedder(project, a.model), scheme=a.scheme,
               progress=progress_bar("learning"), coder=a.coder)
-    used = ", ".join(f"{k} {v:g}" for k, v in r["weights"].items() if v)
-    print(f"learned from {r['coded_passages']} coded passages in {r['learn_seconds']} s: cross-validated top-1 "
-          f"{r['cv_top1']:.3f} with {used}; smoothing {r['smoothing']}; kept in the project (sha256 "
-          f"{r['sha256'][:12]}); {r['suggestions']} suggestions by {r['model']}")
+    print(r["message"])
+    print(f"details: {r['technical']}")
     return 0

@@ -17,7 +17,7 @@ from ._common import open_, print_table
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    u = sub.add_parser("user", help="team accounts: add, list, passwd, role, disable, enable")
+    u = sub.add_parser("user", help="team accounts: add, list, passwd, role, disable, enable, unlock")
     us = u.add_subparsers(dest="user_command", required=True, metavar="ACTION")
     p = us.add_parser("add", help="add an account (the first one: --role lead)")
     p.add_argument("project")
@@ -45,6 +45,19 @@ def register(sub: argparse._SubParsersAction) -> None:
         p.add_argument("name")
         p.set_defaults(handler=lambda a, v=active: team.set_active(open_(a.project), a.name, v)
                        or print(f"{a.name}: {'enabled' if v else 'disabled'}"))
+
+    p = us.add_parser("unlock", help="clear an account's login slow-down (failed logins from every client)")
+    p.add_argument("project")
+    p.add_argument("name")
+    p.set_defaults(handler=lambda a: print(f"{a.name}: unlocked ({team.clear_throttle(open_(a.project), a.name, actor='cli')}"
+                                           " client(s) were waiting)"))
+
+    p = sub.add_parser("teaching", help="mark (or --unmark) a transcript for teaching: students see only these")
+    p.add_argument("project")
+    p.add_argument("transcripts", nargs="*", help="transcripts to mark (none: list the marked ones)")
+    p.add_argument("--unmark", action="store_true")
+    p.add_argument("--lead", help="the lead account doing it (needed to mark)")
+    p.set_defaults(handler=cmd_teaching)
 
     p = sub.add_parser("assign", help="assign a transcript to coders (blind double coding: name two)")
     p.add_argument("project")
@@ -104,4 +117,19 @@ def _lead(a) -> team.User:
 def cmd_assign(a) -> int:
     new = team.assign(open_(a.project), _lead(a), a.transcript, a.coders)
     print(f"assigned {a.transcript} to {', '.join(new) if new else 'nobody new (already assigned)'}")
+    return 0
+
+
+def cmd_teaching(a) -> int:
+    project = open_(a.project)
+    if not a.transcripts:
+        for name in team.teaching_transcripts(project):
+            print(name)
+        return 0
+    if not a.lead:
+        raise InputError(None, "name the lead account doing it: --lead NAME")
+    lead = _lead(a)
+    for t in a.transcripts:
+        changed = team.mark_teaching(project, lead, t, not a.unmark)
+        print(f"{t}: {'unmarked' if a.unmark else 'marked'} for teaching" + ("" if changed else " (already)"))
     return 0

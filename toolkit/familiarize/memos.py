@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..errors import InputError, NotFoundError
+from .. import access
+from ..errors import InputError, NotFoundError, PermissionDenied
 from ..store import Project
 from ..store import core as db
 from ..store import memos as mdb
@@ -45,6 +46,7 @@ def add_memo(project: Project, text: str, *, author: str, transcript: str | int 
         raise InputError(None, "a memo is about a transcript, a passage, a code or a cell: name one")
     payload = {"transcript": transcript, "start": start, "participant": participant, "code": code}
     with project.transaction(Action.MEMO_ADD, actor=author, payload=payload) as s:
+        access.require(access.viewer_in(s, author), "memo")
         tid = db.resolve_transcript(s, transcript).id if transcript is not None else None
         if start is not None and end > len(db.transcript_text(s, tid)):
             raise InputError(None, f"the passage {start}-{end} runs past the end of the transcript")
@@ -62,6 +64,7 @@ def edit_memo(project: Project, memo_id: int, text: str, *, title: str | None = 
     payload: dict = {"memo": int(memo_id)}
     with project.transaction(Action.MEMO_EDIT, actor=author, payload=payload) as s:
         old = mdb.get_memo(s, int(memo_id))
+        _may_change(s, old, author)
         payload["previous"] = {"title": old.title, "text": old.text}
         db.update_memo(s, int(memo_id), text.strip())
         if title is not None:
@@ -72,15 +75,28 @@ def delete_memo(project: Project, memo_id: int, *, author: str) -> None:
     """Delete a memo (what it said is kept in the event log)."""
     payload: dict = {"memo": int(memo_id)}
     with project.transaction(Action.MEMO_DELETE, actor=author, payload=payload) as s:
+        _may_change(s, mdb.get_memo(s, int(memo_id)), author)
         payload["was"] = mdb.delete_memo(s, int(memo_id))
 
 
-def memos(project: Project, transcript: str | int | None = None) -> pd.DataFrame:
-    """The raw memo rows (optionally of one transcript)."""
+def _may_change(s, memo, author: str) -> None:
+    """A coder edits or deletes only their own memos (the lead and a single-file project's owner: any)."""
+    v = access.viewer_in(s, author)
+    access.require(v, "memo")
+    if v.role == "coder" and memo.author_id != db.coder_id_or_none(s, author):
+        raise PermissionDenied(f"memo {memo.id} is not {author}'s")
+
+
+def memos(project: Project, transcript: str | int | None = None, *, viewer=None) -> pd.DataFrame:
+    """The raw memo rows (optionally of one transcript); with ``viewer`` only those they may see (blind coding:
+    another coder's memo on a transcript they code blind is hidden)."""
     with project.read() as s:
         df = mdb.memos_frame(s)
         if transcript is not None:
             df = df[df["transcript_id"] == db.resolve_transcript(s, transcript).id]
+        vis = access.visibility(s, viewer) if viewer is not None else None
+    if vis is not None:
+        df = vis.filter(df, coder="author")
     return df.reset_index(drop=True)
 
 
@@ -101,9 +117,10 @@ def _about(r) -> tuple[str, str]:
     return "participant", str(r.participant_id or "")
 
 
-def memos_table(project: Project, *, kind: str | None = None) -> pd.DataFrame:
-    """One row per memo with readable columns: id, about, kind, title, memo, author, updated."""
-    df = memos(project)
+def memos_table(project: Project, *, kind: str | None = None, viewer=None) -> pd.DataFrame:
+    """One row per memo with readable columns: id, about, kind, title, memo, author, updated (``viewer``: only those
+    they may see)."""
+    df = memos(project, viewer=viewer)
     rows = []
     for r in df.itertuples(index=False):
         k, about = _about(r)

@@ -24,8 +24,6 @@ _ID_SPLIT = re.compile(r"[_\-.]+")
 def code_text(code: Code) -> str:
     """The code's one text: "label: definition", or whichever of the two exists, or its id as words."""
     label = (code.label or "").strip()
-    if label == code.id:
-        label = ""
     definition = (code.definition or "").strip()
     if label and definition:
         return f"{label}: {definition}"

@@ -22,8 +22,6 @@ def code_exemplar_texts(code: Code) -> list[tuple[str, str]]:
     A code with no label other than its id and no definition is described by its id with separators as spaces."""
     out: list[tuple[str, str]] = []
     label = (code.label or "").strip()
-    if label == code.id:
-        label = ""
     definition = (code.definition or "").strip()
     if label:
         out.append(("label", label))

@@ -14,11 +14,11 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
+from .. import access
 from ..errors import InputError
 from ..store import Project
 from ..store import core as db
 from ..store import decisions as ddb
-from ..store import schema as t
 from ..store.events import Action
 
 __all__ = ["resolve_unit", "preview_agreed", "record_agreed", "record_consensus", "CONSENSUS"]
@@ -36,9 +36,7 @@ def _unit_index(comparison: dict, transcript: str, start: int, end: int) -> int:
 
 def _present(s, coder_id: int, transcript_id: int, start: int, end: int) -> set[int]:
     """Code pks the consensus coder already has on exactly this span (active)."""
-    return {int(r[0]) for r in s.query(t.Coding.code_pk).filter(
-        t.Coding.transcript_id == transcript_id, t.Coding.start == start, t.Coding.end == end,
-        t.Coding.coder_id == coder_id, t.Coding.removed_at.is_(None)).all()}
+    return ddb.codes_on_span(s, coder_id, transcript_id, start, end)
 
 
 def _write_unit(s, comparison: dict, i: int, codes: Iterable[str], pks: dict, cid: int) -> list[int]:
@@ -62,6 +60,7 @@ def resolve_unit(project: Project, comparison: dict, transcript: str, start: int
                  *, actor: str, coder: str = CONSENSUS) -> dict:
     """Record the consensus codes of one unit (a passage of the unit of analysis): writes them as codings of
     ``coder`` and marks the unit resolved for this pair of coders. Undo with ``decisions.undo``."""
+    access.check(project, actor, "consensus")
     codes = list(dict.fromkeys(codes))
     i = _unit_index(comparison, transcript, start, end)
     row = comparison["_units"].iloc[i]
@@ -86,16 +85,18 @@ def resolve_unit(project: Project, comparison: dict, transcript: str, start: int
 
 
 def _agreed_plan(s, comparison: dict, coder: str) -> list[tuple[int, list[str]]]:
-    """(unit index, codes to write) for every unit with codes both coders gave that the consensus lacks."""
+    """(unit index, codes to write) for every unit with codes both coders gave that the consensus lacks, except the
+    units already resolved one by one for this pair (``resolve_unit``, not undone)."""
     known = {c["name"]: c["id"] for c in db.list_coders(s)}
     cid = known.get(coder)
     pks = db.code_pks(s, comparison["framework"])
     u = comparison["_units"]
+    resolved = ddb.resolved_units(s, comparison["framework"], comparison["coders"])
     plan = []
     for i, row in enumerate(u.itertuples()):
         shared = sorted(set(comparison["_a"][i]) & set(comparison["_b"][i]))
-        if not shared:
-            continue
+        if not shared or (int(row.transcript_id), int(row.start), int(row.end)) in resolved:
+            continue  # a unit resolved in consensus keeps what the resolution said
         have = _present(s, cid, int(row.transcript_id), int(row.start), int(row.end)) if cid else set()
         todo = [c for c in shared if pks.get(c) not in have]
         if todo:
@@ -115,6 +116,7 @@ def record_agreed(project: Project, comparison: dict, *, expect: int | None = No
                   coder: str = CONSENSUS) -> dict:
     """Write the codes both coders gave as consensus codings, as one decision that can be undone. ``expect`` (from
     the preview the user confirmed) must match what would be written, or nothing is written."""
+    access.check(project, actor, "consensus")
     a, b = comparison["coders"]
     framework = comparison["framework"]
     with project.transaction(Action.CONSENSUS_AGREED, actor=actor, payload={"framework": framework,

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import uuid
 
-from ..errors import InputError
+import numpy as np
+
+from .. import access
+from ..errors import InputError, PermissionDenied
 from ..store import Project
 from ..store import core as db
 from ..store import decisions as ddb
@@ -27,10 +30,12 @@ def accept(project: Project, suggestion_id: int, *, coder: str, batch: str | Non
     """Accept a suggestion: a coding of the passage with origin 'suggestion', its score and model. Returns the id of
     the coding (the decision is recorded beside it)."""
     with project.transaction(Action.SUGGESTION_ACCEPT, actor=coder, payload={"suggestion": int(suggestion_id)}) as s:
-        cid = db.coder_id(s, coder)
         sg = idb.suggestion(s, suggestion_id)
         p = idb.passage(s, sg.passage_id)
-        if _coded_by(s, cid, p, sg.code_pk):
+        access.may_code(s, coder, p.transcript_id)
+        cid = db.coder_id(s, coder)
+        db.lock(s, "decide", int(sg.id), cid)  # two accepts of one suggestion by one coder at once: one coding
+        if ddb.coded_by(s, cid, p.transcript_id, sg.code_pk, p.start, p.end):
             raise InputError(None, f"suggestion {suggestion_id}: {coder} has already coded this passage with it")
         coding = db.add_coding(s, transcript_id=p.transcript_id, start=p.start, end=p.end, code_pk=sg.code_pk,
                                coder=cid, origin="suggestion", score=sg.score, model=sg.model,
@@ -42,21 +47,16 @@ def accept(project: Project, suggestion_id: int, *, coder: str, batch: str | Non
         return coding
 
 
-def _coded_by(s, cid: int, p, code_pk: int) -> bool:
-    from ..store import schema as t
-
-    rows = s.query(t.Coding.start, t.Coding.end).filter(
-        t.Coding.transcript_id == p.transcript_id, t.Coding.code_pk == code_pk, t.Coding.coder_id == cid,
-        t.Coding.removed_at.is_(None)).all()
-    return any(ddb._covers(a, b, p.start, p.end) for a, b in rows)
-
-
 def reject(project: Project, suggestion_id: int, *, coder: str) -> int:
     """Reject a suggestion: recorded, learned from at the next ``suggest``, and undoable. Returns the decision id."""
     with project.transaction(Action.SUGGESTION_REJECT, actor=coder, payload={"suggestion": int(suggestion_id)}) as s:
-        cid = db.coder_id(s, coder)
         sg = idb.suggestion(s, suggestion_id)
         p = idb.passage(s, sg.passage_id)
+        access.may_code(s, coder, p.transcript_id)
+        cid = db.coder_id(s, coder)
+        db.lock(s, "decide", int(sg.id), cid)
+        if ddb.rejected_by(s, cid, sg.id):
+            raise InputError(None, f"suggestion {suggestion_id}: {coder} has already rejected it")
         did = ddb.add_decision(s, framework_id=sg.framework_id, kind="reject", coder_id=cid,
                                transcript_id=p.transcript_id, start=p.start, end=p.end, passage_id=p.id,
                                code_pk=sg.code_pk, suggestion_id=sg.id)
@@ -81,6 +81,7 @@ def add_span(project: Project, framework_id: str, transcript: str | int, start: 
     with project.transaction(Action.CODING_ADD, actor=coder, payload={"transcript": str(transcript), "start": start,
                                                                  "end": end, "codes": list(code_ids)}) as s:
         tr = db.resolve_transcript(s, transcript)
+        access.may_code(s, coder, tr.id)
         if not 0 <= start < end <= len(tr.text):
             raise InputError(tr.name, f"span {start}:{end} lies outside the transcript (length {len(tr.text)})")
         pks = db.code_pks(s, framework_id)
@@ -100,8 +101,11 @@ def add_span(project: Project, framework_id: str, transcript: str | int, start: 
 def remove_code(project: Project, coding_id: int, *, coder: str) -> int:
     """Remove a coding (kept in the history, with who removed it and when; undoable). Returns the decision id."""
     with project.transaction(Action.CODING_REMOVE, actor=coder, payload={"coding": int(coding_id)}) as s:
-        cid = db.coder_id(s, coder)
         c = ddb.coding_row(s, coding_id)
+        v = access.may_code(s, coder, c.transcript_id)
+        cid = db.coder_id(s, coder)
+        if c.coder_id != cid and v.role == "coder":
+            raise PermissionDenied(f"coding {coding_id} is not {coder}'s")
         fw = ddb.framework_of_code(s, c.code_pk)
         db.remove_coding(s, int(coding_id), cid)
         did = ddb.add_decision(s, framework_id=fw, kind="remove", coder_id=cid, transcript_id=c.transcript_id,
@@ -118,13 +122,17 @@ def nocode(project: Project, framework_id: str, passage_id: int, *, coder: str) 
         if not db.has_framework(s, framework_id):
             raise InputError(None, f"no framework {framework_id!r}")
         p = idb.passage(s, passage_id)
+        access.may_code(s, coder, p.transcript_id)
         return ddb.add_decision(s, framework_id=framework_id, kind="nocode", coder_id=db.coder_id(s, coder),
                                 transcript_id=p.transcript_id, start=p.start, end=p.end, passage_id=p.id)
 
 
-def bulk_accept(project: Project, framework_id: str, code_id: str, threshold: float, *, coder: str) -> dict:
-    """Accept every open suggestion of one code scoring at least ``threshold``, as one batch (one decision) that can
-    be undone."""
+def bulk_accept(project: Project, framework_id: str, code_id: str, threshold: float, *, coder: str,
+                transcript: str | int | None = None) -> dict:
+    """Accept every suggestion of one code scoring at least ``threshold`` that is open *for this coder* (no coding of
+    theirs covers it, no rejection of theirs stands: another coder's decisions neither skip nor show), on the
+    transcripts they may code (a coder: those assigned to them; ``transcript``: that one only), as one batch (one
+    decision) that can be undone."""
     batch = uuid.uuid4().hex[:12]
     with project.transaction(Action.SUGGESTION_BULK_ACCEPT, actor=coder,
                              payload={"framework": framework_id, "code": code_id, "threshold": threshold,
@@ -132,9 +140,23 @@ def bulk_accept(project: Project, framework_id: str, code_id: str, threshold: fl
         pks = db.code_pks(s, framework_id)
         if code_id not in pks:
             raise InputError(None, f"unknown code {code_id!r} in framework {framework_id!r}")
-        sug = idb.suggestions_frame(s, framework_id, status="open", code_id=code_id)
-        sug = sug[sug.score >= threshold]
+        v = access.viewer_in(s, coder)
+        access.require(v, "index")
+        sug = idb.suggestions_frame(s, framework_id, code_id=code_id)
+        listed = [(r or {}).get("listed", True) is not False for r in sug["reason"]]
+        sug = sug[(sug.score >= threshold).to_numpy() & np.array(listed, dtype=bool)]
+        allowed = access.codable_transcript_ids(s, v)
+        if transcript is not None:
+            tid = db.resolve_transcript(s, transcript).id
+            if allowed is not None and tid not in allowed:
+                raise PermissionDenied(f"{coder} is not assigned to this transcript")
+            allowed = {tid}
+        if allowed is not None:
+            sug = sug[sug["transcript_id"].isin(allowed)] if "transcript_id" in sug else sug[
+                sug["passage_id"].isin(idb.passage_ids_of(s, allowed))]
         cid = db.coder_id(s, coder)
+        db.lock(s, "bulk", framework_id, cid)
+        sug = sug[sug["id"].isin(ddb.open_for_coder(s, framework_id, cid, sug["id"].tolist()))]
         ids, pids = [], []
         for sid in sug["id"]:
             sg = idb.suggestion(s, int(sid))
@@ -150,15 +172,14 @@ def bulk_accept(project: Project, framework_id: str, code_id: str, threshold: fl
 
 
 def _reverse(s, d, cid: int) -> None:
-    """Reverse decision ``d``: codings it created are removed, codings it removed are restored."""
-    from ..store import schema as t
-
+    """Reverse decision ``d``: codings it created are removed, codings it removed are restored (unless the decision
+    that created them was undone since: undoing an accept, then its later removal, leaves no coding)."""
     for i in d.coding_ids or []:
-        c = s.get(t.Coding, int(i))
+        c = ddb.coding_or_none(s, int(i))
         if c is None:
             continue
         if d.kind == "remove":
-            if c.removed_at is not None:
+            if c.removed_at is not None and not ddb.creator_undone(s, c.transcript_id, int(i)):
                 db.restore_coding(s, int(i))
         elif c.removed_at is None:
             db.remove_coding(s, int(i), cid)
@@ -177,7 +198,12 @@ def undo(project: Project, decision_id: int, *, coder: str) -> dict:
         d = ddb.decision(s, decision_id)
         if d.undone_at is not None:
             raise InputError(None, f"decision {decision_id} is already undone")
-        _reverse(s, d, db.coder_id(s, coder))
+        v = access.viewer_in(s, coder)
+        access.require(v, "index")
+        cid = db.coder_id(s, coder)
+        if d.coder_id != cid and v.role not in ("lead",):
+            raise PermissionDenied(f"decision {decision_id} is another coder's: only they (or the lead) may undo it")
+        _reverse(s, d, cid)
         return {"decision": int(d.id), "kind": d.kind, "codings": len(d.coding_ids or [])}
 
 

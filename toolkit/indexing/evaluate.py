@@ -15,7 +15,14 @@ Metrics (each for the assistant and the baselines), over the evaluation segments
 - ``top3_recall``: (segment, gold code) pairs whose code is among the segment's top 3;
 - ``micro_f1`` / ``macro_f1``: of the thresholded multi-label suggestions (macro over the codes present in the
   evaluation gold);
-- ``mean_kappa``: Cohen's kappa per code (present/absent), averaged over the codes present in the evaluation gold.
+- ``mean_kappa``: Cohen's kappa per code (present/absent), averaged over the codes present in the evaluation gold;
+- ``precision`` / ``recall``: of the thresholded suggestions, over (segment, code) pairs; a suggestion on a segment
+  nobody coded is a false positive;
+- ``ece``: expected calibration error (10 equal-width bins) of the top-ranked code's probability against whether that
+  code is one of the segment's gold codes (over every evaluation segment, uncoded ones included: there the top code is
+  wrong). The assistant's probability is its ``predict_proba``; ``logreg``'s its classifier's probability; ``cosine``
+  and ``tfidf`` read their similarity as one (clipped to [0, 1]); ``majority`` the code's share of the training codes;
+- ``uncoded_suggested``: evaluation segments nobody coded that get at least one thresholded suggestion.
 
 Baselines: ``cosine`` ranks codes by the cosine of the segment's embedding to the embedding of the code's
 "label: definition" and suggests its top code; ``logreg`` is a one-vs-rest logistic regression (C=4, balanced) on the
@@ -46,7 +53,8 @@ from .baselines import code_text, cosine_scores, logreg_baseline, top1_matrix
 from .codespace import CodeSpace, code_document, lexical_similarity
 from .suggester import CodeSuggester
 
-METRICS = ("top1_accuracy", "top3_recall", "micro_f1", "macro_f1", "mean_kappa")
+METRICS = ("top1_accuracy", "top3_recall", "micro_f1", "macro_f1", "mean_kappa", "precision", "recall", "ece",
+           "uncoded_suggested")
 
 
 def _read_csv(path: Path, required: list[str]) -> pd.DataFrame:
@@ -138,8 +146,20 @@ def split_by_group(groups, train_fraction: float, seed: int) -> np.ndarray:
     return np.array([g in chosen for g in groups])
 
 
-def metrics(scores: np.ndarray, suggested: np.ndarray, gold: np.ndarray) -> dict[str, float]:
-    """The five metrics of the module docstring; ``scores`` ranks, ``suggested`` is the thresholded 0/1 matrix."""
+def expected_calibration_error(p: np.ndarray, correct: np.ndarray, bins: int = 10) -> float:
+    """ECE: the mean over ``bins`` equal-width bins of |mean probability - share correct|, weighted by the bin's size."""
+    p, correct = np.clip(np.asarray(p, dtype=float), 0, 1), np.asarray(correct, dtype=float)
+    if not len(p):
+        return 0.0
+    which = np.minimum((p * bins).astype(int), bins - 1)
+    return float(sum(abs(p[which == b].mean() - correct[which == b].mean()) * (which == b).sum()
+                     for b in range(bins) if (which == b).any()) / len(p))
+
+
+def metrics(scores: np.ndarray, suggested: np.ndarray, gold: np.ndarray, proba: np.ndarray | None = None
+            ) -> dict[str, float]:
+    """The metrics of the module docstring; ``scores`` ranks, ``suggested`` is the thresholded 0/1 matrix, ``proba``
+    the probabilities read for ``ece`` (default: ``scores`` clipped to [0, 1])."""
     gold = np.asarray(gold).astype(int)
     suggested = np.asarray(suggested).astype(int)
     n, K = gold.shape
@@ -160,8 +180,14 @@ def metrics(scores: np.ndarray, suggested: np.ndarray, gold: np.ndarray) -> dict
             kappas.append(1.0)
         else:
             kappas.append(float(np.nan_to_num(cohen_kappa_score(gold[:, k], suggested[:, k]))))
+    tp = int((suggested * gold).sum())
+    p_top = np.asarray(scores if proba is None else proba, dtype=float)[np.arange(n), top[:, 0]] if n else np.zeros(0)
     return {"top1_accuracy": round(top1, 4), "top3_recall": round(top3, 4), "micro_f1": round(micro, 4),
-            "macro_f1": round(macro, 4), "mean_kappa": round(float(np.mean(kappas)) if kappas else 0.0, 4)}
+            "macro_f1": round(macro, 4), "mean_kappa": round(float(np.mean(kappas)) if kappas else 0.0, 4),
+            "precision": round(tp / suggested.sum(), 4) if suggested.sum() else 0.0,
+            "recall": round(tp / gold.sum(), 4) if gold.sum() else 0.0,
+            "ece": round(expected_calibration_error(p_top, gold[np.arange(n), top[:, 0]] if n else []), 4),
+            "uncoded_suggested": int((suggested[~has].sum(1) > 0).sum())}
 
 
 def tfidf_baseline(codes, cat_texts, texts, train_texts) -> tuple[np.ndarray, np.ndarray]:
@@ -256,7 +282,7 @@ def evaluate_frame(codes, cat_texts, df: pd.DataFrame, Y: np.ndarray, *, train_f
     sugg.fit(X, T, groups=df["group"].to_numpy(), sequence=seq)
     ev = ~train
     P = sugg.predict_proba(X[ev], sequence=seq[ev])
-    pred = (P >= sugg.thresholds_[None, :]).astype(np.int8)
+    pred = sugg.suggested(P)
     t_fit = time.perf_counter()
     gold_ev = Y[ev]
     result = {
@@ -268,7 +294,7 @@ def evaluate_frame(codes, cat_texts, df: pd.DataFrame, Y: np.ndarray, *, train_f
         "n_eval_segments": int(ev.sum()),
         "n_train_groups": int(len(set(df["group"][train]))),
         "n_eval_groups": int(len(set(df["group"][ev]))),
-        "assistant": metrics(P, pred, gold_ev),
+        "assistant": metrics(P, pred, gold_ev, P),
         "ensemble": {"weights": sugg.weights_, "smoothing": sugg.smoothing_, "cv_top1": sugg.cv_top1_},
     }
     tf_s, tf_p = tfidf_baseline(codes, cat_texts, [texts[i] for i in np.flatnonzero(ev)],
@@ -278,9 +304,10 @@ def evaluate_frame(codes, cat_texts, df: pd.DataFrame, Y: np.ndarray, *, train_f
     cos = cosine_scores(Xt, enc([code_text(c) for c in codes]))
     lr_s, lr_p = logreg_baseline(Xt[train], Y[train], Xt[ev], cos[ev]) if train.any() else (cos[ev], top1_matrix(cos[ev]))
     t_lr = time.perf_counter()
-    result["baselines"] = {"tfidf": metrics(tf_s, tf_p, gold_ev), "majority": metrics(mj_s, mj_p, gold_ev),
+    share = mj_s / max(float(Y[train].sum()), 1.0)
+    result["baselines"] = {"tfidf": metrics(tf_s, tf_p, gold_ev), "majority": metrics(mj_s, mj_p, gold_ev, share),
                            "cosine": metrics(cos[ev], top1_matrix(cos[ev]), gold_ev),
-                           "logreg": metrics(lr_s, lr_p, gold_ev)}
+                           "logreg": metrics(lr_s, lr_p, gold_ev, lr_s - 0.5 * cos[ev] if train.any() else None)}
     result["timing"] = {"encode": round(t_enc - t0, 2), "assistant": round(t_fit - t_enc, 2),
                         "logreg": round(t_lr - t_base, 2)}
     result["seconds"] = round(time.perf_counter() - t0, 2)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .. import access
 from ..store import Project
 from ..store import core as db
 from ..store import decisions as ddb
@@ -84,8 +85,12 @@ def transcript_view(project: Project, framework: str, transcript: str | int, cod
         tr = db.resolve_transcript(s, transcript)
         tid, tname = tr.id, tr.name
     humans = human_coders(project)
-    blind = blind_mode(project, coder, humans=humans) and not show_others
+    vis = access.visibility(project, coder)  # a team coder: others' work hidden on a blind transcript, whatever asked
+    hidden_here = vis is not None and vis.hides(tid, None)
+    # a team coder: blind exactly while the transcript is assigned and not revealed; else the one-project rule
+    blind = hidden_here if vis is not None else blind_mode(project, coder, humans=humans) and not show_others
     with project.read() as s:
+        unseen = {x["name"] for x in db.transcripts(s) if vis is not None and vis.hides(x["id"], None)}
         pas = idb.passages_frame(s, scheme, [tid])
         sug = idb.suggestions_frame(s, framework, passage_ids=pas["id"].tolist())
         cod = db.codings_frame(s, framework_id=framework, transcript_ids=[tid], with_text=False)
@@ -134,7 +139,8 @@ def transcript_view(project: Project, framework: str, transcript: str | int, cod
                     continue  # kept only to refresh another coder's decided row: not among this run's top codes
             item = {"id": int(sg["id"]), "code_id": code, "label": sg["code_label"], "score": float(sg["score"]),
                     "suggested": bool(sg["suggested"]), "state": state, "ref": ref,
-                    "reason": reason_line(sg["reason"], float(sg["score"])), "detail": sg["reason"] or {}}
+                    "reason": reason_line(_seen(sg["reason"], unseen), float(sg["score"])),
+                    "detail": _seen(sg["reason"], unseen) or {}}
             (shown if sg["suggested"] else folded).append(item)
         history = []
         for d in decs:
@@ -152,6 +158,13 @@ def transcript_view(project: Project, framework: str, transcript: str | int, cod
     return {"scheme": scheme, "transcript": tname, "blind": blind, "coders": humans, "passages": out,
             "sentences": _sentences(segs), "has_suggestions": len(sug) > 0,
             "blind_suggestions": any((r or {}).get("blind") for r in sug["reason"])}
+
+
+def _seen(reason: dict | None, unseen: set[str]) -> dict | None:
+    """The reason without the passages it cites from transcripts whose codings the asker may not see."""
+    if not reason or not unseen or not reason.get("nearest_coded"):
+        return reason
+    return dict(reason, nearest_coded=[n for n in reason["nearest_coded"] if n.get("transcript") not in unseen])
 
 
 def _present(x) -> bool:

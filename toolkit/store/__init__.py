@@ -16,10 +16,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..errors import ProjectError
+from ..errors import ConflictError, ProjectError, ToolkitError
 from . import schema
 from .backend import (
     DatabaseURL,
@@ -103,9 +103,19 @@ class Project:
                     raise clear from e
                 raise
 
-    def _problem(self, e: BaseException) -> ProjectError | None:
-        """A clear error for a known failure of an SQLite file (busy, read-only, disk full, damaged)."""
-        return None if isinstance(self.path, DatabaseURL) else problem(e, self.path)
+    def _problem(self, e: BaseException) -> ToolkitError | None:
+        """A clear error for a known failure: of an SQLite file (busy, read-only, disk full, damaged); a database
+        that cannot be reached; and a clash with a simultaneous writer (a unique row someone else added first), which
+        left nothing half-changed: try again."""
+        if isinstance(e, IntegrityError) and any(w in str(e.orig).lower() for w in ("unique", "duplicate")):
+            return ConflictError("someone else changed the same thing at the same moment; nothing was saved: "
+                                 "try again")
+        if isinstance(self.path, DatabaseURL):
+            if isinstance(e, OperationalError):
+                return ProjectError(f"the project database cannot be reached ({display(self.path)}): is the "
+                                    "PostgreSQL server running? Nothing was saved.")
+            return None
+        return problem(e, self.path)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -153,7 +163,10 @@ def create_empty(path: str | Path) -> Project:
             eng = postgres_engine(loc)
             try:
                 if table_names(eng, loc):
-                    raise ProjectError(f"{loc.safe}: the database is not empty; open it instead, or name a new one")
+                    if not _unfinished(eng, loc):
+                        raise ProjectError(f"{loc.safe}: the database is not empty; open it instead, or name a new "
+                                           "one")
+                    _clear(eng)  # what a killed init or copy left (the schema, no rows): made again from scratch
             finally:
                 eng.dispose()
         else:
@@ -161,7 +174,14 @@ def create_empty(path: str | Path) -> Project:
             created = True
     else:
         if loc.exists():
-            raise ProjectError(f"{loc}: already exists; open it instead, or choose another file name")
+            eng = sqlite_engine(loc) if _sqlite_project(loc) else None
+            try:
+                if eng is None or not _unfinished(eng, loc):
+                    raise ProjectError(f"{loc}: already exists; open it instead, or choose another file name")
+            finally:
+                if eng is not None:
+                    eng.dispose()
+            remove_project(loc)  # what a killed init or copy left (the schema, no rows): made again from scratch
     try:
         if not isinstance(loc, DatabaseURL):
             loc.parent.mkdir(parents=True, exist_ok=True)
@@ -213,7 +233,12 @@ def open_project(path: str | Path, *, migrate: bool = True) -> Project:
         if missing:
             raise ProjectError(f"{path}: the project file is damaged: table(s) {', '.join(missing)} are missing; "
                                f"restore it from a backup (e.g. {path.name}.bak)")
-        return Project(path, _engine(path))
+        engine = _engine(path)
+        if _unfinished(engine, path):
+            engine.dispose()
+            raise ProjectError(f"{path}: an unfinished copy or init (the schema, no rows: the program making it was "
+                               "stopped); run the copy or init again, it replaces this")
+        return Project(path, engine)
     if not migrate:
         raise ProjectError(f"{path}: schema {info.revision} is older than this toolkit's {head}")
     bak = path.with_name(path.name + ".bak")
@@ -230,6 +255,33 @@ def open_project(path: str | Path, *, migrate: bool = True) -> Project:
     return Project(path, engine)
 
 
+def _unfinished(engine: Engine, loc: Location) -> bool:
+    """A project whose creation was killed half-way: the schema is there but not one row (every finished project has
+    its name in ``project_info``: ``init`` writes it, ``copy`` copies it, in the transaction that writes the rest)."""
+    if "project_info" not in table_names(engine, loc):
+        return False
+    from sqlalchemy import func, select
+
+    with engine.connect() as c:
+        return not c.scalar(select(func.count()).select_from(schema.ProjectInfo))
+
+
+def _sqlite_project(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            if fh.read(16) != b"SQLite format 3\x00":
+                return False
+        return "project_info" in probe(path).tables
+    except (OSError, ProjectError):
+        return False
+
+
+def _clear(engine: Engine) -> None:
+    with engine.begin() as conn:
+        schema.Base.metadata.drop_all(conn)
+        conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+
+
 def _open_database(loc: DatabaseURL, migrate: bool) -> Project:
     if not database_exists(loc):
         raise ProjectError(f"{loc.safe}: no such database (create the project with `python -m toolkit init URL`)")
@@ -237,6 +289,10 @@ def _open_database(loc: DatabaseURL, migrate: bool) -> Project:
     if "project_info" not in table_names(engine, loc):
         engine.dispose()
         raise ProjectError(f"{loc.safe}: a database, but not a toolkit project")
+    if _unfinished(engine, loc):
+        engine.dispose()
+        raise ProjectError(f"{loc.safe}: an unfinished copy or init (the schema, no rows: the program making it was "
+                           "stopped); run the copy or init again, it replaces this")
     rev, head = current_revision(engine), head_revision()
     if rev != head:
         if not known_revision(rev):
@@ -258,14 +314,18 @@ def backup_project(path: str | Path, out: str | Path) -> Path:
     if isinstance(location(path), DatabaseURL):
         raise ProjectError(f"{display(location(path))}: a database project; copy it to a file with "
                            "`python -m toolkit copy URL FILE.fa`")
+    folder = str(out).endswith(("/", "\\"))  # "copies/" names a folder (Path() would drop the slash)
     path, out = Path(path), Path(out)
     if not path.is_file():
         raise ProjectError(f"{path}: no such project file")
     info = probe(path)  # refuse what is not a project, before writing anything
     if not {"project_info", "alembic_version"} <= info.tables:
         raise ProjectError(f"{path}: an SQLite file, but not a toolkit project")
-    if out.is_dir():
+    if out.is_dir() or folder or (not out.suffix and not out.exists()):
+        out.mkdir(parents=True, exist_ok=True)  # a folder (named with a trailing slash, or without a suffix)
         out = out / path.name
+    elif not out.parent.is_dir():
+        raise ProjectError(f"{out.parent}: no such folder; create it first, or name an existing one")
     if out.exists():
         raise ProjectError(f"{out}: already exists; choose another name for the backup")
     backup(path, out)

@@ -9,7 +9,7 @@ import importlib
 from collections.abc import Iterable, Sequence
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -38,6 +38,32 @@ def set_setting(s: Session, key: str, value: str | None) -> None:
 def get_setting(s: Session, key: str, default: str | None = None) -> str | None:
     row = s.get(t.ProjectInfo, key)
     return row.value if row is not None and row.value is not None else default
+
+
+# --- races between writers ----------------------------------------------------------------------------------------
+
+
+def insert_ignore(s: Session, table, keys: Sequence[str]):
+    """An INSERT that skips rows clashing on the unique ``keys`` (SQLite and PostgreSQL): two programs adding the same
+    row at once store it once, and neither fails."""
+    dialect = s.get_bind().dialect.name
+    if dialect not in ("sqlite", "postgresql"):  # pragma: no cover - other back ends: a plain insert
+        return table.__table__.insert()
+    insert = importlib.import_module(f"sqlalchemy.dialects.{dialect}").insert
+    return insert(table).on_conflict_do_nothing(index_elements=list(keys))
+
+
+def lock(s: Session, *key) -> None:
+    """Serialise the check-then-write of one thing (e.g. one coder's accept of one suggestion) across programs until
+    the end of the transaction: a PostgreSQL advisory lock on ``key``; SQLite's write transaction holds the whole file
+    already (``BEGIN IMMEDIATE``). Under READ COMMITTED the statements after the lock see what the previous holder
+    committed."""
+    if s.get_bind().dialect.name != "postgresql":
+        return
+    import hashlib
+
+    digest = hashlib.blake2b(repr(key).encode(), digest_size=8).digest()
+    s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": int.from_bytes(digest, "big", signed=True)})
 
 
 def transcript_languages(s: Session) -> dict[str | None, int]:
@@ -217,7 +243,8 @@ def segments_frame(s: Session, transcript_id: int | None = None) -> pd.DataFrame
 
 def count(s: Session, table: str) -> int:
     model = {"participant": t.Participant, "transcript": t.Transcript, "segment": t.Segment,
-             "framework": t.Framework, "coding": t.Coding, "memo": t.Memo, "event": t.Event}[table]
+             "framework": t.Framework, "coding": t.Coding, "memo": t.Memo, "event": t.Event,
+             "decision": t.Decision}[table]
     q = select(func.count()).select_from(model)
     if model is t.Coding:
         q = q.where(t.Coding.removed_at.is_(None))

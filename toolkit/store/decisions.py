@@ -145,6 +145,76 @@ def passages_of_span(s: Session, transcript_id: int, start: int, end: int) -> li
                                                                  t.Passage.start < end, t.Passage.end > start))]
 
 
+def coded_by(s: Session, coder_id: int, transcript_id: int, code_pk: int, start: int, end: int) -> bool:
+    """Whether this coder has an active coding of this code covering the span (at least half of it)."""
+    rows = s.execute(select(t.Coding.start, t.Coding.end).where(
+        t.Coding.transcript_id == transcript_id, t.Coding.code_pk == code_pk, t.Coding.coder_id == coder_id,
+        t.Coding.removed_at.is_(None))).all()
+    return any(_covers(a, b, start, end) for a, b in rows)
+
+
+def rejected_by(s: Session, coder_id: int, suggestion_id: int) -> bool:
+    """Whether this coder's rejection of this suggestion stands (not undone)."""
+    return s.scalar(select(t.Decision.id).where(
+        t.Decision.suggestion_id == int(suggestion_id), t.Decision.coder_id == coder_id, t.Decision.kind == "reject",
+        t.Decision.undone_at.is_(None)).limit(1)) is not None
+
+
+def open_for_coder(s: Session, framework_id: str, coder_id: int, suggestion_ids: Sequence[int]) -> list[int]:
+    """Of these suggestions, those still open for this coder: no active coding of theirs covers the passage with the
+    code, and no rejection of theirs stands. Each coder's own state, whatever the others decided (blind coding)."""
+    ids = sorted({int(x) for x in suggestion_ids})
+    if not ids:
+        return []
+    rows = []
+    for i in range(0, len(ids), 900):
+        rows += s.execute(select(t.Suggestion.id, t.Suggestion.code_pk, t.Passage.transcript_id, t.Passage.start,
+                                 t.Passage.end).join(t.Passage, t.Passage.id == t.Suggestion.passage_id)
+                          .where(t.Suggestion.id.in_(ids[i:i + 900]))).all()
+    tids = {r.transcript_id for r in rows}
+    mine: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for tid, pk, a, b in s.execute(select(t.Coding.transcript_id, t.Coding.code_pk, t.Coding.start, t.Coding.end)
+                                   .where(t.Coding.coder_id == coder_id, t.Coding.removed_at.is_(None),
+                                          t.Coding.transcript_id.in_(tids))):
+        mine.setdefault((tid, pk), []).append((a, b))
+    rejected = set(s.scalars(select(t.Decision.suggestion_id).where(
+        t.Decision.framework_id == framework_id, t.Decision.coder_id == coder_id, t.Decision.kind == "reject",
+        t.Decision.undone_at.is_(None), t.Decision.suggestion_id.is_not(None))))
+    return [int(r.id) for r in rows if r.id not in rejected
+            and not any(_covers(a, b, r.start, r.end) for a, b in mine.get((r.transcript_id, r.code_pk), ()))]
+
+
+def creator_undone(s: Session, transcript_id: int, coding_id: int) -> bool:
+    """Whether the decision that created this coding (accept, add, bulk, consensus) has been undone: a later undo of
+    its removal must then not bring it back."""
+    rows = s.execute(select(t.Decision.coding_ids, t.Decision.undone_at).where(
+        t.Decision.transcript_id == transcript_id, t.Decision.kind != "remove")).all()
+    rows += s.execute(select(t.Decision.coding_ids, t.Decision.undone_at).where(
+        t.Decision.kind == "bulk", t.Decision.transcript_id.is_(None))).all()
+    return any(u is not None and int(coding_id) in [int(x) for x in (ids or [])] for ids, u in rows)
+
+
+def codes_on_span(s: Session, coder_id: int, transcript_id: int, start: int, end: int) -> set[int]:
+    """Code pks this coder has on exactly this span (active codings)."""
+    return {int(x) for x in s.scalars(select(t.Coding.code_pk).where(
+        t.Coding.transcript_id == transcript_id, t.Coding.start == start, t.Coding.end == end,
+        t.Coding.coder_id == coder_id, t.Coding.removed_at.is_(None)))}
+
+
+def resolved_units(s: Session, framework_id: str, coders: Sequence[str]) -> set[tuple[int, int, int]]:
+    """(transcript id, start, end) of the units resolved in consensus for this pair of coders (not undone)."""
+    pair = sorted(coders)
+    rows = s.execute(select(t.Decision.transcript_id, t.Decision.start, t.Decision.end, t.Decision.note).where(
+        t.Decision.framework_id == framework_id, t.Decision.kind == "consensus", t.Decision.undone_at.is_(None),
+        t.Decision.start.is_not(None))).all()
+    return {(int(r.transcript_id), int(r.start), int(r.end)) for r in rows
+            if sorted((r.note or {}).get("coders", [])) == pair}
+
+
+def coding_or_none(s: Session, coding_id: int) -> t.Coding | None:
+    return s.get(t.Coding, int(coding_id))
+
+
 def coding_row(s: Session, coding_id: int) -> t.Coding:
     row = s.get(t.Coding, int(coding_id))
     if row is None:

@@ -77,10 +77,10 @@ class Action(StrEnum):
     ACCOUNT_LOGIN = "account.login"
     ACCOUNT_LOGIN_FAILED = "account.login_failed"
     TEAM_ASSIGN = "team.assign"
+    ACCOUNT_UNLOCK = "account.unlock"
     TEAM_UNASSIGN = "team.unassign"
     TEAM_REVEAL = "team.reveal"
-    TEAM_ACCEPT = "team.accept"
-    TEAM_REJECT = "team.reject"
+    TEAM_TEACHING = "team.teaching"
 
     # indexing decisions, consensus and the unit of analysis
     CONSENSUS_UNIT = "consensus.unit"

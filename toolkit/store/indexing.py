@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import NotFoundError
 from . import schema as t
-from .core import transcript_text
+from .core import insert_ignore, transcript_text
 from .schema import utcnow
 
 # --- passages -----------------------------------------------------------------------------------------------------
@@ -23,9 +23,11 @@ def has_passages(s: Session, transcript_id: int, scheme: str) -> bool:
 
 
 def add_passages(s: Session, rows: Iterable[dict]) -> None:
+    """Insert-or-ignore on (transcript, scheme, start, end): two programs cutting the same transcript at once store
+    each passage once, and neither fails."""
     rows = list(rows)
     if rows:  # one executemany: thousands of passages per study
-        s.execute(t.Passage.__table__.insert(), rows)
+        s.execute(insert_ignore(s, t.Passage, ["transcript_id", "scheme", "start", "end"]), rows)
     s.flush()
 
 
@@ -85,33 +87,35 @@ def store_vectors(s: Session, model: str, vectors: dict[str, np.ndarray]) -> Non
 
 
 def decided_pairs(s: Session, framework_id: str) -> pd.DataFrame:
-    """Accepted and rejected suggestions of a framework: passage, code, status. On a team server each coder's
-    rejection is their own (``team_decision``, the suggestion's shared status stays open): those count as rejected
-    too, with the coder's name in ``coder`` (None for the shared status)."""
+    """Accepted and rejected suggestions of a framework: passage, code, status. Each coder's rejection is their own
+    decision (the suggestion's shared status may say accepted when another coder coded it): every rejection not
+    undone counts as rejected too, with the coder's name in ``coder`` (None for the shared status)."""
     q = (select(t.Suggestion.passage_id, t.Code.id.label("code_id"), t.Suggestion.status)
          .join(t.Code, t.Code.pk == t.Suggestion.code_pk)
          .where(t.Suggestion.framework_id == framework_id, t.Suggestion.status != "open"))
     rows = [dict(r, coder=None) for r in s.execute(q).mappings().all()]
-    team = (select(t.Suggestion.passage_id, t.Code.id.label("code_id"), t.TeamDecision.status,
-                   t.Coder.name.label("coder"))
-            .join(t.Suggestion, t.Suggestion.id == t.TeamDecision.suggestion_id)
-            .join(t.Code, t.Code.pk == t.Suggestion.code_pk)
-            .join(t.Coder, t.Coder.id == t.TeamDecision.coder_id)
-            .where(t.Suggestion.framework_id == framework_id, t.TeamDecision.status == "rejected"))
-    rows += [dict(r) for r in s.execute(team).mappings().all()]
+    own = (select(t.Suggestion.passage_id, t.Code.id.label("code_id"), t.Coder.name.label("coder"))
+           .join(t.Decision, t.Decision.suggestion_id == t.Suggestion.id)
+           .join(t.Code, t.Code.pk == t.Suggestion.code_pk)
+           .join(t.Coder, t.Coder.id == t.Decision.coder_id)
+           .where(t.Suggestion.framework_id == framework_id, t.Decision.kind == "reject",
+                  t.Decision.undone_at.is_(None)))
+    rows += [dict(r, status="rejected") for r in s.execute(own).mappings().all()]
     return pd.DataFrame(rows, columns=["passage_id", "code_id", "status", "coder"])
 
 
 def replace_open_suggestions(s: Session, framework_id: str, passage_ids: Sequence[int], rows: list[dict], *,
                              refresh_decided: bool = False) -> None:
     """Drop the open suggestions of these passages and store new ones; decided (accepted/rejected) rows stay, and so
-    do rows a team coder decided for themselves (``team_decision``: deleting the row would delete their decision).
+    do rows a coder decided for themselves (an accept or reject not undone: the row is what their decision names).
     A new row for such a team-decided suggestion, and with ``refresh_decided`` (blind double coding) for any decided
     one, updates its score, rank, threshold flag, model and reason (its status and decisions stay), so no coder sees
     another's stale scores."""
     ids = [int(x) for x in passage_ids]
     now = utcnow()
-    team = select(t.TeamDecision.suggestion_id)
+    team = select(t.Decision.suggestion_id).where(t.Decision.kind.in_(("accept", "reject")),
+                                                  t.Decision.undone_at.is_(None),
+                                                  t.Decision.suggestion_id.is_not(None))
     for i in range(0, len(ids), 900):
         s.execute(delete(t.Suggestion).where(t.Suggestion.framework_id == framework_id, t.Suggestion.status == "open",
                                              t.Suggestion.passage_id.in_(ids[i:i + 900]), t.Suggestion.id.not_in(team)))
@@ -160,6 +164,12 @@ def suggestions_frame(s: Session, framework_id: str, *, passage_ids: Sequence[in
     if code_id is not None:
         q = q.where(t.Code.id == code_id)
     return pd.DataFrame(s.execute(q).mappings().all(), columns=SUGGESTION_COLUMNS)
+
+
+def passage_ids_of(s: Session, transcript_ids: Iterable[int]) -> list[int]:
+    """Ids of every passage (any scheme) of these transcripts."""
+    tids = [int(x) for x in transcript_ids]
+    return [int(x) for x in s.scalars(select(t.Passage.id).where(t.Passage.transcript_id.in_(tids)))] if tids else []
 
 
 def suggestion(s: Session, suggestion_id: int) -> t.Suggestion:

@@ -349,7 +349,7 @@ class CodingSource(Base):
 
 
 from .schema_mapping import Dimension, KeyElement, MapCategory, Measure, MeasureCatalogue, MeasureLink  # noqa: E402,F401,I001
-from .schema_team import Account, Assignment, Reveal, TeamDecision  # noqa: E402,F401  (team tables, in Base.metadata)
+from .schema_team import Account, Assignment, LoginThrottle, Reveal, TeachingTranscript  # noqa: E402,F401  (team tables, in Base.metadata)
 from .schema_codebook import CodeLineage, CodingMove, FrameworkVersion  # noqa: E402,F401  (framework editor)
 from .schema_teaching import TeachingClass, TeachingComment, TeachingExercise, TeachingMember  # noqa: E402,F401,I001
 from .schema_findings import Finding, FindingJudgement, FindingJudgementQuote, SummaryEvidence  # noqa: E402,F401  (migration 0010)

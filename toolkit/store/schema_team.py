@@ -1,4 +1,5 @@
-"""Schema of the team server (migration 0007): accounts that log in, transcript assignments, and reveals.
+"""Schema of the team server (migrations 0007, 0011): accounts that log in, login throttling per name and client,
+transcript assignments, reveals, and the transcripts the lead marks for teaching.
 
 A coder's account is tied to a ``coder`` row of the same name, so every coding keeps the coder identity that comes
 from the login. Imported at the end of ``schema`` so that the tables are part of ``Base.metadata``.
@@ -26,6 +27,8 @@ class Account(Base):
     password_hash: Mapped[str] = mapped_column(String)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    #: bumped by every change of password, role or active flag: an open session whose version differs ends
+    credential_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     last_failed_at: Mapped[datetime | None] = mapped_column(DateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -53,15 +56,25 @@ class Reveal(Base):
     revealed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
-class TeamDecision(Base):
-    """One coder's decision on a suggestion when coding blind: each coder accepts or rejects for themselves (the
-    suggestion's shared ``status`` would show one coder's choices to the other). An accept points at its coding."""
+class LoginThrottle(Base):
+    """Failed logins of one name from one client (an address, or ``-`` when unknown), whether or not the name is an
+    account: the slow-down is the same for every name, and a guesser elsewhere cannot lock an account out of another
+    client. ``python -m toolkit user unlock`` clears it."""
 
-    __tablename__ = "team_decision"
-    __table_args__ = (UniqueConstraint("suggestion_id", "coder_id"),)
+    __tablename__ = "login_throttle"
+    __table_args__ = (UniqueConstraint("name", "client"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    suggestion_id: Mapped[int] = mapped_column(ForeignKey("suggestion.id", ondelete="CASCADE"), index=True)
-    coder_id: Mapped[int] = mapped_column(ForeignKey("coder.id"), index=True)
-    status: Mapped[str] = mapped_column(String)  # accepted | rejected
-    coding_id: Mapped[int | None] = mapped_column(ForeignKey("coding.id", ondelete="SET NULL"))
-    decided_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    name: Mapped[str] = mapped_column(String)
+    client: Mapped[str] = mapped_column(String)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class TeachingTranscript(Base):
+    """A transcript the lead marked for teaching: students on a team server see only these."""
+
+    __tablename__ = "teaching_transcript"
+    transcript_id: Mapped[int] = mapped_column(ForeignKey("transcript.id", ondelete="CASCADE"), primary_key=True,
+                                               autoincrement=False)
+    marked_by: Mapped[int | None] = mapped_column(ForeignKey("coder.id"))
+    marked_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -71,7 +71,7 @@ def classes(s: Session) -> list[tuple[str, str, datetime]]:
     """(name, teacher, created) of every class, by name."""
     q = select(t.TeachingClass.name, t.TeachingClass.teacher, t.TeachingClass.created_at).order_by(
         t.TeachingClass.name)
-    return [tuple(r) for r in s.execute(q).all()]
+    return [(r[0], r[1], r[2]) for r in s.execute(q).all()]
 
 
 def add_exercise(s: Session, class_id: int, **fields) -> int:

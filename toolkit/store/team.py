@@ -1,4 +1,4 @@
-"""Repository functions of the team server: accounts, login throttling state, assignments and reveals.
+"""Repository functions of the team server: accounts, login throttling, assignments, reveals, teaching transcripts.
 
 Every function takes an open ``Session``; none commits. Password hashing and the rules (who may do what) live in
 ``toolkit.team``; this module only stores and reads rows.
@@ -8,25 +8,23 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import pandas as pd
 from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..errors import InputError, NotFoundError
+from ..errors import NotFoundError
 from . import schema as t
-from .core import coder_id
+from .core import coder_id, insert_ignore
 from .schema import utcnow
 
 # --- accounts -----------------------------------------------------------------------------------------------------
 
 
-def add_account(s: Session, *, name: str, role: str, password_hash: str) -> int:
-    row = t.Account(name=name, role=role, password_hash=password_hash, coder_id=coder_id(s, name),
-                    active=True, failed_logins=0)
-    s.add(row)
-    s.flush()
-    return row.id
+def add_account(s: Session, *, name: str, role: str, password_hash: str) -> int | None:
+    """A new account (insert-or-ignore on the name: two ``user add`` of one name at once make one); None when the
+    name is taken."""
+    return s.scalar(insert_ignore(s, t.Account, ["name"]).values(
+        name=name, role=role, password_hash=password_hash, coder_id=coder_id(s, name), active=True, failed_logins=0,
+        credential_version=0, created_at=utcnow()).returning(t.Account.id))
 
 
 def account_for_update(s: Session, name: str) -> t.Account | None:
@@ -46,16 +44,19 @@ def accounts(s: Session) -> list[dict]:
 
 def _account_dict(r: t.Account) -> dict:
     return {"id": r.id, "name": r.name, "role": r.role, "active": bool(r.active), "coder_id": r.coder_id,
+            "credential_version": r.credential_version or 0,
             "failed_logins": r.failed_logins, "last_failed_at": r.last_failed_at, "last_login_at": r.last_login_at,
             "created_at": r.created_at}
 
 
-def update_account(s: Session, name: str, **fields) -> None:
+def update_account(s: Session, name: str, *, bump: bool = True, **fields) -> None:
     row = s.scalar(select(t.Account).where(t.Account.name == name))
     if row is None:
         raise NotFoundError(f"no account named {name!r}")
     for k, v in fields.items():
         setattr(row, k, v)
+    if bump:
+        row.credential_version = (row.credential_version or 0) + 1  # open sessions of this account end at their next run
     s.flush()
 
 
@@ -73,14 +74,11 @@ def record_login(s: Session, row: t.Account, *, ok: bool, at: datetime | None = 
 
 
 def assign(s: Session, transcript_id: int, coder: int, by: int | None) -> bool:
-    """Assign; returns False when it was already assigned."""
-    exists = s.scalar(select(t.Assignment.id).where(t.Assignment.transcript_id == transcript_id,
-                                                    t.Assignment.coder_id == coder))
-    if exists:
-        return False
-    s.add(t.Assignment(transcript_id=transcript_id, coder_id=coder, assigned_by=by))
-    s.flush()
-    return True
+    """Assign (insert-or-ignore: two leads assigning at once store it once); returns False when it was already
+    assigned."""
+    return s.scalar(insert_ignore(s, t.Assignment, ["transcript_id", "coder_id"]).values(
+        transcript_id=transcript_id, coder_id=coder, assigned_by=by, assigned_at=utcnow())
+        .returning(t.Assignment.id)) is not None
 
 
 def unassign(s: Session, transcript_id: int, coder: int) -> int:
@@ -111,15 +109,24 @@ def assigned_coders(s: Session, transcript_id: int) -> list[str]:
 
 
 def reveal(s: Session, transcript_id: int, by: int | None) -> bool:
-    if s.get(t.Reveal, transcript_id) is not None:
-        return False
-    s.add(t.Reveal(transcript_id=transcript_id, revealed_by=by))
-    s.flush()
-    return True
+    """Reveal (insert-or-ignore); returns False when it already was revealed."""
+    return s.scalar(insert_ignore(s, t.Reveal, ["transcript_id"]).values(
+        transcript_id=transcript_id, revealed_by=by, revealed_at=utcnow()).returning(t.Reveal.transcript_id)) is not None
 
 
 def hide(s: Session, transcript_id: int) -> int:
     return s.execute(delete(t.Reveal).where(t.Reveal.transcript_id == transcript_id)).rowcount
+
+
+def has_accounts(s: Session) -> bool:
+    """Whether the project has any account (it is served to a team)."""
+    return s.scalar(select(t.Account.id).limit(1)) is not None
+
+
+def blind_transcript_ids(s: Session) -> set[int]:
+    """Transcripts assigned to coders and not revealed yet (blind double coding in progress)."""
+    return set(s.scalars(select(t.Assignment.transcript_id).distinct().where(
+        t.Assignment.transcript_id.not_in(select(t.Reveal.transcript_id)))))
 
 
 def revealed_ids(s: Session) -> set[int]:
@@ -130,33 +137,43 @@ def is_revealed(s: Session, transcript_id: int) -> bool:
     return s.get(t.Reveal, transcript_id) is not None
 
 
-# --- per-coder decisions on suggestions ----------------------------------------------------------------------------
+# --- login throttling (per name and client) -------------------------------------------------------------------------
 
 
-def add_decision(s: Session, suggestion_id: int, coder: int, status: str, coding_id: int | None) -> int:
-    row = t.TeamDecision(suggestion_id=int(suggestion_id), coder_id=coder, status=status, coding_id=coding_id)
-    s.add(row)
-    try:
-        s.flush()
-    except IntegrityError as e:
-        raise InputError(None, f"suggestion {suggestion_id} is already decided by this coder") from e
-    return row.id
+def throttle_for_update(s: Session, name: str, client: str) -> t.LoginThrottle:
+    """The failure count of ``name`` from ``client``, created at zero when new, locked until the end of the
+    transaction so that parallel guesses are counted one by one."""
+    s.execute(insert_ignore(s, t.LoginThrottle, ["name", "client"]).values(name=name, client=client, failures=0))
+    return s.scalar(select(t.LoginThrottle).where(t.LoginThrottle.name == name, t.LoginThrottle.client == client)
+                    .with_for_update())
 
 
-def decision(s: Session, suggestion_id: int, coder: int) -> t.TeamDecision | None:
-    return s.scalar(select(t.TeamDecision).where(t.TeamDecision.suggestion_id == int(suggestion_id),
-                                             t.TeamDecision.coder_id == coder))
+def clear_throttle(s: Session, name: str) -> int:
+    """Forget every failed login of ``name`` (from any client); returns how many clients were waiting."""
+    waiting = s.execute(delete(t.LoginThrottle).where(t.LoginThrottle.name == name,
+                                                      t.LoginThrottle.failures > 0)).rowcount
+    s.execute(delete(t.LoginThrottle).where(t.LoginThrottle.name == name))
+    return waiting
 
 
-def decisions_frame(s: Session, coder: int | None = None) -> pd.DataFrame:
-    q = (select(t.TeamDecision.id, t.TeamDecision.suggestion_id, t.Coder.name.label("coder"), t.TeamDecision.status,
-                t.TeamDecision.coding_id, t.TeamDecision.decided_at)
-         .join(t.Coder, t.Coder.id == t.TeamDecision.coder_id).order_by(t.TeamDecision.id))
-    if coder is not None:
-        q = q.where(t.TeamDecision.coder_id == coder)
-    return pd.DataFrame(s.execute(q).all(), columns=["id", "suggestion_id", "coder", "status", "coding_id",
-                                                      "decided_at"])
+def throttles(s: Session) -> list[dict]:
+    q = select(t.LoginThrottle).where(t.LoginThrottle.failures > 0).order_by(t.LoginThrottle.name)
+    return [{"name": r.name, "client": r.client, "failures": r.failures, "last_failed_at": r.last_failed_at}
+            for r in s.scalars(q)]
 
 
-def decided_suggestion_ids(s: Session, coder: int) -> set[int]:
-    return set(s.scalars(select(t.TeamDecision.suggestion_id).where(t.TeamDecision.coder_id == coder)))
+# --- transcripts marked for teaching ---------------------------------------------------------------------------------
+
+
+def set_teaching(s: Session, transcript_id: int, on: bool, by: int | None) -> bool:
+    """Mark (or unmark) a transcript for teaching; returns whether anything changed."""
+    if on:
+        return s.scalar(insert_ignore(s, t.TeachingTranscript, ["transcript_id"]).values(
+            transcript_id=transcript_id, marked_by=by, marked_at=utcnow())
+            .returning(t.TeachingTranscript.transcript_id)) is not None
+    return s.execute(delete(t.TeachingTranscript).where(
+        t.TeachingTranscript.transcript_id == transcript_id)).rowcount > 0
+
+
+def teaching_ids(s: Session) -> set[int]:
+    return set(s.scalars(select(t.TeachingTranscript.transcript_id)))

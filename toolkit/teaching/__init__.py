@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..errors import InputError
+from ..errors import InputError, PermissionDenied
 from ..store import Project
 from ..store import core as db
 from ..store.events import Action
@@ -108,6 +108,11 @@ def reset_student(project: Project, name: str, *, teacher: str) -> int:
     """Remove every active coding and the exercise work of one student (recorded in the event log)."""
     coder = student_coder(name)
     with project.transaction(Action.TEACHING_RESET, actor=teacher, payload={"student": coder}) as s:
+        from .. import access
+
+        v = access.viewer_in(s, teacher)  # a teacher (lead) resets anyone's work; a student only their own
+        if not (v.can("teaching_reset") or (v.role == "student" and student_coder(teacher) == coder)):
+            raise PermissionDenied(f"{teacher} ({v.role}) may not reset {name}'s work")
         df = db.codings_frame(s, coders=[coder], with_text=False)
         tid = db.coder_id(s, teacher)
         for cid in df["id"]:

@@ -78,7 +78,7 @@ def save_summary(project: Project, exercise: Exercise, student: str, text: str, 
 def _reference_summary(project: Project, exercise: Exercise) -> tuple[str | None, set[tuple], str]:
     with project.read() as s:
         pk = db.code_pks(s, exercise.framework)[exercise.codes[0]]
-        stored = cdb.get_summary(s, exercise.framework, exercise.item, pk)
+        stored = cdb.get_summary(s, exercise.framework, exercise.item or "", pk)
         spans = set()
         if stored and stored["text"].strip():
             q = db.codings_frame(s, framework_id=exercise.framework, with_text=False)
@@ -181,7 +181,8 @@ def reference_mapping(project: Project, exercise: Exercise) -> tuple[list[MapRow
         rows = []
         for r in ke.itertuples():
             d_label, c_id = dim.get(int(r.dimension_id), ("", None)) if pd.notna(r.dimension_id) else ("", None)
-            rows.append(MapRow(r.participant_id, r.label, d_label, cat.get(int(c_id), "") if pd.notna(c_id) else ""))
+            c_label = cat.get(int(c_id), "") if c_id is not None and pd.notna(c_id) else ""
+            rows.append(MapRow(r.participant_id, r.label, d_label, c_label))
         return rows, "the project's mapping of these summaries"
     key = exercise.key.get("mapping") or []
     if key:

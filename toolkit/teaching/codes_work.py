@@ -133,7 +133,7 @@ def save_codes(project: Project, exercise: Exercise, student: str, codes: list[S
     rows = []
     for i, c in enumerate(codes):
         order = [int(j) for j in np.argsort(-sims[i])[:NEAREST]]
-        order += [index[x] for x in sorted({x for s in c.passages for x in on_span[tuple(s)]})
+        order += [index[x] for x in sorted({x for s in c.passages for x in on_span[(s[0], int(s[1]), int(s[2]))]})
                   if x in index and index[x] not in order]  # a reference code on the same passages: shown too
         rows.append({"label": c.label.strip(), "passages": [list(s) for s in c.passages],
                      "near": [[scope[j].id, round(float(sims[i, j]), 2)] for j in order]})

@@ -31,29 +31,29 @@ def result(project: Project, exercise: Exercise, student: str, n_comments: int =
     """One student's status and figures on one exercise (read from their stored work)."""
     step, status, figures = exercise.step, "not started", ""
     if step == "familiarize":
-        fb = codes_feedback(project, exercise, student)
-        if fb:
+        codes = codes_feedback(project, exercise, student)
+        if codes:
             status = "done"
-            figures = (f"{len(fb)} code(s); {sum(1 for f in fb if f.matched)} matched on passages or by the teacher; "
-                       f"{sum(len(f.passages) for f in fb)} passage(s) ticked")
+            figures = (f"{len(codes)} code(s); {sum(1 for f in codes if f.matched)} matched on passages or by the "
+                       f"teacher; {sum(len(f.passages) for f in codes)} passage(s) ticked")
     elif step == "index":
-        fb = index_feedback(project, exercise, student)
-        if fb.decided:
-            status = "done" if fb.decided >= fb.total else "in progress"
-            figures = (f"{fb.decided} of {fb.total} passages decided ({fb.no_code} 'no code here'); positive "
-                       f"agreement {pct(fb.positive_agreement)}; kappa "
-                       f"{'–' if fb.kappa is None else f'{fb.kappa:.2f}'} ({fb.reading})")
+        ix = index_feedback(project, exercise, student)
+        if ix.decided:
+            status = "done" if ix.decided >= ix.total else "in progress"
+            figures = (f"{ix.decided} of {ix.total} passages decided ({ix.no_code} 'no code here'); positive "
+                       f"agreement {pct(ix.positive_agreement)}; kappa "
+                       f"{'–' if ix.kappa is None else f'{ix.kappa:.2f}'} ({ix.reading})")
     elif step == "chart":
-        fb = summary_feedback(project, exercise, student)
-        if fb:
+        ch = summary_feedback(project, exercise, student)
+        if ch:
             status = "done"
-            figures = (f"summary of {len(fb.summary.split())} words; cites {sum(1 for _, a, _ in fb.passages if a)} "
-                       f"of {len(fb.passages)} passages, {fb.shared} shared with the reference"
-                       + ("" if fb.reference else "; no reference summary"))
+            figures = (f"summary of {len(ch.summary.split())} words; cites {sum(1 for _, a, _ in ch.passages if a)} "
+                       f"of {len(ch.passages)} passages, {ch.shared} shared with the reference"
+                       + ("" if ch.reference else "; no reference summary"))
     elif step == "map":
-        fb = mapping_feedback(project, exercise, student)
-        if fb:
-            mine = [r for _, ys, _ in fb.rows for r in ys]
+        mp = mapping_feedback(project, exercise, student)
+        if mp:
+            mine = [r for _, ys, _ in mp.rows for r in ys]
             status = "done"
             figures = (f"{len(mine)} key element(s), {len({r.dimension for r in mine})} dimension(s), "
                        f"{len({r.category for r in mine})} categor{'y' if len({r.category for r in mine}) == 1 else 'ies'}")
@@ -94,17 +94,16 @@ def work_lines(project: Project, exercise: Exercise, student: str) -> list[str]:
         for f in codes_feedback(project, exercise, student):
             out.append(f"{f.label}: {f.reading}; nearest: " + ", ".join(f"{n.code} {n.label}" for n in f.near))
     elif step == "index":
-        fb = index_feedback(project, exercise, student)
-        for d in fb.differences:
+        for d in index_feedback(project, exercise, student).differences:
             out.append(f"{d.transcript} {d.start}-{d.end}: only the reference: {'; '.join(d.reference) or '-'} | "
                        f"only {student}: {'; '.join(d.yours) or '-'}")
     elif step == "chart":
-        fb = summary_feedback(project, exercise, student)
-        if fb:
-            out += [f"Summary: {fb.summary}", f"Reference ({fb.reference_source}): {fb.reference or '-'}"]
+        ch = summary_feedback(project, exercise, student)
+        if ch:
+            out += [f"Summary: {ch.summary}", f"Reference ({ch.reference_source}): {ch.reference or '-'}"]
     elif step == "map":
-        fb = mapping_feedback(project, exercise, student)
-        for pid, mine, ref in fb.rows if fb else ():
+        mp = mapping_feedback(project, exercise, student)
+        for pid, mine, ref in mp.rows if mp else ():
             out.append(f"{pid}: " + "; ".join(f"{r.key_element} → {r.dimension} → {r.category}" for r in mine)
                        + " | reference: " + ("; ".join(f"{r.key_element} → {r.dimension} → {r.category}"
                                                        for r in ref) or "-"))

@@ -11,32 +11,17 @@ from .accounts import (
     User,
     add_user,
     authenticate,
+    clear_throttle,
     get_user,
     login_delay,
+    refresh,
     set_active,
     set_password,
     set_role,
     users,
 )
-from .blind import (
-    accept,
-    add_code,
-    assign,
-    assignments,
-    chart_coders,
-    codings,
-    my_transcripts,
-    open_suggestions,
-    reject,
-    remove_code,
-    reveal,
-    review_view,
-    save_summary,
-    unassign,
-    visible_coders,
-)
+from .blind import assign, assignments, mark_teaching, my_transcripts, reveal, teaching_transcripts, unassign
 
-__all__ = ["CAPABILITIES", "ROLES", "LoginError", "LoginThrottled", "User", "accept", "add_code", "add_user",
-           "assign", "assignments", "authenticate", "chart_coders", "codings", "get_user", "login_delay", "my_transcripts",
-           "open_suggestions", "reject", "remove_code", "reveal", "review_view", "save_summary", "set_active", "set_password",
-           "set_role", "unassign", "users", "visible_coders"]
+__all__ = ["CAPABILITIES", "ROLES", "LoginError", "LoginThrottled", "User", "add_user", "assign", "assignments",
+           "authenticate", "clear_throttle", "get_user", "login_delay", "mark_teaching", "my_transcripts", "refresh",
+           "reveal", "set_active", "set_password", "set_role", "teaching_transcripts", "unassign", "users"]
