@@ -29,7 +29,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     _common(q, theme=False)
     q.add_argument("--attribute", default="group")
     q.add_argument("--coder", action="append", dest="coders")
-    add_where(q)
     q.add_argument("--statement", action="append", default=[], metavar="THEME=TEXT",
                    help="the finding of a theme (default: its label)")
     add_where(q)
