@@ -287,7 +287,7 @@ def test_a_coders_own_decisions_survive_the_next_suggestions_and_their_rejection
     col = [c.id for c in Y["fw"].codes].index(rejected["code_id"])
     assert Y["Y"][row, col] == 0  # ann's rejection is a label
     before = open_ids(p, "bob", "fw", T1)
-    sv.suggest(p, "fw", FakeEmbedder(64), scheme=sv.DEFAULT_SCHEME, coder="lena")
+    sv.suggest(p, "fw", FakeEmbedder(64), scheme=DEFAULT_SCHEME, coder="lena")
     from toolkit.store import decisions as ddb
 
     with p.read() as s:

@@ -20,6 +20,7 @@ from toolkit.errors import InputError, PermissionDenied, ToolkitError
 from toolkit.indexing import consensus, learning, review
 from toolkit.indexing import decisions as dec
 from toolkit.indexing import service as sv
+from toolkit.indexing.units import DEFAULT_SCHEME
 from toolkit.store import core as db
 from toolkit.store import open_project
 
@@ -41,7 +42,7 @@ def project(tmp_path, project_location):
     for name in ("ann", "bob"):
         team.add_user(p, name, PW + name, role="coder", actor="lena")
     team.add_user(p, "stu", PW + "stu", role="student", actor="lena")
-    sv.suggest(p, "fw", FakeEmbedder(64), scheme=sv.DEFAULT_SCHEME)
+    sv.suggest(p, "fw", FakeEmbedder(64), scheme=DEFAULT_SCHEME)
     team.assign(p, lead, T1, ["ann", "bob"])
     yield p, lead
     p.close()
@@ -61,7 +62,7 @@ def _entry_points(tmp_path):
         "frameworks": lambda p, w, r: proj.add_crosswalk(p, tmp_path / "missing.yaml", actor=w),
         "memo": lambda p, w, r: fam.add_memo(p, "a note", author=w, transcript=T1),
         "index": lambda p, w, r: dec.add_code(p, "fw", T1, 0, 10, "DIST", coder=w),
-        "suggest": lambda p, w, r: sv.suggest(p, "fw", FakeEmbedder(64), scheme=sv.DEFAULT_SCHEME, coder=w),
+        "suggest": lambda p, w, r: sv.suggest(p, "fw", FakeEmbedder(64), scheme=DEFAULT_SCHEME, coder=w),
         "learn": lambda p, w, r: learning.learn(p, "fw", FakeEmbedder(64), coder=w, time_budget=1),
         "consensus": lambda p, w, r: consensus.record_agreed(p, {"coders": ("ann", "bob")}, actor=w),
         "refine": lambda p, w, r: ch.refine(p, "no-such-crosswalk", actor=w),
@@ -126,7 +127,7 @@ def test_bulk_accept_and_review_queue_follow_the_asking_coders_own_decisions(pro
     dec.accept(p, a_acc, coder="ann")
     dec.reject(p, a_rej, coder="ann")
     # bob's "most uncertain" and bulk accept see every one of them as open for him
-    queue = sv.review_queue(p, "fw", scheme=sv.DEFAULT_SCHEME, coder="bob", n=1000)
+    queue = sv.review_queue(p, "fw", scheme=DEFAULT_SCHEME, coder="bob", n=1000)
     assert set(on_t1["passage_id"]) <= set(queue["passage_id"])
     out = dec.bulk_accept(p, "fw", code, 0.0, coder="bob")
     with p.read() as s:
@@ -135,7 +136,7 @@ def test_bulk_accept_and_review_queue_follow_the_asking_coders_own_decisions(pro
     assert set(bobs["transcript"]) == {T1}  # 4: nothing on T2, which bob is not assigned to
     assert {a_acc, a_rej} <= open_ids(p, "lena", "fw", T1)  # and the lead's own state is untouched
     # ann's own queue: her decided ones are not hers to review again
-    mine = sv.review_queue(p, "fw", scheme=sv.DEFAULT_SCHEME, coder="ann", n=1000)
+    mine = sv.review_queue(p, "fw", scheme=DEFAULT_SCHEME, coder="ann", n=1000)
     assert not {a_acc, a_rej} & set(mine["id"]) and len(mine)
 
 
@@ -145,7 +146,7 @@ def test_bulk_accept_in_a_single_file_uses_the_chosen_coders_own_state(tmp_path)
     p = proj.create(tmp_path / "solo.fa", shipped=False)
     proj.add_framework(p, tmp_path / "fw.yaml")
     proj.import_transcripts(p, tmp_path / T1)
-    sv.suggest(p, "fw", FakeEmbedder(64), scheme=sv.DEFAULT_SCHEME)
+    sv.suggest(p, "fw", FakeEmbedder(64), scheme=DEFAULT_SCHEME)
     with p.read() as s:
         from toolkit.store import indexing as idb
 

@@ -20,6 +20,7 @@ from toolkit.errors import ConflictError, InputError
 from toolkit.indexing import decisions as dec
 from toolkit.indexing import review, workspace
 from toolkit.indexing import service as sv
+from toolkit.indexing.units import DEFAULT_SCHEME
 from toolkit.store import core as db
 from toolkit.store import open_project
 
@@ -36,7 +37,7 @@ def project(tmp_path, project_location):
     proj.import_transcripts(p, tmp_path / T1)
     lead = team.add_user(p, "lena", PW, role="lead")
     team.add_user(p, "ann", PW + "ann", role="coder", actor="lena")
-    sv.suggest(p, "fw", FakeEmbedder(64), scheme=sv.DEFAULT_SCHEME)
+    sv.suggest(p, "fw", FakeEmbedder(64), scheme=DEFAULT_SCHEME)
     yield p, lead
     p.close()
 
@@ -131,7 +132,7 @@ def test_simultaneous_assign_and_reveal_store_one_row_each(project, writers):
 
 def test_two_suggest_runs_at_once_end_cleanly(project):
     p, _ = project
-    out = _at_once(p, 2, lambda q: sv.suggest(q, "fw", FakeEmbedder(64), scheme=sv.DEFAULT_SCHEME,
+    out = _at_once(p, 2, lambda q: sv.suggest(q, "fw", FakeEmbedder(64), scheme=DEFAULT_SCHEME,
                                                coder="lena")["suggestions"])
     assert all(r in ("ok", "ConflictError") for r, _ in out) and "ok" in [r for r, _ in out], out
     assert open_ids(p, "lena", "fw", T1)
@@ -149,7 +150,7 @@ def test_migration_0011_moves_the_team_decisions_into_the_decision_log(project_l
     p = proj.create(project_location, shipped=False)
     proj.add_framework(p, tmp_path / "fw.yaml")
     proj.import_transcripts(p, tmp_path / T1)
-    sv.suggest(p, "fw", FakeEmbedder(64), scheme=sv.DEFAULT_SCHEME)
+    sv.suggest(p, "fw", FakeEmbedder(64), scheme=DEFAULT_SCHEME)
     with p.read() as s:
         from toolkit.store import indexing as idb
 
