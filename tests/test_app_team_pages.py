@@ -1,7 +1,7 @@
 """Every page of the team app walked as a coder, a student and a lead (AppTest): each role reaches only its pages, and
 on a transcript two coders code blind, coder bob sees none of coder ann's codings, decisions or memos on any page (the
 Index page, the chart's evidence line and picker, the memos) until the lead reveals it; a student works as their login
-on the transcripts the lead marked only; a session ends at the next click when the account is disabled."""
+as their login, and exercises use only the transcripts the lead marked; a session ends at the next click when the account is disabled."""
 
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ MEMO = "ann-private-hunch-about-the-ferry"
 ROLE_PAGES = {
     "coder": ["familiarize.py", "index.py", "chart.py"],
     "student": ["teach.py"],
-    "lead": ["project.py", "team.py", "participants.py", "framework.py", "familiarize.py", "index.py", "agreement.py", "chart.py", "map.py",
+    "lead": ["project.py", "team.py", "participants.py", "familiarize.py", "framework.py", "index.py", "agreement.py",
+             "chart.py", "map.py",
              "interpret.py", "teach.py"],
 }
 
@@ -36,6 +37,9 @@ def served(tmp_path_factory):
         team.add_user(p, name, PW, role=role, actor="lena")
     team.assign(p, lead, P01, ["ann", "bob"])
     team.mark_teaching(p, lead, P03)
+    from toolkit.teaching import classes as cl
+
+    cl.create_class(p, "seminar", teacher="lena")
     view_ids = _open(p, "ann")
     dec.accept(p, view_ids[0], coder="ann")  # ann's accept on the blind transcript
     fam.add_memo(p, MEMO, author="ann", transcript=P01)
@@ -55,6 +59,13 @@ def env(served, monkeypatch):
     monkeypatch.setenv("FA_TEAM", "1")
     monkeypatch.setenv("FA_PROJECT", str(served.path))
     return served
+
+
+def _names(text: str, name: str) -> bool:
+    """Whether ``name`` appears as a word (not inside one: "scanner" is not "ann")."""
+    import re
+
+    return re.search(rf"\b{name}\b", text) is not None
 
 
 def _login(name: str) -> AppTest:
@@ -95,11 +106,11 @@ def test_a_coder_sees_nothing_of_the_other_coder_on_any_page_until_the_reveal(en
     ok(at.run())
     assert at.selectbox(key="index_transcript").value == P01 and at.selectbox(key="index_transcript").options == [P01]
     shown = _texts(at)
-    assert "blind" in shown and " · ann · " not in shown and "ann" not in shown
+    assert "blind" in shown and not _names(shown, "ann")
     at.switch_page(str(PAGES / "chart.py"))
     ok(at.run())
     shown = _texts(at)
-    assert "only bob's own codings" in shown and "ann" not in shown
+    assert "only bob's own codings" in shown and not _names(shown, "ann")
     at.switch_page(str(PAGES / "familiarize.py"))
     ok(at.run())
     assert MEMO not in _texts(at)
@@ -117,14 +128,15 @@ def test_a_coder_sees_nothing_of_the_other_coder_on_any_page_until_the_reveal(en
         s.query(t.Reveal).delete()
 
 
-def test_a_student_works_as_their_login_on_marked_transcripts_only(env):
+def test_a_student_works_as_their_login_and_exercises_use_marked_transcripts_only(env):
     at = _login("stu")
     assert at.title[0].value.startswith("Teaching")
-    assert "teach_student" not in [w.key for w in at.text_input]  # no free-text name: the login is the student
-    assert not any("teacher" in str(getattr(w, "label", "")).lower() for w in at.text_input)
-    assert "teach_reset" not in [b.key for b in at.button]  # no teacher's reset for a student
-    # the transcripts a teacher may set exercises on are the ones the lead marked for teaching only
-    assert team.teaching_transcripts(env) == [P03]
+    assert "teach_me" not in [w.key for w in at.selectbox]  # no name to pick: the login is the student
+    assert P01 not in _texts(at)
+    at = _login("lena")  # the teacher setting an exercise may choose only the transcripts marked for teaching
+    at.switch_page(str(PAGES / "teach.py"))
+    ok(at.run())
+    assert at.multiselect(key="teach_ex_tr").options == [P03]
 
 
 def test_a_disabled_account_is_logged_out_at_its_next_click(env):
