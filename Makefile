@@ -9,7 +9,7 @@ PORT   ?= 8501
 
 .PHONY: run test test-fast install sample lint bench clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	# torch first: the CPU build of this machine's disk, before sentence-transformers can pull a CUDA build

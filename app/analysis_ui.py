@@ -4,8 +4,8 @@ quiet action messages."""
 from __future__ import annotations
 
 import streamlit as st
+from toolkit.app.common import md, project
 
-from app.common import md, project
 from toolkit import evidence
 from toolkit.participants import ParticipantFilter
 
@@ -48,7 +48,7 @@ def _attribute_values(path: str, v: int) -> dict[str, list[str]]:
 def participant_filter(key: str = "where") -> ParticipantFilter:
     """Pickers of attribute values (shared across pages by their keys): only the participants with these values
     count (values of one attribute: either; different attributes: all). Shows the filter's line when one is set."""
-    from app.common import version
+    from toolkit.app.common import version
 
     p = project()
     values = _attribute_values(str(p.path), version())

@@ -8,8 +8,8 @@ reruns once so that the new suggestions show, and the polling stops.
 from __future__ import annotations
 
 import streamlit as st
+from toolkit.app.common import project
 
-from app.common import project
 from toolkit import background as bg
 
 

@@ -2,8 +2,8 @@
 code's first example and its first coding). Only for those who may edit the framework (the lead, on a team server)."""
 
 import streamlit as st
+from toolkit.app.common import act, coder, md, project, user, version
 
-from app.common import act, coder, md, project, user, version
 from toolkit import codebook as cb
 from toolkit import overview
 

@@ -1,16 +1,17 @@
-"""Entry point: `streamlit run app/streamlit_app.py -- --project study.fa` (the Makefile's `make run`)."""
+"""Entry point: `python -m toolkit app [PROJECT]` (the Makefile's `make run`) runs this file with Streamlit.
 
-import sys
+The app ships inside the package as ``toolkit.app`` (mapped from this source folder ``app/`` by ``setup.py``), so
+it runs the same from a source checkout and from an installed wheel, from any folder.
+"""
+
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # so `app.*` imports work however it is launched
+import streamlit as st
+from toolkit.app.background import suggestion_progress
+from toolkit.app.common import coder_picker, md, project_label, project_path, team_mode, user
 
-import streamlit as st  # noqa: E402
-
-from app.background import suggestion_progress  # noqa: E402
-from app.common import coder_picker, md, project_label, project_path, team_mode, user  # noqa: E402
-from toolkit.errors import ToolkitError  # noqa: E402
-from toolkit.store import project_exists  # noqa: E402
+from toolkit.errors import ToolkitError
+from toolkit.store import project_exists
 
 st.set_page_config(page_title="Framework analysis", page_icon=":material/grid_on:", layout="wide")
 

@@ -4,9 +4,9 @@ figures and actual work), comment, set a key, accept a match, export the results
 from __future__ import annotations
 
 import streamlit as st
+from toolkit.app import teach_steps
+from toolkit.app.common import act, coder, file_bytes, md, project, team_mode, user, version
 
-from app import teach_steps
-from app.common import act, coder, file_bytes, md, project, team_mode, user, version
 from toolkit import overview, teaching, team
 from toolkit.safeio import csv_bytes
 from toolkit.teaching import cells_work as cw5

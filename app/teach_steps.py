@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
+from toolkit.app.common import act, md, project, project_embedder, version
 
-from app.common import act, md, project, project_embedder, version
 from toolkit import teaching
 from toolkit.teaching import cells_work as cw5
 from toolkit.teaching import codes_work as cw

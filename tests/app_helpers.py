@@ -6,9 +6,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import toolkit.app.common
 from streamlit.testing.v1 import AppTest
-
-import app.common
 
 APP = Path(__file__).resolve().parent.parent / "app"
 PAGES = APP / "app_pages"
@@ -94,5 +93,5 @@ def select_rows(at: AppTest, key: str, rows: list[int]) -> AppTest:
 
 
 def use_model(monkeypatch, model) -> None:
-    """Serve ``model`` as the app's embedding model (``app.common.embedder``, an ``st.cache_resource``)."""
-    monkeypatch.setattr(app.common, "embedder", lambda model_path=None: model)
+    """Serve ``model`` as the app's embedding model (``toolkit.app.common.embedder``, an ``st.cache_resource``)."""
+    monkeypatch.setattr(toolkit.app.common, "embedder", lambda model_path=None: model)

@@ -124,12 +124,12 @@ def test_every_button_of_a_page_names_its_command(page):
     buttons, commands = page_buttons_and_commands(PAGES / page)
     assert len(commands) >= len(buttons), (
         f"{page}: {len(buttons)} action button(s) {buttons} but {len(commands)} cli= command(s) {commands}: "
-        "run each button's toolkit call through app.common.act(..., cli='<command>')")
+        "run each button's toolkit call through toolkit.app.common.act(..., cli='<command>')")
 
 
 def test_the_button_count_sees_buttons_without_commands(tmp_path):
     page = tmp_path / "p.py"
-    page.write_text("import streamlit as st\nfrom app.common import act\n"
+    page.write_text("import streamlit as st\nfrom toolkit.app.common import act\n"
                     "if st.button('Go', key='go'):\n    act(print, cli='status')\n"
                     "with st.form('f'):\n    if st.form_submit_button('Save'):\n        print('saved')\n"
                     "if cols[0].button('Other', key='other'):\n    pass\n", encoding="utf-8")

@@ -120,8 +120,7 @@ def test_action_messages_and_their_errors_show_project_text_as_text():
 
     def script():
         import streamlit as st
-
-        from app.common import flash
+        from toolkit.app.common import flash
 
         st.session_state["_flash"] = "Accepted A1 in P01 ![m](http://127.0.0.1:9/m) <img src=x>."
         st.session_state["_flash_error"] = "no transcript named `code` **bold** [l](http://127.0.0.1:9/z)"

@@ -107,7 +107,7 @@ SETUP = {  # what an operation needs first (no model involved)
 @pytest.mark.parametrize("operation", list(OPERATIONS))
 def test_cli_and_app_use_the_projects_model(configured, loads, operation, monkeypatch):
     """The CLI used to load all-MiniLM-L6-v2 for these whatever the project said."""
-    from app import common
+    from toolkit.app import common
 
     path = str(configured.path)
     with configured.read() as s:

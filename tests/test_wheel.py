@@ -93,3 +93,46 @@ def test_installed_toolkit_lists_frameworks_and_builds_the_sample(installed, tmp
     assert (elsewhere / "S.fa").is_file()
     status = _run([str(py), "-m", "toolkit", "status", "S.fa"], cwd=elsewhere, env=env).stdout
     assert "transcripts:  12" in status and "reference" in status and "lvi84" in status, status
+
+
+def test_the_wheel_installs_one_top_level_package_with_the_app_inside(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    top = {n.split("/")[0] for n in names if not n.split("/")[0].endswith(".dist-info")}
+    assert top == {"toolkit"}, f"top-level names besides toolkit: {sorted(top - {'toolkit'})}"
+    assert {"toolkit/app/streamlit_app.py", "toolkit/app/common.py", "toolkit/app/app_pages/index.py",
+            "toolkit/app/components/select_code/main.js"} <= names
+    assert any(n.endswith(".dist-info/licenses/LICENSE") or n.endswith(".dist-info/LICENSE") for n in names)
+
+
+def test_the_installed_app_serves_from_any_folder(installed, tmp_path):
+    """``python -m toolkit app`` from an unrelated folder, with the wheel's toolkit only: the page is served."""
+    import socket
+    import time
+    import urllib.request
+
+    py, env = installed
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen([str(py), "-m", "toolkit", "app", "--port", str(port)], cwd=elsewhere, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        end, health = time.monotonic() + 180, ""
+        while time.monotonic() < end and proc.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=5) as r:
+                    health = r.read().decode()
+                break
+            except OSError:
+                time.sleep(1)
+        assert health == "ok", f"the app did not come up: {proc.poll()} {proc.stdout.read() if proc.poll() else ''}"
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as r:
+            assert r.status == 200 and b"<html" in r.read().lower()
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()

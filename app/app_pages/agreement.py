@@ -4,8 +4,8 @@ undo), or in bulk for the codes both gave after a preview of how many codings it
 
 
 import streamlit as st
+from toolkit.app.common import coder, flash, framework_picker, md, md_join, on_click, project, show_error, version
 
-from app.common import coder, flash, framework_picker, md, md_join, on_click, project, show_error, version
 from toolkit import overview
 from toolkit.errors import ToolkitError
 from toolkit.indexing import decisions as dec

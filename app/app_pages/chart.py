@@ -3,9 +3,8 @@ downloads (Word, Excel, CSV)."""
 
 import pandas as pd
 import streamlit as st
-
-from app.analysis_ui import evidence_picker, participant_filter
-from app.common import (
+from toolkit.app.analysis_ui import evidence_picker, participant_filter
+from toolkit.app.common import (
     Progress,
     act,
     attribute_names,
@@ -23,6 +22,7 @@ from app.common import (
     version,
     viewer,
 )
+
 from toolkit import charting, evidence
 from toolkit import familiarize as memo_ops
 from toolkit import project as proj

@@ -2,10 +2,10 @@
 
 
 import streamlit as st
+from toolkit.app.common import act, coder, flash, framework_picker, md, project, show_error, transcript_picker, version
+from toolkit.app.components.select_code import on_memo, select_code
+from toolkit.app.new_code import new_code_from_turns
 
-from app.common import act, coder, flash, framework_picker, md, project, show_error, transcript_picker, version
-from app.components.select_code import on_memo, select_code
-from app.new_code import new_code_from_turns
 from toolkit import familiarize as fam
 from toolkit import familiarize as memo_ops
 from toolkit import project as proj

@@ -3,8 +3,7 @@
 import hashlib
 
 import streamlit as st
-
-from app.common import (
+from toolkit.app.common import (
     act,
     coder,
     file_bytes,
@@ -16,6 +15,7 @@ from app.common import (
     project_embedder,
     version,
 )
+
 from toolkit import codebook as cb
 from toolkit import overview
 from toolkit.frameworks import SHIPPED_DIR, load_folder

@@ -8,8 +8,7 @@ Keyboard: Right/Left move between passages, A accepts the top open suggestion, X
 
 
 import streamlit as st
-
-from app.common import (
+from toolkit.app.common import (
     Progress,
     act,
     coder,
@@ -22,8 +21,9 @@ from app.common import (
     user,
     version,
 )
-from app.components.select_code import on_action, select_code
-from app.new_code import new_code_form
+from toolkit.app.components.select_code import on_action, select_code
+from toolkit.app.new_code import new_code_form
+
 from toolkit import overview, team
 from toolkit.indexing import decisions as dec
 from toolkit.indexing import learning, review, selection, workspace

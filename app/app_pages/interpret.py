@@ -4,9 +4,8 @@ at the top (``toolkit.evidence``)."""
 
 import pandas as pd
 import streamlit as st
-
-from app.analysis_ui import evidence_picker
-from app.common import (
+from toolkit.app.analysis_ui import evidence_picker
+from toolkit.app.common import (
     act,
     attribute_names,
     catalogue_ids,
@@ -21,6 +20,7 @@ from app.common import (
     show_error,
     version,
 )
+
 from toolkit.errors import ToolkitError
 from toolkit.export import report as interpret
 from toolkit.export.driver_map import render_plotly, render_static

@@ -2,8 +2,8 @@
 slowed down per account). The coder identity of everything done afterwards comes from this login."""
 
 import streamlit as st
+from toolkit.app.common import flash, project
 
-from app.common import flash, project
 from toolkit import team
 
 st.title("Log in")

@@ -3,8 +3,7 @@ mapping table (the study's Table 2). Linkages, findings and the driver map are o
 
 import pandas as pd
 import streamlit as st
-
-from app.common import (
+from toolkit.app.common import (
     Progress,
     act,
     coder,
@@ -16,6 +15,7 @@ from app.common import (
     project_embedder,
     version,
 )
+
 from toolkit import mapping
 from toolkit.export.mapping_table import export_mapping
 from toolkit.interpret.glossary import explain

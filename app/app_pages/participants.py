@@ -2,8 +2,8 @@
 CSV/XLSX import and export. Charts, maps, findings and every export can then be filtered by these values."""
 
 import streamlit as st
+from toolkit.app.common import act, coder, file_bytes, flash, md, project, version
 
-from app.common import act, coder, file_bytes, flash, md, project, version
 from toolkit import participants as pt
 
 st.title("Participants")

@@ -3,9 +3,9 @@
 from pathlib import Path
 
 import streamlit as st
+from toolkit.app.background import suggestion_progress
+from toolkit.app.common import Progress, act, coder, flash, md, project, project_path, set_project
 
-from app.background import suggestion_progress
-from app.common import Progress, act, coder, flash, md, project, project_path, set_project
 from toolkit import background as bg
 from toolkit import project as proj
 from toolkit.settings import model_choice

@@ -2,9 +2,9 @@
 student's work; a student joins a class, does its open exercises and reads the feedback beside the reference."""
 
 import streamlit as st
+from toolkit.app import teach_class, teach_steps
+from toolkit.app.common import act, flash, md, project, team_mode, user, version
 
-from app import teach_class, teach_steps
-from app.common import act, flash, md, project, team_mode, user, version
 from toolkit import teaching
 from toolkit.errors import InputError
 from toolkit.teaching import classes as cl

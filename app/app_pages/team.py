@@ -4,8 +4,8 @@ Each action is one ``toolkit.team`` call with the same command on the command li
 
 import pandas as pd
 import streamlit as st
+from toolkit.app.common import act, flash, project, user
 
-from app.common import act, flash, project, user
 from toolkit import team
 
 st.title("Team")

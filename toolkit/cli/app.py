@@ -24,8 +24,19 @@ from .. import team
 from ..errors import InputError, ToolkitError
 from ..store import absolute_location, open_project
 
-ROOT = Path(__file__).resolve().parents[2]
-SCRIPT = ROOT / "app" / "streamlit_app.py"
+
+def app_script() -> Path:
+    """The app's entry file: ``streamlit_app.py`` of the package ``toolkit.app`` (the source folder ``app/`` in a
+    checkout, inside the installed package otherwise), found without importing Streamlit."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("toolkit.app")
+    if spec is None or not spec.submodule_search_locations:
+        raise ToolkitError("the app is not installed with this toolkit (no package toolkit.app)")
+    return Path(list(spec.submodule_search_locations)[0]) / "streamlit_app.py"
+
+
+
 FLAGS = {"browser.gatherUsageStats": "false", "server.enableCORS": "true", "server.enableXsrfProtection": "true",
          "server.headless": "true",
          # speed of every click (bench/bench_app_browser.py): no full garbage collection after each script run (it
@@ -48,8 +59,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 def app_command(project: str | None, port: int, *, team_mode: bool = False,
                 host: str = LOOPBACK) -> tuple[list[str], dict[str, str]]:
     """The command line and environment that start the app (see the module doc)."""
-    if not SCRIPT.is_file():
-        raise ToolkitError(f"{SCRIPT}: the app is not installed with this toolkit")
+    script = app_script()
+    if not script.is_file():
+        raise ToolkitError(f"{script}: the app is not installed with this toolkit")
     if not 1 <= port <= 65535:
         raise InputError(None, f"--port {port}: not a port number")
     if host != LOOPBACK and not team_mode:
@@ -62,7 +74,7 @@ def app_command(project: str | None, port: int, *, team_mode: bool = False,
     flags = {**FLAGS, "server.address": host, "server.port": str(port)}
     if host == LOOPBACK:
         flags["browser.serverAddress"] = LOOPBACK
-    cmd = [sys.executable, "-m", "streamlit", "run", str(SCRIPT)]
+    cmd = [sys.executable, "-m", "streamlit", "run", str(script)]
     for k, v in flags.items():
         cmd += [f"--{k}", v]
     env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1",
@@ -88,7 +100,7 @@ def cmd_app(a) -> int:
     where = "this machine only" if a.host == LOOPBACK else f"listening on {a.host}"
     mode = "team server, login required" if a.team else "no login"
     print(f"starting the app at http://{a.host}:{a.port} ({where}; {mode}; Ctrl+C stops it)", flush=True)
-    proc = subprocess.Popen(cmd, env=env, cwd=ROOT)
+    proc = subprocess.Popen(cmd, env=env)  # every setting is a flag: the same from any folder
     signal.signal(signal.SIGTERM, lambda *_: proc.terminate())  # stopping this command stops the server
     try:
         return proc.wait()

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import streamlit as st
 import streamlit.components.v1 as components
+from toolkit.app.common import act
 
-from app.common import act
 from toolkit import familiarize as fam
 from toolkit.errors import ToolkitError
 from toolkit.indexing import decisions as dec
