@@ -276,7 +276,7 @@ def act(fn, *args, cli: str, done="Saved.", before_rerun=None, rerun: bool | str
     and return None.
 
     ``cli`` names the command that does the same from the command line (e.g. ``"index accept"``): every action a page
-    offers has one, and ``tests/test_cli_parity.py`` checks that each named command exists.
+    offers has one, and ``tests/project/test_cli_parity.py`` checks that each named command exists.
     ``before_rerun`` (e.g. a progress bar's ``done``) runs either way. ``rerun="fragment"`` reruns only the fragment
     the button is in; ``rerun=False`` does not rerun; ``rerun="callback"`` (a widget callback, see ``on_click``) does
     not rerun and keeps an error for ``flash()``, since a callback cannot draw.

@@ -1,9 +1,22 @@
+"""Fixtures every area of the tests shares (the real model once per session, the sample project, a throwaway
+PostgreSQL cluster). The tests live in one folder per area (``tests/app``, ``tests/indexing``, ...), each with its
+own ``conftest.py``; this folder holds the helper modules they import (``app_helpers``, ``browser_kit``, ...)."""
+
 import os
+import sys
+from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+# a test may reuse another area's small builders (``test_charting_common.make_project``, the browser steps of
+# ``test_app_browser``): every area folder is importable, as the flat folder was
+HERE = Path(__file__).resolve().parent
+for _area in sorted(HERE.iterdir()):
+    if (_area / "conftest.py").is_file() and str(_area) not in sys.path:
+        sys.path.append(str(_area))
 
 
 def pytest_collection_modifyitems(config, items):

@@ -1,7 +1,7 @@
 """Every project setting in one place: its key, type and default; and the project's embedding model, decided here.
 
 A project keeps its settings in the ``project_info`` table (key -> text). Only this module reads or writes that table
-through ``store.core.get_setting``/``set_setting`` (``tests/test_architecture.py`` checks it): every other module
+through ``store.core.get_setting``/``set_setting`` (``tests/project/test_architecture.py`` checks it): every other module
 names a :class:`Setting` of :data:`REGISTRY` and calls :func:`read` / :func:`write`, so a key is spelled once, its
 value is decoded one way, and a damaged value reads as the default instead of raising.
 

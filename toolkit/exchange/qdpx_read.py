@@ -2,7 +2,7 @@
 position mapped onto the text we will store. Nothing touches a project here; :mod:`toolkit.export.qdpx_load`
 writes a plan in one transaction. Any problem raises :class:`~toolkit.errors.InputError` naming the element.
 
-Liberal in what it reads (each assumption is stated in tests/test_qdpx_read.py): namespaces and attribute case are
+Liberal in what it reads (each assumption is stated in tests/exchange/test_qdpx_read.py): namespaces and attribute case are
 ignored, ``project.qde`` and ``Sources/`` are found in any case, GUIDs match with or without braces, optional
 attributes may be missing, dates may lack a time zone (UTC is assumed), text sources may be UTF-8 with or without
 a BOM, UTF-16 or cp1252, and selection positions are read under the line-break/code-unit convention that fits

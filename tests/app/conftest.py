@@ -1,0 +1,4 @@
+"""The app: AppTest page tests and real-browser flows (Chromium).
+
+Fixtures shared by every test live in ``tests/conftest.py``; the helpers (``app_helpers``, ``browser_kit``,
+``pg_cluster``, ...) are importable because that conftest puts ``tests/`` on the path."""

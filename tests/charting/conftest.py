@@ -1,0 +1,4 @@
+"""Charting: matrices, summaries, coverage, evidence, participants.
+
+Fixtures shared by every test live in ``tests/conftest.py``; the helpers (``app_helpers``, ``browser_kit``,
+``pg_cluster``, ...) are importable because that conftest puts ``tests/`` on the path."""

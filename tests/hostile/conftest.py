@@ -1,0 +1,4 @@
+"""Hostile input: damaged files, formulas, huge inputs, uploads, concurrent writers.
+
+Fixtures shared by every test live in ``tests/conftest.py``; the helpers (``app_helpers``, ``browser_kit``,
+``pg_cluster``, ...) are importable because that conftest puts ``tests/`` on the path."""

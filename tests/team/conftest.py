@@ -1,0 +1,4 @@
+"""The team server: accounts, access, blind coding, races on PostgreSQL.
+
+Fixtures shared by every test live in ``tests/conftest.py``; the helpers (``app_helpers``, ``browser_kit``,
+``pg_cluster``, ...) are importable because that conftest puts ``tests/`` on the path."""
