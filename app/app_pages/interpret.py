@@ -41,20 +41,20 @@ def _key(coders) -> tuple | None:
     return tuple(coders) if coders else None
 
 
-@st.cache_resource(show_spinner="Computing linkages…", max_entries=8)
+@st.cache_data(show_spinner="Computing linkages…", max_entries=8)  # a copy per session: nothing shared is mutable
 def _linkage(path: str, fw: str, level: str, unit: str, attribute: str | None, coders: tuple | None, v: int):
     return linkage.linkage(project(), fw, level=level, unit=unit, attribute=attribute,
                            coders=list(coders) if coders else None)
 
 
-@st.cache_resource(show_spinner="Reading the passages against the findings…", max_entries=8)
+@st.cache_data(show_spinner="Reading the passages against the findings…", max_entries=8)
 def _findings(path: str, fw: str, level: str, attribute: str | None, coders: tuple | None, statement: tuple, v: int):
     return findings.check_findings(project(), fw, level=level, attribute=attribute,
                                    coders=list(coders) if coders else None, embedder=project_embedder(),
                                    statements=dict([statement]) if statement else None)
 
 
-@st.cache_resource(show_spinner="Drawing the driver map…", max_entries=8)
+@st.cache_data(show_spinner="Drawing the driver map…", max_entries=8)
 def _drivers(path: str, catalogue: str | None, level: str, attribute: str | None, gap_min: int | None,
              coders: tuple | None, v: int):
     a = drivers.analyse_drivers(project(), catalogue=catalogue, level=level, attribute=attribute, gap_min=gap_min,

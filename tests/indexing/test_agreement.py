@@ -7,8 +7,8 @@ from toolkit import project as proj
 from toolkit.errors import InputError
 from toolkit.indexing import decisions as dec
 from toolkit.indexing import workspace
-from toolkit.indexing.agreement import compare_coders, record_consensus
-from toolkit.indexing.consensus import preview_agreed, record_agreed, resolve_unit
+from toolkit.indexing.agreement import compare_coders
+from toolkit.indexing.consensus import preview_agreed, record_agreed, record_consensus, resolve_unit
 from toolkit.store import core as db
 from toolkit.store.events import Action
 

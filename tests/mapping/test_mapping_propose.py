@@ -45,7 +45,7 @@ def test_elements_keep_links_to_summary_and_its_quotes(mapped, fake_embedder):
     assert calls[stages.index("choosing elements") - 1][:2] == calls[0][1:2] * 2  # phrases done before choosing
     assert [(d, n) for d, n, what in calls if what == "choosing elements"][-1] == (len(ids), len(ids))
     with p.read() as s:
-        summaries = mdb.summaries_frame(s, "cond").set_index("id")
+        summaries = mdb.map_summaries_frame(s, "cond").set_index("id")
         texts = mdb.coding_texts(s, {q for qs in els["quotes"] for q in qs})
     for e in els.itertuples():
         summary = summaries.loc[e.summary_id]

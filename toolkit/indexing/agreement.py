@@ -23,7 +23,7 @@ from ..store.events import Action  # noqa: F401 (used by consensus)
 from .units import parse_scheme, split_turn
 from .workspace import unit_of_analysis
 
-__all__ = ["compare_coders", "units", "record_consensus"]
+__all__ = ["compare_coders", "units"]
 MIN_COVER_CHARS = 40
 
 
@@ -168,10 +168,3 @@ def compare_coders(project: Project, coder_a: str, coder_b: str, *, framework: s
             "per_code": per_code, "overall": overall, "disagreements": disagreements, "units": len(u),
             "_units": u, "_a": sa, "_b": sb}
 
-
-def record_consensus(project: Project, comparison: dict, resolutions=None, *, coder: str = "consensus",
-                     actor: str | None = None) -> int:
-    """See ``toolkit.indexing.consensus.record_consensus`` (kept here for older callers)."""
-    from .consensus import record_consensus as record
-
-    return record(project, comparison, resolutions, coder=coder, actor=actor)

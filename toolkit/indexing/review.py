@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import access
+from ..coders import human_coders
 from ..store import Project
 from ..store import core as db
 from ..store import decisions as ddb
@@ -19,15 +20,10 @@ from ..store import indexing as idb
 from ..textspans import split_sentences
 from .workspace import unit_of_analysis
 
-__all__ = ["transcript_view", "reason_line", "code_choices", "search_codes", "passages_with_code", "human_coders",
+__all__ = ["transcript_view", "reason_line", "code_choices", "search_codes", "passages_with_code",
            "blind_mode"]
 KIND_WORDS = {"accept": "accepted", "reject": "rejected", "add": "coded by hand", "remove": "removed",
               "nocode": "marked no code here", "bulk": "bulk accepted", "consensus": "consensus recorded"}
-
-
-def human_coders(project: Project) -> list[str]:
-    with project.read() as s:
-        return [c["name"] for c in db.list_coders(s) if c["kind"] == "human"]
 
 
 def blind_mode(project: Project, coder: str | None = None, *, humans: list[str] | None = None) -> bool:

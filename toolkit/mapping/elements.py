@@ -78,7 +78,7 @@ def propose_elements(project: Project, framework_id: str, *, embedder: Embedder 
         raise InputError(None, f"per_summary must be at least 1, got {per_summary}")
     with project.read() as s:
         fw = db.get_framework(s, framework_id)
-        summaries = mdb.summaries_frame(s, framework_id)
+        summaries = mdb.map_summaries_frame(s, framework_id)
         existing = mdb.key_elements_frame(s, framework_id)
         texts = mdb.coding_texts(s, {q for qs in summaries["quotes"] for q in qs})
     if summaries.empty:

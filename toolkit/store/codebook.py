@@ -158,12 +158,6 @@ def delete_code(s: Session, row: t.Code) -> int:
     return gone
 
 
-def delete_category(s: Session, framework_id: str, category_id: str) -> None:
-    row = category_row(s, framework_id, category_id)
-    s.delete(row)
-    s.flush()
-
-
 # --- codings and what hangs on a code ----------------------------------------------------------------------------
 
 

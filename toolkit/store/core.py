@@ -285,12 +285,6 @@ def remove_coding(s: Session, coding_id: int, coder: int) -> None:
     row.removed_by = coder
 
 
-def coding_coder(s: Session, coding_id: int) -> str | None:
-    """The name of the coder of an active coding (None if there is no such active coding)."""
-    return s.scalar(select(t.Coder.name).join(t.Coding, t.Coding.coder_id == t.Coder.id)
-                    .where(t.Coding.id == int(coding_id), t.Coding.removed_at.is_(None)))
-
-
 def restore_coding(s: Session, coding_id: int) -> None:
     row = s.get(t.Coding, coding_id)
     row.removed_at = None

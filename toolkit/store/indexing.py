@@ -185,7 +185,3 @@ def passage(s: Session, passage_id: int) -> t.Passage:
         raise NotFoundError(f"no passage with id {passage_id}")
     return row
 
-
-def batch_codings(s: Session, batch: str) -> list[int]:
-    return [int(x) for x in s.scalars(select(t.Coding.id).where(t.Coding.batch == batch,
-                                                                 t.Coding.removed_at.is_(None)))]

@@ -29,7 +29,7 @@ CATEGORY_COLUMNS = ["id", "framework_id", "label", "description", "position", "d
 # --- summaries (read only: charting writes them) ------------------------------------------------------------------
 
 
-def summaries_frame(s: Session, framework_id: str, *, with_empty: bool = False) -> pd.DataFrame:
+def map_summaries_frame(s: Session, framework_id: str, *, with_empty: bool = False) -> pd.DataFrame:
     """The chart summaries of one framework, with their participant, code and category."""
     q = (select(t.Summary.id, t.Summary.framework_id, t.Summary.participant_id, t.Code.id.label("code_id"),
                 t.Code.label.label("code_label"), t.Category.id.label("category_id"),

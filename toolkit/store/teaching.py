@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import pandas as pd
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -34,14 +33,6 @@ def get_work(s: Session, student: str, step: str, item: str) -> tuple[dict, date
     row = s.scalar(select(t.TeachingWork).where(t.TeachingWork.student == student, t.TeachingWork.step == step,
                                                 t.TeachingWork.item == item))
     return (dict(row.payload or {}), row.updated_at) if row is not None else ({}, None)
-
-
-def work_frame(s: Session, student: str | None = None) -> pd.DataFrame:
-    q = select(*[getattr(t.TeachingWork, c) for c in WORK_COLUMNS]).order_by(t.TeachingWork.student,
-                                                                             t.TeachingWork.step)
-    if student is not None:
-        q = q.where(t.TeachingWork.student == student)
-    return pd.DataFrame(s.execute(q).all(), columns=WORK_COLUMNS)
 
 
 def delete_work(s: Session, student: str) -> int:

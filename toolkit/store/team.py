@@ -129,14 +129,6 @@ def blind_transcript_ids(s: Session) -> set[int]:
         t.Assignment.transcript_id.not_in(select(t.Reveal.transcript_id)))))
 
 
-def revealed_ids(s: Session) -> set[int]:
-    return set(s.scalars(select(t.Reveal.transcript_id)))
-
-
-def is_revealed(s: Session, transcript_id: int) -> bool:
-    return s.get(t.Reveal, transcript_id) is not None
-
-
 # --- login throttling (per name and client) -------------------------------------------------------------------------
 
 
@@ -154,12 +146,6 @@ def clear_throttle(s: Session, name: str) -> int:
                                                       t.LoginThrottle.failures > 0)).rowcount
     s.execute(delete(t.LoginThrottle).where(t.LoginThrottle.name == name))
     return waiting
-
-
-def throttles(s: Session) -> list[dict]:
-    q = select(t.LoginThrottle).where(t.LoginThrottle.failures > 0).order_by(t.LoginThrottle.name)
-    return [{"name": r.name, "client": r.client, "failures": r.failures, "last_failed_at": r.last_failed_at}
-            for r in s.scalars(q)]
 
 
 # --- transcripts marked for teaching ---------------------------------------------------------------------------------
