@@ -192,7 +192,13 @@ class CodeSuggester(ChannelEvidence, BaseEstimator):
         self.train_targets_ = T[known]
         # explicit rejections: a 0 on a passage with no positive
         rej = (T == 0) & ~(T == 1).any(1, keepdims=True)
-        self._rejected = [Xt[np.flatnonzero(rej[:, k])] for k in range(T.shape[1])]
+        rej_rows = np.flatnonzero(rej.any(1))
+        self._rejected_vectors = Xt[rej_rows]  # (m, d): every passage rejected for some code
+        # codes with the same rejected passages share one penalty (a "no code here" mark rejects every code at once)
+        patterns: dict[bytes, list[int]] = {}
+        for k in np.flatnonzero(rej.any(0)):
+            patterns.setdefault(rej[rej_rows, k].tobytes(), []).append(int(k))
+        self._rejected = [(np.flatnonzero(rej[rej_rows, ks[0]]), np.array(ks)) for ks in patterns.values()]
         self.use_context_ = bool(has_ctx.mean() > 0.5)
         prev = getattr(self, "learner_", None) if self.warm_start else None
         self.weights_, self.smoothing_, self.cv_top1_ = {"prior": 1.0}, (0.0, 0.0, 0.0), None
@@ -392,9 +398,10 @@ class CodeSuggester(ChannelEvidence, BaseEstimator):
             # a component this fit could not build (lr_window when the passages' order is unknown) adds nothing
             S = sum(w * (comps[k] - stats[k][0]) / stats[k][1] for k, w in self.weights_.items() if w and k in comps)
             S = ens.document_evidence(S, sequence, self.smoothing_, self.transitions_)
-        for k, R in enumerate(self._rejected):
-            if len(R):
-                S[:, k] -= REJECT_WEIGHT * np.clip(Xt @ R.T, 0, None).max(1) ** 2
+        if self._rejected:
+            sims = np.clip(Xt @ self._rejected_vectors.T, 0, None)
+            for cols, ks in self._rejected:
+                S[:, ks] -= (REJECT_WEIGHT * sims[:, cols].max(1) ** 2)[:, None]
         return S
 
     def _decision(self, Xt, Xc, has_ctx, L=None, sequence=None):
