@@ -410,3 +410,49 @@ def test_without_a_meaningful_order_the_conversation_around_is_the_rest_of_the_d
     assert not model.order_informative_ and model.transitions_ is None and model.smoothing_ == (0.0, 0.0, 0.0)
     assert "lr_window" in model.learner_.built  # on the rest of each document
     assert model.predict_proba(Xp[order], sequence=docs[order]).shape == (len(y), 4)
+
+
+def test_calibration_map_makes_held_out_top_probabilities_reliable_and_stays_near_identity_on_few_pairs():
+    """Platt scaling of the top suggestion's probability: fitted on (probability, right) pairs where the softmax is
+    underconfident, the mapped probabilities of NEW pairs from the same source are reliable; with a handful of pairs
+    the standard normal prior keeps the map near the identity."""
+    from scipy.special import expit, logit
+
+    from toolkit.indexing.evaluate import expected_calibration_error
+    from toolkit.indexing.suggester import IDENTITY, fit_calibration_map
+
+    rng = np.random.default_rng(0)
+
+    def draw(n):  # the truth: a top probability p is right with probability expit(1.8 logit(p) + 0.9)
+        p = rng.beta(1.5, 4, n)
+        return p, rng.random(n) < expit(1.8 * logit(p) + 0.9)
+
+    p, right = draw(3000)
+    a, b = fit_calibration_map(p, right)
+    assert a == pytest.approx(1.8, abs=0.25) and b == pytest.approx(0.9, abs=0.25)
+    q, right_q = draw(3000)
+    mapped = expit(a * logit(q) + b)
+    assert expected_calibration_error(mapped, right_q) < 0.04 < expected_calibration_error(q, right_q)
+    few = fit_calibration_map(p[:6], right[:6])
+    assert np.hypot(few[0] - 1, few[1]) < np.hypot(a - 1, b)
+    assert fit_calibration_map(np.zeros(0), np.zeros(0)) == IDENTITY
+
+
+def test_calibration_keeps_rankings_and_suggestions_and_travels_with_the_selection(fake_embedder):
+    space = CodeSpace.build(CODES, fake_embedder, category_texts=CATS)
+    X, Y, y, groups = _toy(fake_embedder)
+    Y = np.roll(Y, 1, axis=1) * (np.arange(len(Y)) % 3 == 0)[:, None] + Y * (np.arange(len(Y)) % 3 != 0)[:, None]
+    zero = CodeSuggester(space).fit(X, np.full(Y.shape, -1, dtype=np.int8))
+    assert zero.calibration_ == (1.0, 0.0)  # zero-shot: the softmax itself
+    model = CodeSuggester(space).fit(X, Y, groups=groups)
+    P = model.predict_proba(X)
+    a, b = model.calibration_
+    assert (a, b) != (1.0, 0.0)  # a third of the toy's passages coded with a neighbouring code: the map moves
+    raw = clone(model).set_params(selection=dict(model.selection_(), calibration=[1.0, 0.0])).fit(X, Y, groups=groups)
+    R = raw.predict_proba(X)
+    np.testing.assert_allclose(model.calibration_map(R), P, rtol=1e-6, atol=1e-9)
+    assert (P.argmax(1) == R.argmax(1)).all()
+    np.testing.assert_array_equal(model.suggested(P), raw.suggested(R))
+    np.testing.assert_allclose(model.fit_strength(P), raw.fit_strength(R), rtol=1e-5)
+    kept = CodeSuggester(space, selection=model.selection_()).fit(X, Y, groups=groups)
+    assert kept.calibration_ == pytest.approx((a, b))

@@ -16,6 +16,7 @@ cross-validation's choice (``ensemble``).
 from __future__ import annotations
 
 import numpy as np
+from scipy import sparse
 
 TRANSITION_PRIOR = 2.0  # pseudo-counts of "any code, as often as it occurs at all" added to each code's next codes
 ORDER_PERMUTATIONS = 19  # the order counts when its codes' neighbour information beats all these shuffles
@@ -79,7 +80,8 @@ def neighbours(X: np.ndarray, sequence, in_order: bool) -> np.ndarray | None:
 def _pair_information(Q: np.ndarray, same: np.ndarray) -> float:
     """Mutual information between the codes of neighbouring passages (rows of ``Q``: each coded passage's codes,
     summing to 1), over the pairs ``same`` marks (both in one document)."""
-    C = (Q[:-1] * same[:, None]).T @ Q[1:]
+    Q = sparse.csr_matrix(Q)  # a coded passage has one or two codes: sparse products are ~100x cheaper
+    C = (Q[:-1].T @ sparse.diags(same.astype(np.float64)) @ Q[1:]).toarray()
     n = C.sum()
     if n <= 0:
         return 0.0
@@ -103,7 +105,7 @@ def order_informative(T: np.ndarray, sequence, least: int = 10, permutations: in
     rows = np.flatnonzero(coded)  # the coded passages, in document order: neighbours among them
     if len(rows) < 2:
         return False
-    Q = P[rows] / P[rows].sum(1, keepdims=True)
+    Q = sparse.csr_matrix(P[rows] / P[rows].sum(1, keepdims=True))
     s = seq[rows]
     same = (s[1:] == s[:-1]) & (np.diff(rows) == 1)
     if same.sum() < least:

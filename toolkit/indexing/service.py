@@ -392,7 +392,7 @@ def _rows(model: CodeSuggester, P: np.ndarray, strength: np.ndarray, target: np.
     closest, nearest = model.explain(data["X"], [p[1] for p in pairs], [p[3] for p in pairs], n_near=2)
     rows = []
     for (r, i, rank, k, listed), (kind, ex_text, cos), near in zip(pairs, closest, nearest, strict=True):
-        reason = {"threshold": round(float(model.thresholds_[k]), 4),
+        reason = {"threshold": round(float(model.calibration_map(model.thresholds_[k])), 4),
                   "closest": {"kind": kind, "text": ex_text, "similarity": round(cos, 3)},
                   "nearest_coded": [{"passage_id": int(pid_by_row[j]), "transcript": tname_by_row[j],
                                      "text": texts_by_row[j][:200], "similarity": round(sim, 3)} for j, sim in near],

@@ -24,7 +24,11 @@ the order in which codes follow each other in the coded documents (``sequence.py
 suggestions lower a code for passages like the rejected one. Probabilities are a softmax over the codes and "no
 code"; its temperature and the "no code" level are fitted on the out-of-fold scores, and a code is suggested where it
 reaches its threshold and is at least as likely as "no code" (``suggested``; on the development benchmark's sample this
-cut the suggestions on passages nobody coded by two thirds). Nothing is kept between fits outside the estimator, and
+cut the suggestions on passages nobody coded by two thirds). What ``predict_proba`` returns is that softmax through a
+calibration map (Platt scaling, ``fit_calibration_map``) fitted on the out-of-fold top suggestions, shrunk toward the
+identity by a standard normal prior: so that the top suggestion's probability is how often it is right (on the
+benchmark's three corpora at F=0.2 the expected calibration error fell from 0.13-0.19 to about 0.05 on the two larger
+ones). The map is monotone: rankings and suggestions are the softmax's. Nothing is kept between fits outside the estimator, and
 no time limit changes what a fit chooses: the same data give the same suggestions on any machine.
 
 Speed: the regressions on every label are fitted first and start each fold's (L-BFGS warm start); with
@@ -36,7 +40,8 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-from scipy.special import log_softmax, softmax
+from scipy.optimize import minimize
+from scipy.special import expit, log_softmax, logit, softmax
 from sklearn.base import BaseEstimator
 from sklearn.model_selection import GroupKFold, KFold
 
@@ -48,6 +53,30 @@ from .codespace import CodeSpace
 
 CV_THREADS = 2  # folds fitted at once
 REJECT_WEIGHT = 2.0  # in standardised units: a passage just like a rejected one loses about this much for that code
+IDENTITY = (1.0, 0.0)  # the calibration map that changes nothing: p -> expit(1 * logit(p) + 0)
+P_CLIP = 1e-9
+
+
+def fit_calibration_map(p: np.ndarray, correct: np.ndarray, prior: float = 0.5) -> tuple[float, float]:
+    """(a, b) of the map p -> expit(a * logit(p) + b) (Platt scaling of the top suggestion's probability) fitted by
+    maximum a posteriori on (probability, correct) pairs with a standard normal prior centred on the identity (1, 0):
+    ``prior`` * ||(a, b) - (1, 0)||^2 is added to the negative log-likelihood, so with a handful of pairs the map stays
+    near the identity and with hundreds it follows the data. ``a`` stays positive (the map keeps every ranking)."""
+    p, c = np.asarray(p, dtype=np.float64), np.asarray(correct, dtype=np.float64)
+    if not len(p):
+        return IDENTITY
+    z = logit(np.clip(p, P_CLIP, 1 - P_CLIP))
+    m0 = np.array(IDENTITY)
+
+    def f(x):
+        u = x[0] * z + x[1]
+        q = expit(u)
+        nll = np.logaddexp(0, u).sum() - (c * u).sum()  # -sum(c log q + (1 - c) log(1 - q)), stable
+        r = q - c
+        return nll + prior * ((x - m0) ** 2).sum(), np.array([(r * z).sum(), r.sum()]) + 2 * prior * (x - m0)
+
+    x = minimize(f, m0, jac=True, method="L-BFGS-B", bounds=[(0.05, None), (None, None)]).x
+    return float(x[0]), float(x[1])
 
 
 def best_f1_threshold(p: np.ndarray, y: np.ndarray) -> tuple[float, float]:
@@ -82,6 +111,7 @@ class CodeSuggester(ChannelEvidence, BaseEstimator):
         lexical_weight: float = 0.5,
         cv_folds: int = 5,
         threshold_prior: float = 5.0,
+        calibration_prior: float = 0.5,
         zero_shot_threshold: float = 0.25,
         warm_start: bool = False,
         random_state: int = 0,
@@ -100,6 +130,7 @@ class CodeSuggester(ChannelEvidence, BaseEstimator):
         self.lexical_weight = lexical_weight
         self.cv_folds = cv_folds
         self.threshold_prior = threshold_prior
+        self.calibration_prior = calibration_prior
         self.zero_shot_threshold = zero_shot_threshold
         self.warm_start = warm_start
         self.random_state = random_state
@@ -161,7 +192,13 @@ class CodeSuggester(ChannelEvidence, BaseEstimator):
         self.train_targets_ = T[known]
         # explicit rejections: a 0 on a passage with no positive
         rej = (T == 0) & ~(T == 1).any(1, keepdims=True)
-        self._rejected = [Xt[np.flatnonzero(rej[:, k])] for k in range(T.shape[1])]
+        rej_rows = np.flatnonzero(rej.any(1))
+        self._rejected_vectors = Xt[rej_rows]  # (m, d): every passage rejected for some code
+        # codes with the same rejected passages share one penalty (a "no code here" mark rejects every code at once)
+        patterns: dict[bytes, list[int]] = {}
+        for k in np.flatnonzero(rej.any(0)):
+            patterns.setdefault(rej[rej_rows, k].tobytes(), []).append(int(k))
+        self._rejected = [(np.flatnonzero(rej[rej_rows, ks[0]]), np.array(ks)) for ks in patterns.values()]
         self.use_context_ = bool(has_ctx.mean() > 0.5)
         prev = getattr(self, "learner_", None) if self.warm_start else None
         self.weights_, self.smoothing_, self.cv_top1_ = {"prior": 1.0}, (0.0, 0.0, 0.0), None
@@ -170,6 +207,7 @@ class CodeSuggester(ChannelEvidence, BaseEstimator):
         self.global_threshold_ = float(self.zero_shot_threshold)
         self.thresholds_ = np.full(T.shape[1], self.global_threshold_)
         self.calibrated_ = False
+        self.calibration_ = IDENTITY
         self.learner_ = None
         self._fit_prior(Xt, Xc, has_ctx, T, L)
         pos_rows = np.flatnonzero((T == 1).any(1))
@@ -215,7 +253,8 @@ class CodeSuggester(ChannelEvidence, BaseEstimator):
                 "smoothing": [float(x) for x in self.smoothing_], "temperature": float(self.temperature_),
                 "null_level": float(self.null_level_), "global_threshold": float(self.global_threshold_),
                 "thresholds": {c: float(t) for c, t in zip(self.classes_, self.thresholds_, strict=True)},
-                "cv_top1": self.cv_top1_, "calibrated": bool(self.calibrated_)}
+                "cv_top1": self.cv_top1_, "calibrated": bool(self.calibrated_),
+                "calibration": [float(v) for v in self.calibration_]}
 
     def use_selection(self, sel: dict):
         """Take a kept choice (``selection_()`` of an earlier fit): weights, document evidence, calibration."""
@@ -234,6 +273,7 @@ class CodeSuggester(ChannelEvidence, BaseEstimator):
         self.thresholds_ = np.array([known.get(c, self.global_threshold_) for c in self.classes_])
         self.cv_top1_ = sel.get("cv_top1")
         self.calibrated_ = bool(sel.get("calibrated", True))
+        self.calibration_ = tuple(float(v) for v in sel.get("calibration", IDENTITY))  # older choices: none
 
     def _folds(self, rows, groups):
         g = None if groups is None else np.asarray(groups)[rows]
@@ -310,7 +350,9 @@ class CodeSuggester(ChannelEvidence, BaseEstimator):
                 if k in self.component_stats_}
 
     def _calibrate(self, S, Tk):
-        """Temperature and "no code" level by out-of-fold likelihood, then per-code thresholds shrunk to a global one."""
+        """Temperature and "no code" level by out-of-fold likelihood, then per-code thresholds shrunk to a global one,
+        then the map of the top suggestion's probability (``fit_calibration_map`` on the out-of-fold top suggestions:
+        right when it is one of the passage's codes; wrong on a passage nobody coded)."""
         K = Tk.shape[1]
         pos = (Tk == 1).astype(np.float64)
         has = pos.sum(1) > 0
@@ -333,6 +375,9 @@ class CodeSuggester(ChannelEvidence, BaseEstimator):
             n_k = int(y.sum())
             t_k = best_f1_threshold(P[m, k], y)[0] if n_k else t_g
             self.thresholds_[k] = (n_k * t_k + self.threshold_prior * t_g) / (n_k + self.threshold_prior)
+        top = P.argmax(1)
+        self.calibration_ = fit_calibration_map(P[np.arange(len(P)), top], Tk[np.arange(len(P)), top] == 1,
+                                                self.calibration_prior)
         self.calibrated_ = True
 
     def _components(self, Xt, Xc, has_ctx, L, Xw=None):
@@ -353,9 +398,10 @@ class CodeSuggester(ChannelEvidence, BaseEstimator):
             # a component this fit could not build (lr_window when the passages' order is unknown) adds nothing
             S = sum(w * (comps[k] - stats[k][0]) / stats[k][1] for k, w in self.weights_.items() if w and k in comps)
             S = ens.document_evidence(S, sequence, self.smoothing_, self.transitions_)
-        for k, R in enumerate(self._rejected):
-            if len(R):
-                S[:, k] -= REJECT_WEIGHT * np.clip(Xt @ R.T, 0, None).max(1) ** 2
+        if self._rejected:
+            sims = np.clip(Xt @ self._rejected_vectors.T, 0, None)
+            for cols, ks in self._rejected:
+                S[:, ks] -= (REJECT_WEIGHT * sims[:, cols].max(1) ** 2)[:, None]
         return S
 
     def _decision(self, Xt, Xc, has_ctx, L=None, sequence=None):
@@ -363,7 +409,22 @@ class CodeSuggester(ChannelEvidence, BaseEstimator):
         return self.temperature_ * np.hstack([S, np.full((S.shape[0], 1), self.null_level_, S.dtype)])
 
     def _proba(self, Xt, Xc, has_ctx, L=None, sequence=None):
-        return softmax(self._decision(Xt, Xc, has_ctx, L, sequence), axis=1)[:, :-1]
+        return self.calibration_map(softmax(self._decision(Xt, Xc, has_ctx, L, sequence), axis=1)[:, :-1])
+
+    def calibration_map(self, p):
+        """Probabilities of the softmax (over the codes and "no code") -> calibrated ones (``calibration_``: the
+        identity until labels exist; zero-shot probabilities are the softmax's, unchanged)."""
+        a, b = self.calibration_
+        if (a, b) == IDENTITY:
+            return np.asarray(p)
+        return expit(a * logit(np.clip(np.asarray(p, dtype=np.float64), P_CLIP, 1 - P_CLIP)) + b)
+
+    def _softmax_of(self, P):
+        """The inverse of ``calibration_map``: the softmax probabilities that thresholds and "no code" compare."""
+        a, b = self.calibration_
+        if (a, b) == IDENTITY:
+            return np.asarray(P)
+        return expit((logit(np.clip(np.asarray(P, dtype=np.float64), P_CLIP, 1 - P_CLIP)) - b) / a)
 
     def zero_shot_evidence(self, X):
         """The standardised zero-shot evidence (n, K), before any learning."""
@@ -386,19 +447,20 @@ class CodeSuggester(ChannelEvidence, BaseEstimator):
         """(n, K) 0/1 from probabilities ``P``: a code is suggested at or above its threshold and, once calibrated,
         only where it is at least as likely as "no code" for that passage (1 - the row's sum): a passage that most
         likely needs no code gets no suggestion, however its codes compare with their thresholds."""
-        P = np.asarray(P)
-        return (P >= self._bar(P)).astype(np.int8)
+        R = self._softmax_of(P)
+        return (R >= self._bar(R)).astype(np.int8)
 
     def _bar(self, P) -> np.ndarray:
-        """(n, K): the probability each code must reach on each passage (its threshold, and "no code" once calibrated)."""
+        """(n, K): the softmax probability (``_softmax_of``) each code must reach on each passage (its threshold, and
+        "no code" once calibrated)."""
         bar = np.broadcast_to(self.thresholds_[None, :], P.shape)
         return np.maximum(bar, 1 - P.sum(1, keepdims=True)) if self.calibrated_ else bar
 
     def fit_strength(self, P):
         """max_k p_k / bar_k per row (bar: the code's threshold, and once calibrated the passage's "no code"
         probability): below 1 means no code is suggested (the passage fits no code well)."""
-        P = np.asarray(P)
-        return (P / np.maximum(self._bar(P), 1e-12)).max(1)
+        R = self._softmax_of(P)
+        return (R / np.maximum(self._bar(R), 1e-12)).max(1)
 
     # ---- explanations ---------------------------------------------------------------------------------------
     def closest_exemplar(self, x, k: int) -> tuple[str, str, float]:
