@@ -30,7 +30,7 @@ def _body_rows(table) -> list[str]:
 
 
 def test_chart_writes_word_excel_and_csv(path, tmp_path, capsys, embedder, monkeypatch):
-    monkeypatch.setattr(cli_charting, "_embedder", lambda model: embedder)
+    monkeypatch.setattr(cli_charting, "embedder", lambda project, model=None: embedder)
     out = tmp_path / "out"
     out.mkdir()
     rc = main(["chart", path, "--framework", "lvi84", "--docx", str(out / "c.docx"), "--xlsx", str(out / "c.xlsx"),

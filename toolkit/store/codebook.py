@@ -17,6 +17,7 @@ from .. import models
 from ..errors import NotFoundError
 from . import links
 from . import schema as t
+from .frameworks import insert_category, insert_code
 from .schema import utcnow
 
 # --- reading ------------------------------------------------------------------------------------------------------
@@ -93,10 +94,7 @@ def add_category(s: Session, framework_id: str, category_id: str, label: str, de
     framework_row(s, framework_id)
     pos = s.scalar(select(func.coalesce(func.max(t.Category.position), -1))
                    .where(t.Category.framework_id == framework_id)) + 1
-    row = t.Category(framework_id=framework_id, id=category_id, label=label, description=description, position=pos)
-    s.add(row)
-    s.flush()
-    return row.pk
+    return insert_category(s, framework_id, category_id, label, description, pos).pk
 
 
 def update_category(s: Session, framework_id: str, category_id: str, **fields) -> None:
@@ -115,11 +113,8 @@ def add_code(s: Session, framework_id: str, code: models.Code, *, position: int 
     if position is not None and position < last:
         s.execute(update(t.Code).where(t.Code.category_pk == cat.pk, t.Code.position >= position)
                   .values(position=t.Code.position + 1))
-    row = t.Code(framework_id=framework_id, category_pk=cat.pk, id=code.id, label=code.label,
-                 definition=code.definition, include=code.include, exclude=code.exclude, examples=list(code.examples),
-                 ring=code.ring, kind=code.kind, color=code.color, parent_pk=parent_pk,
-                 position=last if position is None or position >= last else position)
-    s.add(row)
+    row = insert_code(s, framework_id, cat.pk, code, last if position is None or position >= last else position,
+                      parent_pk)
     s.flush()
     return row.pk
 

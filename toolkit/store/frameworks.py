@@ -11,20 +11,35 @@ from ..errors import NotFoundError
 from . import schema as t
 
 
+def insert_category(s: Session, framework_id: str, category_id: str, label: str, description: str | None,
+                    position: int, color: str | None = None) -> t.Category:
+    """The one place a category row is inserted (a whole framework, or one category added by the editor)."""
+    row = t.Category(framework_id=framework_id, id=category_id, label=label, description=description,
+                     position=position, color=color)
+    s.add(row)
+    s.flush()
+    return row
+
+
+def insert_code(s: Session, framework_id: str, category_pk: int, code: models.Code, position: int,
+                parent_pk: int | None = None) -> t.Code:
+    """The one place a code row is inserted (a whole framework, or one code added by the editor)."""
+    row = t.Code(framework_id=framework_id, category_pk=category_pk, id=code.id, label=code.label,
+                 definition=code.definition, include=code.include, exclude=code.exclude, examples=list(code.examples),
+                 ring=code.ring, kind=code.kind, color=code.color, parent_pk=parent_pk, position=position)
+    s.add(row)
+    return row
+
+
 def add_framework(s: Session, fw: models.Framework) -> None:
     row = t.Framework(id=fw.id, name=fw.name, version=fw.version, language=fw.language, description=fw.description,
                       rings=list(fw.rings), source_file=fw.source_file)
     s.add(row)
     s.flush()
     for ci, cat in enumerate(fw.categories):
-        crow = t.Category(framework_id=fw.id, id=cat.id, label=cat.label, description=cat.description, position=ci,
-                          color=cat.color)
-        s.add(crow)
-        s.flush()
+        crow = insert_category(s, fw.id, cat.id, cat.label, cat.description, ci, cat.color)
         for ki, c in enumerate(cat.codes):
-            s.add(t.Code(framework_id=fw.id, category_pk=crow.pk, id=c.id, label=c.label, definition=c.definition,
-                         include=c.include, exclude=c.exclude, examples=list(c.examples), ring=c.ring, kind=c.kind,
-                         color=c.color, position=ki))
+            insert_code(s, fw.id, crow.pk, c, ki)
     s.flush()
     pks = code_pks(s, fw.id)
     for c in fw.codes:
