@@ -121,6 +121,30 @@ def test_app_runs_without_per_click_garbage_collection_or_file_polling():
     assert cfg["runner"]["postScriptGC"] is False and cfg["server"]["fileWatcherType"] == "none"
 
 
+def test_the_app_never_shows_a_traceback_and_an_unreachable_database_is_said_plainly():
+    """Defect 12: a team server showed full tracebacks with server paths (``showErrorDetails = "full"`` in the
+    checkout's config, inherited by the server); a database that is down gave a raw driver error."""
+    import socket
+    import tomllib
+
+    from toolkit.errors import ProjectError
+    from toolkit.store import open_project
+
+    for team_mode, host in ((False, "127.0.0.1"), (True, "0.0.0.0")):
+        cmd, env = app_command("postgresql://u@127.0.0.1/db" if team_mode else "x.fa", 8611, team_mode=team_mode,
+                               host=host)
+        assert cmd[cmd.index("--client.showErrorDetails") + 1] == "none"
+        assert env["STREAMLIT_CLIENT_SHOWERRORDETAILS"] == "none"
+    cfg = tomllib.loads((APP.parent / ".streamlit" / "config.toml").read_text())
+    assert cfg["client"]["showErrorDetails"] == "none"
+    with socket.socket() as sock:  # a port nothing listens on: the database cannot be reached
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    with pytest.raises(ProjectError, match="cannot reach the database") as e:
+        open_project(f"postgresql://nobody:pw@127.0.0.1:{port}/study")
+    assert "Traceback" not in str(e.value) and "pw" not in str(e.value)
+
+
 def test_lead_assigns_and_reveals_on_the_team_page(served):
     at = ok(_login("lena", PW))
     at.switch_page(str(PAGES / "team.py"))
