@@ -46,7 +46,7 @@ def test_evidence_in_the_browser(class_server):
         page.goto(f"{url}/chart")
         page.get_by_text("Evidence: lead coder reference").first.wait_for(timeout=180_000)
         _settle(page)
-        body = page.inner_text("body")
+        body = page.locator("[data-testid='stMain']").inner_text()  # the chart, not the sidebar's list of coders
         assert "Evidence: lead coder reference" in body
         assert "student:" not in body  # no student codings and no student as evidence
         page.screenshot(path=str(out / "chart_evidence.png"))
