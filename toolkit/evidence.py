@@ -271,8 +271,8 @@ def _resolve(s, coders, framework: str | None = None) -> Evidence:
     return Evidence("chosen", names)
 
 
-def resolve(project_or_session, coders: Iterable[str] | str | None = None, *, framework: str | None = None,
-            where: ParticipantFilter | None = None, viewer=None) -> Evidence:
+def resolve(project_or_session, coders: Iterable[str] | Evidence | str | None = None, *,
+            framework: str | None = None, where: ParticipantFilter | None = None, viewer=None) -> Evidence:
     """The evidence for ``coders`` (None or ``"default"``: the default rule above). Accepts a Project or a Session.
     ``framework``: the framework whose passages ``describe`` counts (the filter covers every framework).
     ``viewer`` (a name or ``access.Viewer``): under blind coding, on the transcripts they may not see others' work

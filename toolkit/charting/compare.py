@@ -47,7 +47,7 @@ class Comparison:
         data = {}
         for v in self.values:
             members = self._members(v)
-            col = []
+            col: list[float] = []
             for c in self.columns:
                 cells = [self.matrix.cells[(p, c.id)] for p in members]
                 if what == "passages":

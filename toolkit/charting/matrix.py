@@ -215,9 +215,10 @@ class Matrix:
         for col in self.columns:
             for pid in self.participants:
                 c = self.cells[(pid, col.id)]
-                rec = {"framework": self.framework_id, "evidence": self.evidence.short if self.evidence else "",
-                       "category_id": col.category_id,
-                       "category": col.category_label, "column_id": col.id, "column": col.label, "participant": pid}
+                rec: dict[str, object] = {
+                    "framework": self.framework_id, "evidence": self.evidence.short if self.evidence else "",
+                    "category_id": col.category_id,
+                    "category": col.category_label, "column_id": col.id, "column": col.label, "participant": pid}
                 rec.update({a: self.value(pid, a) for a in self.attributes})
                 rec.update({"status": c.status, "evidence_note": STALE_NOTE if c.stale else "",
                             "origin": c.origin or "", "author": c.author or "",

@@ -8,7 +8,7 @@ import json
 
 from .. import codebook as cb
 from ..errors import InputError
-from ._common import open_, print_table, who
+from ._common import embedder, open_, print_table, who
 
 
 def _common(q, *, framework: bool = True) -> None:
@@ -273,12 +273,9 @@ def _new_codes(specs: list[str]) -> list[cb.NewCode]:
 
 
 def cmd_split(a) -> int:
-    from ..embed import load_embedder
-    from ..overview import model_path
-
     project = open_(a.project)
     new = _new_codes(a.into)
-    ranking = cb.split_ranking(project, a.framework, a.id, new, load_embedder(model_path(project)))
+    ranking = cb.split_ranking(project, a.framework, a.id, new, embedder(project))
     chosen = {r.coding_id: r.best for r in ranking}
     for spec in a.assign:
         cid, sep, code = spec.partition("=")

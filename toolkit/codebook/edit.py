@@ -90,7 +90,8 @@ def new_framework(project: Project, framework_id: str, *, name: str | None = Non
     the crosswalk up to date, so the condensed framework stays traceable to the detailed one."""
     fid = check_id(framework_id, "framework id", framework_id or "framework id")
     out = NewFramework(Framework(id=fid, name=(name or fid).strip(), categories=[]))
-    with project.transaction(Action.FRAMEWORK_NEW, actor=actor, payload=(payload := {"framework": fid})) as s:
+    payload: dict[str, object] = {"framework": fid}
+    with project.transaction(Action.FRAMEWORK_NEW, actor=actor, payload=payload) as s:
         check_editor(s, actor)
         if db.has_framework(s, fid):
             raise InputError(fid, f"a framework {fid!r} is already in this project")
@@ -172,8 +173,8 @@ def add_code(project: Project, framework_id: str, code_id: str, label: str, *, c
     cid = check_id(code_id, "code id", _where(framework_id))
     if not (label or "").strip():
         raise InputError(_where(framework_id, cid), "a code needs a label")
-    with project.transaction(Action.CODE_ADD, actor=actor, payload=(payload := {"framework": framework_id,
-                                                                              "code": cid})) as s:
+    payload: dict[str, object] = {"framework": framework_id, "code": cid}
+    with project.transaction(Action.CODE_ADD, actor=actor, payload=payload) as s:
         check_editor(s, actor)
         code = _add_code(s, framework_id, cid, label, category, parent, definition, include, exclude, examples,
                          position)
@@ -233,8 +234,8 @@ def edit_code(project: Project, framework_id: str, code_id: str, fields: CodeFie
     changes = fields.changes()
     if "label" in changes and not changes["label"]:
         raise InputError(_where(framework_id, code_id), "a code needs a label")
-    with project.transaction(Action.CODE_EDIT, actor=actor,
-                             payload=(payload := {"framework": framework_id, "code": code_id})) as s:
+    payload: dict[str, object] = {"framework": framework_id, "code": code_id}
+    with project.transaction(Action.CODE_EDIT, actor=actor, payload=payload) as s:
         check_editor(s, actor)
         row = cdb.code_row(s, framework_id, code_id)
         diff = {}
@@ -282,8 +283,8 @@ def reorder_code(project: Project, framework_id: str, code_id: str, position: in
 def delete_code(project: Project, framework_id: str, code_id: str, *, actor: str | None = None) -> None:
     """Delete a code. Refused while it has codings (merge it into another code, or move them, first); codes below it
     move up to its parent; crosswalk entries naming it go (source side) or map to nothing (target side)."""
-    with project.transaction(Action.CODE_DELETE, actor=actor,
-                             payload=(payload := {"framework": framework_id, "code": code_id})) as s:
+    payload: dict[str, object] = {"framework": framework_id, "code": code_id}
+    with project.transaction(Action.CODE_DELETE, actor=actor, payload=payload) as s:
         check_editor(s, actor)
         row = cdb.code_row(s, framework_id, code_id)
         n = cdb.coding_counts(s, framework_id).get(code_id, 0)
@@ -302,8 +303,8 @@ def code_from_passage(project: Project, framework_id: str, code_id: str, label: 
     cid = check_id(code_id, "code id", _where(framework_id))
     if not (label or "").strip():
         raise InputError(_where(framework_id, cid), "a code needs a label")
-    with project.transaction(Action.CODE_FROM_PASSAGE, actor=actor or coder,
-                             payload=(payload := {"framework": framework_id, "code": cid})) as s:
+    payload: dict[str, object] = {"framework": framework_id, "code": cid}
+    with project.transaction(Action.CODE_FROM_PASSAGE, actor=actor or coder, payload=payload) as s:
         check_editor(s, actor or coder)
         tr = db.resolve_transcript(s, transcript)
         text = db.transcript_text(s, tr.id)

@@ -93,8 +93,8 @@ def merge_codes(project: Project, framework_id: str, codes: list[str], into: str
     if not sources:
         raise InputError(f"framework {framework_id}", "name at least one code to merge into another")
     report = MergeReport(framework_id, into, sources)
-    with project.transaction(Action.CODE_MERGE, actor=actor,
-                             payload=(payload := {"framework": framework_id, "codes": sources, "into": into})) as s:
+    payload: dict[str, object] = {"framework": framework_id, "codes": sources, "into": into}
+    with project.transaction(Action.CODE_MERGE, actor=actor, payload=payload) as s:
         check_editor(s, actor)
         rows = [cdb.code_row(s, framework_id, c) for c in sources]
         if not cdb.has_code(s, framework_id, into):
@@ -104,7 +104,7 @@ def merge_codes(project: Project, framework_id: str, codes: list[str], into: str
             texts = [r for r in rows if (r.definition or "").strip()]
             _add_code(s, framework_id, into, label or " / ".join(r.label for r in rows),
                       category or (None if parent_id else first.category.id), parent_id,
-                      definition if definition is not None else "\n".join(f"{r.label}: {r.definition.strip()}"
+                      definition if definition is not None else "\n".join(f"{r.label}: {(r.definition or '').strip()}"
                                                                           for r in texts),
                       "; ".join(r.include for r in rows if r.include), "; ".join(r.exclude for r in rows if r.exclude),
                       [e for r in rows for e in (r.examples or [])], position=first.position)
@@ -158,7 +158,7 @@ def split_ranking(project: Project, framework_id: str, code: str, new_codes: lis
     for r, text, sim in zip(rows, passages, sims, strict=True):
         scores = {c.id: round(float(x), 4) for c, x in zip(new_codes, sim, strict=True)}
         out.append(SplitRow(r["id"], names.get(r["transcript_id"], str(r["transcript_id"])), r["start"], r["end"],
-                            r["coder"], text, scores, max(scores, key=scores.get)))
+                            r["coder"], text, scores, max(scores, key=scores.__getitem__)))
     return out
 
 
@@ -175,8 +175,8 @@ def split_code(project: Project, framework_id: str, code: str, new_codes: list[N
         raise InputError(f"framework {framework_id}, code {code}", f"codings assigned to {', '.join(unknown)}, "
                                                                    "which is not one of the new codes")
     report = SplitReport(framework_id, code, ids, dict.fromkeys(ids, 0), 0, False)
-    with project.transaction(Action.CODE_SPLIT, actor=actor,
-                             payload=(payload := {"framework": framework_id, "code": code, "into": ids})) as s:
+    payload: dict[str, object] = {"framework": framework_id, "code": code, "into": ids}
+    with project.transaction(Action.CODE_SPLIT, actor=actor, payload=payload) as s:
         check_editor(s, actor)
         row = cdb.code_row(s, framework_id, code)
         parent = cdb.parent_of(s, row)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..codetree import code_tree
+from ..codetree import TreeNode, code_tree
 from ..store import Project
 from ..store import codebook as cdb
 from ..store import core as db
@@ -59,7 +59,7 @@ def outline(project: Project, framework_id: str) -> Outline:
         fw = db.get_framework(s, framework_id)
         counts = cdb.coding_counts(s, framework_id)
         versions = [v["name"] for v in cdb.versions(s, framework_id)]
-    nodes = {cat.id: [] for cat in fw.categories}
+    nodes: dict[str, list[TreeNode]] = {cat.id: [] for cat in fw.categories}
     for n in code_tree(fw):
         nodes[n.category_id].append(n)
     rows = []

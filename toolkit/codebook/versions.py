@@ -106,7 +106,7 @@ def versions(project: Project, framework_id: str) -> list[VersionInfo]:
     return out
 
 
-def _snap(s, framework_id: str, version: str) -> dict:
+def _snap(s, framework_id: str, version: str | None) -> dict:
     return _snapshot(s, framework_id) if version in (None, "", CURRENT) else cdb.version_snapshot(s, framework_id,
                                                                                                    version)
 
@@ -180,7 +180,7 @@ def diff(project: Project, framework_id: str, old: str, new: str = CURRENT) -> F
             out.changes.append(Change("renamed", cb_.id, f"~ {ca_.id} renamed to {cb_.id}"))
         if (ca_.category_id, ca_.parent) != (cb_.category_id, cb_.parent):
             def place(c: Code) -> str:
-                return c.category_id + (f" under {c.parent}" if c.parent else "")
+                return (c.category_id or "") + (f" under {c.parent}" if c.parent else "")
             out.changes.append(Change("moved", cb_.id, f"> {cb_.id} moved from {place(ca_)} to {place(cb_)}"))
         for f in ("label", "definition", "include", "exclude", "examples"):
             x, y = getattr(ca_, f), getattr(cb_, f)
@@ -198,7 +198,7 @@ def export_framework(project: Project, framework_id: str, out: str | Path, *, ve
     out = Path(out)
     suffix = out.suffix.lower()
     if suffix not in EXPORT_SUFFIXES:
-        raise InputError(out, f"write the framework to a {', '.join(EXPORT_SUFFIXES)} file")
+        raise InputError(str(out), f"write the framework to a {', '.join(EXPORT_SUFFIXES)} file")
     fw = framework_at(project, framework_id, version)
     if suffix == ".csv":
         write_codebook_csv(fw, out)

@@ -374,8 +374,10 @@ def plotly_driver_labels(a: DriverAnalysis, lay: MapLayout) -> dict[str, dict]:
                     best = (crowd, text, cx, cy, box)
                 if crowd == 0:
                     break
-            if best[0] == 0:
+            if best is not None and best[0] == 0:
                 break
+        if best is None:  # every label tries four places, so one was always scored
+            raise RuntimeError(f"no place for the label of driver {d.id!r}")
         _crowd, text, cx, cy, box = best
         taken.append(box)
         out[d.id] = {"x": cx, "y": cy, "text": text, "box": box}

@@ -114,6 +114,7 @@ def code_selection(project: Project, framework: str, transcript: str | int, star
         raise InputError(name, f"the selection {start}:{end} holds no text to code")
     ids = dec.add_span(project, framework, name, a, b, list(codes), coder=coder)
     with project.read() as s:
-        last = ddb.last_decision(s, framework, db.coder_id_or_none(s, coder))
+        who = db.coder_id_or_none(s, coder)
+        last = ddb.last_decision(s, framework, who) if who is not None else None
     return {"codings": ids, "decision": int(last.id) if last is not None else None, "start": a, "end": b,
             "text": text[a:b]}

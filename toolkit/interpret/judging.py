@@ -114,7 +114,7 @@ def themes(s, framework_id: str, level: str) -> list[tuple[str, str, list[str], 
         raise InputError(None, f"framework {framework_id!r} has no mapping categories yet (map propose ...)")
     dims = mdb.dimensions_frame(s, framework_id)
     els = mdb.key_elements_frame(s, framework_id)
-    out = []
+    out: list[tuple[str, str, list[str], set[int] | None]] = []
     for c in cats.itertuples():
         mine = els[els["dimension_id"].isin(set(dims.loc[dims["category_id"] == c.id, "id"]))]
         out.append((str(c.id), c.label, sorted(set(mine["code_id"].dropna())),
@@ -161,7 +161,7 @@ def rank_rows(rows: pd.DataFrame, statement: str, embed: Embed, places: pd.DataF
     vecs = embed([statement] + [x for ss in sents for x in ss])
     goal, rest = vecs[0], vecs[1:]
     turns = turn_numbers(places) if places is not None else {}
-    times = {}
+    times: dict[int, list[tuple[int, int, float]]] = {}
     if places is not None:
         for r in places.itertuples(index=False):
             if r.t_start is not None and not pd.isna(r.t_start):
@@ -230,11 +230,14 @@ def judge(project: Project, framework_id: str, theme_id: str, statement: str, pa
     if not (actor or "").strip():
         raise InputError(None, "a judgement needs the researcher's name")
     quotes = [int(q) for q in quotes]
-    payload = {"framework": framework_id, "level": level, "theme": theme_id, "statement": statement,
-               "participant": participant, "verdict": verdict, "quotes": quotes}
+    payload: dict[str, object] = {"framework": framework_id, "level": level, "theme": theme_id,
+                                  "statement": statement, "participant": participant, "verdict": verdict,
+                                  "quotes": quotes}
     with project.transaction(Action.FINDING_JUDGE, actor=actor, payload=payload) as s:
         _check(s, framework_id, level, theme_id, participant, verdict)
         fid = fdb.finding_id(s, framework_id, level, theme_id, statement, created_by=db.coder_id(s, actor.strip()))
+        if fid is None:  # finding_id creates the finding when it is missing, so this does not happen
+            raise RuntimeError(f"finding {theme_id!r} could not be created")
         payload["previous"] = fdb.judgement(s, fid, participant)
         return fdb.put_judgement(s, fid, participant, verdict, judged_by=db.coder_id(s, actor.strip()),
                                  quotes=quotes, note=note)
@@ -261,14 +264,14 @@ def judge_many(project: Project, framework_id: str, theme_id: str, statement: st
 def clear(project: Project, framework_id: str, theme_id: str, statement: str, participant: str, *,
           level: str = "category", actor: str) -> bool:
     """Take back the mark of ``participant`` (it shows as not yet checked again); False when there was none."""
-    payload = {"framework": framework_id, "level": level, "theme": theme_id, "statement": statement.strip(),
-               "participant": participant}
+    payload: dict[str, object] = {"framework": framework_id, "level": level, "theme": theme_id,
+                                  "statement": statement.strip(), "participant": participant}
     with project.transaction(Action.FINDING_CLEAR, actor=actor, payload=payload) as s:
         _check(s, framework_id, level, theme_id, participant, None)
         fid = fdb.finding_id(s, framework_id, level, theme_id, statement.strip(), create=False)
         previous = fdb.judgement(s, fid, participant) if fid is not None else None
         payload["previous"] = previous
-        if previous:
+        if previous and fid is not None:
             fdb.delete_judgement(s, fid, participant)
         return previous is not None
 

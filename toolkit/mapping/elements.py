@@ -267,10 +267,12 @@ def propose_categories(project: Project, framework_id: str, *, method: str = "au
                                "(or there are no dimensions yet)")
     out = Proposal()
     cat_labels = {c.id: c.label for c in fw.categories}
-    if method != "framework" and embedder is None:
-        raise InputError(None, "clustering dimensions into categories needs an embedder")
-    # embedded before the write transaction (the vector cache writes in its own)
-    vecs = _dimension_vectors(project, embedder, open_dims, elements) if method != "framework" else None
+    vecs: np.ndarray | None = None
+    if method != "framework":
+        if embedder is None:
+            raise InputError(None, "clustering dimensions into categories needs an embedder")
+        # embedded before the write transaction (the vector cache writes in its own)
+        vecs = _dimension_vectors(project, embedder, open_dims, elements)
     with project.transaction(Action.MAP_PROPOSE_CATEGORIES, actor=actor,
                              payload={"framework": framework_id, "method": method}) as s:
         if method == "framework":
@@ -282,32 +284,36 @@ def propose_categories(project: Project, framework_id: str, *, method: str = "au
                 cid = mdb.map_category_by_label(s, framework_id, label) or mdb.add_map_category(s, framework_id, label)
                 mdb.update_dimension(s, int(d.id), category_id=cid)
                 out.members.setdefault(cid, []).append(int(d.id))
-        elif method == "auto":
-            fw_of = [Counter(elements.loc[elements["dimension_id"] == d.id, "category_id"].dropna()).most_common(1)
-                     for d in open_dims.itertuples()]
-            start_ids = [c[0][0] if c else "" for c in fw_of]
-            codes = {c: i for i, c in enumerate(dict.fromkeys(start_ids))}
-            groups = choose_groups(vecs, np.array([codes[c] for c in start_ids]))
-            used: set[str] = set()
-            for g in range(int(groups.max()) + 1 if len(groups) else 0):
-                idx = np.flatnonzero(groups == g)
-                top = Counter(start_ids[i] for i in idx).most_common(1)[0]
-                label = cat_labels.get(top[0]) if top[1] * 2 > len(idx) and top[0] else None
-                if not label or label in used:
-                    label = open_dims.loc[idx[medoid(vecs[idx])], "label"]
-                used.add(label)
-                cid = mdb.map_category_by_label(s, framework_id, label) or mdb.add_map_category(s, framework_id, label)
-                for i in idx:
-                    mdb.update_dimension(s, int(open_dims.loc[i, "id"]), category_id=cid)
-                out.members.setdefault(cid, []).extend(int(open_dims.loc[i, "id"]) for i in idx)
         else:
-            groups = cluster(vecs, threshold)
-            for c in range(int(groups.max()) + 1):
-                idx = np.flatnonzero(groups == c)
-                cid = mdb.add_map_category(s, framework_id, open_dims.loc[idx[medoid(vecs[idx])], "label"])
-                for i in idx:
-                    mdb.update_dimension(s, int(open_dims.loc[i, "id"]), category_id=cid)
-                out.members[cid] = [int(open_dims.loc[i, "id"]) for i in idx]
+            if vecs is None:  # embedded above for every method but "framework"
+                raise InputError(None, "clustering dimensions into categories needs an embedder")
+            if method == "auto":
+                fw_of = [Counter(elements.loc[elements["dimension_id"] == d.id, "category_id"].dropna()).most_common(1)
+                         for d in open_dims.itertuples()]
+                start_ids = [c[0][0] if c else "" for c in fw_of]
+                codes = {c: i for i, c in enumerate(dict.fromkeys(start_ids))}
+                groups = choose_groups(vecs, np.array([codes[c] for c in start_ids]))
+                used: set[str] = set()
+                for g in range(int(groups.max()) + 1 if len(groups) else 0):
+                    idx = np.flatnonzero(groups == g)
+                    top = Counter(start_ids[i] for i in idx).most_common(1)[0]
+                    label = cat_labels.get(top[0], "") if top[1] * 2 > len(idx) and top[0] else ""
+                    if not label or label in used:
+                        label = open_dims.loc[idx[medoid(vecs[idx])], "label"]
+                    used.add(label)
+                    cid = (mdb.map_category_by_label(s, framework_id, label)
+                           or mdb.add_map_category(s, framework_id, label))
+                    for i in idx:
+                        mdb.update_dimension(s, int(open_dims.loc[i, "id"]), category_id=cid)
+                    out.members.setdefault(cid, []).extend(int(open_dims.loc[i, "id"]) for i in idx)
+            else:
+                groups = cluster(vecs, threshold)
+                for c in range(int(groups.max()) + 1):
+                    idx = np.flatnonzero(groups == c)
+                    cid = mdb.add_map_category(s, framework_id, open_dims.loc[idx[medoid(vecs[idx])], "label"])
+                    for i in idx:
+                        mdb.update_dimension(s, int(open_dims.loc[i, "id"]), category_id=cid)
+                    out.members[cid] = [int(open_dims.loc[i, "id"]) for i in idx]
         out.created = sorted(out.members)
     return out
 

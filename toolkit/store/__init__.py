@@ -174,13 +174,13 @@ def create_empty(path: str | Path) -> Project:
             created = True
     else:
         if loc.exists():
-            eng = sqlite_engine(loc) if _sqlite_project(loc) else None
+            old = sqlite_engine(loc) if _sqlite_project(loc) else None
             try:
-                if eng is None or not _unfinished(eng, loc):
+                if old is None or not _unfinished(old, loc):
                     raise ProjectError(f"{loc}: already exists; open it instead, or choose another file name")
             finally:
-                if eng is not None:
-                    eng.dispose()
+                if old is not None:
+                    old.dispose()
             remove_project(loc)  # what a killed init or copy left (the schema, no rows): made again from scratch
     try:
         if not isinstance(loc, DatabaseURL):

@@ -8,8 +8,9 @@ Every function takes an open ``Session`` and never commits on its own.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import cast
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -42,7 +43,8 @@ def has_code(s: Session, framework_id: str, code_id: str) -> bool:
     return s.scalar(select(t.Code.pk).where(t.Code.framework_id == framework_id, t.Code.id == code_id)) is not None
 
 
-def category_row(s: Session, framework_id: str, category_id: str) -> t.Category:
+def category_row(s: Session, framework_id: str, category_id: str | None) -> t.Category:
+    """The category's row; NotFoundError when there is none (always for ``category_id`` None)."""
     row = s.scalar(select(t.Category).where(t.Category.framework_id == framework_id, t.Category.id == category_id))
     if row is None:
         known = ", ".join(s.scalars(select(t.Category.id).where(t.Category.framework_id == framework_id))) or "none"
@@ -92,8 +94,8 @@ def descendants(s: Session, code_pk: int) -> list[t.Code]:
 
 def add_category(s: Session, framework_id: str, category_id: str, label: str, description: str = "") -> int:
     framework_row(s, framework_id)
-    pos = s.scalar(select(func.coalesce(func.max(t.Category.position), -1))
-                   .where(t.Category.framework_id == framework_id)) + 1
+    pos = s.execute(select(func.coalesce(func.max(t.Category.position), -1))
+                    .where(t.Category.framework_id == framework_id)).scalar_one() + 1
     return insert_category(s, framework_id, category_id, label, description, pos).pk
 
 
@@ -109,7 +111,8 @@ def add_code(s: Session, framework_id: str, code: models.Code, *, position: int 
     ``position`` among its category's codes (None: last). Returns the new pk."""
     cat = category_row(s, framework_id, code.category_id)
     parent_pk = code_row(s, framework_id, code.parent).pk if code.parent else None
-    last = s.scalar(select(func.coalesce(func.max(t.Code.position), -1)).where(t.Code.category_pk == cat.pk)) + 1
+    last = s.execute(select(func.coalesce(func.max(t.Code.position), -1))
+                     .where(t.Code.category_pk == cat.pk)).scalar_one() + 1
     if position is not None and position < last:
         s.execute(update(t.Code).where(t.Code.category_pk == cat.pk, t.Code.position >= position)
                   .values(position=t.Code.position + 1))
@@ -122,7 +125,8 @@ def add_code(s: Session, framework_id: str, code: models.Code, *, position: int 
 def set_code_place(s: Session, row: t.Code, category_pk: int, parent_pk: int | None) -> None:
     """Put a code (and the codes below it) in a category, under ``parent_pk``; last in the new category."""
     if row.category_pk != category_pk:
-        last = s.scalar(select(func.coalesce(func.max(t.Code.position), -1)).where(t.Code.category_pk == category_pk))
+        last = s.execute(select(func.coalesce(func.max(t.Code.position), -1))
+                         .where(t.Code.category_pk == category_pk)).scalar_one()
         row.position = last + 1
         for n, d in enumerate(descendants(s, row.pk), start=1):
             d.category_pk = category_pk
@@ -147,7 +151,7 @@ def delete_code(s: Session, row: t.Code) -> int:
     parent. Returns how many removed codings went."""
     for k in children(s, row.pk):
         k.parent_pk = row.parent_pk
-    gone = s.scalar(select(func.count()).select_from(t.Coding).where(t.Coding.code_pk == row.pk))
+    gone = s.execute(select(func.count()).select_from(t.Coding).where(t.Coding.code_pk == row.pk)).scalar_one()
     s.delete(row)
     s.flush()
     return gone
@@ -171,11 +175,13 @@ def move_codings(s: Session, coding_ids: Sequence[int], to_pk: int, lineage_id: 
     followed the edit ``lineage_id``."""
     ids = links.clean_ids(coding_ids)
     conn = s.connection()
+    coding = cast(Table, t.Coding.__table__)  # a declarative class's __table__ is a Table; typed as FromClause
     for i in range(0, len(ids), links.CHUNK):
         chunk = ids[i:i + links.CHUNK]
-        conn.execute(update(t.Coding.__table__).where(t.Coding.__table__.c.id.in_(chunk)).values(code_pk=to_pk))
+        conn.execute(update(coding).where(coding.c.id.in_(chunk)).values(code_pk=to_pk))
     if ids:
-        conn.execute(insert(t.CodingMove.__table__), [{"coding_id": i, "lineage_id": lineage_id} for i in ids])
+        conn.execute(insert(cast(Table, t.CodingMove.__table__)),
+                     [{"coding_id": i, "lineage_id": lineage_id} for i in ids])
     return len(ids)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pandas as pd
-from sqlalchemy import select, update
+from sqlalchemy import Row, select, update
 from sqlalchemy.orm import Session, aliased
 
 from ..errors import NotFoundError
@@ -166,7 +166,7 @@ def open_for_coder(s: Session, framework_id: str, coder_id: int, suggestion_ids:
     ids = sorted({int(x) for x in suggestion_ids})
     if not ids:
         return []
-    rows = []
+    rows: list[Row] = []
     for i in range(0, len(ids), 900):
         rows += s.execute(select(t.Suggestion.id, t.Suggestion.code_pk, t.Passage.transcript_id, t.Passage.start,
                                  t.Passage.end).join(t.Passage, t.Passage.id == t.Suggestion.passage_id)
@@ -187,8 +187,8 @@ def open_for_coder(s: Session, framework_id: str, coder_id: int, suggestion_ids:
 def creator_undone(s: Session, transcript_id: int, coding_id: int) -> bool:
     """Whether the decision that created this coding (accept, add, bulk, consensus) has been undone: a later undo of
     its removal must then not bring it back."""
-    rows = s.execute(select(t.Decision.coding_ids, t.Decision.undone_at).where(
-        t.Decision.transcript_id == transcript_id, t.Decision.kind != "remove")).all()
+    rows = list(s.execute(select(t.Decision.coding_ids, t.Decision.undone_at).where(
+        t.Decision.transcript_id == transcript_id, t.Decision.kind != "remove")).all())
     rows += s.execute(select(t.Decision.coding_ids, t.Decision.undone_at).where(
         t.Decision.kind == "bulk", t.Decision.transcript_id.is_(None))).all()
     return any(u is not None and int(coding_id) in [int(x) for x in (ids or [])] for ids, u in rows)

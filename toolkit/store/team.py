@@ -7,14 +7,21 @@ Every function takes an open ``Session``; none commits. Password hashing and the
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, Result, delete, select
 from sqlalchemy.orm import Session
 
 from ..errors import NotFoundError
 from . import schema as t
 from .core import coder_id, insert_ignore
 from .schema import utcnow
+
+
+def _rowcount(result: Result) -> int:
+    """The rows a DELETE touched: ``Session.execute`` is typed to return a ``Result``, but a DML statement's result
+    is a ``CursorResult``, which counts them."""
+    return cast(CursorResult, result).rowcount
 
 # --- accounts -----------------------------------------------------------------------------------------------------
 
@@ -82,8 +89,8 @@ def assign(s: Session, transcript_id: int, coder: int, by: int | None) -> bool:
 
 
 def unassign(s: Session, transcript_id: int, coder: int) -> int:
-    return s.execute(delete(t.Assignment).where(t.Assignment.transcript_id == transcript_id,
-                                                t.Assignment.coder_id == coder)).rowcount
+    return _rowcount(s.execute(delete(t.Assignment).where(t.Assignment.transcript_id == transcript_id,
+                                                          t.Assignment.coder_id == coder)))
 
 
 def assignments(s: Session, coder: int | None = None) -> list[dict]:
@@ -115,7 +122,7 @@ def reveal(s: Session, transcript_id: int, by: int | None) -> bool:
 
 
 def hide(s: Session, transcript_id: int) -> int:
-    return s.execute(delete(t.Reveal).where(t.Reveal.transcript_id == transcript_id)).rowcount
+    return _rowcount(s.execute(delete(t.Reveal).where(t.Reveal.transcript_id == transcript_id)))
 
 
 def has_accounts(s: Session) -> bool:
@@ -136,14 +143,14 @@ def throttle_for_update(s: Session, name: str, client: str) -> t.LoginThrottle:
     """The failure count of ``name`` from ``client``, created at zero when new, locked until the end of the
     transaction so that parallel guesses are counted one by one."""
     s.execute(insert_ignore(s, t.LoginThrottle, ["name", "client"]).values(name=name, client=client, failures=0))
-    return s.scalar(select(t.LoginThrottle).where(t.LoginThrottle.name == name, t.LoginThrottle.client == client)
-                    .with_for_update())
+    return s.execute(select(t.LoginThrottle).where(t.LoginThrottle.name == name, t.LoginThrottle.client == client)
+                     .with_for_update()).scalar_one()
 
 
 def clear_throttle(s: Session, name: str) -> int:
     """Forget every failed login of ``name`` (from any client); returns how many clients were waiting."""
-    waiting = s.execute(delete(t.LoginThrottle).where(t.LoginThrottle.name == name,
-                                                      t.LoginThrottle.failures > 0)).rowcount
+    waiting = _rowcount(s.execute(delete(t.LoginThrottle).where(t.LoginThrottle.name == name,
+                                                                t.LoginThrottle.failures > 0)))
     s.execute(delete(t.LoginThrottle).where(t.LoginThrottle.name == name))
     return waiting
 
@@ -157,8 +164,8 @@ def set_teaching(s: Session, transcript_id: int, on: bool, by: int | None) -> bo
         return s.scalar(insert_ignore(s, t.TeachingTranscript, ["transcript_id"]).values(
             transcript_id=transcript_id, marked_by=by, marked_at=utcnow())
             .returning(t.TeachingTranscript.transcript_id)) is not None
-    return s.execute(delete(t.TeachingTranscript).where(
-        t.TeachingTranscript.transcript_id == transcript_id)).rowcount > 0
+    return _rowcount(s.execute(delete(t.TeachingTranscript).where(
+        t.TeachingTranscript.transcript_id == transcript_id))) > 0
 
 
 def teaching_ids(s: Session) -> set[int]:
