@@ -79,3 +79,21 @@ def test_cli_condensed_copy_and_refusals(sample_project, capsys):
         assert db.codings_frame(s, include_removed=True, with_text=False).to_json(date_format="iso") == before
         assert "x" not in db.framework_ids(s)
     assert run("framework", "diff", P, "lvi84x", "nope") == 2
+
+
+def test_cli_split_ranks_with_the_projects_model(sample_project, capsys, monkeypatch):
+    """``code split`` loads the project's embedder like every command (it imported a function that no longer exists
+    and crashed before ranking anything)."""
+    import toolkit.embed
+    from toolkit.embed import FakeEmbedder
+
+    asked = []
+    monkeypatch.setattr(toolkit.embed, "load_embedder", lambda model_path=None: asked.append(model_path) or
+                        FakeEmbedder(64))
+    path = str(sample_project.path)
+    rc = main(["code", "split", path, "--framework", "lvi84", "ORG02", "--into", "FAR=Far from a scanner:travel time",
+               "--into", "NEAR=Near a scanner:easy access nearby", "--dry-run"])
+    out = capsys.readouterr()
+    assert rc == 0, out.err
+    assert asked == [None]  # the project's model: the packaged default for the English sample
+    assert "FAR" in out.out and "NEAR" in out.out
