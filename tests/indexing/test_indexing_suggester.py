@@ -5,8 +5,9 @@ import pytest
 from sklearn.base import clone
 
 from toolkit.indexing.baselines import code_text
+from toolkit.indexing.calibration import best_f1_threshold
 from toolkit.indexing.codespace import CodeSpace, code_exemplar_texts
-from toolkit.indexing.suggester import CodeSuggester, best_f1_threshold
+from toolkit.indexing.suggester import CodeSuggester
 from toolkit.models import Code
 
 CODES = [
@@ -418,8 +419,8 @@ def test_calibration_map_makes_held_out_top_probabilities_reliable_and_stays_nea
     the standard normal prior keeps the map near the identity."""
     from scipy.special import expit, logit
 
+    from toolkit.indexing.calibration import IDENTITY, fit_calibration_map
     from toolkit.indexing.evaluate import expected_calibration_error
-    from toolkit.indexing.suggester import IDENTITY, fit_calibration_map
 
     rng = np.random.default_rng(0)
 
