@@ -69,7 +69,10 @@ def _choices(path: str, fw: str, who: str, v: int) -> list[dict]:
     return review.code_choices(project(), fw, who)
 
 
-workspace.ensure_passages(p, scheme, transcripts=[tname])  # cut once, in its own action: the view below only reads
+_cut = f"passages_cut:{p.label}:{scheme}:{tname}"
+if not st.session_state.get(_cut):  # once per session and transcript (import cuts them; older projects may lack them)
+    workspace.ensure_passages(p, scheme, transcripts=[tname])  # in its own action: the view below only reads
+    st.session_state[_cut] = True
 view0 = _view(str(p.path), fw_id, tname, who, others, version())
 st.caption(f"Unit of analysis: **{scheme}** ({workspace.unit_label(scheme)}) · you are **{md(who)}**"
            + (" · blind: only your own codings are shown" if view0["blind"] else ""))

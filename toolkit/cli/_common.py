@@ -111,8 +111,9 @@ def who(default: str = "researcher") -> str:
 def embedder(project: Project, model: str | None = None):
     """The embedder a command uses: ``--model`` when given, else the project's model as the app, the background
     worker and teaching decide it (``toolkit.settings.model_choice``); says on stderr which one it loads."""
-    from ..settings import model_choice, project_embedder
+    from ..embed import load_embedder
+    from ..settings import model_choice
 
-    name = model or model_choice(project).name
-    print(f"loading the embedding model {name}...", file=sys.stderr)
-    return project_embedder(project, model)
+    choice = None if model else model_choice(project)  # decided once: the name printed is the model loaded
+    print(f"loading the embedding model {model or choice.name}...", file=sys.stderr)
+    return load_embedder(model or choice.model)
