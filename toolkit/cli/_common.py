@@ -114,6 +114,9 @@ def embedder(project: Project, model: str | None = None):
     from ..embed import load_embedder
     from ..settings import model_choice
 
-    choice = None if model else model_choice(project)  # decided once: the name printed is the model loaded
-    print(f"loading the embedding model {model or choice.name}...", file=sys.stderr)
-    return load_embedder(model or choice.model)
+    if model:
+        print(f"loading the embedding model {model}...", file=sys.stderr)
+        return load_embedder(model)
+    choice = model_choice(project)  # decided once: the name printed is the model loaded
+    print(f"loading the embedding model {choice.name}...", file=sys.stderr)
+    return load_embedder(choice.model)
