@@ -163,8 +163,9 @@ def write_files(folder: Path) -> dict[str, Path]:
     return out
 
 
-def build(tmp_path: Path, *, counter: bool = True, name: str = "mini.fa"):
-    """The project (indexed with ``src`` by coder ``ann``), and the coding ids by (participant, sentence no)."""
+def build(tmp_path: Path, *, counter: bool = True, name: str = "mini.fa", location: str | Path | None = None):
+    """The project (indexed with ``src`` by coder ``ann``), and the coding ids by (participant, sentence no).
+    ``location``: where the project goes (a file or a PostgreSQL URL; default ``tmp_path / name``)."""
     files = write_files(tmp_path / "fw")
     tdir = tmp_path / "transcripts"
     tdir.mkdir()
@@ -190,7 +191,7 @@ def build(tmp_path: Path, *, counter: bool = True, name: str = "mini.fa"):
         w = csv.DictWriter(fh, fieldnames=["transcript", "participant", "start", "end", "text", "code", "coder"])
         w.writeheader()
         w.writerows(rows)
-    p = proj.create(tmp_path / name, shipped=False)
+    p = proj.create(tmp_path / name if location is None else location, shipped=False)
     proj.add_framework(p, files["src"])
     proj.add_framework(p, files["cond"])
     proj.add_crosswalk(p, files["crosswalk"])

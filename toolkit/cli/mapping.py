@@ -10,7 +10,7 @@ from ..errors import InputError
 from ..interpret import drivers as drv
 from ..interpret import links as lnk
 from ..safeio import write_csv
-from ._common import embedder, open_, print_table
+from ._common import embedder, open_, print_table, who
 from .participants import add_where, evidence_for
 
 
@@ -95,6 +95,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("ids", type=int, nargs="+")
     p.set_defaults(handler=lambda a: mp.remove(open_(a.project), a.framework, a.kind, a.ids)
                    or print(f"removed {len(a.ids)} {a.kind}(s)"))
+
+    p = base("undo", "undo the framework's last mapping edit (again: the edit before)")
+    p.add_argument("--actor", default=who(), help="who undoes it (default: your login name)")
+    p.set_defaults(handler=lambda a: print(f"undid: {mp.undo(open_(a.project), a.framework, actor=a.actor).what}"))
 
     p = base("export", "write the mapping table (Summary | Key elements | Key dimensions | Categorization)")
     p.add_argument("--docx")

@@ -6,7 +6,8 @@ and links each to the summary and to the coded passages (quotes) behind it. ``pr
 agglomerative clustering of their embeddings, cut at a cosine-distance threshold the researcher sets (smaller:
 more, tighter dimensions). ``propose_categories`` groups dimensions into categories. Then ``accept``, ``rename``,
 ``move_element``, ``move_dimension``, ``merge_dimensions`` and ``merge_elements`` edit the result; every edit is one
-logged transaction. The Table-2 layout is ``toolkit.mapping.table``; its writers are in ``toolkit.export.mapping_table``.
+logged transaction, recorded for undo in it (``toolkit.mapping.undo``: last edit first). The Table-2 layout is
+``toolkit.mapping.table``; its writers are in ``toolkit.export.mapping_table``.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from ..store import mapping as mdb
 from ..store.events import Action
 from ..vectors import encode_cached
 from .phrases import backed_by_words, candidate_phrases, link_quotes, select_phrases
+from .undo import edit
 
 # Complete linkage cut at cosine distance 0.8: every two elements of a dimension are at least a little alike
 # (MiniLM cosine >= 0.2). Average linkage chains into one giant group on a few hundred elements (sample study:
@@ -122,8 +124,8 @@ def propose_elements(project: Project, framework_id: str, *, embedder: Embedder 
                                             else None), strict=True))
     plan = [(sid, phrase, linked or link_quotes(phrase, quotes, phrase_vector=v, quote_vectors=qvec))
             for sid, phrase, v, quotes, linked in chosen]
-    with project.transaction(Action.MAP_PROPOSE_ELEMENTS, actor=actor,
-                             payload={"framework": framework_id, "per_summary": per_summary}) as s:
+    with edit(project, Action.MAP_PROPOSE_ELEMENTS, actor=actor,
+              payload={"framework": framework_id, "per_summary": per_summary}) as s:
         if replace:
             mdb.clear_proposed(s, framework_id, elements=True)
         for sid, label, quotes in plan:
@@ -134,8 +136,8 @@ def propose_elements(project: Project, framework_id: str, *, embedder: Embedder 
 def add_element(project: Project, framework_id: str, label: str, *, summary_id: int | None = None,
                 quotes: list[int] | None = None, dimension_id: int | None = None, actor: str | None = None) -> int:
     """A key element written by the researcher (accepted from the start)."""
-    with project.transaction(Action.MAP_ADD_ELEMENT, actor=actor,
-                             payload={"framework": framework_id, "label": label}) as s:
+    with edit(project, Action.MAP_ADD_ELEMENT, actor=actor,
+              payload={"framework": framework_id, "label": label}) as s:
         _framework(s, framework_id)
         if summary_id is not None and not quotes:
             quotes = mdb.summary_quotes(s, summary_id)
@@ -190,8 +192,8 @@ def propose_dimensions(project: Project, framework_id: str, embedder: Embedder, 
     vecs = encode_cached(project, embedder, [for_embedding(x) for x in free["label"]])  # a new threshold re-encodes nothing
     labels = cluster(vecs, threshold, linkage)
     out = Proposal()
-    with project.transaction(Action.MAP_PROPOSE_DIMENSIONS, actor=actor,
-                             payload={"framework": framework_id, "threshold": threshold, "linkage": linkage}) as s:
+    with edit(project, Action.MAP_PROPOSE_DIMENSIONS, actor=actor,
+              payload={"framework": framework_id, "threshold": threshold, "linkage": linkage}) as s:
         mdb.clear_proposed(s, framework_id, dimensions=True)
         for c in range(int(labels.max()) + 1):
             idx = np.flatnonzero(labels == c)
@@ -273,8 +275,8 @@ def propose_categories(project: Project, framework_id: str, *, method: str = "au
             raise InputError(None, "clustering dimensions into categories needs an embedder")
         # embedded before the write transaction (the vector cache writes in its own)
         vecs = _dimension_vectors(project, embedder, open_dims, elements)
-    with project.transaction(Action.MAP_PROPOSE_CATEGORIES, actor=actor,
-                             payload={"framework": framework_id, "method": method}) as s:
+    with edit(project, Action.MAP_PROPOSE_CATEGORIES, actor=actor,
+              payload={"framework": framework_id, "method": method}) as s:
         if method == "framework":
             for d in open_dims.itertuples():
                 cats = Counter(elements.loc[elements["dimension_id"] == d.id, "category_id"].dropna())
@@ -337,9 +339,9 @@ def _dimension_vectors(project: Project, embedder: Embedder, dims, elements) -> 
 def accept(project: Project, framework_id: str, *, elements: list[int] = (), dimensions: list[int] = (),
            with_elements: bool = True, actor: str | None = None) -> None:
     """Mark elements and dimensions accepted (an accepted dimension's elements too, with ``with_elements``)."""
-    with project.transaction(Action.MAP_ACCEPT, actor=actor,
-                             payload={"framework": framework_id, "elements": list(elements),
-                                      "dimensions": list(dimensions)}) as s:
+    with edit(project, Action.MAP_ACCEPT, actor=actor,
+              payload={"framework": framework_id, "elements": list(elements),
+                       "dimensions": list(dimensions)}) as s:
         for eid in elements:
             mdb.update_key_element(s, eid, framework_id=framework_id, status="accepted")
         for did in dimensions:
@@ -355,8 +357,8 @@ def rename(project: Project, framework_id: str, kind: str, item_id: int, label: 
     """Rename an element, dimension or category (renaming a proposal also accepts it)."""
     if kind not in KINDS:
         raise InputError(None, f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
-    with project.transaction(RENAME[kind], actor=actor,
-                             payload={"framework": framework_id, "id": item_id, "label": label}) as s:
+    with edit(project, RENAME[kind], actor=actor,
+              payload={"framework": framework_id, "id": item_id, "label": label}) as s:
         if kind == "element":
             mdb.update_key_element(s, item_id, framework_id=framework_id, label=label, status="accepted")
         elif kind == "dimension":
@@ -368,9 +370,9 @@ def rename(project: Project, framework_id: str, kind: str, item_id: int, label: 
 def move_element(project: Project, framework_id: str, element_ids: list[int], *, dimension_id: int | None = None,
                  new_dimension: str | None = None, actor: str | None = None) -> int | None:
     """Move elements into a dimension (an existing one, a new one named ``new_dimension``, or none)."""
-    with project.transaction(Action.MAP_MOVE_ELEMENT, actor=actor,
-                             payload={"framework": framework_id, "elements": list(element_ids),
-                                      "dimension": dimension_id, "new": new_dimension}) as s:
+    with edit(project, Action.MAP_MOVE_ELEMENT, actor=actor,
+              payload={"framework": framework_id, "elements": list(element_ids),
+                       "dimension": dimension_id, "new": new_dimension}) as s:
         if new_dimension:
             dimension_id = mdb.add_dimension(s, framework_id, new_dimension, status="accepted")
         mdb.set_elements_dimension(s, element_ids, dimension_id, framework_id=framework_id)
@@ -380,9 +382,9 @@ def move_element(project: Project, framework_id: str, element_ids: list[int], *,
 def move_dimension(project: Project, framework_id: str, dimension_ids: list[int], *, category_id: int | None = None,
                    new_category: str | None = None, actor: str | None = None) -> int | None:
     """Put dimensions into a category (an existing one, a new one named ``new_category``, or none)."""
-    with project.transaction(Action.MAP_MOVE_DIMENSION, actor=actor,
-                             payload={"framework": framework_id, "dimensions": list(dimension_ids),
-                                      "category": category_id, "new": new_category}) as s:
+    with edit(project, Action.MAP_MOVE_DIMENSION, actor=actor,
+              payload={"framework": framework_id, "dimensions": list(dimension_ids),
+                       "category": category_id, "new": new_category}) as s:
         if new_category:
             category_id = (mdb.map_category_by_label(s, framework_id, new_category)
                            or mdb.add_map_category(s, framework_id, new_category))
@@ -397,9 +399,9 @@ def merge_dimensions(project: Project, framework_id: str, dimension_ids: list[in
     if len(set(dimension_ids)) < 2:
         raise InputError(None, "merging needs at least two different dimensions")
     keep, *rest = list(dict.fromkeys(dimension_ids))
-    with project.transaction(Action.MAP_MERGE_DIMENSIONS, actor=actor,
-                             payload={"framework": framework_id, "dimensions": list(dimension_ids),
-                                      "label": label}) as s:
+    with edit(project, Action.MAP_MERGE_DIMENSIONS, actor=actor,
+              payload={"framework": framework_id, "dimensions": list(dimension_ids),
+                       "label": label}) as s:
         for did in dimension_ids:
             mdb.update_dimension(s, did, framework_id=framework_id)  # existence check
         mdb.move_dimension_elements(s, rest, keep)
@@ -421,8 +423,8 @@ def merge_elements(project: Project, framework_id: str, element_ids: list[int], 
     if len(set(element_ids)) < 2:
         raise InputError(None, "merging needs at least two different key elements")
     keep, *rest = list(dict.fromkeys(element_ids))
-    with project.transaction(Action.MAP_MERGE_ELEMENTS, actor=actor,
-                             payload={"framework": framework_id, "elements": list(element_ids), "label": label}) as s:
+    with edit(project, Action.MAP_MERGE_ELEMENTS, actor=actor,
+              payload={"framework": framework_id, "elements": list(element_ids), "label": label}) as s:
         rows = [mdb.element(s, eid, framework_id) for eid in [keep, *rest]]
         if len({r["summary_id"] for r in rows}) > 1:
             raise InputError(None, "these key elements come from different summaries; put them in one dimension "
@@ -438,8 +440,8 @@ def merge_elements(project: Project, framework_id: str, element_ids: list[int], 
 
 def add_category(project: Project, framework_id: str, label: str, description: str | None = None, *,
                  actor: str | None = None) -> int:
-    with project.transaction(Action.MAP_ADD_CATEGORY, actor=actor,
-                             payload={"framework": framework_id, "label": label}) as s:
+    with edit(project, Action.MAP_ADD_CATEGORY, actor=actor,
+              payload={"framework": framework_id, "label": label}) as s:
         _framework(s, framework_id)
         return mdb.add_map_category(s, framework_id, label, description)
 
@@ -448,7 +450,7 @@ def remove(project: Project, framework_id: str, kind: str, ids: list[int], *, ac
     """Delete elements, dimensions (their elements stay, without dimension) or categories (dimensions stay)."""
     if kind not in KINDS:
         raise InputError(None, f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
-    with project.transaction(REMOVE[kind], actor=actor, payload={"framework": framework_id, "ids": ids}) as s:
+    with edit(project, REMOVE[kind], actor=actor, payload={"framework": framework_id, "ids": ids}) as s:
         if kind == "element":
             mdb.delete_key_elements(s, ids, framework_id)
         elif kind == "dimension":

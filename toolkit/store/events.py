@@ -62,6 +62,7 @@ class Action(StrEnum):
     MAP_REMOVE_ELEMENT = "map.remove_element"
     MAP_REMOVE_DIMENSION = "map.remove_dimension"
     MAP_REMOVE_CATEGORY = "map.remove_category"
+    MAP_UNDO = "map.undo"  # the last mapping edit of a framework undone (mapping.undo)
     # interpretation
     MEASURES_ADD_MEASURE = "measures.add_measure"
     MEASURES_LINK = "measures.link"

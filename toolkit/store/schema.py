@@ -348,7 +348,7 @@ class CodingSource(Base):
 # --- mapping and interpretation -----------------------------------------------------------------------------------
 
 
-from .schema_mapping import Dimension, KeyElement, MapCategory, Measure, MeasureCatalogue, MeasureLink  # noqa: E402,F401,I001
+from .schema_mapping import Dimension, KeyElement, MapCategory, MapUndo, Measure, MeasureCatalogue, MeasureLink  # noqa: E402,F401,I001
 from .schema_team import Account, Assignment, LoginThrottle, Reveal, TeachingTranscript  # noqa: E402,F401  (team tables, in Base.metadata)
 from .schema_codebook import CodeLineage, CodingMove, FrameworkVersion  # noqa: E402,F401  (framework editor)
 from .schema_teaching import TeachingClass, TeachingComment, TeachingExercise, TeachingMember  # noqa: E402,F401,I001

@@ -49,6 +49,23 @@ class KeyElement(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
+class MapUndo(Base):
+    """One mapping edit that can be undone (migration 0013): the framework's rows it touched, as they were before
+    and as it left them (``mapping.undo.MapChange`` as JSON), written in the edit's own transaction. An undo marks
+    the row undone (who, when); the newest row not undone is the next to undo."""
+
+    __tablename__ = "map_undo"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    framework_id: Mapped[str] = mapped_column(ForeignKey("framework.id", ondelete="CASCADE"), index=True)
+    action: Mapped[str] = mapped_column(String)  # the edit's events.Action value
+    what: Mapped[str] = mapped_column(Text)  # the edit in words ("merge of 'A' and 'B' into 'A'")
+    change: Mapped[dict] = mapped_column(JSON)
+    actor: Mapped[str | None] = mapped_column(String)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime)
+    undone_by: Mapped[str | None] = mapped_column(String)
+
+
 class MeasureCatalogue(Base):
     __tablename__ = "measure_catalogue"
     id: Mapped[str] = mapped_column(String, primary_key=True)
