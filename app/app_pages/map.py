@@ -38,6 +38,20 @@ def _table(path: str, fw: str, v: int):
     return mapping_frames(project(), fw)
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def _last_edit(path: str, fw: str, v: int) -> str | None:
+    return mapping.last_edit(project(), fw)
+
+
+def undo_button(fw: str) -> None:
+    """The framework's last mapping edit, undone on a click (the log is in the project: it survives a reload)."""
+    what = _last_edit(str(p.path), fw, version())
+    if st.button(f"Undo: {md(what)}" if what else "Undo", key="map_undo", icon=":material/undo:", disabled=not what,
+                 help="Puts this framework's key elements, dimensions and categories back as they were before the "
+                      "last change; press again to undo the change before." if what else "Nothing to undo yet."):
+        act(mapping.undo, p, fw, cli="map undo", actor=coder(), done=lambda out: f"Undid the {out.what}.")
+
+
 def selected(frame: pd.DataFrame, key: str, **kw) -> list[int]:
     """Show ``frame`` with row selection; the ids of the selected rows."""
     ev = st.dataframe(frame, key=key, on_select="rerun", selection_mode="multi-row", hide_index=True, width="stretch",
@@ -179,6 +193,7 @@ framework = framework_picker("Framework (key elements, dimensions and categories
                              key="map_framework")
 st.caption(f"Mapping works on the chart summaries of **{md(framework)}**: the key elements, dimensions and categories "
            f"below belong to this framework, and the mapping table, the report and every export name it.")
+undo_button(framework)
 t_el, t_dim, t_table = st.tabs(["Key elements", "Dimensions and categories", "Mapping table"], key="map_tab",
                                on_change="rerun")
 if t_el.open or t_dim.open:

@@ -16,8 +16,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from sqlalchemy.orm import Session
-
 from ..errors import ConflictError, InputError
 from ..store import Project, set_event
 from ..store import core as db
@@ -74,7 +72,7 @@ class Undone:
 
 
 @contextmanager
-def edit(project: Project, action: Action, *, actor: str | None, payload: dict) -> Iterator[Session]:
+def edit(project: Project, action: Action, *, actor: str | None, payload: dict) -> Iterator:
     """``project.transaction`` for a mapping edit of ``payload["framework"]``, recorded for undo in the same
     transaction (an edit that changed nothing is not recorded)."""
     framework_id = payload["framework"]
@@ -131,7 +129,7 @@ def undo(project: Project, framework_id: str, *, actor: str | None = None) -> Un
     return Undone(entry.id, entry.action, entry.what)
 
 
-def _problem(s: Session, framework_id: str, change: MapChange, now: MapRows) -> str | None:
+def _problem(s, framework_id: str, change: MapChange, now: MapRows) -> str | None:
     """Why putting ``change.before`` back would not be clean, or None."""
     for kind in _KINDS:
         after, current = getattr(change.after, kind), getattr(now, kind)

@@ -7,13 +7,24 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..errors import NotFoundError
 from . import links
 from . import schema as t
 from .schema_base import utcnow
+
+R = TypeVar("R")
+
+
+def _one(s: Session, model: type[R], row_id: int) -> R:
+    row = s.get(model, int(row_id))
+    if row is None:
+        raise NotFoundError(f"no {model.__name__} row {row_id} (changed by someone else meanwhile?)")
+    return row
 
 
 @dataclass(frozen=True)
@@ -144,22 +155,22 @@ def put_back(s: Session, framework_id: str, rows: MapRows, drop: MapRows) -> Non
             links.set_links(s, links.ELEMENT_QUOTES, e.id, e.quotes, check=False, new=True)
             continue
         if old != e:
-            row = s.get(t.KeyElement, e.id)
+            row = _one(s, t.KeyElement, e.id)
             row.label, row.summary_id, row.dimension_id, row.status = e.label, e.summary_id, e.dimension_id, e.status
             if old.quotes != e.quotes:
                 links.set_links(s, links.ELEMENT_QUOTES, e.id, e.quotes, check=False)
     for d in rows.dimensions.values():
         if d.id in have.dimensions and have.dimensions[d.id] != d:
-            drow = s.get(t.Dimension, d.id)
+            drow = _one(s, t.Dimension, d.id)
             drow.label, drow.category_id, drow.status, drow.position = d.label, d.category_id, d.status, d.position
     for c in rows.categories.values():
         if c.id in have.categories and have.categories[c.id] != c:
-            crow = s.get(t.MapCategory, c.id)
+            crow = _one(s, t.MapCategory, c.id)
             crow.label, crow.description, crow.position = c.label, c.description, c.position
     s.flush()
     for model, ids in ((t.KeyElement, drop.elements), (t.Dimension, drop.dimensions), (t.MapCategory, drop.categories)):
         for i in ids:
-            s.delete(s.get(model, i))
+            s.delete(_one(s, model, i))
         s.flush()
 
 
@@ -183,6 +194,6 @@ def last_undo(s: Session, framework_id: str) -> UndoEntry | None:
 
 
 def mark_undone(s: Session, undo_id: int, actor: str | None) -> None:
-    row = s.get(t.MapUndo, int(undo_id))
+    row = _one(s, t.MapUndo, undo_id)
     row.undone_at, row.undone_by = utcnow(), actor
     s.flush()
