@@ -264,8 +264,11 @@ def test_cli_map_undo_says_what_it_undid(mapped, capsys):
     mp.rename(mapped, "cond", "dimension", a, "Lack of local guidelines")
     mp.rename(mapped, "cond", "dimension", b, "No shared protocol")
     renamed = frames(mapped)
-    assert main(["map", "merge", str(mapped.path), "--framework", "cond", "dimensions", str(a), str(b)]) == 0
+    assert main(["map", "merge", str(mapped.path), "--framework", "cond", "dimensions", str(a), str(b),
+                 "--actor", "dana"]) == 0
     capsys.readouterr()
+    with mapped.read() as s:  # an edit from the command line records who made it
+        assert db.events_frame(s, limit=1).iloc[0]["actor"] == "dana"
     assert main(["map", "undo", str(mapped.path), "--framework", "cond", "--actor", "carl"]) == 0
     assert capsys.readouterr().out.strip() == ("undid: merge of 'Lack of local guidelines' and 'No shared protocol' "
                                                "into 'Lack of local guidelines'")

@@ -38,6 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         p = ms.add_parser(name, help=help_text)
         p.add_argument("project")
         p.add_argument("--framework", required=True, help="framework whose summaries are mapped (e.g. lvi21)")
+        p.add_argument("--actor", default=who(), help="who makes the change, recorded with it (default: your login name)")
         return p
 
     p = base("propose", "propose key elements from summaries, group them into dimensions, dimensions into categories")
@@ -60,13 +61,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--element", type=int, nargs="+", default=[])
     p.add_argument("--dimension", type=int, nargs="+", default=[])
     p.set_defaults(handler=lambda a: mp.accept(open_(a.project), a.framework, elements=a.element,
-                                               dimensions=a.dimension) or print("accepted"))
+                                               dimensions=a.dimension, actor=a.actor) or print("accepted"))
 
     p = base("rename", "rename an element, dimension or category")
     p.add_argument("kind", choices=mp.KINDS)
     p.add_argument("id", type=int)
     p.add_argument("label")
-    p.set_defaults(handler=lambda a: mp.rename(open_(a.project), a.framework, a.kind, a.id, a.label)
+    p.set_defaults(handler=lambda a: mp.rename(open_(a.project), a.framework, a.kind, a.id, a.label, actor=a.actor)
                    or print(f"renamed {a.kind} {a.id}"))
 
     p = base("move", "move elements into a dimension, or dimensions into a category")
@@ -93,11 +94,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = base("remove", "delete elements, dimensions or categories")
     p.add_argument("kind", choices=mp.KINDS)
     p.add_argument("ids", type=int, nargs="+")
-    p.set_defaults(handler=lambda a: mp.remove(open_(a.project), a.framework, a.kind, a.ids)
+    p.set_defaults(handler=lambda a: mp.remove(open_(a.project), a.framework, a.kind, a.ids, actor=a.actor)
                    or print(f"removed {len(a.ids)} {a.kind}(s)"))
 
     p = base("undo", "undo the framework's last mapping edit (again: the edit before)")
-    p.add_argument("--actor", default=who(), help="who undoes it (default: your login name)")
     p.set_defaults(handler=lambda a: print(f"undid: {mp.undo(open_(a.project), a.framework, actor=a.actor).what}"))
 
     p = base("export", "write the mapping table (Summary | Key elements | Key dimensions | Categorization)")
@@ -172,13 +172,16 @@ def cmd_map_propose(a) -> int:
     emb = (embedder(project, getattr(a, "model", None))
            if a.what in ("elements", "dimensions", "all") or a.method != "framework" else None)
     if a.what in ("elements", "all"):
-        r = mp.propose_elements(project, a.framework, embedder=emb, per_summary=a.per_summary)
+        r = mp.propose_elements(project, a.framework, embedder=emb, per_summary=a.per_summary,
+                                 actor=a.actor)
         print(f"proposed {len(r.created)} key elements ({r.skipped} summaries skipped)")
     if a.what in ("dimensions", "all"):
-        r = mp.propose_dimensions(project, a.framework, emb, threshold=a.threshold, linkage=a.linkage)
+        r = mp.propose_dimensions(project, a.framework, emb, threshold=a.threshold, linkage=a.linkage,
+                                  actor=a.actor)
         print(f"grouped elements into {len(r.created)} proposed dimensions (threshold {a.threshold})")
     if a.what in ("categories", "all"):
-        r = mp.propose_categories(project, a.framework, method=a.method, embedder=emb, threshold=a.threshold)
+        r = mp.propose_categories(project, a.framework, method=a.method, embedder=emb, threshold=a.threshold,
+                                  actor=a.actor)
         print(f"placed dimensions in {len(r.created)} categories")
     return 0
 
@@ -200,17 +203,19 @@ def cmd_map_move(a) -> int:
     if sum(x is not None and x is not False for x in (a.to, a.new, a.none or None)) != 1:
         raise InputError(None, "give exactly one of --to ID, --new LABEL, --none")
     if a.element:
-        did = mp.move_element(project, a.framework, a.element, dimension_id=a.to, new_dimension=a.new)
+        did = mp.move_element(project, a.framework, a.element, dimension_id=a.to, new_dimension=a.new,
+                               actor=a.actor)
         print(f"moved {len(a.element)} element(s) to dimension {did}")
     else:
-        cid = mp.move_dimension(project, a.framework, a.dimension, category_id=a.to, new_category=a.new)
+        cid = mp.move_dimension(project, a.framework, a.dimension, category_id=a.to, new_category=a.new,
+                                 actor=a.actor)
         print(f"moved {len(a.dimension)} dimension(s) to category {cid}")
     return 0
 
 
 def cmd_map_merge(a) -> int:
     fn = mp.merge_elements if a.kind == "elements" else mp.merge_dimensions
-    keep = fn(open_(a.project), a.framework, a.ids, label=a.label)
+    keep = fn(open_(a.project), a.framework, a.ids, label=a.label, actor=a.actor)
     print(f"merged into {a.kind[:-1]} {keep}")
     return 0
 
@@ -218,9 +223,10 @@ def cmd_map_merge(a) -> int:
 def cmd_map_add(a) -> int:
     project = open_(a.project)
     if a.kind == "element":
-        new = mp.add_element(project, a.framework, a.label, summary_id=a.summary, dimension_id=a.dimension)
+        new = mp.add_element(project, a.framework, a.label, summary_id=a.summary, dimension_id=a.dimension,
+                             actor=a.actor)
     else:
-        new = mp.add_category(project, a.framework, a.label)
+        new = mp.add_category(project, a.framework, a.label, actor=a.actor)
     print(f"added {a.kind} {new}")
     return 0
 
