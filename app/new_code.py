@@ -18,8 +18,8 @@ def new_code_form(p, framework_id: str, transcript: str, start: int, end: int, *
         if categories is None:
             categories = _categories(str(p.path), framework_id, version())
         with st.form(f"new_code_{key}", clear_on_submit=True):
-            st.caption(f"In framework **{md(framework_id)}**, characters {start}-{end}: the passage becomes the "
-                       "code's first example and its first coding (yours).")
+            st.caption(f"In framework **{md(framework_id)}**: the passage becomes the code's first example and its "
+                       "first coding (yours).")
             c1, c2 = st.columns(2)
             cid = c1.text_input("Code id", key=f"nc_id_{key}")
             label = c2.text_input("Label", key=f"nc_label_{key}")

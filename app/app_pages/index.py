@@ -21,7 +21,7 @@ from toolkit.app.common import (
     user,
     version,
 )
-from toolkit.app.components.select_code import on_action, select_code
+from toolkit.app.components.select_code import on_action, quote_start, select_code
 from toolkit.app.new_code import new_code_form
 
 from toolkit import overview, team
@@ -183,8 +183,7 @@ def panel() -> None:
         done=lambda r: f"Undid your last decision ({r['kind']})."))
     nav[4].button("Most uncertain here", key="uncertain", shortcut="U", on_click=_uncertain,
                   help="The passage of this transcript whose best open suggestion is closest to its threshold")
-    nav[5].caption(f"Passage {pos + 1} of {len(visible)}" + (f" with {only}" if only else "")
-                   + f" · characters {row['start']}-{row['end']}")
+    nav[5].caption(f"Passage {pos + 1} of {len(visible)}" + (f" with {md(only)}" if only else ""))
     with st.container(border=True):
         when = f" · {int(row['t_start']) // 60:02d}:{int(row['t_start']) % 60:02d}" if row["t_start"] else ""
         asked = (f"<div style='color:#555'><i>Asked: {md(row['context'][:400])}</i></div>"
@@ -198,7 +197,7 @@ def panel() -> None:
             st.markdown("**Coded here:**")
         for c in row["codings"]:
             a, b = st.columns([7, 1])
-            span = "" if (c["start"], c["end"]) == (row["start"], row["end"]) else f" · span {c['start']}-{c['end']}"
+            span = _part_words(row, c)
             a.markdown(f"`{c['code_id']}` {md(c['label'])} · {md(c['coder'])} · {c['origin']}"
                        + (f" ({c['score']:.2f})" if c["score"] is not None else "") + span)
             if c["mine"]:
@@ -241,18 +240,35 @@ def _select_to_code(v: int) -> None:
                 sig=f"{fw_id}|{tname}|{who}|{others}|{v}", on_change=on_action, args=(key, p, fw_id, tname, who))
 
 
+def _part_words(row: dict, c: dict) -> str:
+    """How a coding lies on the passage, in words (its character offsets mean nothing to a reader)."""
+    a, b = max(c["start"], row["start"]), min(c["end"], row["end"])
+    if (c["start"], c["end"]) == (row["start"], row["end"]) or b <= a:
+        return ""
+    beyond = c["start"] < row["start"] or c["end"] > row["end"]
+    if len(row["text"]) != row["end"] - row["start"]:  # a passage text that is not the plain slice: say it in words
+        return " · reaches beyond this passage" if beyond else " · part of this passage"
+    words = quote_start(row["text"][a - row["start"]:b - row["start"]])
+    return (" · from beyond this passage, here: " if beyond else " · part of this passage: ") + f"\u201c{md(words)}\u201d"
+
+
 def _add_codes(row: dict) -> None:
     st.markdown("**Add codes** (grouped by category, your recent codes first ★)")
     q = st.text_input("Search codes by label or definition", key="code_search", placeholder="e.g. pressure, waiting")
     found = review.search_codes(choices_all, q)
-    a, b = st.columns([3, 2])
-    picked = a.multiselect("Codes", [c["id"] for c in found], key=f"add_codes_{row['id']}", format_func=_fmt,
-                           placeholder="choose codes...")
-    mode = b.radio("Span", ["this passage", "sentences", "characters"], key="span_mode", horizontal=True)
-    start, end = row["start"], row["end"]
-    if mode == "sentences":
+    picked = st.multiselect("Codes", [c["id"] for c in found], key=f"add_codes_{row['id']}", format_func=_fmt,
+                            placeholder="choose codes...")
+    n = len(picked) or ""
+    st.button(f"Add {n} code(s) to this passage", key=f"add_{row['id']}", disabled=not picked, **on_click(
+        dec.add_span, p, fw_id, tname, row["start"], row["end"], list(picked), coder=who, passage_id=row["id"],
+        cli="index code --framework --coder", done=lambda _: _added(row["id"], "this passage", picked)))
+    with st.expander("Code part of this passage without the mouse"):
+        st.caption("To code part of a passage with the mouse, select its words in the whole transcript below. "
+                   "Here: choose the codes above, then the first and the last sentence.")
         sents = view_sentences()
         near = [k for k, x in enumerate(sents) if x["end"] > row["start"] - 600 and x["start"] < row["end"] + 600]
+        if not near:
+            return
         first = next((k for k in near if sents[k]["end"] > row["start"]), near[0])
         last = max((k for k in near if sents[k]["start"] < row["end"]), default=first)
         label = lambda k: f"{sents[k]['speaker']}: {sents[k]['text'][:70]}"  # noqa: E731
@@ -261,19 +277,16 @@ def _add_codes(row: dict) -> None:
         k1 = y.selectbox("To sentence (may be in a later turn)", near, index=near.index(last),
                          key=f"span_to_{row['id']}", format_func=label)
         start, end = sents[min(k0, k1)]["start"], sents[max(k0, k1)]["end"]
-    elif mode == "characters":
-        x, y = st.columns(2)
-        start = int(x.number_input("Start character", 0, value=row["start"], key=f"span_start_{row['id']}"))
-        end = int(y.number_input("End character", 0, value=row["end"], key=f"span_end_{row['id']}"))
-    st.button(f"Add {len(picked) or ''} code(s) to characters {start}-{end}", key=f"add_{row['id']}",
-              disabled=not picked, **on_click(
-                  dec.add_span, p, fw_id, tname, start, end, list(picked), coder=who, passage_id=row["id"],
-                  cli="index code --framework --coder", done=lambda _: _added(row["id"], start, end, picked)))
+        count = max(k0, k1) - min(k0, k1) + 1
+        what = "the chosen sentence" if count == 1 else f"the {count} chosen sentences"
+        st.button(f"Add {n} code(s) to {what}", key=f"add_part_{row['id']}", disabled=not picked, **on_click(
+            dec.add_span, p, fw_id, tname, start, end, list(picked), coder=who, passage_id=row["id"],
+            cli="index code --framework --coder", done=lambda _: _added(row["id"], what, picked)))
 
 
-def _added(pid: int, start: int, end: int, codes: list[str]) -> str:
+def _added(pid: int, what: str, codes: list[str]) -> str:
     st.session_state[f"add_codes_{pid}"] = []  # the picker empties once its codes are added
-    return f"Coded {start}-{end} with {', '.join(codes)}."
+    return f"Coded {what} with {', '.join(codes)}."
 
 
 def view_sentences() -> list[dict]:
