@@ -116,7 +116,7 @@ def test_index_page_codes_sentences_without_character_numbers(suggested):
     at.selectbox(key=f"span_to_{pid}").set_value(k1).run()
     ok(at.button(key=f"add_part_{pid}").click().run())
     mine = _mine(suggested)
-    assert list(zip(mine.start, mine.end, mine.code_id)) == [(sents[k0]["start"], sents[k1]["end"], code)]
+    assert list(zip(mine.start, mine.end, mine.code_id, strict=True)) == [(sents[k0]["start"], sents[k1]["end"], code)]
     assert mine.origin.iloc[0] == "manual"
     assert any(f"Coded the chosen sentence with {code}" in m.value for m in at.success)
     text = _text(at)
