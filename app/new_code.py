@@ -2,7 +2,7 @@
 code's first example and its first coding). Only for those who may edit the framework (the lead, on a team server)."""
 
 import streamlit as st
-from toolkit.app.common import act, coder, md, project, user, version
+from toolkit.app.common import act, coder, md, project, structure_version, user
 
 from toolkit import codebook as cb
 from toolkit import overview
@@ -16,7 +16,7 @@ def new_code_form(p, framework_id: str, transcript: str, start: int, end: int, *
         return
     with st.expander("New code from this passage"):
         if categories is None:
-            categories = _categories(str(p.path), framework_id, version())
+            categories = _categories(str(p.path), framework_id, structure_version())
         with st.form(f"new_code_{key}", clear_on_submit=True):
             st.caption(f"In framework **{md(framework_id)}**: the passage becomes the code's first example and its "
                        "first coding (yours).")
@@ -34,7 +34,7 @@ def new_code_form(p, framework_id: str, transcript: str, start: int, end: int, *
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _categories(path: str, framework_id: str, v: int) -> list[tuple[str, str]]:
+def _categories(path: str, framework_id: str, sv: int) -> list[tuple[str, str]]:  # no coding changes them
     return [(r.id, r.label) for r in cb.outline(project(), framework_id).categories]
 
 

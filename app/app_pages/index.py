@@ -18,6 +18,7 @@ from toolkit.app.common import (
     on_click,
     project,
     project_embedder,
+    structure_version,
     user,
     version,
 )
@@ -59,9 +60,15 @@ with c3:
                             "where codings meet.")
 
 
+@st.cache_data(show_spinner=False, max_entries=32)  # what no coding decision changes: kept over the clicks
+def _base(path: str, fw: str, tname: str, who: str, sv: int) -> dict:
+    return review.transcript_base(project(), fw, tname, who)
+
+
 @st.cache_data(show_spinner=False, max_entries=32)  # a copy per session: nothing shared between sessions is mutable
 def _view(path: str, fw: str, tname: str, who: str, others: bool, v: int) -> dict:
-    return review.transcript_view(project(), fw, tname, who, show_others=others)
+    return review.transcript_view(project(), fw, tname, who, show_others=others,
+                                  base=_base(path, fw, tname, who, structure_version()))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -229,8 +236,15 @@ def panel() -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
+def _turns(path: str, tname: str, sv: int) -> tuple:
+    return selection.transcript_turns(project(), tname)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
 def _selection(path: str, fw: str, tname: str, who: str, others: bool, v: int) -> dict:
-    return selection.selection_view(project(), fw, tname, who, show_others=others).component_args()
+    return selection.selection_view(project(), fw, tname, who, show_others=others,
+                                    turns=_turns(path, tname, structure_version()),
+                                    codes=_choices(path, fw, who, v)).component_args()
 
 
 def _select_to_code(v: int) -> None:
