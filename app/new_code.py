@@ -9,14 +9,15 @@ from toolkit import overview
 
 
 def new_code_form(p, framework_id: str, transcript: str, start: int, end: int, *, key: str,
-                  categories: list[tuple[str, str]] | None = None) -> None:
-    """An expander with the form; ``categories``: (id, label) pairs to choose from (default: the framework's)."""
+                  categories: list[tuple[str, str]] | None = None, sv: int | None = None) -> None:
+    """An expander with the form; ``categories``: (id, label) pairs to choose from (default: the framework's);
+    ``sv``: the page's ``structure_version()`` when it has read it already."""
     me = user()
     if me is not None and not me.can("frameworks"):
         return
     with st.expander("New code from this passage"):
         if categories is None:
-            categories = _categories(str(p.path), framework_id, structure_version())
+            categories = _categories(str(p.path), framework_id, structure_version() if sv is None else sv)
         with st.form(f"new_code_{key}", clear_on_submit=True):
             st.caption(f"In framework **{md(framework_id)}**: the passage becomes the code's first example and its "
                        "first coding (yours).")

@@ -26,6 +26,7 @@ from toolkit.app.components.select_code import on_action, quote_start, select_co
 from toolkit.app.new_code import new_code_form
 
 from toolkit import overview, team
+from toolkit import project as proj
 from toolkit.indexing import decisions as dec
 from toolkit.indexing import learning, review, selection, workspace
 from toolkit.indexing import service as sv
@@ -66,21 +67,26 @@ def _base(path: str, fw: str, tname: str, who: str, sv: int) -> dict:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)  # a copy per session: nothing shared between sessions is mutable
-def _view(path: str, fw: str, tname: str, who: str, others: bool, v: int) -> dict:
-    return review.transcript_view(project(), fw, tname, who, show_others=others,
-                                  base=_base(path, fw, tname, who, structure_version()))
+def _view(path: str, fw: str, tname: str, who: str, others: bool, v: int, sv: int) -> dict:
+    return review.transcript_view(project(), fw, tname, who, show_others=others, base=_base(path, fw, tname, who, sv))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)  # no coding decision changes a framework
+def _framework(path: str, fw: str, sv: int):
+    return proj.get_framework(project(), fw)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _choices(path: str, fw: str, who: str, v: int) -> list[dict]:
-    return review.code_choices(project(), fw, who)
+def _choices(path: str, fw: str, who: str, v: int, sv: int) -> list[dict]:
+    return review.code_choices(project(), fw, who, fw=_framework(path, fw, sv))
 
 
 _cut = f"passages_cut:{p.label}:{scheme}:{tname}"
 if not st.session_state.get(_cut):  # once per session and transcript (import cuts them; older projects may lack them)
     workspace.ensure_passages(p, scheme, transcripts=[tname])  # in its own action: the view below only reads
     st.session_state[_cut] = True
-view0 = _view(str(p.path), fw_id, tname, who, others, version())
+v0, sv0 = version(), structure_version()  # read once per run: every cached read below is keyed by them
+view0 = _view(str(p.path), fw_id, tname, who, others, v0, sv0)
 st.caption(f"Unit of analysis: **{scheme}** ({workspace.unit_label(scheme)}) · you are **{md(who)}**"
            + (" · blind: only your own codings are shown" if view0["blind"] else ""))
 u1, u3, u2 = st.columns([2, 2, 4])
@@ -112,7 +118,7 @@ if view0["blind"] and view0["has_suggestions"]:
 if not view0["has_suggestions"]:
     u2.caption("No suggestions for this transcript yet: code by hand below, or compute them (the model reads each "
                "passage once; later runs reuse the cached vectors and learn from your decisions).")
-choices_all = _choices(str(p.path), fw_id, who, version())
+choices_all = _choices(str(p.path), fw_id, who, v0, sv0)
 labels = {c["id"]: c for c in choices_all}
 
 
@@ -156,8 +162,8 @@ def _row(item: dict, first: bool) -> None:
 
 @st.fragment
 def panel() -> None:
-    v = version()
-    view = _view(str(p.path), fw_id, tname, who, others, v)
+    v, sv = version(), structure_version()  # a fragment rerun reads them again: the page's may be older
+    view = _view(str(p.path), fw_id, tname, who, others, v, sv)
     pas = view["passages"]
     if not pas:
         st.info("This transcript has no participant speech to code.")
@@ -221,8 +227,8 @@ def panel() -> None:
             st.caption("No code reaches its threshold here.")
         for s in shown:
             _row(s, s["id"] == first_open)
-        _add_codes(row)
-        new_code_form(p, fw_id, tname, row["start"], row["end"], key=f"index_{row['id']}")
+        _add_codes(row, view["sentences"])
+        new_code_form(p, fw_id, tname, row["start"], row["end"], key=f"index_{row['id']}", sv=sv)
         if row["history"]:
             with st.expander(f"History of this passage ({len(row['history'])})"):
                 st.markdown("<br>".join(f"{md(h['at'])} · {md(h['coder'])} · {md(h['what'])} {md(h['code'])}"
@@ -232,7 +238,7 @@ def panel() -> None:
                 for h in reversed(undoable):
                     st.button(f"Undo: {md(h['what'])} {md(h['code'])} ({md(h['at'][11:])})", key=f"undo_{h['id']}",
                               **on_click(dec.undo, p, h["id"], coder=who, cli="index undo --coder", done="Undone."))
-    _select_to_code(v)
+    _select_to_code(v, sv)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -241,16 +247,15 @@ def _turns(path: str, tname: str, sv: int) -> tuple:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _selection(path: str, fw: str, tname: str, who: str, others: bool, v: int) -> dict:
-    return selection.selection_view(project(), fw, tname, who, show_others=others,
-                                    turns=_turns(path, tname, structure_version()),
-                                    codes=_choices(path, fw, who, v)).component_args()
+def _selection(path: str, fw: str, tname: str, who: str, others: bool, v: int, sv: int) -> dict:
+    return selection.selection_view(project(), fw, tname, who, show_others=others, turns=_turns(path, tname, sv),
+                                    codes=_choices(path, fw, who, v, sv)).component_args()
 
 
-def _select_to_code(v: int) -> None:
+def _select_to_code(v: int, sv: int) -> None:
     st.markdown("**The whole transcript: select any text to code it**")
     key = f"select_{fw_id}_{tname}"
-    select_code(_selection(str(p.path), fw_id, tname, who, others, v), key=key,
+    select_code(_selection(str(p.path), fw_id, tname, who, others, v, sv), key=key,
                 sig=f"{fw_id}|{tname}|{who}|{others}|{v}", on_change=on_action, args=(key, p, fw_id, tname, who))
 
 
@@ -266,7 +271,7 @@ def _part_words(row: dict, c: dict) -> str:
     return (" · from beyond this passage, here: " if beyond else " · part of this passage: ") + f"\u201c{md(words)}\u201d"
 
 
-def _add_codes(row: dict) -> None:
+def _add_codes(row: dict, sents: list[dict]) -> None:
     st.markdown("**Add codes** (grouped by category, your recent codes first ★)")
     q = st.text_input("Search codes by label or definition", key="code_search", placeholder="e.g. pressure, waiting")
     found = review.search_codes(choices_all, q)
@@ -279,7 +284,6 @@ def _add_codes(row: dict) -> None:
     with st.expander("Code part of this passage without the mouse"):
         st.caption("To code part of a passage with the mouse, select its words in the whole transcript below. "
                    "Here: choose the codes above, then the first and the last sentence.")
-        sents = view_sentences()
         near = [k for k, x in enumerate(sents) if x["end"] > row["start"] - 600 and x["start"] < row["end"] + 600]
         if not near:
             return
@@ -301,10 +305,6 @@ def _add_codes(row: dict) -> None:
 def _added(pid: int, what: str, codes: list[str]) -> str:
     st.session_state[f"add_codes_{pid}"] = []  # the picker empties once its codes are added
     return f"Coded {what} with {', '.join(codes)}."
-
-
-def view_sentences() -> list[dict]:
-    return _view(str(p.path), fw_id, tname, who, others, version())["sentences"]
 
 
 st.selectbox("Show only passages with code (coded, or suggested above its threshold)", [""] + list(labels),

@@ -13,6 +13,7 @@ import pandas as pd
 
 from .. import access
 from ..coders import human_coders
+from ..models import Framework
 from ..store import Project
 from ..store import core as db
 from ..store import decisions as ddb
@@ -200,11 +201,13 @@ def passages_with_code(view: dict, code_id: str) -> list[int]:
             or any(s["code_id"] == code_id and s["state"] != "rejected" for s in p["suggestions"])]
 
 
-def code_choices(project: Project, framework: str, coder: str) -> list[dict]:
+def code_choices(project: Project, framework: str, coder: str, *, fw: Framework | None = None) -> list[dict]:
     """The framework's codes for a picker: recently used by this coder first, then by category in framework order.
-    Each: id, label, category, definition, recent."""
+    Each: id, label, category, definition, recent. ``fw``: the framework as read (``project.get_framework``; no
+    coding decision changes it), read here when not given."""
     with project.read() as s:
-        fw = db.get_framework(s, framework)
+        if fw is None:
+            fw = db.get_framework(s, framework)
         recent = ddb.recent_codes(s, framework, coder)
     cats = {c.id: c.label for c in fw.categories}
     rows = [{"id": c.id, "label": c.label, "category": cats.get(c.category_id, c.category_id or ""),
