@@ -63,7 +63,7 @@ with c3:
 
 @st.cache_data(show_spinner=False, max_entries=32)  # what no coding decision changes: kept over the clicks
 def _base(path: str, fw: str, tname: str, who: str, sv: int) -> dict:
-    return review.transcript_base(project(), fw, tname, who)
+    return review.transcript_base(project(), fw, tname, who, details=False)  # the page shows the reason lines
 
 
 @st.cache_data(show_spinner=False, max_entries=32)  # a copy per session: nothing shared between sessions is mutable

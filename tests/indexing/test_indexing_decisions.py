@@ -270,6 +270,11 @@ def test_coding_decisions_keep_the_structure_version_and_a_kept_base_stays_true(
                                           base=review.transcript_base(small, "lvi84", T, who) if who == "bo" else base)
             assert kept == review.transcript_view(small, "lvi84", T, who, show_others=others)
     assert any(p["codings"] for p in kept["passages"]) and any(p["history"] for p in kept["passages"])
+    light = review.transcript_base(small, "lvi84", T, "ann", details=False)  # the page's: reason lines, no data
+    lines = [[(x["id"], x["reason"]) for x in p["suggestions"]] for p in light["passages"]]
+    assert lines == [[(x["id"], x["reason"]) for x in p["suggestions"]] for p in base["passages"]]
+    assert any(x["detail"] for p in base["passages"] for x in p["suggestions"])
+    assert not any(x["detail"] for p in light["passages"] for x in p["suggestions"])
     code = items[0]["code_id"]
     cb.edit_code(small, "lvi84", code, cb.CodeFields(label="A new label"))
     assert overview.structure_version(small) > sv0

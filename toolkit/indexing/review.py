@@ -66,11 +66,14 @@ def _sentences(segs: pd.DataFrame) -> list[dict]:
     return out
 
 
-def transcript_base(project: Project, framework: str, transcript: str | int, coder: str) -> dict:
+def transcript_base(project: Project, framework: str, transcript: str | int, coder: str, *,
+                    details: bool = True) -> dict:
     """The part of ``transcript_view`` that no coding decision changes (``store.events.CODING_DECISIONS``): the
     transcript's passages with their suggestions (score, threshold flag, reason line; not their state) and its
     sentences. Cache it by ``overview.structure_version`` and pass it to ``transcript_view`` as ``base``, so a click
-    reads only the codings and decisions again. ``coder``: whose view (reasons leave out what they may not see)."""
+    reads only the codings and decisions again. ``coder``: whose view (reasons leave out what they may not see).
+    ``details``: keep each suggestion's reason as data (``detail``, two thirds of the whole; empty when false) beside
+    its reason line."""
     scheme = unit_of_analysis(project, framework)
     with project.read() as s:
         tr = db.resolve_transcript(s, transcript)
@@ -88,7 +91,7 @@ def transcript_base(project: Project, framework: str, transcript: str | int, cod
         sug_by.setdefault(int(sg["passage_id"]), []).append({
             "id": int(sg["id"]), "code_id": sg["code_id"], "label": sg["code_label"], "score": float(sg["score"]),
             "suggested": bool(sg["suggested"]), "listed": (sg["reason"] or {}).get("listed") is not False,
-            "reason": reason_line(seen, float(sg["score"])), "detail": seen or {}})
+            "reason": reason_line(seen, float(sg["score"])), "detail": (seen or {}) if details else {}})
     passages = []
     for p in pas.to_dict("records"):
         t_start = p["t_start"]
