@@ -237,6 +237,12 @@ def version() -> int:
     return overview.version(project())
 
 
+def structure_version() -> int:
+    """A number that changes with every action but the coding decisions (``overview.structure_version``): the key of
+    cached reads of what a click on the Index page never changes (passages, suggestions' reasons, turns, codes)."""
+    return overview.structure_version(project())
+
+
 def framework_picker(label: str = "Framework", key: str = "framework") -> str:
     fws = overview.frameworks(project())
     if not fws:

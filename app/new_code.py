@@ -2,24 +2,25 @@
 code's first example and its first coding). Only for those who may edit the framework (the lead, on a team server)."""
 
 import streamlit as st
-from toolkit.app.common import act, coder, md, project, user, version
+from toolkit.app.common import act, coder, md, project, structure_version, user
 
 from toolkit import codebook as cb
 from toolkit import overview
 
 
 def new_code_form(p, framework_id: str, transcript: str, start: int, end: int, *, key: str,
-                  categories: list[tuple[str, str]] | None = None) -> None:
-    """An expander with the form; ``categories``: (id, label) pairs to choose from (default: the framework's)."""
+                  categories: list[tuple[str, str]] | None = None, sv: int | None = None) -> None:
+    """An expander with the form; ``categories``: (id, label) pairs to choose from (default: the framework's);
+    ``sv``: the page's ``structure_version()`` when it has read it already."""
     me = user()
     if me is not None and not me.can("frameworks"):
         return
     with st.expander("New code from this passage"):
         if categories is None:
-            categories = _categories(str(p.path), framework_id, version())
+            categories = _categories(str(p.path), framework_id, structure_version() if sv is None else sv)
         with st.form(f"new_code_{key}", clear_on_submit=True):
-            st.caption(f"In framework **{md(framework_id)}**, characters {start}-{end}: the passage becomes the "
-                       "code's first example and its first coding (yours).")
+            st.caption(f"In framework **{md(framework_id)}**: the passage becomes the code's first example and its "
+                       "first coding (yours).")
             c1, c2 = st.columns(2)
             cid = c1.text_input("Code id", key=f"nc_id_{key}")
             label = c2.text_input("Label", key=f"nc_label_{key}")
@@ -34,7 +35,7 @@ def new_code_form(p, framework_id: str, transcript: str, start: int, end: int, *
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _categories(path: str, framework_id: str, v: int) -> list[tuple[str, str]]:
+def _categories(path: str, framework_id: str, sv: int) -> list[tuple[str, str]]:  # no coding changes them
     return [(r.id, r.label) for r in cb.outline(project(), framework_id).categories]
 
 

@@ -7,10 +7,12 @@ and whether the median is under the target (``--target-ms``, 300); and the page 
 of the page once the server's caches are warm (what clicking the page in the sidebar costs), median of ``--reruns``,
 with its ratio to the median switch of all pages of the same run (the machine's load cancels out). Teaching mode runs
 on a class seeded on the sample (a student on an indexing exercise, and the teacher following the class); its
-switch target is 500 ms. Prints JSON; ``--out FILE`` also writes it.
+switch target is 500 ms. ``--clicks N``: N rounds of the Index page's clicks instead (Next, Accept, Undo, Reject, the
+rejection undone, select-to-code as the component's callback does it, its Undo), each timed as the server's run
+that follows the click. Prints JSON; ``--out FILE`` also writes it.
 The headless-browser figures (click to settled in Chromium) are in ``bench/bench_app_browser.py`` where present.
 
-    python bench/bench_app_pages.py [--reruns 5] [--page chart] [--target-ms 300] [--out bench.json]
+    python bench/bench_app_pages.py [--reruns 5] [--page chart] [--target-ms 300] [--clicks 4] [--out bench.json]
 """
 
 from __future__ import annotations
@@ -112,6 +114,58 @@ def time_page(name: str, state: dict, project_path: Path, reruns: int) -> dict:
                 "max_ms": round(times[-1]), "problems": _problems(at)}
 
 
+def time_clicks(project_path: Path, rounds: int, target_ms: float = 300) -> dict:
+    """The Index page's clicks under AppTest on a copy of ``project_path`` (the suggested two-interview project):
+    the run after each click, in milliseconds (median and n per kind of click, and over all clicks)."""
+    from streamlit.testing.v1 import AppTest
+
+    from toolkit.indexing import review, selection
+    from toolkit.store import open_project
+
+    times: dict[str, list[float]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / project_path.name
+        shutil.copy2(project_path, path)
+        at = AppTest.from_file(str(PAGES / "index.py"), default_timeout=300)
+        at.session_state["project_path"] = str(path)
+        at.session_state["index_candidates"] = True
+        at.run()
+        at.run()
+
+        def timed(kind: str, key: str | None = None, passage: int | None = None) -> None:
+            if key is not None:
+                at.button(key=key).click()
+            else:
+                select(passage or 0)
+            t0 = time.perf_counter()
+            at.run()
+            times.setdefault(kind, []).append((time.perf_counter() - t0) * 1000)
+            assert not _problems(at), _problems(at)
+
+        def select(k: int) -> None:  # what the select-to-code component's callback does, on another connection
+            with open_project(path) as p:
+                row = review.transcript_view(p, "lvi84", "P01_gp_rural.txt", "researcher")["passages"][k]
+                selection.code_selection(p, "lvi84", "P01_gp_rural.txt", row["start"] + 2, row["end"] - 2,
+                                         ["ORG01"], coder="researcher")
+
+        for k in range(rounds):
+            timed("next", "next")
+            keys = [b.key for b in at.button if b.key and b.key.startswith("accept_") and not b.disabled]
+            if keys:
+                sid = keys[0][len("accept_"):]
+                timed("accept", f"accept_{sid}")
+                timed("undo", "undo_last")
+                timed("reject", f"reject_{sid}")
+                timed("undo", f"unreject_{sid}")
+            timed("select to code", passage=k)
+            timed("undo", "undo_last")
+    every = [x for xs in times.values() for x in xs]
+    return {"bench": "index_clicks", "rounds": rounds, "load_average": [round(x, 2) for x in os.getloadavg()],
+            "clicks": {k: {"n": len(v), "median_ms": round(statistics.median(v))} for k, v in times.items()},
+            "all_clicks_median_ms": round(statistics.median(every)),
+            "under_target": statistics.median(every) < target_ms}
+
+
 def run(reruns: int = 5, only: list[str] | None = None, target_ms: float = 300) -> dict:
     results = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -142,8 +196,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--page", action="append", help="only this page (repeatable)")
     ap.add_argument("--target-ms", type=float, default=300)
     ap.add_argument("--out", type=Path)
+    ap.add_argument("--clicks", type=int, default=0, help="rounds of the Index page's clicks (instead of the pages)")
     a = ap.parse_args(argv)
-    report = run(a.reruns, a.page, a.target_ms)
+    if a.clicks:
+        from app_helpers import build_small_suggested
+
+        with tempfile.TemporaryDirectory() as tmp:
+            report = time_clicks(build_small_suggested(Path(tmp) / "small.fa"), a.clicks, a.target_ms)
+    else:
+        report = run(a.reruns, a.page, a.target_ms)
     text = json.dumps(report, indent=2)
     print(text)
     if a.out:

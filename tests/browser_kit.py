@@ -47,7 +47,8 @@ def serve_app(project: Path, log: Path, port: int | None = None):
     """``streamlit run app/streamlit_app.py`` from the checkout (its ``.streamlit/config.toml`` applies) on
     127.0.0.1 for ``project``; yields the URL, stops the server."""
     port = port or free_port()
-    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", PYTHONPATH=str(REPO))
+    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1",  # the checkout first, the caller's path after
+               PYTHONPATH=os.pathsep.join(x for x in (str(REPO), os.environ.get("PYTHONPATH")) if x))
     cmd = [sys.executable, "-m", "streamlit", "run", "app/streamlit_app.py", "--server.address", "127.0.0.1",
            "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
            "--", "--project", str(project)]

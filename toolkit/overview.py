@@ -1,20 +1,30 @@
 """Small read-only questions every page and command asks about a project: which frameworks, transcripts, coders,
 attributes, crosswalks and catalogues it has, which model it embeds with, and its version (a number that changes with
-every action, the key of cached reads)."""
+every action, the key of cached reads; ``structure_version``: one that coding decisions leave as it was)."""
 
 from __future__ import annotations
 
 from .store import Project
 from .store import core as db
 from .store import measures as mdb
+from .store.events import CODING_DECISIONS
 
-__all__ = ["attribute_names", "catalogue_ids", "coders", "crosswalk_ids", "frameworks", "transcripts", "version"]
+__all__ = ["attribute_names", "catalogue_ids", "coders", "crosswalk_ids", "frameworks", "structure_version", "transcripts",
+           "version"]
 
 
 def version(project: Project) -> int:
     """The newest event id: it changes whenever anything in the project changes."""
     with project.read() as s:
         return db.latest_event_id(s)
+
+
+def structure_version(project: Project) -> int:
+    """The newest event id of any action but the coding decisions (``store.events.CODING_DECISIONS``: accept, reject,
+    code, remove, no code here, undo): the key of cached reads of what those never change (passages, transcripts,
+    codes, the suggestions' scores and reasons, who may see what), so a click on the Index page leaves them valid."""
+    with project.read() as s:
+        return db.latest_event_id(s, skip=CODING_DECISIONS)
 
 
 def frameworks(project: Project) -> list[dict]:

@@ -18,13 +18,15 @@ from toolkit.app.common import (
     on_click,
     project,
     project_embedder,
+    structure_version,
     user,
     version,
 )
-from toolkit.app.components.select_code import on_action, select_code
+from toolkit.app.components.select_code import on_action, quote_start, select_code
 from toolkit.app.new_code import new_code_form
 
 from toolkit import overview, team
+from toolkit import project as proj
 from toolkit.indexing import decisions as dec
 from toolkit.indexing import learning, review, selection, workspace
 from toolkit.indexing import service as sv
@@ -59,21 +61,32 @@ with c3:
                             "where codings meet.")
 
 
+@st.cache_data(show_spinner=False, max_entries=32)  # what no coding decision changes: kept over the clicks
+def _base(path: str, fw: str, tname: str, who: str, sv: int) -> dict:
+    return review.transcript_base(project(), fw, tname, who, details=False)  # the page shows the reason lines
+
+
 @st.cache_data(show_spinner=False, max_entries=32)  # a copy per session: nothing shared between sessions is mutable
-def _view(path: str, fw: str, tname: str, who: str, others: bool, v: int) -> dict:
-    return review.transcript_view(project(), fw, tname, who, show_others=others)
+def _view(path: str, fw: str, tname: str, who: str, others: bool, v: int, sv: int) -> dict:
+    return review.transcript_view(project(), fw, tname, who, show_others=others, base=_base(path, fw, tname, who, sv))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)  # no coding decision changes a framework
+def _framework(path: str, fw: str, sv: int):
+    return proj.get_framework(project(), fw)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _choices(path: str, fw: str, who: str, v: int) -> list[dict]:
-    return review.code_choices(project(), fw, who)
+def _choices(path: str, fw: str, who: str, v: int, sv: int) -> list[dict]:
+    return review.code_choices(project(), fw, who, fw=_framework(path, fw, sv))
 
 
 _cut = f"passages_cut:{p.label}:{scheme}:{tname}"
 if not st.session_state.get(_cut):  # once per session and transcript (import cuts them; older projects may lack them)
     workspace.ensure_passages(p, scheme, transcripts=[tname])  # in its own action: the view below only reads
     st.session_state[_cut] = True
-view0 = _view(str(p.path), fw_id, tname, who, others, version())
+v0, sv0 = version(), structure_version()  # read once per run: every cached read below is keyed by them
+view0 = _view(str(p.path), fw_id, tname, who, others, v0, sv0)
 st.caption(f"Unit of analysis: **{scheme}** ({workspace.unit_label(scheme)}) · you are **{md(who)}**"
            + (" · blind: only your own codings are shown" if view0["blind"] else ""))
 u1, u3, u2 = st.columns([2, 2, 4])
@@ -105,7 +118,7 @@ if view0["blind"] and view0["has_suggestions"]:
 if not view0["has_suggestions"]:
     u2.caption("No suggestions for this transcript yet: code by hand below, or compute them (the model reads each "
                "passage once; later runs reuse the cached vectors and learn from your decisions).")
-choices_all = _choices(str(p.path), fw_id, who, version())
+choices_all = _choices(str(p.path), fw_id, who, v0, sv0)
 labels = {c["id"]: c for c in choices_all}
 
 
@@ -149,8 +162,8 @@ def _row(item: dict, first: bool) -> None:
 
 @st.fragment
 def panel() -> None:
-    v = version()
-    view = _view(str(p.path), fw_id, tname, who, others, v)
+    v, sv = version(), structure_version()  # a fragment rerun reads them again: the page's may be older
+    view = _view(str(p.path), fw_id, tname, who, others, v, sv)
     pas = view["passages"]
     if not pas:
         st.info("This transcript has no participant speech to code.")
@@ -183,8 +196,7 @@ def panel() -> None:
         done=lambda r: f"Undid your last decision ({r['kind']})."))
     nav[4].button("Most uncertain here", key="uncertain", shortcut="U", on_click=_uncertain,
                   help="The passage of this transcript whose best open suggestion is closest to its threshold")
-    nav[5].caption(f"Passage {pos + 1} of {len(visible)}" + (f" with {only}" if only else "")
-                   + f" · characters {row['start']}-{row['end']}")
+    nav[5].caption(f"Passage {pos + 1} of {len(visible)}" + (f" with {md(only)}" if only else ""))
     with st.container(border=True):
         when = f" · {int(row['t_start']) // 60:02d}:{int(row['t_start']) % 60:02d}" if row["t_start"] else ""
         asked = (f"<div style='color:#555'><i>Asked: {md(row['context'][:400])}</i></div>"
@@ -198,7 +210,7 @@ def panel() -> None:
             st.markdown("**Coded here:**")
         for c in row["codings"]:
             a, b = st.columns([7, 1])
-            span = "" if (c["start"], c["end"]) == (row["start"], row["end"]) else f" · span {c['start']}-{c['end']}"
+            span = _part_words(row, c)
             a.markdown(f"`{c['code_id']}` {md(c['label'])} · {md(c['coder'])} · {c['origin']}"
                        + (f" ({c['score']:.2f})" if c["score"] is not None else "") + span)
             if c["mine"]:
@@ -215,8 +227,8 @@ def panel() -> None:
             st.caption("No code reaches its threshold here.")
         for s in shown:
             _row(s, s["id"] == first_open)
-        _add_codes(row)
-        new_code_form(p, fw_id, tname, row["start"], row["end"], key=f"index_{row['id']}")
+        _add_codes(row, view["sentences"])
+        new_code_form(p, fw_id, tname, row["start"], row["end"], key=f"index_{row['id']}", sv=sv)
         if row["history"]:
             with st.expander(f"History of this passage ({len(row['history'])})"):
                 st.markdown("<br>".join(f"{md(h['at'])} · {md(h['coder'])} · {md(h['what'])} {md(h['code'])}"
@@ -226,33 +238,55 @@ def panel() -> None:
                 for h in reversed(undoable):
                     st.button(f"Undo: {md(h['what'])} {md(h['code'])} ({md(h['at'][11:])})", key=f"undo_{h['id']}",
                               **on_click(dec.undo, p, h["id"], coder=who, cli="index undo --coder", done="Undone."))
-    _select_to_code(v)
+    _select_to_code(v, sv)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _selection(path: str, fw: str, tname: str, who: str, others: bool, v: int) -> dict:
-    return selection.selection_view(project(), fw, tname, who, show_others=others).component_args()
+def _turns(path: str, tname: str, sv: int) -> tuple:
+    return selection.transcript_turns(project(), tname)
 
 
-def _select_to_code(v: int) -> None:
+@st.cache_data(show_spinner=False, max_entries=16)
+def _selection(path: str, fw: str, tname: str, who: str, others: bool, v: int, sv: int) -> dict:
+    return selection.selection_view(project(), fw, tname, who, show_others=others, turns=_turns(path, tname, sv),
+                                    codes=_choices(path, fw, who, v, sv)).component_args()
+
+
+def _select_to_code(v: int, sv: int) -> None:
     st.markdown("**The whole transcript: select any text to code it**")
     key = f"select_{fw_id}_{tname}"
-    select_code(_selection(str(p.path), fw_id, tname, who, others, v), key=key,
+    select_code(_selection(str(p.path), fw_id, tname, who, others, v, sv), key=key,
                 sig=f"{fw_id}|{tname}|{who}|{others}|{v}", on_change=on_action, args=(key, p, fw_id, tname, who))
 
 
-def _add_codes(row: dict) -> None:
+def _part_words(row: dict, c: dict) -> str:
+    """How a coding lies on the passage, in words (its character offsets mean nothing to a reader)."""
+    a, b = max(c["start"], row["start"]), min(c["end"], row["end"])
+    if (c["start"], c["end"]) == (row["start"], row["end"]) or b <= a:
+        return ""
+    beyond = c["start"] < row["start"] or c["end"] > row["end"]
+    if len(row["text"]) != row["end"] - row["start"]:  # a passage text that is not the plain slice: say it in words
+        return " · reaches beyond this passage" if beyond else " · part of this passage"
+    words = quote_start(row["text"][a - row["start"]:b - row["start"]])
+    return (" · from beyond this passage, here: " if beyond else " · part of this passage: ") + f"\u201c{md(words)}\u201d"
+
+
+def _add_codes(row: dict, sents: list[dict]) -> None:
     st.markdown("**Add codes** (grouped by category, your recent codes first ★)")
     q = st.text_input("Search codes by label or definition", key="code_search", placeholder="e.g. pressure, waiting")
     found = review.search_codes(choices_all, q)
-    a, b = st.columns([3, 2])
-    picked = a.multiselect("Codes", [c["id"] for c in found], key=f"add_codes_{row['id']}", format_func=_fmt,
-                           placeholder="choose codes...")
-    mode = b.radio("Span", ["this passage", "sentences", "characters"], key="span_mode", horizontal=True)
-    start, end = row["start"], row["end"]
-    if mode == "sentences":
-        sents = view_sentences()
+    picked = st.multiselect("Codes", [c["id"] for c in found], key=f"add_codes_{row['id']}", format_func=_fmt,
+                            placeholder="choose codes...")
+    n = len(picked) or ""
+    st.button(f"Add {n} code(s) to this passage", key=f"add_{row['id']}", disabled=not picked, **on_click(
+        dec.add_span, p, fw_id, tname, row["start"], row["end"], list(picked), coder=who, passage_id=row["id"],
+        cli="index code --framework --coder", done=lambda _: _added(row["id"], "this passage", picked)))
+    with st.expander("Code part of this passage without the mouse"):
+        st.caption("To code part of a passage with the mouse, select its words in the whole transcript below. "
+                   "Here: choose the codes above, then the first and the last sentence.")
         near = [k for k, x in enumerate(sents) if x["end"] > row["start"] - 600 and x["start"] < row["end"] + 600]
+        if not near:
+            return
         first = next((k for k in near if sents[k]["end"] > row["start"]), near[0])
         last = max((k for k in near if sents[k]["start"] < row["end"]), default=first)
         label = lambda k: f"{sents[k]['speaker']}: {sents[k]['text'][:70]}"  # noqa: E731
@@ -261,23 +295,16 @@ def _add_codes(row: dict) -> None:
         k1 = y.selectbox("To sentence (may be in a later turn)", near, index=near.index(last),
                          key=f"span_to_{row['id']}", format_func=label)
         start, end = sents[min(k0, k1)]["start"], sents[max(k0, k1)]["end"]
-    elif mode == "characters":
-        x, y = st.columns(2)
-        start = int(x.number_input("Start character", 0, value=row["start"], key=f"span_start_{row['id']}"))
-        end = int(y.number_input("End character", 0, value=row["end"], key=f"span_end_{row['id']}"))
-    st.button(f"Add {len(picked) or ''} code(s) to characters {start}-{end}", key=f"add_{row['id']}",
-              disabled=not picked, **on_click(
-                  dec.add_span, p, fw_id, tname, start, end, list(picked), coder=who, passage_id=row["id"],
-                  cli="index code --framework --coder", done=lambda _: _added(row["id"], start, end, picked)))
+        count = max(k0, k1) - min(k0, k1) + 1
+        what = "the chosen sentence" if count == 1 else f"the {count} chosen sentences"
+        st.button(f"Add {n} code(s) to {what}", key=f"add_part_{row['id']}", disabled=not picked, **on_click(
+            dec.add_span, p, fw_id, tname, start, end, list(picked), coder=who, passage_id=row["id"],
+            cli="index code --framework --coder", done=lambda _: _added(row["id"], what, picked)))
 
 
-def _added(pid: int, start: int, end: int, codes: list[str]) -> str:
+def _added(pid: int, what: str, codes: list[str]) -> str:
     st.session_state[f"add_codes_{pid}"] = []  # the picker empties once its codes are added
-    return f"Coded {start}-{end} with {', '.join(codes)}."
-
-
-def view_sentences() -> list[dict]:
-    return _view(str(p.path), fw_id, tname, who, others, version())["sentences"]
+    return f"Coded {what} with {', '.join(codes)}."
 
 
 st.selectbox("Show only passages with code (coded, or suggested above its threshold)", [""] + list(labels),

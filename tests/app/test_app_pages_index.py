@@ -93,6 +93,37 @@ def test_index_page_reject_then_add_shows_coded(suggested):
     assert _status(suggested, sid) == "accepted"
 
 
+def test_index_page_codes_sentences_without_character_numbers(suggested):
+    """Part of a passage without the mouse: the sentence range in its expander codes exactly those sentences; no
+    control or text of the page speaks of character numbers (the offsets stay stored)."""
+    from toolkit.indexing import review
+
+    at = ok(page("index", suggested.path))
+    first = _first_passage(suggested)
+    pid = first["id"]
+    shown = _text(at) + " " + " ".join(b.label for b in at.button)
+    assert "character" not in shown.lower() and not at.number_input
+    assert "span_mode" not in {r.key for r in at.radio}
+    assert [e.label for e in at.expander if "without the mouse" in e.label] == \
+        ["Code part of this passage without the mouse"]
+    sents = review.transcript_view(suggested, "lvi84", SMALL[0], "researcher")["sentences"]
+    inside = [k for k, x in enumerate(sents) if x["start"] >= first["start"] and x["end"] <= first["end"]]
+    assert len(inside) >= 2, first
+    k0 = k1 = inside[1]  # the passage's second sentence only: really a part of it
+    code = review.code_choices(suggested, "lvi84", "researcher")[-1]["id"]
+    at.multiselect(key=f"add_codes_{pid}").set_value([code]).run()
+    at.selectbox(key=f"span_from_{pid}").set_value(k0).run()
+    at.selectbox(key=f"span_to_{pid}").set_value(k1).run()
+    ok(at.button(key=f"add_part_{pid}").click().run())
+    mine = _mine(suggested)
+    assert list(zip(mine.start, mine.end, mine.code_id, strict=True)) == [(sents[k0]["start"], sents[k1]["end"], code)]
+    assert mine.origin.iloc[0] == "manual"
+    assert any(f"Coded the chosen sentence with {code}" in m.value for m in at.success)
+    text = _text(at)
+    assert "part of this passage: \u201c" in text and "character" not in text.lower()
+    assert md(" ".join(sents[k0]["text"].split()[:4])) in text  # the coded part named by its first words
+
+
 def test_index_page_a_rejection_can_be_undone(suggested):
     at = ok(page("index", suggested.path, index_candidates=True))
     _first, items = _a_suggestion(suggested)

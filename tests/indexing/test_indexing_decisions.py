@@ -244,3 +244,39 @@ def test_reason_line_never_shows_a_score_equal_to_a_threshold_it_is_below():
     assert reason_line({"threshold": 0.12, "evidence": 9}, 0.10).startswith("0.10, below this code's threshold 0.12:")
     line = reason_line({"threshold": 0.0504, "evidence": 9}, 0.0496)
     assert line.startswith("0.0496, below this code's threshold 0.0504:")
+
+
+def test_coding_decisions_keep_the_structure_version_and_a_kept_base_stays_true(small):
+    """The Index page keeps ``review.transcript_base`` over its clicks (keyed by ``overview.structure_version``): every
+    coding decision leaves that version as it was and the view built on the kept base is the view read afresh; a
+    change of the codes moves the version, and the base read then names the new label."""
+    from toolkit import codebook as cb
+    from toolkit import overview
+
+    base = review.transcript_base(small, "lvi84", T, "ann")
+    sv0, v0 = overview.structure_version(small), overview.version(small)
+    pas = base["passages"]
+    items = [s for p in pas for s in p["suggestions"]]
+    dec.accept(small, items[0]["id"], coder="ann")
+    dec.reject(small, items[1]["id"], coder="ann")
+    dec.nocode(small, "lvi84", pas[-1]["id"], coder="ann")
+    ids = dec.add_span(small, "lvi84", T, pas[2]["start"], pas[3]["end"], ["ORG01", "CUL10"], coder="bo")
+    dec.remove_code(small, ids[1], coder="bo")
+    dec.undo_last(small, "lvi84", coder="ann")  # the "no code here"
+    assert overview.version(small) > v0 and overview.structure_version(small) == sv0
+    for who in ("ann", "bo"):
+        for others in (False, True):
+            kept = review.transcript_view(small, "lvi84", T, who, show_others=others,
+                                          base=review.transcript_base(small, "lvi84", T, who) if who == "bo" else base)
+            assert kept == review.transcript_view(small, "lvi84", T, who, show_others=others)
+    assert any(p["codings"] for p in kept["passages"]) and any(p["history"] for p in kept["passages"])
+    light = review.transcript_base(small, "lvi84", T, "ann", details=False)  # the page's: reason lines, no data
+    lines = [[(x["id"], x["reason"]) for x in p["suggestions"]] for p in light["passages"]]
+    assert lines == [[(x["id"], x["reason"]) for x in p["suggestions"]] for p in base["passages"]]
+    assert any(x["detail"] for p in base["passages"] for x in p["suggestions"])
+    assert not any(x["detail"] for p in light["passages"] for x in p["suggestions"])
+    code = items[0]["code_id"]
+    cb.edit_code(small, "lvi84", code, cb.CodeFields(label="A new label"))
+    assert overview.structure_version(small) > sv0
+    fresh = review.transcript_base(small, "lvi84", T, "ann")
+    assert {s["label"] for p in fresh["passages"] for s in p["suggestions"] if s["code_id"] == code} == {"A new label"}

@@ -13,6 +13,7 @@ import pandas as pd
 
 from .. import access
 from ..coders import human_coders
+from ..models import Framework
 from ..store import Project
 from ..store import core as db
 from ..store import decisions as ddb
@@ -20,7 +21,7 @@ from ..store import indexing as idb
 from ..textspans import split_sentences
 from .workspace import unit_of_analysis
 
-__all__ = ["transcript_view", "reason_line", "code_choices", "search_codes", "passages_with_code",
+__all__ = ["transcript_view", "transcript_base", "reason_line", "code_choices", "search_codes", "passages_with_code",
            "blind_mode"]
 KIND_WORDS = {"accept": "accepted", "reject": "rejected", "add": "coded by hand", "remove": "removed",
               "nocode": "marked no code here", "bulk": "bulk accepted", "consensus": "consensus recorded"}
@@ -65,8 +66,46 @@ def _sentences(segs: pd.DataFrame) -> list[dict]:
     return out
 
 
+def transcript_base(project: Project, framework: str, transcript: str | int, coder: str, *,
+                    details: bool = True) -> dict:
+    """The part of ``transcript_view`` that no coding decision changes (``store.events.CODING_DECISIONS``): the
+    transcript's passages with their suggestions (score, threshold flag, reason line; not their state) and its
+    sentences. Cache it by ``overview.structure_version`` and pass it to ``transcript_view`` as ``base``, so a click
+    reads only the codings and decisions again. ``coder``: whose view (reasons leave out what they may not see).
+    ``details``: keep each suggestion's reason as data (``detail``, two thirds of the whole; empty when false) beside
+    its reason line."""
+    scheme = unit_of_analysis(project, framework)
+    with project.read() as s:
+        tr = db.resolve_transcript(s, transcript)
+        tid, tname = tr.id, tr.name
+    vis = access.visibility(project, coder)
+    with project.read() as s:
+        unseen = {x["name"] for x in db.transcripts(s) if vis is not None and vis.hides(x["id"], None)}
+        pas = idb.passages_frame(s, scheme, [tid])
+        sug = idb.suggestions_frame(s, framework, passage_ids=pas["id"].tolist())
+        segs = db.segments_frame(s, tid)
+    # plain records from here on: a few hundred rows, looped per passage (pandas per-row access is far slower)
+    sug_by: dict[int, list[dict]] = {}
+    for sg in sug.to_dict("records"):
+        seen = _seen(sg["reason"], unseen)
+        sug_by.setdefault(int(sg["passage_id"]), []).append({
+            "id": int(sg["id"]), "code_id": sg["code_id"], "label": sg["code_label"], "score": float(sg["score"]),
+            "suggested": bool(sg["suggested"]), "listed": (sg["reason"] or {}).get("listed") is not False,
+            "reason": reason_line(seen, float(sg["score"])), "detail": (seen or {}) if details else {}})
+    passages = []
+    for p in pas.to_dict("records"):
+        t_start = p["t_start"]
+        passages.append({"id": int(p["id"]), "start": int(p["start"]), "end": int(p["end"]), "text": p["text"],
+                         "context": p["context"], "speaker": p["speaker"] or "",
+                         "t_start": float(t_start) if _present(t_start) else None,
+                         "suggestions": sug_by.get(int(p["id"]), [])})
+    return {"scheme": scheme, "transcript_id": tid, "transcript": tname, "passages": passages,
+            "sentences": _sentences(segs), "has_suggestions": len(sug) > 0,
+            "blind_suggestions": any((r or {}).get("blind") for r in sug["reason"])}
+
+
 def transcript_view(project: Project, framework: str, transcript: str | int, coder: str, *,
-                    show_others: bool = False) -> dict:
+                    show_others: bool = False, base: dict | None = None) -> dict:
     """Everything the Index page needs for one transcript and one coder (cache it by the project version).
 
     Returns ``{"scheme", "transcript", "blind", "coders", "passages": [ {id, start, end, text, context, speaker,
@@ -74,28 +113,23 @@ def transcript_view(project: Project, framework: str, transcript: str | int, cod
     "blind_suggestions"}`` (``blind_suggestions``: this transcript's suggestions were learned from other transcripts
     only). A suggestion's ``state`` for this coder is ``coded`` (with the coding ids), ``rejected`` (with the decision
     id to undo) or ``open``; a row a blind run kept only to refresh a decided suggestion (``listed`` false: not among
-    that run's top codes) is shown only when this coder coded or rejected it.
+    that run's top codes) is shown only when this coder coded or rejected it. ``base``: ``transcript_base`` of the
+    same framework, transcript and coder (read here when not given).
     """
-    scheme = unit_of_analysis(project, framework)
-    with project.read() as s:
-        tr = db.resolve_transcript(s, transcript)
-        tid, tname = tr.id, tr.name
+    if base is None:
+        base = transcript_base(project, framework, transcript, coder)
+    tid = base["transcript_id"]
     humans = human_coders(project)
     vis = access.visibility(project, coder)  # a team coder: others' work hidden on a blind transcript, whatever asked
     hidden_here = vis is not None and vis.hides(tid, None)
     # a team coder: blind exactly while the transcript is assigned and not revealed; else the one-project rule
     blind = hidden_here if vis is not None else blind_mode(project, coder, humans=humans) and not show_others
     with project.read() as s:
-        unseen = {x["name"] for x in db.transcripts(s) if vis is not None and vis.hides(x["id"], None)}
-        pas = idb.passages_frame(s, scheme, [tid])
-        sug = idb.suggestions_frame(s, framework, passage_ids=pas["id"].tolist())
         cod = db.codings_frame(s, framework_id=framework, transcript_ids=[tid], with_text=False)
         dec = ddb.decisions_frame(s, framework, transcript_ids=[tid])
-        segs = db.segments_frame(s, tid)
     if blind:
         cod = cod[cod.coder == coder]
         dec = dec[dec.coder == coder]
-    # plain records from here on: a few hundred rows, looped per passage (pandas per-row access is far slower)
     cods = cod.to_dict("records")
     decs = dec.to_dict("records")
     rejects, nocodes = {}, {}
@@ -106,12 +140,9 @@ def transcript_view(project: Project, framework: str, transcript: str | int, cod
             rejects[(int(d["passage_id"]), d["code_id"])] = int(d["id"])
         elif d["kind"] == "nocode":
             nocodes[int(d["passage_id"])] = int(d["id"])
-    sug_by: dict[int, list[dict]] = {}
-    for sg in sug.to_dict("records"):
-        sug_by.setdefault(int(sg["passage_id"]), []).append(sg)
     out = []
-    for p in pas.to_dict("records"):
-        pid, a, b = int(p["id"]), int(p["start"]), int(p["end"])
+    for p in base["passages"]:
+        pid, a, b = p["id"], p["start"], p["end"]
         codings, covering = [], {}
         for c in cods:
             if c["end"] > a and c["start"] < b:
@@ -123,7 +154,7 @@ def transcript_view(project: Project, framework: str, transcript: str | int, cod
                 if mine and ddb._covers(int(c["start"]), int(c["end"]), a, b):
                     covering.setdefault(c["code_id"], []).append(int(c["id"]))
         shown, folded = [], []
-        for sg in sug_by.get(pid, ()):
+        for sg in p["suggestions"]:
             code = sg["code_id"]
             if code in covering:
                 state, ref = "coded", covering[code]
@@ -131,12 +162,11 @@ def transcript_view(project: Project, framework: str, transcript: str | int, cod
                 state, ref = "rejected", rejects[(pid, code)]
             else:
                 state, ref = "open", None
-                if (sg["reason"] or {}).get("listed") is False:
+                if not sg["listed"]:
                     continue  # kept only to refresh another coder's decided row: not among this run's top codes
-            item = {"id": int(sg["id"]), "code_id": code, "label": sg["code_label"], "score": float(sg["score"]),
-                    "suggested": bool(sg["suggested"]), "state": state, "ref": ref,
-                    "reason": reason_line(_seen(sg["reason"], unseen), float(sg["score"])),
-                    "detail": _seen(sg["reason"], unseen) or {}}
+            item = {"id": sg["id"], "code_id": code, "label": sg["label"], "score": sg["score"],
+                    "suggested": sg["suggested"], "state": state, "ref": ref, "reason": sg["reason"],
+                    "detail": sg["detail"]}
             (shown if sg["suggested"] else folded).append(item)
         history = []
         for d in decs:
@@ -146,14 +176,13 @@ def transcript_view(project: Project, framework: str, transcript: str | int, cod
                 history.append({"id": int(d["id"]), "what": KIND_WORDS.get(d["kind"], d["kind"]), "kind": d["kind"],
                                 "code": code, "coder": d["coder"], "at": str(d["at"])[:19],
                                 "undone": _present(d["undone_at"])})
-        t_start = p["t_start"]
         out.append({"id": pid, "start": a, "end": b, "text": p["text"], "context": p["context"],
-                    "speaker": p["speaker"] or "", "t_start": float(t_start) if _present(t_start) else None,
+                    "speaker": p["speaker"], "t_start": p["t_start"],
                     "codings": codings, "suggestions": shown, "candidates": folded, "history": history,
                     "nocode": nocodes.get(pid) if not covering else None, "coded": sorted(covering)})
-    return {"scheme": scheme, "transcript": tname, "blind": blind, "coders": humans, "passages": out,
-            "sentences": _sentences(segs), "has_suggestions": len(sug) > 0,
-            "blind_suggestions": any((r or {}).get("blind") for r in sug["reason"])}
+    return {"scheme": base["scheme"], "transcript": base["transcript"], "blind": blind, "coders": humans,
+            "passages": out, "sentences": base["sentences"], "has_suggestions": base["has_suggestions"],
+            "blind_suggestions": base["blind_suggestions"]}
 
 
 def _seen(reason: dict | None, unseen: set[str]) -> dict | None:
@@ -175,11 +204,13 @@ def passages_with_code(view: dict, code_id: str) -> list[int]:
             or any(s["code_id"] == code_id and s["state"] != "rejected" for s in p["suggestions"])]
 
 
-def code_choices(project: Project, framework: str, coder: str) -> list[dict]:
+def code_choices(project: Project, framework: str, coder: str, *, fw: Framework | None = None) -> list[dict]:
     """The framework's codes for a picker: recently used by this coder first, then by category in framework order.
-    Each: id, label, category, definition, recent."""
+    Each: id, label, category, definition, recent. ``fw``: the framework as read (``project.get_framework``; no
+    coding decision changes it), read here when not given."""
     with project.read() as s:
-        fw = db.get_framework(s, framework)
+        if fw is None:
+            fw = db.get_framework(s, framework)
         recent = ddb.recent_codes(s, framework, coder)
     cats = {c.id: c.label for c in fw.categories}
     rows = [{"id": c.id, "label": c.label, "category": cats.get(c.category_id, c.category_id or ""),

@@ -17,7 +17,8 @@ from ..store import decisions as ddb
 from . import decisions as dec
 from .review import blind_mode, code_choices
 
-__all__ = ["SelectionView", "SpanCoding", "Turn", "code_selection", "selection_view", "trim_span", "trimmed_span"]
+__all__ = ["SelectionView", "SpanCoding", "Turn", "code_selection", "selection_view", "transcript_turns", "trim_span",
+           "trimmed_span"]
 
 
 @dataclass(frozen=True)
@@ -59,26 +60,38 @@ class SelectionView:
                 "codes": list(self.codes), "blind": self.blind}
 
 
-def selection_view(project: Project, framework: str | None, transcript: str | int, coder: str, *,
-                   show_others: bool = False) -> SelectionView:
-    """The transcript's turns and the codings of ``framework`` over it that ``coder`` may see (no framework: the
-    turns only, e.g. to select a span for a memo)."""
-    blind = blind_mode(project, coder) and not show_others
+def transcript_turns(project: Project, transcript: str | int) -> tuple[Turn, ...]:
+    """The transcript's speaker turns with their text (what no coding changes: cache it by
+    ``overview.structure_version`` and pass it to ``selection_view``)."""
     with project.read() as s:
         tr = db.resolve_transcript(s, transcript)
         text = tr.text
         segs = db.segments_frame(s, tr.id)
+    return tuple(Turn(int(r.start), int(r.end), str(r.speaker or ""), str(r.role or ""), text[int(r.start):int(r.end)])
+                 for r in segs.itertuples())
+
+
+def selection_view(project: Project, framework: str | None, transcript: str | int, coder: str, *,
+                   show_others: bool = False, turns: tuple[Turn, ...] | None = None,
+                   codes: list[dict] | None = None) -> SelectionView:
+    """The transcript's turns and the codings of ``framework`` over it that ``coder`` may see (no framework: the
+    turns only, e.g. to select a span for a memo). ``turns`` (``transcript_turns``) and ``codes``
+    (``review.code_choices`` of the framework and coder): read here when not given."""
+    blind = blind_mode(project, coder) and not show_others
+    with project.read() as s:
+        tr = db.resolve_transcript(s, transcript)
         cod = db.codings_frame(s, framework_id=framework, transcript_ids=[tr.id], with_text=False) \
             if framework else db.codings_frame(s, transcript_ids=[], with_text=False)
         name = tr.name
+    if turns is None:
+        turns = transcript_turns(project, transcript)
     if blind:
         cod = cod[cod.coder == coder]
-    turns = tuple(Turn(int(r.start), int(r.end), str(r.speaker or ""), str(r.role or ""), text[int(r.start):int(r.end)])
-                  for r in segs.itertuples())
     codings = tuple(SpanCoding(int(r.id), str(r.code_id), str(r.code_label or ""), str(r.coder), str(r.origin),
                                int(r.start), int(r.end), r.coder == coder) for r in cod.itertuples())
-    return SelectionView(name, framework or "", coder, blind, turns, codings,
-                         tuple(code_choices(project, framework, coder)) if framework else ())
+    if codes is None:
+        codes = code_choices(project, framework, coder) if framework else []
+    return SelectionView(name, framework or "", coder, blind, tuple(turns), codings, tuple(codes) if framework else ())
 
 
 def trim_span(text: str, start: int, end: int) -> tuple[int, int]:

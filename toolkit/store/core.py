@@ -362,9 +362,13 @@ def update_memo(s: Session, memo_id: int, text: str) -> None:
 # --- events -------------------------------------------------------------------------------------------------------
 
 
-def latest_event_id(s: Session) -> int:
-    """The newest event id: changes with every action, so it keys cached reads of the project."""
-    return int(s.scalar(select(func.max(t.Event.id))) or 0)
+def latest_event_id(s: Session, skip: Iterable[str] = ()) -> int:
+    """The newest event id: changes with every action, so it keys cached reads of the project. ``skip``: the newest
+    event of any other action (e.g. ``events.CODING_DECISIONS``: a key that coding clicks leave valid)."""
+    if not skip:
+        return int(s.scalar(select(func.max(t.Event.id))) or 0)
+    q = select(t.Event.id).where(t.Event.action.not_in(sorted(str(a) for a in skip))).order_by(t.Event.id.desc())
+    return int(s.scalar(q.limit(1)) or 0)
 
 
 def events_frame(s: Session, limit: int = 200) -> pd.DataFrame:

@@ -125,6 +125,15 @@ class Action(StrEnum):
     CLASS_COMMENT = "class.comment"
 
 
+#: The coding decisions: actions that change only codings, indexing decisions and what follows from them (a
+#: suggestion's stored status, a coder's row on their first decision), never passages, transcripts, codes, the
+#: suggestions' scores and reasons, or who may see what. The Index page's clicks are these; reads of the rest key
+#: their caches on ``core.latest_event_id(s, skip=CODING_DECISIONS)``, which such a click leaves as it was.
+CODING_DECISIONS: frozenset[Action] = frozenset({
+    Action.SUGGESTION_ACCEPT, Action.SUGGESTION_REJECT, Action.SUGGESTION_BULK_ACCEPT, Action.SUGGESTION_UNDO_BATCH,
+    Action.CODING_ADD, Action.CODING_REMOVE, Action.PASSAGE_NOCODE, Action.DECISION_UNDO})
+
+
 def check_action(action: Action | str) -> Action:
     """The member for ``action`` (a member, or its stored string); anything else is refused with ValueError."""
     try:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from .. import models
 from ..errors import NotFoundError
@@ -57,7 +57,9 @@ def framework_ids(s: Session) -> list[str]:
 
 
 def get_framework(s: Session, framework_id: str) -> models.Framework:
-    row = s.get(t.Framework, framework_id)
+    # categories and their codes in two queries (not one per category): every page that names codes asks
+    row = s.get(t.Framework, framework_id,
+                options=[selectinload(t.Framework.categories).selectinload(t.Category.codes)])
     if row is None:
         known = ", ".join(framework_ids(s)) or "none"
         raise NotFoundError(f"no framework {framework_id!r} in this project (known: {known})")

@@ -51,10 +51,9 @@ def on_action(key: str, project, framework: str, transcript: str, coder: str) ->
     if kind == "code":
         out = act(selection.code_selection, project, framework, transcript, int(v["start"]), int(v["end"]),
                   [str(c) for c in v.get("codes") or []], coder=coder, cli="index code --framework --coder",
-                  rerun="callback", done=lambda r: f"Coded {r['start']}-{r['end']} with {', '.join(v['codes'])}.")
+                  rerun="callback", done=lambda r: coded_words(r["text"], v["codes"]))
         if out:
-            st.session_state[LAST] = {"decision": out["decision"],
-                                      "label": f"Coded {out['start']}-{out['end']} with {', '.join(v['codes'])}."}
+            st.session_state[LAST] = {"decision": out["decision"], "label": coded_words(out["text"], v["codes"])}
     elif kind == "remove":
         did = act(dec.remove_code, project, int(v["coding"]), coder=coder, cli="index uncode --coder",
                   rerun="callback", done="Removed the coding.")
@@ -64,6 +63,17 @@ def on_action(key: str, project, framework: str, transcript: str, coder: str) ->
         if act(dec.undo, project, int(v["decision"]), coder=coder, cli="index undo --coder", rerun="callback",
                done="Undone.") is not None:
             st.session_state.pop(LAST, None)
+
+
+def quote_start(text: str, words: int = 8) -> str:
+    """The first words of a span, to name it in a message (never its character offsets: they mean nothing to a
+    reader)."""
+    parts = str(text).split()
+    return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
+
+
+def coded_words(text: str, codes) -> str:
+    return f"Coded \u201c{quote_start(text)}\u201d with {', '.join(str(c) for c in codes)}."
 
 
 def on_memo(key: str, project, transcript: str, coder: str) -> None:
@@ -77,4 +87,5 @@ def on_memo(key: str, project, transcript: str, coder: str) -> None:
         st.session_state["_flash_error"] = str(e)
         return
     act(fam.add_memo, project, str(v.get("text") or ""), author=coder, transcript=transcript, start=a, end=b,
-        cli="memo add --transcript --start --end --title", rerun="callback", done=f"Memo saved on {a}-{b}.")
+        cli="memo add --transcript --start --end --title", rerun="callback",
+        done=f"Memo saved on \u201c{quote_start(str(v.get('selected') or ''))}\u201d.")

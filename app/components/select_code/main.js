@@ -324,7 +324,7 @@ function showInfo(ids, ev) {
     it.appendChild(sw);
     const what = el("div", "what");
     what.appendChild(el("b", null, c.code_id));
-    what.appendChild(document.createTextNode(` ${c.label} · ${c.coder} · ${c.origin} · characters ${c.start}-${c.end}`));
+    what.appendChild(document.createTextNode(` ${c.label} · ${c.coder} · ${c.origin}`));
     what.appendChild(el("div", "ex", excerpt(c)));
     it.appendChild(what);
     if (c.mine && args.mode !== "memo") {
