@@ -95,8 +95,7 @@ else:
         return "<br>".join(f"<code>{md(c)}</code> {md(lab.get(c, c))}" for c in ids) or "-"
 
     with st.container(border=True):
-        st.markdown(f"**{md(row.transcript)}** · {md(str(row.participant_id))} · characters "
-                    f"{row.start}-{row.end}")
+        st.markdown(f"**{md(row.transcript)}** · {md(str(row.participant_id))}")
         st.markdown(f"<div style='font-size:1.05em;line-height:1.5'>{md(row.text)}</div>",
                     unsafe_allow_html=True)
         x, y, z = st.columns(3)

@@ -295,7 +295,7 @@ def compare_tab(level: str) -> None:
             for q in quotes:
                 with st.container(border=True):
                     st.text(q.text.strip())
-                    st.caption(f"{md(q.transcript)} · characters {q.start}-{q.end} · coded by {md(q.coder)}")
+                    st.caption(f"{md(q.reference)} · coded by {md(q.coder)}")
     st.download_button("CSV", data=lambda: csv_bytes(cmp.labelled(what).reset_index()),
                        file_name=f"{framework}_by_{by}.csv", key="chart_compare_csv", mime="text/csv")
 

@@ -56,3 +56,7 @@ def test_chart_page_filter_and_compare_by_group(sample_project):
 
     want = charting.compare(p, "lvi84", "group", where=ParticipantFilter.parse(["setting=urban"]))
     assert int(table.iloc[0]["GP"]) == int(want.table().iloc[0]["GP"])
+    # the passages one click away are located as a reader finds them (turn, time), never by character numbers
+    code = next(c.id for c in want.columns if want.passages(c.id, "GP"))
+    ref = want.passages(code, "GP")[0].reference
+    assert ", turn" in ref and "character" not in ref
