@@ -6,7 +6,8 @@ For each action (Next, Accept, Reject, Add, Undo, select-to-code and its Undo in
 edit and Save on the Participants page, Update suggestions) the time runs from the click until the page shows the
 action's result and nothing is running or stale any more (the participants cell edit: from the Enter that commits it,
 measured from Python, so it includes one driver round trip). Prints JSON: median, p95, n per action (ms),
-and the targets (Next, Accept, Reject, Add, Undo under 300 ms median; Update suggestions under 2 s).
+and the targets (Next, Accept, Reject, Add, Undo under 300 ms median; Update suggestions under 2 s when nothing changed;
+the refit after decisions is reported with no target here).
 
     python bench/bench_app_browser.py --project S.fa [--port 8630] [--rounds 8] [--shots DIR]
 """
@@ -28,8 +29,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))  # what the real-browser tests share with this benchmark
 from browser_kit import CHROMIUM, CHROMIUM_ARGS, IDLE, serve_app, unfold_candidates, visible_key  # noqa: E402
 
-TARGETS_MS = {"Next": 300, "Accept": 300, "Reject": 300, "Add": 300, "Undo": 300, "Select to code": 300,
-              "Select undo": 300, "Participants edit": 300, "Participants save": 300, "Update suggestions": 2000}
+TARGETS_MS: dict[str, int | None] = {"Next": 300, "Accept": 300, "Reject": 300, "Add": 300, "Undo": 300, "Select to code": 300,
+              "Select undo": 300, "Participants edit": 300, "Participants save": 300, "Update suggestions": 2000,
+              "Update suggestions (refit)": None}
 
 
 
@@ -201,11 +203,14 @@ def run(project: Path, port: int, rounds: int, shots: Path | None) -> dict:
         page.get_by_role("link", name="2 Index").click()
         _settle(page, _has("suggest"))
         for _ in range(3):
-            page.reload()  # a page without an earlier "up to date" message (not timed)
+            page.reload()  # a page without an earlier message (not timed)
             _settle(page, _has("suggest"))
-            times["Update suggestions"].append(_timed(
-                page, ".st-key-suggest button",
-                "document.body.textContent.includes('Suggestions are up to date')"))
+            # the first update after this bench's decisions refits and says what changed ("Updated: ..."); the ones
+            # after it find nothing changed ("Suggestions are up to date"): timed apart, the target is for the latter
+            ms = _timed(page, ".st-key-suggest button",
+                        "['Suggestions are up to date', 'Updated: '].some(m => document.body.textContent.includes(m))")
+            refit = "Updated: " in page.evaluate("() => document.body.textContent")
+            times["Update suggestions (refit)" if refit else "Update suggestions"].append(ms)
         browser.close()
 
     def stats(xs: list[float]) -> dict:
@@ -226,7 +231,7 @@ def run(project: Path, port: int, rounds: int, shots: Path | None) -> dict:
            "load_average": [round(x, 2) for x in os.getloadavg()], "actions": {k: stats(v) for k, v in times.items()}}
     out["targets_ms"] = TARGETS_MS
     out["met"] = {k: bool(out["actions"][k].get("n")) and out["actions"][k]["median_ms"] < TARGETS_MS[k]
-                  for k in TARGETS_MS}
+                  for k in TARGETS_MS if TARGETS_MS[k] is not None}
     return out
 
 
