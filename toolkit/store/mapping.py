@@ -75,13 +75,14 @@ def _get(s: Session, model, row_id: int, what: str, framework_id: str | None = N
 
 
 def add_map_category(s: Session, framework_id: str, label: str, description: str | None = None, *,
-                     position: int | None = None) -> int:
-    """A map category, placed last unless ``position`` is given (an import keeps the file's)."""
+                     position: int | None = None, row_id: int | None = None) -> int:
+    """A map category, placed last unless ``position`` is given (an import keeps the file's); ``row_id`` puts back a
+    row an undo removed, under its old id."""
     label = _label(label, "category")
     if position is None:
         position = s.scalar(select(func.coalesce(func.max(t.MapCategory.position), -1))
                             .where(t.MapCategory.framework_id == framework_id)) + 1
-    row = t.MapCategory(framework_id=framework_id, label=label, description=description, position=position)
+    row = t.MapCategory(id=row_id, framework_id=framework_id, label=label, description=description, position=position)
     s.add(row)
     s.flush()
     return row.id
@@ -122,14 +123,15 @@ def map_categories_frame(s: Session, framework_id: str) -> pd.DataFrame:
 
 
 def add_dimension(s: Session, framework_id: str, label: str, *, category_id: int | None = None,
-                  status: str = "proposed", position: int | None = None) -> int:
-    """A key dimension, placed last unless ``position`` is given (an import keeps the file's)."""
+                  status: str = "proposed", position: int | None = None, row_id: int | None = None) -> int:
+    """A key dimension, placed last unless ``position`` is given (an import keeps the file's); ``row_id`` puts back a
+    row an undo removed, under its old id."""
     if category_id is not None:
         _get(s, t.MapCategory, category_id, "map category", framework_id)
     if position is None:
         position = s.scalar(select(func.coalesce(func.max(t.Dimension.position), -1))
                             .where(t.Dimension.framework_id == framework_id)) + 1
-    row = t.Dimension(framework_id=framework_id, label=_label(label, "dimension"), category_id=category_id,
+    row = t.Dimension(id=row_id, framework_id=framework_id, label=_label(label, "dimension"), category_id=category_id,
                       status=_status(status), position=position)
     s.add(row)
     s.flush()
@@ -177,14 +179,15 @@ def dimensions_frame(s: Session, framework_id: str) -> pd.DataFrame:
 
 def add_key_element(s: Session, framework_id: str, label: str, *, summary_id: int | None = None,
                     quotes: Iterable[int] = (), dimension_id: int | None = None, status: str = "proposed",
-                    created_at: datetime | None = None) -> int:
+                    created_at: datetime | None = None, row_id: int | None = None) -> int:
+    """A key element with its quotes; ``row_id`` puts back a row an undo removed, under its old id."""
     if summary_id is not None:
         _get(s, t.Summary, summary_id, "summary", framework_id)
     if dimension_id is not None:
         _get(s, t.Dimension, dimension_id, "key dimension", framework_id)
     quotes = links.clean_ids(quotes)
     links.check_codings(s, quotes, links.ELEMENT_QUOTES.what)
-    row = t.KeyElement(framework_id=framework_id, label=_label(label, "key element"), summary_id=summary_id,
+    row = t.KeyElement(id=row_id, framework_id=framework_id, label=_label(label, "key element"), summary_id=summary_id,
                        dimension_id=dimension_id, status=_status(status))
     if created_at is not None:
         row.created_at = created_at

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..errors import NotFoundError
-from . import links
+from . import links, mapping
 from . import schema as t
 from .schema_base import utcnow
 
@@ -135,24 +135,19 @@ def put_back(s: Session, framework_id: str, rows: MapRows, drop: MapRows) -> Non
     have = map_rows(s, framework_id)
     for c in rows.categories.values():
         if c.id not in have.categories:
-            s.add(t.MapCategory(id=c.id, framework_id=framework_id, label=c.label, description=c.description,
-                                position=c.position))
-    s.flush()
+            mapping.add_map_category(s, framework_id, c.label, c.description, position=c.position, row_id=c.id)
     for d in rows.dimensions.values():
         if d.id not in have.dimensions:
-            s.add(t.Dimension(id=d.id, framework_id=framework_id, label=d.label, category_id=d.category_id,
-                              status=d.status, position=d.position))
-    s.flush()
+            mapping.add_dimension(s, framework_id, d.label, category_id=d.category_id, status=d.status,
+                                  position=d.position, row_id=d.id)
     for e in rows.elements.values():
         if e.id not in have.elements:
-            s.add(t.KeyElement(id=e.id, framework_id=framework_id, label=e.label, summary_id=e.summary_id,
-                               dimension_id=e.dimension_id, status=e.status,
-                               created_at=datetime.fromisoformat(e.created_at) if e.created_at else utcnow()))
-    s.flush()
+            mapping.add_key_element(s, framework_id, e.label, summary_id=e.summary_id, quotes=e.quotes,
+                                    dimension_id=e.dimension_id, status=e.status, row_id=e.id,
+                                    created_at=datetime.fromisoformat(e.created_at) if e.created_at else None)
     for e in rows.elements.values():
         old = have.elements.get(e.id)
         if old is None:
-            links.set_links(s, links.ELEMENT_QUOTES, e.id, e.quotes, check=False, new=True)
             continue
         if old != e:
             row = _one(s, t.KeyElement, e.id)
